@@ -1,0 +1,130 @@
+//! base64url as RFC 7515 defines it (no padding, no other characters, canonical trailing bits),
+//! plus a forgiving decoder used only to keep analysing a token after reporting that it is not
+//! canonical.
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig, general_purpose};
+
+/// The only encoding a server-side JWS may use.
+const STRICT: GeneralPurpose = general_purpose::URL_SAFE_NO_PAD;
+
+/// Accepts padding or not and any trailing bits; fed only after the input was normalised.
+const FORGIVING: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Encodes bytes as canonical base64url without padding.
+pub fn encode(bytes: &[u8]) -> String {
+    STRICT.encode(bytes)
+}
+
+/// Appends the canonical base64url encoding of `bytes` to `out`.
+pub fn encode_into(bytes: &[u8], out: &mut String) {
+    STRICT.encode_string(bytes, out);
+}
+
+/// Decodes canonical base64url; anything else is an error.
+pub fn decode_strict(segment: &str) -> Option<Vec<u8>> {
+    STRICT.decode(segment).ok()
+}
+
+/// What was wrong with a segment that still decoded after normalising it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deviation {
+    Padding,
+    StandardAlphabet,
+    Whitespace,
+    TrailingBits,
+}
+
+impl Deviation {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Deviation::Padding => "'=' padding",
+            Deviation::StandardAlphabet => "'+' or '/' from the standard alphabet",
+            Deviation::Whitespace => "whitespace",
+            Deviation::TrailingBits => "non-zero trailing bits",
+        }
+    }
+}
+
+/// Decodes a segment, first strictly and then, if that fails, forgivingly.
+///
+/// Returns the bytes and the deviations from canonical form (empty when canonical), or `None`
+/// when the segment is not base64 in any reading.
+pub fn decode_lenient(segment: &str) -> Option<(Vec<u8>, Vec<Deviation>)> {
+    if let Some(bytes) = decode_strict(segment) {
+        return Some((bytes, Vec::new()));
+    }
+    let mut deviations = Vec::new();
+    let mut normal = String::with_capacity(segment.len());
+    for c in segment.chars() {
+        match c {
+            '+' | '/' => {
+                push_once(&mut deviations, Deviation::StandardAlphabet);
+                normal.push(if c == '+' { '-' } else { '_' });
+            }
+            c if c.is_ascii_whitespace() => push_once(&mut deviations, Deviation::Whitespace),
+            c => normal.push(c),
+        }
+    }
+    let unpadded = normal.trim_end_matches('=');
+    if unpadded.len() != normal.len() {
+        push_once(&mut deviations, Deviation::Padding);
+    }
+    let bytes = FORGIVING.decode(unpadded).ok()?;
+    if STRICT.decode(unpadded).is_err() {
+        push_once(&mut deviations, Deviation::TrailingBits);
+    }
+    Some((bytes, deviations))
+}
+
+fn push_once(v: &mut Vec<Deviation>, d: Deviation) {
+    if !v.contains(&d) {
+        v.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_round_trip() {
+        for n in 0..40u8 {
+            let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37)).collect();
+            let enc = encode(&bytes);
+            assert!(!enc.contains('='));
+            assert_eq!(decode_strict(&enc).unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn strict_rejects_non_canonical_forms() {
+        // RFC 7515 A.1 signature ends in 'k'; 'l' decodes to the same bytes leniently.
+        assert!(decode_strict("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").is_some());
+        assert!(decode_strict("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl").is_none());
+        assert!(decode_strict("YQ==").is_none());
+        assert!(decode_strict("a+b/").is_none());
+        assert!(decode_strict("YW Jj").is_none());
+        assert!(decode_strict("a").is_none());
+    }
+
+    #[test]
+    fn lenient_reports_each_deviation() {
+        let (b, d) = decode_lenient("YQ==").unwrap();
+        assert_eq!(b, b"a");
+        assert_eq!(d, vec![Deviation::Padding]);
+        let (_, d) = decode_lenient("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl").unwrap();
+        assert_eq!(d, vec![Deviation::TrailingBits]);
+        let (b, d) = decode_lenient("+/8").unwrap();
+        assert_eq!(b, vec![0xfb, 0xff]);
+        assert_eq!(d, vec![Deviation::StandardAlphabet]);
+        assert!(decode_lenient("a").is_none());
+        assert!(decode_lenient("{\"a\"}").is_none());
+    }
+}

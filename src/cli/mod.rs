@@ -1,0 +1,232 @@
+//! Every clap type of the command line, in one place. Parsing only: no I/O, no validation that
+//! needs the environment (that happens in `commands`).
+//!
+//! Conventions: long flags are kebab-case; every option that takes a value has an upper-case
+//! value name; every argument backed by an environment variable hides its value in `--help`.
+
+use crate::color::ColorChoice;
+use crate::error::EXIT_TABLE;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt;
+use std::path::PathBuf;
+
+/// Make, check and replay Infobip Mobile Messaging user-data JWTs, and run a local sandbox of
+/// the Mobile API user endpoints.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mmjwt",
+    version,
+    propagate_version = true,
+    after_help = EXIT_TABLE,
+    after_long_help = EXIT_TABLE,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// When to colour output: auto (a terminal, and no NO_COLOR), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Machine-readable JSON on stdout (one object per line when piped); errors as JSON too.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make a signed user-data JWT for an external user id.
+    #[command(after_help = GEN_EXAMPLES)]
+    Gen(GenArgs),
+    /// Decode and judge a token: what the Android and iOS SDKs say, what the server would reject.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Print a fresh random key id and 32-byte hex secret (for the sandbox and tests).
+    Keygen(KeygenArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man,
+}
+
+const GEN_EXAMPLES: &str = "\
+Examples:
+  export MMJWT_APP_CODE=... MMJWT_KEY_ID=... MMJWT_SECRET=...   # from the Infobip portal
+  mmjwt gen --user-id alice
+  mmjwt gen --user-id alice --ttl 1h --claim plan=pro --json
+  printf 'alice\\nbob\\n' | mmjwt gen --user-id -
+  mmjwt gen --user-id alice --secret-file key.hex --now 1700000000 --jti fixed-id";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  mmjwt check \"$TOKEN\"
+  mmjwt check --secret-file key.hex --user-id alice \"$TOKEN\"
+  echo \"Authorization: Bearer $TOKEN\" | mmjwt check --json
+  mmjwt check --sdk ios --now 2026-01-01T00:00:00Z - < tokens.txt";
+
+/// A secret given on the command line; its `Debug` never shows the value.
+#[derive(Clone)]
+pub struct SecretText(pub String);
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretText([REDACTED])")
+    }
+}
+
+impl std::str::FromStr for SecretText {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SecretText(s.to_owned()))
+    }
+}
+
+/// Where the hex secret comes from. Without any of these, `MMJWT_SECRET` is read.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SecretArgs {
+    /// Read the hex secret from a file ('-' for standard input). Preferred in CI.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["secret_stdin", "secret"])]
+    pub secret_file: Option<PathBuf>,
+
+    /// Read the hex secret from standard input.
+    #[arg(long, conflicts_with = "secret")]
+    pub secret_stdin: bool,
+
+    /// The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file.
+    #[arg(long, value_name = "HEX")]
+    pub secret: Option<SecretText>,
+}
+
+/// The application code and key id, from flags or the environment.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CredArgs {
+    /// The Application Code of the App Profile (the infobip-api-key claim).
+    #[arg(
+        long,
+        value_name = "CODE",
+        env = "MMJWT_APP_CODE",
+        hide_env_values = true
+    )]
+    pub app_code: Option<String>,
+
+    /// The secret key id from the portal's JWT private keys section (the kid header).
+    #[arg(long, value_name = "KID", env = "MMJWT_KEY_ID", hide_env_values = true)]
+    pub key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenArgs {
+    /// The external user id (the sub claim); '-' reads one id per line from standard input.
+    #[arg(long, value_name = "ID")]
+    pub user_id: String,
+
+    #[command(flatten)]
+    pub cred: CredArgs,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+
+    /// Lifetime: 90s, 15m, 2h, 1d, 1h30m.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "15m",
+        conflicts_with = "exp"
+    )]
+    pub ttl: String,
+
+    /// Expiry instead of a lifetime: Unix seconds or RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    pub exp: Option<String>,
+
+    /// Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// The jti claim instead of a random UUID v4 (single tokens only).
+    #[arg(long, value_name = "ID")]
+    pub jti: Option<String>,
+
+    /// Leave out the iss claim (by default it is the application code, as in every official example).
+    #[arg(long)]
+    pub no_iss: bool,
+
+    /// An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub claim: Vec<String>,
+
+    /// Allow an exp that is not after now (test fixtures).
+    #[arg(long)]
+    pub allow_expired: bool,
+
+    /// Allow an empty user id, app code or key id (test fixtures the SDK would refuse).
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Write the token to this file (mode 0600) and print nothing.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Which SDK verdicts to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SdkChoice {
+    Android,
+    Ios,
+    #[default]
+    Both,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The token, or '-' for standard input (read when piped and no token is given).
+    /// Surrounding whitespace and an 'Authorization:' / 'Bearer ' prefix are stripped.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Which SDK's client-side validation to emulate.
+    #[arg(long, value_enum, default_value_t = SdkChoice::Both, value_name = "SDK")]
+    pub sdk: SdkChoice,
+
+    /// Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0.
+    #[arg(long, value_name = "DURATION", default_value = "0")]
+    pub leeway: String,
+
+    /// Judge as if the time were this (Unix seconds or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// The external user id the token must carry as sub.
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+
+    #[command(flatten)]
+    pub cred: CredArgs,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+
+    /// Fail (exit 14) when no secret is available to verify the signature.
+    #[arg(long)]
+    pub require_signature: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct KeygenArgs {
+    /// A prefix for the generated key id.
+    #[arg(long, value_name = "TEXT", default_value = "mmjwt")]
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The clap command, for completions, the man page and tests.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}

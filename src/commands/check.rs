@@ -1,0 +1,133 @@
+//! `mmjwt check`: one token from the argument, or one per non-empty line of standard input, each
+//! judged and reported (text or JSON); the exit code is the lowest non-zero one among them.
+
+use super::batch::{self, Piece};
+use super::{Ctx, load_secret, resolve_now};
+use crate::cli::{CheckArgs, SdkChoice};
+use crate::error::usage;
+use crate::render;
+use crate::sdk::SdkSelection;
+use crate::token::check::{Expectations, Keys, Options, check};
+use crate::token::{Input, normalize_input};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+    let from_stdin = match args.token.as_deref() {
+        Some("-") => true,
+        Some(_) => false,
+        None if std::io::stdin().is_terminal() => {
+            return Err(usage(
+                "no token: pass it as an argument, '-' for standard input, or pipe it in",
+            ));
+        }
+        None => true,
+    };
+    let secret_on_stdin = args.secret.secret_stdin
+        || args
+            .secret
+            .secret_file
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "-");
+    if from_stdin && secret_on_stdin {
+        return Err(usage(
+            "standard input cannot carry both the secret and the tokens; use MMJWT_SECRET or --secret-file PATH",
+        ));
+    }
+    let now = resolve_now(args.now.as_deref())?;
+    let leeway =
+        crate::time::parse_duration(&args.leeway).map_err(|e| usage(format!("--leeway: {e}")))?;
+    let secret = load_secret(&args.secret, ctx)?;
+    let key = secret.as_ref().map(crate::secret::Secret::hmac_key);
+    drop(secret);
+    let opts = Options {
+        now,
+        leeway,
+        keys: key.as_ref().map_or(Keys::None, Keys::Single),
+        expect: Expectations {
+            sub: args.user_id.as_deref(),
+            app_code: args.cred.app_code.as_deref(),
+            kid: args.cred.key_id.as_deref(),
+        },
+        require_signature: args.require_signature,
+        sdk: match args.sdk {
+            SdkChoice::Android => SdkSelection {
+                android: true,
+                ios: false,
+            },
+            SdkChoice::Ios => SdkSelection {
+                android: false,
+                ios: true,
+            },
+            SdkChoice::Both => SdkSelection::BOTH,
+        },
+    };
+    let stdout = std::io::stdout().lock();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout);
+    let code = if from_stdin {
+        let seen = AtomicUsize::new(0);
+        let mut states = vec![(); batch::workers()];
+        let code = batch::run(
+            std::io::stdin().lock(),
+            &mut out,
+            &mut states,
+            |lines, first, ()| Ok(judge_lines(lines, first, &opts, ctx, &seen)),
+            |_| {},
+        )?;
+        if seen.load(Ordering::Relaxed) == 0 {
+            return Err(usage("no token on standard input"));
+        }
+        code
+    } else {
+        let input = normalize_input(args.token.as_deref().unwrap_or_default());
+        let (text, code) = judge(&input, None, &opts, ctx);
+        out.write_all(text.as_bytes())?;
+        code
+    };
+    out.flush()?;
+    Ok(code)
+}
+
+/// Judges the non-empty lines of a chunk; `first` is the line number of `lines[0]`.
+fn judge_lines(
+    lines: &[Vec<u8>],
+    first: usize,
+    opts: &Options<'_>,
+    ctx: &Ctx,
+    seen: &AtomicUsize,
+) -> Piece {
+    let mut p = Piece::default();
+    for (i, raw) in lines.iter().enumerate() {
+        let text = String::from_utf8_lossy(batch::trim_eol(raw));
+        if text.trim().is_empty() {
+            continue;
+        }
+        seen.fetch_add(1, Ordering::Relaxed);
+        let input = normalize_input(&text);
+        let (out, code) = judge(&input, Some(first + i), opts, ctx);
+        p.text.push_str(&out);
+        p.exit = batch::merge_exit(p.exit, code);
+    }
+    p
+}
+
+fn judge(input: &Input, line: Option<usize>, opts: &Options<'_>, ctx: &Ctx) -> (String, u8) {
+    let report = check(&input.token, opts);
+    let code = report.exit_code();
+    let mut s = if ctx.json {
+        let mut v = render::check::json(&report, input, opts.now, opts.leeway);
+        if let Some(l) = line {
+            v["input"]["line"] = l.into();
+        }
+        ctx.json_text(&v)
+    } else {
+        let mut t = String::new();
+        if let Some(l) = line {
+            t.push_str(&ctx.out.label(&format!("── line {l} ──\n")));
+        }
+        t.push_str(&render::check::text(&report, input, opts.now, ctx.out));
+        t
+    };
+    s.push('\n');
+    (s, code)
+}

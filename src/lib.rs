@@ -1,0 +1,101 @@
+//! mmjwt: make, check and replay Infobip Mobile Messaging user-data JWTs, and emulate the Mobile
+//! API user endpoints locally.
+//!
+//! The library exists so the integration tests, the sandbox and `replay` share one
+//! implementation of each core; it makes no semantic-versioning promises.
+//!
+//! Layout: `cli` (clap types), `commands` (one module per subcommand), `token` (gen and check
+//! cores), `sdk` (the two SDK emulations), `render` (reports as text or JSON), `secret`, `b64`,
+//! `time`, `color`, `problem` (the code vocabulary), `error` (exit codes).
+
+pub mod b64;
+pub mod cli;
+pub mod color;
+pub mod commands;
+pub mod error;
+pub mod problem;
+pub mod render;
+pub mod sdk;
+pub mod secret;
+pub mod time;
+pub mod token;
+
+use clap::Parser as _;
+use cli::{Cli, Command};
+use commands::Ctx;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Parses `args`, runs the command, prints any error, and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let json_requested = args.iter().skip(1).any(|a| a == "--json");
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e, json_requested),
+    };
+    let ctx = Ctx::new(cli.json, cli.color);
+    let result = dispatch(&cli.command, &ctx);
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let (code, kind) = error::classify(&err);
+            report_error(&ctx, kind, code, &format!("{err:#}"));
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<u8> {
+    match command {
+        Command::Gen(a) => commands::generate::run(a, ctx),
+        Command::Check(a) => commands::check::run(a, ctx),
+        Command::Keygen(a) => commands::keygen::run(&a.prefix, ctx),
+        Command::Completions(a) => commands::completions::run_completions(a.shell),
+        Command::Man => commands::completions::run_man(),
+    }
+}
+
+/// One line on stderr; with `--json` also a structured object on stdout.
+fn report_error(ctx: &Ctx, kind: &str, code: u8, message: &str) {
+    // Keep the report to one line whatever the cause chain contained.
+    let one_line = message.replace('\n', " ");
+    eprintln!("mmjwt: {} {one_line}", ctx.err.bad("error:"));
+    if ctx.json {
+        let v =
+            serde_json::json!({"error": {"kind": kind, "message": one_line, "exit_code": code}});
+        println!("{v}");
+    }
+}
+
+fn clap_error(e: &clap::Error, json: bool) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print!("{}", e.render().ansi());
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprint!("{}", e.render());
+            ExitCode::from(error::exit::USAGE)
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("error: invalid arguments");
+            let msg = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("mmjwt: error: {msg}");
+            for line in rendered.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+                eprintln!("  {}", line.trim_end());
+            }
+            if json {
+                let v = serde_json::json!({"error": {"kind": "usage", "message": msg, "exit_code": error::exit::USAGE}});
+                println!("{v}");
+            }
+            ExitCode::from(error::exit::USAGE)
+        }
+    }
+}

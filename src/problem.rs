@@ -1,0 +1,142 @@
+//! The problem-code vocabulary: every reason `check`, the sandbox and `replay` can give for
+//! refusing a token, with its stable name and the exit code it maps to.
+//!
+//! The names are a public contract (`--json`, the sandbox's `messageId`), so they live here
+//! and nowhere else.
+
+use serde::Serialize;
+
+/// Which layer of judgement found a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The Android SDK's client-side validation.
+    Android,
+    /// The iOS SDK's client-side validation.
+    Ios,
+    /// What the server (RFC 7515/7519 plus the Infobip profile) would reject.
+    Server,
+    /// A value the user said to expect (`--user-id`, `--app-code`, `--key-id`).
+    Expectation,
+    /// The HMAC-SHA256 signature.
+    Signature,
+}
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $exit:literal, $doc:literal;)*) => {
+        /// A stable, UPPER_SNAKE problem code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable name used in JSON and by the sandbox.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The process exit code this problem maps to (see the README's table).
+            pub fn exit_code(self) -> u8 {
+                match self { $(Code::$variant => $exit,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $doc,)* }
+            }
+
+            /// Parses a stable name back into a code.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    StructureInvalid => "JWT_TOKEN_STRUCTURE_INVALID", 10, "The token is not three segments of base64url JSON objects with every mandatory header and claim (the SDKs' own code).";
+    Expired => "JWT_TOKEN_EXPIRED", 11, "The token's exp is not after now (the SDKs' own code).";
+    SignatureInvalid => "SIGNATURE_INVALID", 12, "The HMAC-SHA256 signature does not match the secret (or is not 32 bytes).";
+    TokenTooLarge => "TOKEN_TOO_LARGE", 13, "The token is longer than the size cap and was refused before decoding.";
+    NotCanonicalBase64url => "NOT_CANONICAL_BASE64URL", 13, "A segment uses padding, the standard alphabet, whitespace or non-zero trailing bits instead of canonical base64url.";
+    DuplicateMember => "DUPLICATE_MEMBER", 13, "The header or the payload names the same member twice.";
+    AlgNotAllowed => "ALG_NOT_ALLOWED", 13, "The header alg is not exactly HS256 (none and every other algorithm are refused).";
+    HeaderTypInvalid => "HEADER_TYP_INVALID", 13, "The header typ is not \"JWT\".";
+    CritUnsupported => "CRIT_UNSUPPORTED", 13, "The header has a crit member; no extension is understood.";
+    TypNotBearer => "TYP_NOT_BEARER", 13, "The claim typ is not \"Bearer\".";
+    ClaimTypeInvalid => "CLAIM_TYPE_INVALID", 13, "A header member or claim has the wrong JSON type (e.g. a string exp, a numeric kid).";
+    ClaimEmpty => "CLAIM_EMPTY", 13, "kid, sub, infobip-api-key or jti is an empty string.";
+    IatInFuture => "IAT_IN_FUTURE", 13, "iat is later than now (plus leeway).";
+    ExpBeforeIat => "EXP_BEFORE_IAT", 13, "exp is not after iat.";
+    NotYetValid => "NOT_YET_VALID", 13, "nbf is later than now (plus leeway).";
+    KidMismatch => "KID_MISMATCH", 13, "The header kid differs from the expected key id.";
+    KidUnknown => "KID_UNKNOWN", 13, "No configured key has the header's kid (sandbox).";
+    AppCodeMismatch => "APP_CODE_MISMATCH", 13, "The infobip-api-key claim differs from the expected application code.";
+    SubMismatch => "SUB_MISMATCH", 13, "The sub claim differs from the expected external user id.";
+    SignatureNotVerified => "SIGNATURE_NOT_VERIFIED", 14, "No secret was given, so the signature was not verified (a failure only with --require-signature).";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One finding: a code, the words for it, and the layer that found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub code: Code,
+    pub message: String,
+    pub source: Source,
+}
+
+impl Problem {
+    pub fn new(code: Code, source: Source, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            message: message.into(),
+            source,
+        }
+    }
+}
+
+/// The lowest exit code among `problems`, or `None` when there are none.
+pub fn worst_exit(problems: &[Problem]) -> Option<u8> {
+    problems.iter().map(|p| p.code.exit_code()).min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate name {code}");
+            assert_eq!(Code::from_name(code.as_str()), Some(code));
+            assert!(code.exit_code() >= 10);
+        }
+        assert_eq!(Code::from_name("NOPE"), None);
+    }
+
+    #[test]
+    fn worst_exit_is_the_lowest() {
+        let ps = [
+            Problem::new(Code::SignatureInvalid, Source::Signature, "x"),
+            Problem::new(Code::Expired, Source::Server, "y"),
+        ];
+        assert_eq!(worst_exit(&ps), Some(11));
+        assert_eq!(worst_exit(&[]), None);
+    }
+}

@@ -1,0 +1,228 @@
+//! The `check` report rendered as text (coloured parts, explained claims, both SDK verdicts,
+//! every server-side step, a verdict line) or as the stable JSON object.
+
+use crate::color::Painter;
+use crate::problem::Code;
+use crate::sdk::SdkVerdict;
+use crate::time::{relative, rfc3339};
+use crate::token::Input;
+use crate::token::check::{Outcome, Report};
+use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
+
+/// Version of the `check --json` object; bumped only for incompatible changes.
+pub const SCHEMA: u32 = 1;
+
+fn explain_header(name: &str) -> &'static str {
+    match name {
+        "alg" => "signature algorithm; Infobip tokens use HS256",
+        "typ" => "token media type; both SDKs require it, the server wants \"JWT\"",
+        "kid" => "id of the secret key (JWT private keys in the App Profile)",
+        "crit" => "critical extensions; none is understood, so the token is refused",
+        _ => "not used by Infobip",
+    }
+}
+
+fn explain_claim(name: &str) -> &'static str {
+    match name {
+        "typ" => "token type; must be \"Bearer\"",
+        "sub" => "the person's external user id",
+        "infobip-api-key" => "the Application Code of the App Profile",
+        "iat" => "issued at",
+        "exp" => "expires at; the SDKs refuse the token from this second on",
+        "jti" => "unique token id (mandatory)",
+        "iss" => "issuer; the examples set the application code (not checked)",
+        "nbf" => "not before",
+        "aud" => "audience; not part of Infobip's profile",
+        _ => "custom claim",
+    }
+}
+
+fn time_view(v: Option<&Value>, now: i64) -> Value {
+    match v.and_then(Value::as_i64) {
+        Some(t) => json!({"unix": t, "rfc3339": rfc3339(t), "relative": relative(t, now)}),
+        None => Value::Null,
+    }
+}
+
+fn sdk_json(v: Option<&SdkVerdict>) -> Value {
+    match v {
+        Some(v) => serde_json::to_value(v).unwrap_or(Value::Null),
+        None => Value::Null,
+    }
+}
+
+/// The JSON object for one token (see the README for the schema).
+pub fn json(report: &Report, input: &Input, now: i64, leeway: i64) -> Value {
+    let claims = report.claims.as_ref();
+    json!({
+        "schema": SCHEMA,
+        "valid": report.valid(),
+        "verified": report.verified,
+        "exit_code": report.exit_code(),
+        "input": {"notes": input.notes, "length": input.token.len()},
+        "header": report.header,
+        "claims": report.claims,
+        "times": {
+            "now": now,
+            "leeway": leeway,
+            "iat": time_view(claims.and_then(|c| c.get("iat")), now),
+            "exp": time_view(claims.and_then(|c| c.get("exp")), now),
+            "nbf": time_view(claims.and_then(|c| c.get("nbf")), now),
+        },
+        "sdk": {"android": sdk_json(report.android.as_ref()), "ios": sdk_json(report.ios.as_ref())},
+        "checks": report.steps,
+        "problems": report.problems,
+        "warnings": report.warnings,
+    })
+}
+
+/// The human report for one token.
+pub fn text(report: &Report, input: &Input, now: i64, p: Painter) -> String {
+    let mut o = String::new();
+    let parts: Vec<&str> = input.token.splitn(3, '.').collect();
+    let coloured = match parts.as_slice() {
+        [h, pl, s] => format!(
+            "{}{}{}{}{}",
+            p.header_part(h),
+            p.dim("."),
+            p.payload_part(pl),
+            p.dim("."),
+            p.signature_part(s)
+        ),
+        _ => input.token.clone(),
+    };
+    let _ = writeln!(o, "{} {coloured}", p.label("token   "));
+    for n in &input.notes {
+        let _ = writeln!(o, "{} {n}", p.label("input   "));
+    }
+    section(
+        &mut o,
+        p,
+        "header",
+        report.header.as_ref(),
+        now,
+        explain_header,
+    );
+    section(
+        &mut o,
+        p,
+        "claims",
+        report.claims.as_ref(),
+        now,
+        explain_claim,
+    );
+
+    let _ = writeln!(o, "{}", p.label("sdk"));
+    for (name, v) in [("android", &report.android), ("ios", &report.ios)] {
+        let Some(v) = v else { continue };
+        let line = if v.accepted {
+            p.ok("accepted")
+        } else {
+            format!(
+                "{} {}",
+                p.bad(v.code.map_or("", Code::as_str)),
+                v.message.as_deref().unwrap_or("")
+            )
+        };
+        let _ = writeln!(o, "  {name:<8} {line}");
+    }
+
+    let _ = writeln!(o, "{}", p.label("server"));
+    for s in &report.steps {
+        let mark = match s.outcome {
+            Outcome::Pass => p.ok("ok  "),
+            Outcome::Fail => p.bad("FAIL"),
+            Outcome::Skip => p.warn("skip"),
+        };
+        let _ = writeln!(o, "  {mark} {:<18} {}", s.name, s.detail);
+    }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(o, "{}", p.label("warnings"));
+        for w in &report.warnings {
+            let _ = writeln!(o, "  {} {w}", p.warn("!"));
+        }
+    }
+    let _ = writeln!(o, "{}", verdict_line(report, p));
+    o
+}
+
+fn section(
+    o: &mut String,
+    p: Painter,
+    title: &str,
+    obj: Option<&Map<String, Value>>,
+    now: i64,
+    explain: fn(&str) -> &'static str,
+) {
+    let _ = writeln!(o, "{}", p.label(title));
+    let Some(obj) = obj else {
+        let _ = writeln!(o, "  {}", p.dim("(not decodable as a JSON object)"));
+        return;
+    };
+    let width = obj
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(16);
+    for (k, v) in obj {
+        let mut value = v.to_string();
+        if value.chars().count() > 80 {
+            value = format!("{}…", value.chars().take(80).collect::<String>());
+        }
+        let when = match (k.as_str(), v.as_i64()) {
+            ("iat" | "exp" | "nbf", Some(t)) => {
+                let r = relative(t, now);
+                let phrase = if k == "exp" {
+                    if t > now {
+                        format!("expires {r}")
+                    } else {
+                        format!("expired {r}")
+                    }
+                } else {
+                    r
+                };
+                format!(" {} ({phrase})", rfc3339(t).unwrap_or_default())
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "  {k:<width$} {value}{when}  {}",
+            p.dim(&format!("— {}", explain(k)))
+        );
+    }
+}
+
+fn verdict_line(report: &Report, p: Painter) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for pr in &report.problems {
+        if !codes.contains(&pr.code.as_str()) {
+            codes.push(pr.code.as_str());
+        }
+    }
+    if report.valid() {
+        if report.verified {
+            format!(
+                "{} {}",
+                p.label("verdict "),
+                p.ok("VALID (signature verified)")
+            )
+        } else {
+            format!(
+                "{} {}",
+                p.label("verdict "),
+                p.warn("VALID as far as can be told — signature NOT verified (no secret)")
+            )
+        }
+    } else {
+        format!(
+            "{} {} (exit {}): {}",
+            p.label("verdict "),
+            p.bad("INVALID"),
+            report.exit_code(),
+            codes.join(", ")
+        )
+    }
+}

@@ -1,0 +1,3 @@
+//! Reports as text for people and JSON for programs. Rendering is pure: data in, string out.
+
+pub mod check;

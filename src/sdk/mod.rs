@@ -1,0 +1,78 @@
+//! Emulations of the two mobile SDKs' client-side token validation, step by step as the spec
+//! describes them (Android `AuthorizationUtils.isValidJwt`, iOS `MMJwtValidator`).
+//!
+//! Neither SDK looks at the signature or at header values; they only decide whether a request is
+//! sent at all. The verdicts carry the SDKs' exact codes and message strings.
+
+pub mod android;
+pub mod ios;
+mod orgjson;
+
+use crate::problem::Code;
+use serde::Serialize;
+
+/// The header members both SDKs require, in the order mmjwt reports them.
+pub const MANDATORY_HEADERS: [&str; 3] = ["alg", "typ", "kid"];
+/// The claims both SDKs require, in the order mmjwt reports them.
+pub const MANDATORY_CLAIMS: [&str; 6] = ["typ", "sub", "infobip-api-key", "iat", "exp", "jti"];
+
+/// The message both SDKs attach to an expired token.
+pub const EXPIRED_MESSAGE: &str = "The provided JWT is expired.";
+pub const BLANK_MESSAGE: &str = "Token is empty or blank.";
+pub const PARTS_MESSAGE: &str = "Token must have three parts separated by dots.";
+pub const HEADER_MESSAGE: &str = "Token header is not a valid Base64 encoded JSON object.";
+pub const PAYLOAD_MESSAGE: &str = "Token payload is not a valid Base64 encoded JSON object.";
+
+/// What one SDK says about a token before sending a request with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SdkVerdict {
+    pub accepted: bool,
+    /// `JWT_TOKEN_STRUCTURE_INVALID` or `JWT_TOKEN_EXPIRED`; `None` when accepted.
+    pub code: Option<Code>,
+    /// The SDK's exact message; `None` when accepted.
+    pub message: Option<String>,
+}
+
+impl SdkVerdict {
+    pub fn accepted() -> Self {
+        SdkVerdict {
+            accepted: true,
+            code: None,
+            message: None,
+        }
+    }
+
+    pub fn structure(message: impl Into<String>) -> Self {
+        SdkVerdict {
+            accepted: false,
+            code: Some(Code::StructureInvalid),
+            message: Some(message.into()),
+        }
+    }
+
+    pub fn expired() -> Self {
+        SdkVerdict {
+            accepted: false,
+            code: Some(Code::Expired),
+            message: Some(EXPIRED_MESSAGE.into()),
+        }
+    }
+}
+
+/// Which SDKs to emulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SdkSelection {
+    pub android: bool,
+    pub ios: bool,
+}
+
+impl SdkSelection {
+    pub const BOTH: SdkSelection = SdkSelection {
+        android: true,
+        ios: true,
+    };
+    pub const NONE: SdkSelection = SdkSelection {
+        android: false,
+        ios: false,
+    };
+}

@@ -1,0 +1,239 @@
+//! Key material: the hex secret the Infobip portal shows, decoded into HMAC key bytes that never
+//! appear in `Debug`, `Display` or error messages, and an HMAC-SHA256 key whose schedule is
+//! computed once and reused for every token.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::fmt;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The recommended minimum: RFC 7518 §3.2 wants a key as long as the hash output.
+pub const MIN_KEY_BYTES: usize = 32;
+
+/// Why a hex secret was refused. The messages never contain the value itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretError {
+    Empty,
+    OddLength(usize),
+    NotHex { position: usize },
+}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretError::Empty => f.write_str("the secret is empty"),
+            SecretError::OddLength(n) => write!(
+                f,
+                "the secret has an odd number of hex digits ({n}); the portal shows an even-length hex string"
+            ),
+            SecretError::NotHex { position } => write!(
+                f,
+                "the secret is not hex: character {position} is outside 0-9, a-f, A-F (the HMAC key is the hex-decoded secret)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SecretError {}
+
+/// Decoded key bytes. `Debug` prints only the length.
+#[derive(Clone)]
+pub struct Secret {
+    bytes: Vec<u8>,
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret([REDACTED] {} bytes)", self.bytes.len())
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        // Best effort: overwrite the key bytes before the allocation is released.
+        for b in &mut self.bytes {
+            *b = std::hint::black_box(0);
+        }
+    }
+}
+
+impl Secret {
+    /// Parses the portal's hex string: either case, surrounding whitespace ignored, an optional
+    /// `0x` prefix (as the iOS example generator accepts).
+    pub fn from_hex(text: &str) -> Result<Secret, SecretError> {
+        let t = text.trim();
+        let t = t
+            .strip_prefix("0x")
+            .or_else(|| t.strip_prefix("0X"))
+            .unwrap_or(t);
+        if t.is_empty() {
+            return Err(SecretError::Empty);
+        }
+        let digits = t.as_bytes();
+        if let Some(position) = digits.iter().position(|b| !b.is_ascii_hexdigit()) {
+            return Err(SecretError::NotHex {
+                position: position + 1,
+            });
+        }
+        if !digits.len().is_multiple_of(2) {
+            return Err(SecretError::OddLength(digits.len()));
+        }
+        let bytes = digits
+            .chunks_exact(2)
+            .map(|pair| (hex_val(pair[0]) << 4) | hex_val(pair[1]))
+            .collect();
+        Ok(Secret { bytes })
+    }
+
+    /// Wraps raw key bytes (tests, fuzzing, the sandbox's generated keys).
+    pub fn from_bytes(bytes: Vec<u8>) -> Secret {
+        Secret { bytes }
+    }
+
+    /// A fresh random 32-byte secret from the operating system.
+    pub fn random() -> std::io::Result<Secret> {
+        let mut bytes = vec![0u8; MIN_KEY_BYTES];
+        getrandom::fill(&mut bytes).map_err(std::io::Error::other)?;
+        Ok(Secret { bytes })
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// True when the key is shorter than [`MIN_KEY_BYTES`].
+    pub fn is_weak(&self) -> bool {
+        self.bytes.len() < MIN_KEY_BYTES
+    }
+
+    /// The lowercase hex form, for the one place that must show it (`keygen`, the sandbox's
+    /// ephemeral key).
+    pub fn expose_hex(&self) -> String {
+        use fmt::Write as _;
+        let mut s = String::with_capacity(self.bytes.len() * 2);
+        for b in &self.bytes {
+            let _ = write!(s, "{b:02x}");
+        }
+        s
+    }
+
+    /// The key bytes, for code that must sign with them.
+    pub fn expose_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The HMAC key with its schedule precomputed.
+    pub fn hmac_key(&self) -> HmacKey {
+        HmacKey::new(&self.bytes)
+    }
+}
+
+fn hex_val(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        _ => b - b'A' + 10,
+    }
+}
+
+/// An HMAC-SHA256 key whose inner and outer pads are hashed once; cloning the state per message
+/// is what makes batch signing cheap.
+#[derive(Clone)]
+pub struct HmacKey {
+    state: HmacSha256,
+}
+
+impl fmt::Debug for HmacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HmacKey([REDACTED])")
+    }
+}
+
+impl HmacKey {
+    pub fn new(key: &[u8]) -> HmacKey {
+        HmacKey {
+            state: HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length"),
+        }
+    }
+
+    /// The 32-byte tag of `message`.
+    pub fn sign(&self, message: &[u8]) -> [u8; 32] {
+        let mut mac = self.state.clone();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Constant-time check of a full-length tag; any other length is refused (RFC 7518 §3.2
+    /// requires the whole 256-bit MAC).
+    pub fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+        if tag.len() != 32 {
+            return false;
+        }
+        let mut mac = self.state.clone();
+        mac.update(message);
+        mac.verify_slice(tag).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_hex_in_any_case_with_whitespace() {
+        let s = Secret::from_hex("  00FFaa10\n").unwrap();
+        assert_eq!(s.expose_bytes(), &[0x00, 0xff, 0xaa, 0x10]);
+        assert!(s.is_weak());
+        assert_eq!(Secret::from_hex("0x0a").unwrap().expose_bytes(), &[0x0a]);
+    }
+
+    #[test]
+    fn errors_never_contain_the_value() {
+        let bad = ["", "   ", "abc", "zz11", "00112g"];
+        for b in bad {
+            let e = Secret::from_hex(b).unwrap_err().to_string();
+            if b.trim().len() > 1 {
+                assert!(!e.contains(b.trim()), "{e}");
+            }
+        }
+        assert_eq!(Secret::from_hex("").unwrap_err(), SecretError::Empty);
+        assert_eq!(
+            Secret::from_hex("abc").unwrap_err(),
+            SecretError::OddLength(3)
+        );
+        assert_eq!(
+            Secret::from_hex("00112g").unwrap_err(),
+            SecretError::NotHex { position: 6 }
+        );
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let s = Secret::from_hex("deadbeefdeadbeef").unwrap();
+        let d = format!("{s:?} {:?}", s.hmac_key());
+        assert!(!d.contains("deadbeef") && !d.contains("de ad"), "{d}");
+        assert!(d.contains("REDACTED"));
+    }
+
+    #[test]
+    fn rfc4231_case_2() {
+        // RFC 4231 test case 2: key "Jefe".
+        let key = HmacKey::new(b"Jefe");
+        let tag = key.sign(b"what do ya want for nothing?");
+        let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert!(key.verify(b"what do ya want for nothing?", &tag));
+        assert!(!key.verify(b"what do ya want for nothing?", &tag[..16]));
+        let mut bad = tag;
+        bad[31] ^= 1;
+        assert!(!key.verify(b"what do ya want for nothing?", &bad));
+    }
+}

@@ -1,0 +1,121 @@
+//! Strict JSON objects for the server-side judgement: RFC 8259 text (serde_json, which also
+//! refuses trailing data and bounds nesting depth), top level an object, and every repeated
+//! member name recorded so it can be refused (RFC 7515 §4, RFC 7519 §4).
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// A parsed object and the names that appeared more than once (the last value is kept).
+#[derive(Debug, Clone, Default)]
+pub struct StrictObject {
+    pub members: Map<String, Value>,
+    pub duplicates: Vec<String>,
+}
+
+/// Why bytes are not a strict JSON object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonError {
+    /// Not JSON at all (or not UTF-8, or trailing data); serde_json's description.
+    Invalid(String),
+    /// Valid JSON whose top level is not an object.
+    NotObject(&'static str),
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonError::Invalid(e) => write!(f, "not valid JSON ({e})"),
+            JsonError::NotObject(kind) => write!(f, "JSON {kind}, not an object"),
+        }
+    }
+}
+
+/// Parses `bytes` as one strict JSON object.
+pub fn parse_object(bytes: &[u8]) -> Result<StrictObject, JsonError> {
+    match serde_json::from_slice::<StrictObject>(bytes) {
+        Ok(o) => Ok(o),
+        Err(e) => Err(match serde_json::from_slice::<Value>(bytes) {
+            Ok(v) => JsonError::NotObject(kind_of(&v)),
+            Err(_) => JsonError::Invalid(e.to_string()),
+        }),
+    }
+}
+
+/// A short name for a JSON value's type, for messages.
+pub fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl<'de> Deserialize<'de> for StrictObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrictObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrictObject, A::Error> {
+                let mut out = StrictObject::default();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    if out.members.contains_key(&k) && !out.duplicates.contains(&k) {
+                        out.duplicates.push(k.clone());
+                    }
+                    out.members.insert(k, v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V).map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_and_duplicates() {
+        let o = parse_object(br#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(o.duplicates, vec!["a".to_string()]);
+        assert_eq!(o.members["a"], 3);
+        assert!(parse_object(br#"{"a":1}"#).unwrap().duplicates.is_empty());
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(
+            parse_object(b"[1]").unwrap_err(),
+            JsonError::NotObject("an array")
+        );
+        assert_eq!(
+            parse_object(b"1").unwrap_err(),
+            JsonError::NotObject("a number")
+        );
+        assert!(matches!(
+            parse_object(b"{\"a\":1}x"),
+            Err(JsonError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_object(b"\xEF\xBB\xBF{}"),
+            Err(JsonError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_object(b"{\"a\":\"\xff\"}"),
+            Err(JsonError::Invalid(_))
+        ));
+        assert!(matches!(parse_object(b"{a:1}"), Err(JsonError::Invalid(_))));
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(5000), "]".repeat(5000));
+        assert!(matches!(
+            parse_object(deep.as_bytes()),
+            Err(JsonError::Invalid(_))
+        ));
+    }
+}
