@@ -1,1 +1,9 @@
+//! The one integration-test binary. Each module covers one area; shared helpers live in `common`.
 
+// Test code: a failed unwrap is a failed test, and helpers are `pub` for sibling modules.
+#![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
+
+mod cli;
+mod common;
+mod gen_check;
+mod sdk;

@@ -1,0 +1,102 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mmjwt_global_optspecs
+    string join \n color= json h/help V/version
+end
+
+function __fish_mmjwt_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mmjwt_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mmjwt_using_subcommand
+    set -l cmd (__fish_mmjwt_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l user-id -d 'The external user id (the sub claim); \'-\' reads one id per line from standard input' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l ttl -d 'Lifetime: 90s, 15m, 2h, 1d, 1h30m' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l exp -d 'Expiry instead of a lifetime: Unix seconds or RFC 3339' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l now -d 'Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l jti -d 'The jti claim instead of a random UUID v4 (single tokens only)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l claim -d 'An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l out -d 'Write the token to this file (mode 0600) and print nothing' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l no-iss -d 'Leave out the iss claim (by default it is the application code, as in every official example)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l allow-expired -d 'Allow an exp that is not after now (test fixtures)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l allow-empty -d 'Allow an empty user id, app code or key id (test fixtures the SDK would refuse)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l sdk -d 'Which SDK\'s client-side validation to emulate' -r -f -a "android\t''
+ios\t''
+both\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l leeway -d 'Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l now -d 'Judge as if the time were this (Unix seconds or RFC 3339)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l user-id -d 'The external user id the token must carry as sub' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l require-signature -d 'Fail (exit 14) when no secret is available to verify the signature'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -l prefix -d 'A prefix for the generated key id' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,81 @@
+//! The command line as a whole: help text carries the exit-code table, completions in
+//! `completions/` are current, the man page renders, and keygen's output is usable.
+
+use crate::common::*;
+use predicates::prelude::*;
+
+#[test]
+fn help_lists_exit_codes_and_every_subcommand() {
+    let out = mmjwt().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "Exit codes:",
+        "gen",
+        "check",
+        "keygen",
+        "completions",
+        "14 ",
+    ] {
+        assert!(s.contains(needle), "missing {needle}");
+    }
+}
+
+/// Regenerate with `scripts/completions.sh` (or `mmjwt completions SHELL > completions/...`).
+#[test]
+fn committed_completions_are_current() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "mmjwt.bash"),
+        ("zsh", "_mmjwt"),
+        ("fish", "mmjwt.fish"),
+        ("powershell", "_mmjwt.ps1"),
+        ("elvish", "mmjwt.elv"),
+    ] {
+        let out = mmjwt().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(
+            committed == out.stdout,
+            "completions/{file} is stale: run `cargo run -- completions {shell} > completions/{file}`"
+        );
+    }
+}
+
+#[test]
+fn man_page_renders() {
+    mmjwt()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH mmjwt").and(predicate::str::contains("check")));
+}
+
+#[test]
+fn keygen_output_drives_gen() {
+    let out = mmjwt().arg("keygen").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut kid = String::new();
+    let mut secret = String::new();
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("MMJWT_KEY_ID=") {
+            kid = v.to_string();
+        }
+        if let Some(v) = line.strip_prefix("MMJWT_SECRET=") {
+            secret = v.to_string();
+        }
+    }
+    assert!(kid.starts_with("mmjwt-"));
+    assert_eq!(secret.len(), 64);
+    mmjwt()
+        .env("MMJWT_SECRET", &secret)
+        .args(["gen", "--user-id", "u", "--app-code", "a", "--key-id", &kid])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    let out = mmjwt().args(["keygen", "--json"]).output().unwrap();
+    let v = json_out(&out);
+    assert_eq!(v["secret"].as_str().unwrap().len(), 64);
+    assert_ne!(v["secret"].as_str().unwrap(), secret);
+}

@@ -1,0 +1,86 @@
+//! Helpers shared by the integration tests: the built binary with a clean environment, the test
+//! key, and token construction from raw JSON.
+
+#![allow(dead_code)]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use mmjwt::secret::HmacKey;
+
+/// The spec's reference key (section 3).
+pub const SECRET_HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+/// The spec's reference token for that key.
+pub const REFERENCE_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InRlc3Qta2V5LWlkIn0.eyJ0eXAiOiJCZWFyZXIiLCJzdWIiOiJleHQtdXNlci0xIiwiaW5mb2JpcC1hcGkta2V5IjoidGVzdC1hcHAtY29kZSIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAwMDYwLCJqdGkiOiIwMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDEifQ.rNxY48Mvd45hFT0AmFaj05zqgmXmhLv2qO0huEKZ4lM";
+
+/// The binary, with every variable that changes its behaviour removed.
+pub fn mmjwt() -> assert_cmd::Command {
+    let mut c = assert_cmd::cargo::cargo_bin_cmd!("mmjwt");
+    for v in [
+        "MMJWT_SECRET",
+        "MMJWT_APP_CODE",
+        "MMJWT_KEY_ID",
+        "MMJWT_BASE_URL",
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "TERM",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+/// `mmjwt()` with the reference credentials in the environment.
+pub fn mmjwt_with_creds() -> assert_cmd::Command {
+    let mut c = mmjwt();
+    c.env("MMJWT_SECRET", SECRET_HEX)
+        .env("MMJWT_APP_CODE", "test-app-code")
+        .env("MMJWT_KEY_ID", "test-key-id");
+    c
+}
+
+pub fn b64(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(text.as_bytes())
+}
+
+/// `b64(header).b64(payload).signature` signed with `key` (or the given literal signature).
+pub fn signed(header: &str, payload: &str, key: &HmacKey) -> String {
+    let input = format!("{}.{}", b64(header), b64(payload));
+    let sig = URL_SAFE_NO_PAD.encode(key.sign(input.as_bytes()));
+    format!("{input}.{sig}")
+}
+
+pub fn test_key() -> HmacKey {
+    mmjwt::secret::Secret::from_hex(SECRET_HEX)
+        .unwrap()
+        .hmac_key()
+}
+
+/// A standard payload with the given times.
+pub fn payload(sub: &str, iat: i64, exp: i64) -> String {
+    format!(
+        r#"{{"typ":"Bearer","sub":"{sub}","infobip-api-key":"test-app-code","iat":{iat},"exp":{exp},"jti":"j-1"}}"#
+    )
+}
+
+pub const HEADER: &str = r#"{"alg":"HS256","typ":"JWT","kid":"test-key-id"}"#;
+
+/// Parses stdout as one JSON value.
+pub fn json_out(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// The codes in a `check --json` object's problems.
+pub fn codes(v: &serde_json::Value) -> Vec<String> {
+    v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_string())
+        .collect()
+}
