@@ -79,3 +79,14 @@ fn keygen_output_drives_gen() {
     assert_eq!(v["secret"].as_str().unwrap().len(), 64);
     assert_ne!(v["secret"].as_str().unwrap(), secret);
 }
+
+#[test]
+fn readme_documents_every_problem_code_with_its_exit_code() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for code in mmjwt::problem::Code::ALL {
+        let row = format!("| `{}` | {} |", code.as_str(), code.exit_code());
+        assert!(readme.contains(&row), "README lacks the row for {code}");
+    }
+}
