@@ -1,6 +1,6 @@
-//! Line-oriented batch work (many user ids, many tokens): input read in chunks, each chunk split
-//! across worker threads, results written in input order. Memory stays flat whatever the input
-//! size.
+//! Line-oriented batch work (many user ids, many tokens): a reader, worker threads and a writer
+//! joined by bounded queues, results written in input order. Memory stays flat whatever the
+//! input size.
 
 use crate::error::runtime;
 use std::io::{BufRead, Write};
@@ -28,25 +28,100 @@ pub fn merge_exit(a: u8, b: u8) -> u8 {
     }
 }
 
-/// Runs `work(lines, first_line_number, state)` over `input`, one `state` per worker thread, and
-/// writes each piece's text to `out` in input order. Calls `on_error` for each diagnostic.
-/// Returns the merged exit code.
+/// A run of whole input lines, as read (line endings included).
+#[derive(Debug)]
+pub struct Chunk {
+    /// Sequence number, for putting results back in order.
+    seq: usize,
+    /// Line number of the first line.
+    pub first_line: usize,
+    pub data: Vec<u8>,
+}
+
+impl Chunk {
+    /// The lines of the chunk, without their `\n` / `\r\n` endings, numbered.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
+        self.data
+            .split_inclusive(|&b| b == b'\n')
+            .enumerate()
+            .map(|(i, l)| (self.first_line + i, trim_eol(l)))
+    }
+}
+
+/// Runs `work(chunk, state)` over `input` in a pipeline: a reader thread cuts the input into
+/// chunks of lines, one worker thread per `state` processes them, and this thread puts the
+/// pieces back in input order on `out`. Queues are bounded, so memory stays flat whatever the
+/// input size. `on_error` sees each diagnostic, in order. Returns the merged exit code.
 pub fn run<S: Send>(
-    mut input: impl BufRead,
+    input: impl BufRead + Send,
     out: &mut impl Write,
     states: &mut [S],
-    work: impl Fn(&[Vec<u8>], usize, &mut S) -> anyhow::Result<Piece> + Sync,
+    work: impl Fn(&Chunk, &mut S) -> anyhow::Result<Piece> + Sync,
     mut on_error: impl FnMut(&str),
 ) -> anyhow::Result<u8> {
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Arc, Mutex};
+
     let workers = states.len().max(1);
-    let mut lines: Vec<Vec<u8>> = Vec::with_capacity(CHUNK_LINES);
+    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers * 2);
+    let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+    let (piece_tx, piece_rx) = sync_channel::<(usize, anyhow::Result<Piece>)>(workers * 2);
+    let work = &work;
+
+    std::thread::scope(|s| -> anyhow::Result<u8> {
+        let reader = s.spawn(move || read_chunks(input, &chunk_tx));
+        for state in states.iter_mut() {
+            let rx = Arc::clone(&chunk_rx);
+            let tx = piece_tx.clone();
+            s.spawn(move || {
+                loop {
+                    // The lock is held only while taking the next chunk.
+                    let next = rx.lock().map(|r| r.recv());
+                    let Ok(Ok(chunk)) = next else { break };
+                    let result = work(&chunk, state);
+                    if tx.send((chunk.seq, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(piece_tx);
+
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0usize;
+        let mut exit = 0u8;
+        for (seq, piece) in piece_rx {
+            pending.insert(seq, piece);
+            while let Some(p) = pending.remove(&next) {
+                next += 1;
+                // Returning drops the receiver, which stops the workers and then the reader.
+                let p = p?;
+                out.write_all(p.text.as_bytes())?;
+                for e in &p.errors {
+                    on_error(e);
+                }
+                exit = merge_exit(exit, p.exit);
+            }
+        }
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(runtime("internal", "the reader thread failed")))?;
+        Ok(exit)
+    })
+}
+
+/// Cuts `input` into chunks of whole lines and queues them; stops early if nobody listens.
+fn read_chunks(
+    mut input: impl BufRead,
+    tx: &std::sync::mpsc::SyncSender<Chunk>,
+) -> anyhow::Result<()> {
     let mut line_no = 0usize;
-    let mut exit = 0u8;
+    let mut seq = 0usize;
     loop {
-        lines.clear();
-        while lines.len() < CHUNK_LINES {
-            let mut buf = Vec::new();
-            let n = input.read_until(b'\n', &mut buf).map_err(|e| {
+        let mut data = Vec::with_capacity(1 << 20);
+        let mut n_lines = 0;
+        while n_lines < CHUNK_LINES {
+            let n = input.read_until(b'\n', &mut data).map_err(|e| {
                 runtime(
                     "io",
                     format!("cannot read standard input: {}", super::io_reason(&e)),
@@ -55,42 +130,20 @@ pub fn run<S: Send>(
             if n == 0 {
                 break;
             }
-            lines.push(buf);
+            n_lines += 1;
         }
-        if lines.is_empty() {
-            return Ok(exit);
+        if n_lines == 0 {
+            return Ok(());
         }
-        let first = line_no + 1;
-        line_no += lines.len();
-        let per = lines.len().div_ceil(workers);
-        let work = &work;
-        let pieces: Vec<anyhow::Result<Piece>> = if lines.len() < 64 || workers == 1 {
-            // Small inputs are not worth a thread.
-            vec![work(&lines, first, &mut states[0])]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = lines
-                    .chunks(per)
-                    .zip(states.iter_mut())
-                    .enumerate()
-                    .map(|(i, (chunk, st))| s.spawn(move || work(chunk, first + i * per, st)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| Err(runtime("internal", "a worker thread failed")))
-                    })
-                    .collect()
-            })
+        let chunk = Chunk {
+            seq,
+            first_line: line_no + 1,
+            data,
         };
-        for p in pieces {
-            let p = p?;
-            out.write_all(p.text.as_bytes())?;
-            for e in &p.errors {
-                on_error(e);
-            }
-            exit = merge_exit(exit, p.exit);
+        seq += 1;
+        line_no += n_lines;
+        if tx.send(chunk).is_err() {
+            return Ok(());
         }
     }
 }
@@ -114,7 +167,7 @@ mod tests {
 
     #[test]
     fn order_is_kept_across_workers_and_chunks() {
-        let n = CHUNK_LINES * 2 + 17;
+        let n = CHUNK_LINES * 3 + 17;
         let input: String = (0..n).map(|i| format!("{i}\n")).collect();
         let mut out = Vec::new();
         let mut states = vec![(); 3];
@@ -122,10 +175,12 @@ mod tests {
             input.as_bytes(),
             &mut out,
             &mut states,
-            |lines, _first, ()| {
+            |chunk, ()| {
                 let mut p = Piece::default();
-                for l in lines {
-                    p.text.push_str(std::str::from_utf8(trim_eol(l)).unwrap());
+                for (no, l) in chunk.lines() {
+                    let text = std::str::from_utf8(l).unwrap();
+                    assert_eq!(text.parse::<usize>().unwrap() + 1, no);
+                    p.text.push_str(text);
                     p.text.push('\n');
                 }
                 Ok(p)
@@ -135,6 +190,31 @@ mod tests {
         .unwrap();
         assert_eq!(code, 0);
         assert_eq!(String::from_utf8(out).unwrap(), input);
+    }
+
+    #[test]
+    fn errors_and_exit_codes_come_back_in_order() {
+        let input = "a\nb\nc\n";
+        let mut seen = Vec::new();
+        let code = run(
+            input.as_bytes(),
+            &mut Vec::new(),
+            &mut [()],
+            |chunk, ()| {
+                let mut p = Piece {
+                    exit: 12,
+                    ..Piece::default()
+                };
+                for (no, _) in chunk.lines() {
+                    p.errors.push(format!("line {no}"));
+                }
+                Ok(p)
+            },
+            |e| seen.push(e.to_string()),
+        )
+        .unwrap();
+        assert_eq!(code, 12);
+        assert_eq!(seen, ["line 1", "line 2", "line 3"]);
     }
 
     #[test]

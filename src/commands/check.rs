@@ -1,7 +1,7 @@
 //! `mmjwt check`: one token from the argument, or one per non-empty line of standard input, each
 //! judged and reported (text or JSON); the exit code is the lowest non-zero one among them.
 
-use super::batch::{self, Piece};
+use super::batch::{self, Chunk, Piece};
 use super::{Ctx, load_secret, resolve_now};
 use crate::cli::{CheckArgs, SdkChoice};
 use crate::error::usage;
@@ -68,10 +68,10 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let seen = AtomicUsize::new(0);
         let mut states = vec![(); batch::workers()];
         let code = batch::run(
-            std::io::stdin().lock(),
+            std::io::BufReader::with_capacity(1 << 20, std::io::stdin()),
             &mut out,
             &mut states,
-            |lines, first, ()| Ok(judge_lines(lines, first, &opts, ctx, &seen)),
+            |chunk, ()| Ok(judge_lines(chunk, &opts, ctx, &seen)),
             |_| {},
         )?;
         if seen.load(Ordering::Relaxed) == 0 {
@@ -88,23 +88,17 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// Judges the non-empty lines of a chunk; `first` is the line number of `lines[0]`.
-fn judge_lines(
-    lines: &[Vec<u8>],
-    first: usize,
-    opts: &Options<'_>,
-    ctx: &Ctx,
-    seen: &AtomicUsize,
-) -> Piece {
+/// Judges the non-empty lines of a chunk.
+fn judge_lines(chunk: &Chunk, opts: &Options<'_>, ctx: &Ctx, seen: &AtomicUsize) -> Piece {
     let mut p = Piece::default();
-    for (i, raw) in lines.iter().enumerate() {
-        let text = String::from_utf8_lossy(batch::trim_eol(raw));
+    for (line, raw) in chunk.lines() {
+        let text = String::from_utf8_lossy(raw);
         if text.trim().is_empty() {
             continue;
         }
         seen.fetch_add(1, Ordering::Relaxed);
         let input = normalize_input(&text);
-        let (out, code) = judge(&input, Some(first + i), opts, ctx);
+        let (out, code) = judge(&input, Some(line), opts, ctx);
         p.text.push_str(&out);
         p.exit = batch::merge_exit(p.exit, code);
     }

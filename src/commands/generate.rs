@@ -1,7 +1,7 @@
 //! `mmjwt gen`: one token for `--user-id ID`, or one per line of standard input for
 //! `--user-id -` (in input order, spread over all cores in ordered chunks, constant memory).
 
-use super::batch::{self, Piece};
+use super::batch::{self, Chunk, Piece};
 use super::{Ctx, load_secret, open_private, resolve_now};
 use crate::cli::GenArgs;
 use crate::error::{runtime, usage};
@@ -112,7 +112,7 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         None => Box::new(std::io::stdout().lock()),
     };
     let code = if batch {
-        let stdin = std::io::stdin().lock();
+        let stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
         let mut w = BufWriter::with_capacity(1 << 16, &mut sink);
         let code = run_batch(stdin, &mut w, &minter, &plan, ctx)?;
         w.flush()?;
@@ -162,7 +162,7 @@ fn one_token(
 /// Streams user ids from `input` to tokens on `out`, in order. Bad lines (empty, not UTF-8) are
 /// reported on stderr with their line number and skipped; the exit code is then 1.
 fn run_batch(
-    input: impl BufRead,
+    input: impl BufRead + Send,
     out: &mut impl Write,
     minter: &Minter,
     plan: &Plan,
@@ -176,7 +176,7 @@ fn run_batch(
         input,
         out,
         &mut states,
-        |lines, first, (m, jtis)| mint_chunk(lines, first, m, jtis, plan, ctx),
+        |chunk, (m, jtis)| mint_chunk(chunk, m, jtis, plan, ctx),
         |e| {
             bad += 1;
             ctx.warn(e);
@@ -190,20 +190,18 @@ fn run_batch(
 }
 
 fn mint_chunk(
-    chunk: &[Vec<u8>],
-    first_line: usize,
+    chunk: &Chunk,
     m: &mut Minter,
     jtis: &mut JtiSource,
     plan: &Plan,
     ctx: &Ctx,
 ) -> anyhow::Result<Piece> {
     let mut p = Piece {
-        text: String::with_capacity(chunk.len() * (if ctx.json { 900 } else { 420 })),
+        text: String::with_capacity(chunk.data.len() * (if ctx.json { 80 } else { 40 })),
         ..Piece::default()
     };
-    for (i, raw) in chunk.iter().enumerate() {
-        let line = first_line + i;
-        let Ok(user_id) = std::str::from_utf8(batch::trim_eol(raw)) else {
+    for (line, raw) in chunk.lines() {
+        let Ok(user_id) = std::str::from_utf8(raw) else {
             p.errors.push(format!(
                 "line {line}: the user id is not valid UTF-8; skipped"
             ));
