@@ -12,6 +12,7 @@ use crate::sdk::{self, MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection, SdkVer
 use crate::secret::HmacKey;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Looks keys up by `kid` (the sandbox's configured keys).
@@ -95,7 +96,8 @@ pub enum Outcome {
 pub struct Step {
     pub name: &'static str,
     pub outcome: Outcome,
-    pub detail: String,
+    /// Mostly fixed phrases; `Cow` keeps the passing steps free of allocations.
+    pub detail: Cow<'static, str>,
 }
 
 /// Everything found about one token; rendered as text or JSON elsewhere.
@@ -128,7 +130,7 @@ impl Report {
         self.problems.iter().min_by_key(|p| p.code.exit_code())
     }
 
-    fn step(&mut self, name: &'static str, outcome: Outcome, detail: impl Into<String>) {
+    fn step(&mut self, name: &'static str, outcome: Outcome, detail: impl Into<Cow<'static, str>>) {
         self.steps.push(Step {
             name,
             outcome,
@@ -137,7 +139,7 @@ impl Report {
     }
 
     fn fail(&mut self, name: &'static str, code: Code, source: Source, message: impl Into<String>) {
-        let message = message.into();
+        let message: String = message.into();
         self.step(name, Outcome::Fail, message.clone());
         self.problems.push(Problem::new(code, source, message));
     }
