@@ -1067,6 +1067,44 @@ fn sandbox_thread_serves_synchronous_callers_and_enforces_limits() {
     assert!(r.starts_with("HTTP/1.1 431"), "{r}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_the_request_in_flight_and_refuses_new_ones() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let (sb, _api) = start(config(Mode::AllowAll)).await;
+    let addr = sb.addr();
+    let body = br#"{"firstName":"Last"}"#;
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "PATCH /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nAuthorization: App {APP}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(&body[..5]).await.unwrap();
+
+    let stopping = tokio::spawn(sb.shutdown());
+    // Once the listener is gone, new connections are refused (bounded wait).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        assert!(Instant::now() < deadline, "still accepting after shutdown");
+        tokio::task::yield_now().await;
+    }
+    // The request already in progress still completes.
+    conn.write_all(&body[5..]).await.unwrap();
+    let mut reply = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut reply))
+        .await
+        .unwrap()
+        .unwrap();
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("\"firstName\":\"Last\""), "{reply}");
+    tokio::time::timeout(Duration::from_secs(5), stopping)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The binary
 
