@@ -220,10 +220,12 @@ fn random_hex(bytes: usize) -> anyhow::Result<String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-/// SIGINT and SIGTERM, registered up front.
+/// SIGINT and SIGTERM, registered up front (a signal that arrives before `wait` is kept).
 struct Signals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
 }
 
 impl Signals {
@@ -233,10 +235,9 @@ impl Signals {
             use tokio::signal::unix::{SignalKind, signal};
             let term = signal(SignalKind::terminate())
                 .map_err(|e| runtime("signal", format!("cannot watch SIGTERM: {e}")))?;
-            // Registering SIGINT through tokio now replaces the default "terminate at once".
-            let _ = signal(SignalKind::interrupt())
+            let int = signal(SignalKind::interrupt())
                 .map_err(|e| runtime("signal", format!("cannot watch SIGINT: {e}")))?;
-            Ok(Signals { term })
+            Ok(Signals { term, int })
         }
         #[cfg(not(unix))]
         Ok(Signals {})
@@ -246,7 +247,7 @@ impl Signals {
         #[cfg(unix)]
         {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => "SIGINT",
+                _ = self.int.recv() => "SIGINT",
                 _ = self.term.recv() => "SIGTERM",
             }
         }
