@@ -219,7 +219,16 @@ async fn endpoint(State(shared): State<Arc<Shared>>, call: Call, req: Request) -
             res.extensions_mut().insert(note);
             res
         }
-        Err(e) => refusal(&e, note),
+        Err(e) => {
+            let mut res = refusal(&e, note);
+            if e.status == StatusCode::PAYLOAD_TOO_LARGE {
+                // The rest of the body was never read; reading it just to keep the connection
+                // would defeat the limit.
+                res.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            res
+        }
     }
 }
 

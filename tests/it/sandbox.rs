@@ -1049,6 +1049,10 @@ fn sandbox_thread_serves_synchronous_callers_and_enforces_limits() {
     let r = raw_exchange(addr, &req);
     assert!(r.starts_with("HTTP/1.1 413"), "{r}");
     assert!(r.contains("\"BODY_TOO_LARGE\"") && r.contains("content-type: application/json"));
+    assert!(
+        r.contains("connection: close"),
+        "the unread rest is not waited for: {r}"
+    );
 
     // A body that stops half-way: 408 in the envelope after the request timeout.
     let r = raw_exchange(
