@@ -34,6 +34,9 @@ _mmjwt() {
             mmjwt,man)
                 cmd="mmjwt__subcmd__man"
                 ;;
+            mmjwt,sandbox)
+                cmd="mmjwt__subcmd__sandbox"
+                ;;
             mmjwt__subcmd__help,check)
                 cmd="mmjwt__subcmd__help__subcmd__check"
                 ;;
@@ -52,6 +55,9 @@ _mmjwt() {
             mmjwt__subcmd__help,man)
                 cmd="mmjwt__subcmd__help__subcmd__man"
                 ;;
+            mmjwt__subcmd__help,sandbox)
+                cmd="mmjwt__subcmd__help__subcmd__sandbox"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +65,7 @@ _mmjwt() {
 
     case "${cmd}" in
         mmjwt)
-            opts="-h -V --color --json --help --version gen check keygen completions man help"
+            opts="-h -V --color --json --help --version gen check keygen sandbox completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,7 +213,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__help)
-            opts="gen check keygen completions man help"
+            opts="gen check keygen sandbox completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -304,6 +310,20 @@ _mmjwt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mmjwt__subcmd__help__subcmd__sandbox)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mmjwt__subcmd__keygen)
             opts="-h -V --prefix --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -333,6 +353,72 @@ _mmjwt() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__sandbox)
+            opts="-h -V --listen --mode --app-code --key-id --secret-file --secret-stdin --secret --key --strict-installations --installation --reject-replayed-jti --leeway --state --log-format --request-timeout --color --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "allow-all jwt-only disallow" -- "${cur}"))
+                    return 0
+                    ;;
+                --app-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --installation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json off" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

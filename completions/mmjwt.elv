@@ -27,6 +27,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand gen 'Make a signed user-data JWT for an external user id'
             cand check 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
             cand keygen 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+            cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -81,6 +82,29 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mmjwt;sandbox'= {
+            cand --listen 'Address to listen on; 127.0.0.1:0 picks a free port. Non-loopback addresses expose the sandbox to the network'
+            cand --mode 'The App Profile''s user data authorization option to emulate'
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --key 'A verification key: KID=HEXSECRET, or KID=@FILE to read the hex from a file. Repeatable (several keys at once, as during key rotation)'
+            cand --installation 'An installation (push registration id) that exists from the start. Repeatable'
+            cand --leeway 'Clock skew allowed for exp, nbf and iat (e.g. 30s)'
+            cand --state 'Keep all data in this JSON file: loaded at start, saved after every change'
+            cand --log-format 'Request log on stderr: text, json (NDJSON) or off. Default: json with --json, else text'
+            cand --request-timeout 'Requests not answered within this get 408'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --strict-installations 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use'
+            cand --reject-replayed-jti 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mmjwt;completions'= {
             cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
@@ -101,6 +125,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand gen 'Make a signed user-data JWT for an external user id'
             cand check 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
             cand keygen 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+            cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -110,6 +135,8 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
         &'mmjwt;help;check'= {
         }
         &'mmjwt;help;keygen'= {
+        }
+        &'mmjwt;help;sandbox'= {
         }
         &'mmjwt;help;completions'= {
         }

@@ -33,6 +33,7 @@ complete -c mmjwt -n "__fish_mmjwt_needs_command" -s V -l version -d 'Print vers
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -82,6 +83,31 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l listen -d 'Address to listen on; 127.0.0.1:0 picks a free port. Non-loopback addresses expose the sandbox to the network' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l mode -d 'The App Profile\'s user data authorization option to emulate' -r -f -a "allow-all\t'Allow all mobile SDK requests (App authorization; Bearer tokens are verified if sent)'
+jwt-only\t'Allow only mobile SDK requests with JWT authorization'
+disallow\t'Disallow all mobile SDK requests to user data'"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l key -d 'A verification key: KID=HEXSECRET, or KID=@FILE to read the hex from a file. Repeatable (several keys at once, as during key rotation)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l installation -d 'An installation (push registration id) that exists from the start. Repeatable' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l leeway -d 'Clock skew allowed for exp, nbf and iat (e.g. 30s)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l state -d 'Keep all data in this JSON file: loaded at start, saved after every change' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l log-format -d 'Request log on stderr: text, json (NDJSON) or off. Default: json with --json, else text' -r -f -a "text\t'One human-readable line per request'
+json\t'One JSON object per line (NDJSON)'
+off\t'Nothing (in-process use by tests and `replay`)'"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l request-timeout -d 'Requests not answered within this get 408' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l strict-installations -d 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l reject-replayed-jti -d 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -94,9 +120,10 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s V -l version -d 'Print version'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox completions man help" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -6,4 +6,5 @@
 mod cli;
 mod common;
 mod gen_check;
+mod sandbox;
 mod sdk;
