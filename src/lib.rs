@@ -15,6 +15,7 @@ pub mod commands;
 pub mod error;
 pub mod problem;
 pub mod render;
+pub mod replay;
 pub mod sdk;
 pub mod secret;
 pub mod time;
@@ -52,6 +53,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Gen(a) => commands::generate::run(a, ctx),
         Command::Check(a) => commands::check::run(a, ctx),
         Command::Keygen(a) => commands::keygen::run(&a.prefix, ctx),
+        Command::Replay(a) => commands::replay::run(a, ctx),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
         Command::Man => commands::completions::run_man(),
     }

@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
 use std::path::PathBuf;
 
+pub mod replay;
+
 /// Make, check and replay Infobip Mobile Messaging user-data JWTs, and run a local sandbox of
 /// the Mobile API user endpoints.
 #[derive(Debug, Parser)]
@@ -44,6 +46,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a fresh random key id and 32-byte hex secret (for the sandbox and tests).
     Keygen(KeygenArgs),
+    /// Send the fetchUser, saveUser or personalize call exactly as an SDK sends it.
+    Replay(replay::ReplayArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.

@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod generate;
 pub mod keygen;
+pub mod replay;
 
 use crate::cli::SecretArgs;
 use crate::color::{ColorChoice, Painter, Stream};
