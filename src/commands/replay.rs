@@ -83,7 +83,11 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     };
 
     let token = if let Some(t) = &c.token {
-        TokenSource::Given(crate::cli::SecretText(read_token(&t.0)?))
+        let t = read_token(&t.0)?;
+        if t.len() >= 7 && t[..7].eq_ignore_ascii_case("bearer ") {
+            ctx.note("--token starts with 'Bearer '; the SDK adds the scheme itself, so it is sent twice");
+        }
+        TokenSource::Given(crate::cli::SecretText(t))
     } else if c.app_auth {
         TokenSource::App
     } else {

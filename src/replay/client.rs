@@ -155,7 +155,7 @@ impl Client {
         let mut resp = match builder.send().await {
             Ok(r) => r,
             Err(e) => {
-                let (kind, message) = describe(&e, &host, self.timeout);
+                let (kind, message) = describe(&e, &host, url.starts_with("https:"), self.timeout);
                 return fail(kind, message);
             }
         };
@@ -220,7 +220,12 @@ impl Client {
 }
 
 /// Names the failure class and says it in one line.
-fn describe(e: &reqwest::Error, host: &str, timeout: Duration) -> (FailureKind, String) {
+fn describe(
+    e: &reqwest::Error,
+    host: &str,
+    https: bool,
+    timeout: Duration,
+) -> (FailureKind, String) {
     let cause = innermost(e);
     let lower = chain_text(e).to_ascii_lowercase();
     if e.is_timeout() {
@@ -232,13 +237,13 @@ fn describe(e: &reqwest::Error, host: &str, timeout: Duration) -> (FailureKind, 
             ),
         );
     }
-    let mut refused = false;
+    let (mut refused, mut invalid_data) = (false, false);
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cur {
-        if c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
-        {
-            refused = true;
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+            // rustls reports handshake failures as I/O errors of this kind.
+            invalid_data |= io.kind() == std::io::ErrorKind::InvalidData;
         }
         cur = c.source();
     }
@@ -251,7 +256,14 @@ fn describe(e: &reqwest::Error, host: &str, timeout: Duration) -> (FailureKind, 
     if lower.contains("dns error") || lower.contains("failed to lookup") {
         return (FailureKind::Dns, format!("cannot resolve {host}: {cause}"));
     }
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    let tls_words = [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "alert",
+    ];
+    if https && (invalid_data || tls_words.iter().any(|w| lower.contains(w))) {
         return (FailureKind::Tls, format!("TLS with {host} failed: {cause}"));
     }
     if e.is_connect() {

@@ -580,6 +580,14 @@ async fn many(
             (_, true) => format!("{}\n", render::json(&ex, job.show)),
             (Mode::Send, false) => render::batch_line(&ex, ctx.out),
         };
+        if job.verbose && mode == Mode::Send {
+            // Whole exchanges, so that concurrent calls do not interleave on stderr.
+            let mut heads = render::request_text(&ex, job.show, "> ");
+            if let Some(Outcome::Response(r)) = &ex.outcome {
+                heads.push_str(&render::response_head_text(r, "< "));
+            }
+            bar.suspend(|| eprint!("{heads}"));
+        }
         bar.suspend(|| out(&text))?;
         bar.inc(1);
     }

@@ -786,6 +786,25 @@ fn connection_refused_is_exit_6_naming_the_host_not_the_token() {
 }
 
 #[test]
+fn https_to_a_plain_http_server_is_a_tls_failure() {
+    let srv = Server::ok();
+    let url = srv.url.replace("http://", "https://");
+    let a = replay(&url)
+        .args(["fetch-user", "--user-id", "alice", "--json"])
+        .assert()
+        .code(6);
+    let v: Value = serde_json::from_str(stdout(&a).trim()).unwrap();
+    assert_eq!(v["error"]["kind"], "tls");
+    let host = srv.url.trim_start_matches("http://");
+    assert!(
+        stderr(&a).contains(&format!("TLS with {host} failed")),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(srv.hits().len(), 0);
+}
+
+#[test]
 fn a_cut_short_body_is_reported_not_a_crash() {
     let raw = RawServer::start(
         Some(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"externalUserId\":"),
