@@ -155,14 +155,21 @@ pub fn execute(mut job: Job, ctx: &Ctx) -> anyhow::Result<u8> {
             ));
         }
         if job.call == Call::Personalize {
-            let p = single_personalize(&job.personalize, user.as_deref(), &job.token, ctx);
+            // A given token's sub stands in for --user-id, as the app would personalize as
+            // the person its backend issued the token for.
+            let sub = match &job.token {
+                TokenSource::Given(t) if user.is_none() => claim_from_token(&t.0, "sub"),
+                _ => None,
+            };
+            let who = user.as_deref().or(sub.as_deref());
+            let p = single_personalize(&job.personalize, who, &job.token, ctx);
             body::require_identity(&p).map_err(usage)?;
             job.personalize = p;
         }
     }
     if job.app_code.is_none()
         && let TokenSource::Given(t) = &job.token
-        && let Some(code) = app_code_from_token(&t.0)
+        && let Some(code) = claim_from_token(&t.0, "infobip-api-key")
     {
         ctx.note(
             "no --app-code: the applicationcode header uses the token's infobip-api-key claim",
@@ -218,12 +225,12 @@ fn single_personalize(
     }
 }
 
-/// The `infobip-api-key` claim of a token, if it can be read.
-fn app_code_from_token(token: &str) -> Option<String> {
+/// A string claim of a token, if the payload can be read.
+fn claim_from_token(token: &str, name: &str) -> Option<String> {
     let payload = token.split('.').nth(1)?;
     let (bytes, _) = crate::b64::decode_lenient(payload)?;
     let v: Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("infobip-api-key")?.as_str().map(str::to_string)
+    v.get(name)?.as_str().map(str::to_string)
 }
 
 /// What every call of the job shares.
@@ -626,9 +633,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn app_code_is_read_from_the_token() {
+    fn claims_are_read_from_the_token() {
         let t = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InRlc3Qta2V5LWlkIn0.eyJ0eXAiOiJCZWFyZXIiLCJzdWIiOiJleHQtdXNlci0xIiwiaW5mb2JpcC1hcGkta2V5IjoidGVzdC1hcHAtY29kZSIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAwMDYwLCJqdGkiOiIwMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDEifQ.rNxY48Mvd45hFT0AmFaj05zqgmXmhLv2qO0huEKZ4lM";
-        assert_eq!(app_code_from_token(t).as_deref(), Some("test-app-code"));
-        assert_eq!(app_code_from_token("x"), None);
+        assert_eq!(
+            claim_from_token(t, "infobip-api-key").as_deref(),
+            Some("test-app-code")
+        );
+        assert_eq!(claim_from_token(t, "sub").as_deref(), Some("ext-user-1"));
+        assert_eq!(claim_from_token("x", "sub"), None);
     }
 }

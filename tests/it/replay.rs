@@ -1235,7 +1235,7 @@ fn anonymous_personalize_is_refused_by_the_embedded_sandbox() {
 }
 
 #[test]
-fn a_token_from_standard_input_and_the_save_user_alias() {
+fn a_token_from_standard_input_the_save_user_alias_and_personalize_as_its_sub() {
     let srv = Server::ok();
     let tok = good_token("alice");
     replay(&srv.url)
@@ -1243,7 +1243,16 @@ fn a_token_from_standard_input_and_the_save_user_alias() {
         .write_stdin(format!("  {tok}\n"))
         .assert()
         .success();
+    // Personalize as the token's sub when no --user-id is given.
+    replay(&srv.url)
+        .args(["personalize", "--sdk", "ios", "--token", &tok])
+        .assert()
+        .success();
     let hits = srv.hits();
+    assert_eq!(
+        hits[1].body,
+        r#"{"userIdentity":{"externalUserId":"alice"}}"#
+    );
     assert_eq!(
         hits[0].header("authorization"),
         Some(format!("Bearer {tok}").as_str())
