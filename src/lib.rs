@@ -16,6 +16,7 @@ pub mod commands;
 pub mod error;
 pub mod problem;
 pub mod render;
+pub mod replay;
 pub mod sandbox;
 pub mod sdk;
 pub mod secret;
@@ -55,6 +56,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Check(a) => commands::check::run(a, ctx),
         Command::Keygen(a) => commands::keygen::run(&a.prefix, ctx),
         Command::Sandbox(a) => commands::sandbox::run(a, ctx),
+        Command::Replay(a) => commands::replay::run(a, ctx),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
         Command::Man => commands::completions::run_man(),
     }

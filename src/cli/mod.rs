@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
 use std::path::PathBuf;
 
+pub mod replay;
+
 /// Make, check and replay Infobip Mobile Messaging user-data JWTs, and run a local sandbox of
 /// the Mobile API user endpoints.
 #[derive(Debug, Parser)]
@@ -49,6 +51,8 @@ pub enum Command {
     /// Run a local emulator of the Mobile API user endpoints under one authorization mode.
     #[command(after_help = sandbox::SANDBOX_EXAMPLES)]
     Sandbox(sandbox::SandboxArgs),
+    /// Send the fetchUser, saveUser or personalize call exactly as an SDK sends it.
+    Replay(replay::ReplayArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.

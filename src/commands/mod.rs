@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod generate;
 pub mod keygen;
+pub mod replay;
 pub mod sandbox;
 
 use crate::cli::SecretArgs;

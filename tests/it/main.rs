@@ -6,5 +6,6 @@
 mod cli;
 mod common;
 mod gen_check;
+mod replay;
 mod sandbox;
 mod sdk;
