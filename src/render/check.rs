@@ -7,8 +7,9 @@ use crate::sdk::SdkVerdict;
 use crate::time::{relative, rfc3339};
 use crate::token::Input;
 use crate::token::check::{Outcome, Report};
+use crate::token::json::Members;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::fmt::Write as _;
 
 /// Version of the `check --json` object; bumped only for incompatible changes.
@@ -89,8 +90,8 @@ pub struct JsonReport<'a> {
     verified: bool,
     exit_code: u8,
     input: InputView<'a>,
-    header: Option<&'a Map<String, Value>>,
-    claims: Option<&'a Map<String, Value>>,
+    header: Option<&'a Members>,
+    claims: Option<&'a Members>,
     times: Times,
     sdk: SdkView<'a>,
     checks: &'a [crate::token::check::Step],
@@ -210,7 +211,7 @@ fn section(
     o: &mut String,
     p: Painter,
     title: &str,
-    obj: Option<&Map<String, Value>>,
+    obj: Option<&Members>,
     now: i64,
     explain: fn(&str) -> &'static str,
 ) {
@@ -225,7 +226,7 @@ fn section(
         .max()
         .unwrap_or(0)
         .min(16);
-    for (k, v) in obj {
+    for (k, v) in obj.iter() {
         let mut value = v.to_string();
         if value.chars().count() > 80 {
             value = format!("{}…", value.chars().take(80).collect::<String>());

@@ -7,7 +7,8 @@ use super::{
     HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, Parsed,
     SdkVerdict,
 };
-use serde_json::{Map, Value};
+use crate::token::json::Members;
+use serde_json::Value;
 
 /// Judges `token` as the Android SDK would at Unix time `now` (whole seconds).
 pub fn validate(token: &str, now: i64) -> SdkVerdict {
@@ -17,7 +18,7 @@ pub fn validate(token: &str, now: i64) -> SdkVerdict {
 /// An object as org.json read it, or a strict parse known to read the same.
 enum Obj<'a> {
     Org(orgjson::Object),
-    Strict(&'a Map<String, Value>),
+    Strict(&'a Members),
 }
 
 impl Obj<'_> {
@@ -42,7 +43,7 @@ impl Obj<'_> {
     }
 }
 
-fn read<'a>(part: &str, parsed: Option<&'a Map<String, Value>>) -> Option<Obj<'a>> {
+fn read<'a>(part: &str, parsed: Option<&'a Members>) -> Option<Obj<'a>> {
     match parsed {
         Some(m) => Some(Obj::Strict(m)),
         None => decode_and_parse(part).map(Obj::Org),

@@ -7,9 +7,10 @@ use super::{
     HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, Parsed,
     SdkVerdict,
 };
+use crate::token::json::Members;
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// `Data(base64Encoded:)`: canonical padding, standard alphabet, no whitespace. Foundation is
@@ -27,10 +28,7 @@ pub fn validate(token: &str, now: i64) -> SdkVerdict {
     validate_parsed(token, now, &Parsed::default())
 }
 
-fn read<'a>(
-    part: &str,
-    parsed: Option<&'a Map<String, Value>>,
-) -> Option<Cow<'a, Map<String, Value>>> {
+fn read<'a>(part: &str, parsed: Option<&'a Members>) -> Option<Cow<'a, Members>> {
     match parsed {
         Some(m) => Some(Cow::Borrowed(m)),
         None => decode_object(part).map(Cow::Owned),
@@ -106,22 +104,21 @@ pub fn ios_base64_decode(part: &str) -> Option<Vec<u8>> {
     FOUNDATION.decode(s).ok()
 }
 
-fn decode_object(part: &str) -> Option<Map<String, Value>> {
+fn decode_object(part: &str) -> Option<Members> {
     let bytes = ios_base64_decode(part)?;
-    // JSONSerialization skips a UTF-8 byte order mark.
+    // JSONSerialization skips a UTF-8 byte order mark; repeated names keep the last value.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match serde_json::from_slice::<Value>(bytes).ok()? {
-        Value::Object(m) => Some(m),
-        _ => None,
-    }
+    crate::token::json::parse_object(bytes)
+        .ok()
+        .map(|o| o.members)
 }
 
 /// The missing names, sorted, in Swift's array description: `["kid", "typ"]`.
-fn missing_sorted(obj: &Map<String, Value>, names: &[&str]) -> String {
+fn missing_sorted(obj: &Members, names: &[&str]) -> String {
     let mut missing: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|n| !obj.contains_key(*n))
+        .filter(|n| !obj.contains_key(n))
         .collect();
     if missing.is_empty() {
         return String::new();
@@ -177,7 +174,9 @@ mod tests {
 
     #[test]
     fn missing_names_are_sorted_swift_arrays() {
-        let m: Map<String, Value> = serde_json::from_str(r#"{"alg":"HS256"}"#).unwrap();
+        let m = crate::token::json::parse_object(br#"{"alg":"HS256"}"#)
+            .unwrap()
+            .members;
         assert_eq!(missing_sorted(&m, &MANDATORY_HEADERS), r#"["kid", "typ"]"#);
     }
 

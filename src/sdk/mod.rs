@@ -9,8 +9,8 @@ pub mod ios;
 mod orgjson;
 
 use crate::problem::Code;
+use crate::token::json::Members;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// Segments that the server layer already decoded as canonical base64url and parsed as strict
 /// JSON without duplicate names. For such a segment both SDKs' decoders yield the same bytes and
@@ -18,18 +18,18 @@ use serde_json::{Map, Value};
 /// (a test checks that the answers are identical with and without it).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Parsed<'a> {
-    pub header: Option<(&'a str, &'a Map<String, Value>)>,
-    pub payload: Option<(&'a str, &'a Map<String, Value>)>,
+    pub header: Option<(&'a str, &'a Members)>,
+    pub payload: Option<(&'a str, &'a Members)>,
 }
 
 impl<'a> Parsed<'a> {
     /// The parsed header, if `segment` is the one it was parsed from.
-    pub fn header_for(&self, segment: &str) -> Option<&'a Map<String, Value>> {
+    pub fn header_for(&self, segment: &str) -> Option<&'a Members> {
         self.header.filter(|(s, _)| *s == segment).map(|(_, m)| m)
     }
 
     /// The parsed payload, if `segment` is the one it was parsed from.
-    pub fn payload_for(&self, segment: &str) -> Option<&'a Map<String, Value>> {
+    pub fn payload_for(&self, segment: &str) -> Option<&'a Members> {
         self.payload.filter(|(s, _)| *s == segment).map(|(_, m)| m)
     }
 }

@@ -5,13 +5,13 @@
 //! The sandbox authorizes Bearer requests with this same function.
 
 use super::MAX_TOKEN_BYTES;
-use super::json::{StrictObject, kind_of, parse_object};
+use super::json::{Members, StrictObject, kind_of, parse_object};
 use crate::b64;
 use crate::problem::{Code, Problem, Source, worst_exit};
 use crate::sdk::{self, MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection, SdkVerdict};
 use crate::secret::HmacKey;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -103,8 +103,8 @@ pub struct Step {
 /// Everything found about one token; rendered as text or JSON elsewhere.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    pub header: Option<Map<String, Value>>,
-    pub claims: Option<Map<String, Value>>,
+    pub header: Option<Members>,
+    pub claims: Option<Members>,
     pub android: Option<SdkVerdict>,
     pub ios: Option<SdkVerdict>,
     pub steps: Vec<Step>,

@@ -3,13 +3,81 @@
 //! member name recorded so it can be refused (RFC 7515 §4, RFC 7519 §4).
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 use std::fmt;
+
+/// A JSON object's members in their written order. Headers and payloads have a handful of
+/// members, so a vector searched linearly beats a hash map (no hashing on every lookup).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Members(Vec<(String, Value)>);
+
+impl Members {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(n, v)| (n, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(n, _)| n)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sets `name`, keeping the first position of a repeated name (as JSON readers that keep
+    /// the last value do). Returns true when the name was already there.
+    pub fn insert(&mut self, name: String, value: Value) -> bool {
+        if let Some(slot) = self.0.iter_mut().find(|(n, _)| *n == name) {
+            slot.1 = value;
+            true
+        } else {
+            self.0.push((name, value));
+            false
+        }
+    }
+
+    /// As a `serde_json::Value::Object`, for callers that want one.
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.0.iter().cloned().collect())
+    }
+}
+
+impl Serialize for Members {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl std::ops::Index<&str> for Members {
+    type Output = Value;
+    /// Like `serde_json::Map`: a missing name reads as `null`.
+    fn index(&self, name: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(name).unwrap_or(&NULL)
+    }
+}
 
 /// A parsed object and the names that appeared more than once (the last value is kept).
 #[derive(Debug, Clone, Default)]
 pub struct StrictObject {
-    pub members: Map<String, Value>,
+    pub members: Members,
     pub duplicates: Vec<String>,
 }
 
