@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Sandbox and replay throughput over loopback for the README's Performance section. Rerun with:
+#   bash benches/sandbox.sh            (both parts)
+#   bash benches/sandbox.sh wrk        (fetch-user with App vs Bearer under wrk)
+#   bash benches/sandbox.sh replay     (replay fetch-user --users - against the sandbox)
+#
+# Needs wrk and jq. Knobs: ROUNDS (wrk rounds, default 2), DURATION (per wrk run, default 10s),
+# N (replay calls, default 20000), LOG (the sandbox's --log-format, default text, written to a
+# file as a user redirecting stderr would).
+# The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PART=${1:-all}
+ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-10s}
+N=${N:-20000}
+LOG=${LOG:-text}
+
+need() { command -v "$1" >/dev/null || { echo "missing $1 (e.g. apt-get install $1)" >&2; exit 1; }; }
+need wrk
+need jq
+
+cargo build --release --locked -q
+MMJWT=$PWD/target/release/mmjwt
+LUA=$PWD/benches/sandbox_fetch.lua
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mmjwt-sandbox-bench.XXXXXX")
+SANDBOX_PID=
+cleanup() {
+  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    kill -TERM "$SANDBOX_PID" 2>/dev/null || true
+    wait "$SANDBOX_PID" 2>/dev/null || true
+  fi
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+# Fixed test credentials (never a real key).
+printf '%s\n' 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f > "$SCRATCH/key.hex"
+chmod 600 "$SCRATCH/key.hex"
+export MMJWT_APP_CODE=bench-app-code MMJWT_KEY_ID=bench-key
+unset MMJWT_SECRET MMJWT_BASE_URL MMJWT_PUSH_REG_ID
+REG=bench-reg
+USER_ID=bench-user
+
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# date: $(date -u +%Y-%m-%dT%H:%MZ); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# sandbox: allow-all, --log-format $LOG (stderr to a file)"
+
+"$MMJWT" sandbox --listen 127.0.0.1:0 --mode allow-all --secret-file "$SCRATCH/key.hex" \
+  --log-format "$LOG" >"$SCRATCH/url" 2>"$SCRATCH/sandbox.log" &
+SANDBOX_PID=$!
+for _ in $(seq 1 100); do
+  [ -s "$SCRATCH/url" ] && break
+  kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$SCRATCH/sandbox.log" >&2; exit 1; }
+  sleep 0.1
+done
+URL=$(head -1 "$SCRATCH/url")
+[ -n "$URL" ] || { echo "the sandbox printed no URL within 10 s" >&2; exit 1; }
+case "$URL" in http://127.0.0.1:*) ;; *) echo "unexpected sandbox URL $URL" >&2; exit 1 ;; esac
+
+# One personalized installation: fetch with Bearer needs the token's sub to be its person.
+"$MMJWT" replay personalize --base-url "$URL" --push-reg-id "$REG" --user-id "$USER_ID" \
+  --secret-file "$SCRATCH/key.hex" --timeout 5s >/dev/null
+TOKEN=$("$MMJWT" gen --user-id "$USER_ID" --ttl 1h --secret-file "$SCRATCH/key.hex")
+
+# One wrk run: prints a table row and leaves req/s in RPS. A run with any non-2xx answer is
+# refused (it would measure refusals, not fetches).
+RPS=0
+run_wrk() {
+  local label=$1 auth=$2 out p50 p99
+  out=$(MMJWT_BENCH_AUTH=$auth timeout 120 wrk -t2 -c64 -d"$DURATION" --latency -s "$LUA" \
+    "$URL/mobile/1/appinstance/$REG/user?ri=true")
+  if grep -q 'Non-2xx' <<<"$out"; then
+    echo "$label: some answers were not 2xx:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  printf '%-8s %12s %10s %10s\n' "$label" "$RPS" "$p50" "$p99"
+}
+
+if [ "$PART" = all ] || [ "$PART" = wrk ]; then
+  echo
+  echo "## fetch-user under wrk -t2 -c64 -d$DURATION (loopback)"
+  printf '%-8s %12s %10s %10s\n' auth 'req/s' p50 p99
+  for round in $(seq 1 "$ROUNDS"); do
+    run_wrk App "App $MMJWT_APP_CODE"
+    app=$RPS
+    run_wrk Bearer "Bearer $TOKEN"
+    awk -v a="$app" -v b="$RPS" -v r="$round" \
+      'BEGIN { printf "round %d: Bearer/App = %.2f\n", r, (a > 0 ? b / a : 0) }'
+  done
+fi
+
+if [ "$PART" = all ] || [ "$PART" = replay ]; then
+  echo
+  echo "## replay fetch-user --users - (N=$N, --concurrency 32, a token minted per call)"
+  for round in $(seq 1 "$ROUNDS"); do
+    summary=$(awk -v n="$N" -v u="$USER_ID" 'BEGIN { for (i = 0; i < n; i++) print u }' | timeout 300 "$MMJWT" replay fetch-user --users - \
+      --concurrency 32 --base-url "$URL" --push-reg-id "$REG" --secret-file "$SCRATCH/key.hex" \
+      --json | tail -1)
+    jq -r --arg r "$round" '.summary | "round \($r): \(.requests_per_second) req/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, statuses \(.by_status | tostring)"' <<<"$summary"
+  done
+fi
