@@ -6,7 +6,8 @@
 #
 # Needs wrk and jq. Knobs: ROUNDS (wrk rounds, default 2), DURATION (per wrk run, default 10s),
 # N (replay calls, default 20000), LOG (the sandbox's --log-format, default text, written to a
-# file as a user redirecting stderr would).
+# file as a user redirecting stderr would), MMJWT_BIN (a binary to measure instead of building
+# this tree, for before/after comparisons).
 # The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +22,12 @@ need() { command -v "$1" >/dev/null || { echo "missing $1 (e.g. apt-get install 
 need wrk
 need jq
 
-cargo build --release --locked -q
-MMJWT=$PWD/target/release/mmjwt
+if [ -n "${MMJWT_BIN:-}" ]; then
+  MMJWT=$MMJWT_BIN
+else
+  cargo build --release --locked -q
+  MMJWT=$PWD/target/release/mmjwt
+fi
 LUA=$PWD/benches/sandbox_fetch.lua
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mmjwt-sandbox-bench.XXXXXX")
