@@ -180,6 +180,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
         reject_replayed_jti: config.reject_replayed_jti,
         clock: config.clock,
         log: config.log,
+        log_sink: (config.log != LogFormat::Off).then(log::Sink::stderr),
         request_timeout: config.limits.request_timeout,
         store: Mutex::new(store),
         jti: Mutex::new(auth::JtiCache::default()),
@@ -251,6 +252,9 @@ impl Sandbox {
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if let Some(sink) = &self.shared.log_sink {
+            sink.flush();
         }
         self.shared.save()
     }

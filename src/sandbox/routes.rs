@@ -39,6 +39,8 @@ pub struct Shared {
     pub reject_replayed_jti: bool,
     pub clock: Clock,
     pub log: LogFormat,
+    /// Where log lines go; `None` when the log is off.
+    pub log_sink: Option<log::Sink>,
     pub request_timeout: Duration,
     pub store: Mutex<Store>,
     pub jti: Mutex<JtiCache>,
@@ -193,19 +195,19 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         r
     };
     let note = res.extensions_mut().remove::<LogNote>().unwrap_or_default();
-    if shared.log != LogFormat::Off {
+    if let Some(sink) = &shared.log_sink {
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        log::emit(
-            shared.log,
-            &log::Entry {
-                time: &time,
-                method: &method,
-                path: &path,
-                status: res.status().as_u16(),
-                millis: start.elapsed().as_secs_f64() * 1000.0,
-                note: &note,
-            },
-        );
+        let entry = log::Entry {
+            time: &time,
+            method: &method,
+            path: &path,
+            status: res.status().as_u16(),
+            millis: start.elapsed().as_secs_f64() * 1000.0,
+            note: &note,
+        };
+        if let Some(line) = log::line(shared.log, &entry) {
+            sink.write_line(&line);
+        }
     }
     res
 }
