@@ -23,13 +23,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         }
         None => true,
     };
-    let secret_on_stdin = args.secret.secret_stdin
-        || args
-            .secret
-            .secret_file
-            .as_ref()
-            .is_some_and(|p| p.as_os_str() == "-");
-    if from_stdin && secret_on_stdin {
+    if from_stdin && args.secret.reads_stdin() {
         return Err(usage(
             "standard input cannot carry both the secret and the tokens; use MMJWT_SECRET or --secret-file PATH",
         ));
