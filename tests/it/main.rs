@@ -5,5 +5,6 @@
 
 mod cli;
 mod common;
+mod corpus;
 mod gen_check;
 mod sdk;
