@@ -7,4 +7,6 @@ mod cli;
 mod common;
 mod corpus;
 mod gen_check;
+mod hardening;
+mod hygiene;
 mod sdk;
