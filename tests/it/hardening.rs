@@ -421,3 +421,45 @@ fn multi_byte_prefix_lookalikes_are_judged_not_crashed() {
         assert_eq!(out.status.code(), Some(10), "{input:?}: {out:?}");
     }
 }
+
+/// Source guard (RFC 7518 §3.2 wants a constant-time comparison): the MAC is checked only by
+/// `Mac::verify_slice`, and no source line compares signature or tag bytes with `==`/`!=`
+/// except by length.
+#[test]
+fn signatures_are_compared_only_in_constant_time() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 10);
+    let mut verify_slice = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        verify_slice += text.matches(".verify_slice(").count();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default().to_lowercase();
+            let compares = code.contains("==") || code.contains("!=");
+            let about_mac = ["sig", "tag", "mac", "hmac"]
+                .iter()
+                .any(|w| code.contains(w));
+            if compares && about_mac {
+                assert!(
+                    code.contains(".len()"),
+                    "{}:{}: compares MAC bytes directly: {line}",
+                    f.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+    assert_eq!(verify_slice, 1, "the MAC is verified in exactly one place");
+}

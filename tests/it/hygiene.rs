@@ -316,6 +316,30 @@ fn tokens_are_not_echoed_in_error_lines() {
         err.contains("--leeway") && !err.contains(&good[..30]),
         "{err}"
     );
+    // Neither do argument-parsing errors: a second token, or a token given to an enum flag.
+    for json in [false, true] {
+        for args in [
+            vec!["check", "a.b.c", good.as_str()],
+            vec!["check", "--sdk", good.as_str(), "a.b.c"],
+            vec!["gen", good.as_str()],
+        ] {
+            let mut c = mmjwt();
+            if json {
+                c.arg("--json");
+            }
+            let out = c.args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            for stream in [&out.stdout, &out.stderr] {
+                let text = String::from_utf8_lossy(stream);
+                assert!(!text.contains(&good[..30]), "{args:?}: {text}");
+            }
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains(&format!("<{} characters, not shown>", good.len())),
+                "{err}"
+            );
+        }
+    }
 }
 
 #[cfg(unix)]
