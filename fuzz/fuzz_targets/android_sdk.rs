@@ -21,11 +21,18 @@ fuzz_target!(|data: &[u8]| {
     } else {
         String::from_utf8_lossy(rest).into_owned()
     };
-    let now = if mode & 2 == 0 { 1_700_000_000 } else { i64::MAX };
+    let now = if mode & 2 == 0 {
+        1_700_000_000
+    } else {
+        i64::MAX
+    };
     let v = android::validate(&token, now);
     // The SDK only ever answers with its two codes, and always with a message when it refuses.
     assert_eq!(v.accepted, v.code.is_none());
     assert_eq!(v.code.is_some(), v.message.is_some());
-    assert!(matches!(v.code, None | Some(Code::StructureInvalid | Code::Expired)));
+    assert!(matches!(
+        v.code,
+        None | Some(Code::StructureInvalid | Code::Expired)
+    ));
     let _ = android::android_base64_decode(rest);
 });

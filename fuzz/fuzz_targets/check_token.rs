@@ -67,7 +67,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(key.verify(input.token[..sig_start].as_bytes(), &sig));
     }
     let again = check(&input.token, &opts);
-    assert_eq!(report.problems, again.problems, "check is not deterministic");
+    assert_eq!(
+        report.problems, again.problems,
+        "check is not deterministic"
+    );
     let _ = render::check::text(&report, &input, now, Painter::plain());
     let _ = render::check::json(&report, &input, now, opts.leeway).to_string();
 });

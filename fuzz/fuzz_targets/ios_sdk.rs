@@ -20,10 +20,17 @@ fuzz_target!(|data: &[u8]| {
     } else {
         String::from_utf8_lossy(rest).into_owned()
     };
-    let now = if mode & 2 == 0 { 1_700_000_000 } else { i64::MIN };
+    let now = if mode & 2 == 0 {
+        1_700_000_000
+    } else {
+        i64::MIN
+    };
     let v = ios::validate(&token, now);
     assert_eq!(v.accepted, v.code.is_none());
     assert_eq!(v.code.is_some(), v.message.is_some());
-    assert!(matches!(v.code, None | Some(Code::StructureInvalid | Code::Expired)));
+    assert!(matches!(
+        v.code,
+        None | Some(Code::StructureInvalid | Code::Expired)
+    ));
     let _ = ios::ios_base64_decode(&String::from_utf8_lossy(rest));
 });

@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
             let mut seen = o.duplicates.clone();
             seen.sort();
             seen.dedup();
-            assert_eq!(seen.len(), o.duplicates.len(), "a duplicate is reported twice");
+            assert_eq!(
+                seen.len(),
+                o.duplicates.len(),
+                "a duplicate is reported twice"
+            );
             for d in &o.duplicates {
                 assert!(m.contains_key(d));
             }
