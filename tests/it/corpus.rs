@@ -8,6 +8,19 @@
 //!
 //! Tokens that must carry a correct MAC are built here from header/payload text (a "recipe"), so
 //! the corpus stays readable and the signatures stay right; the published vectors are literal.
+//!
+//! A family file has `family`, `description`, `defaults` (`now`, `leeway`, `key` hex, `kid`,
+//! reference `header` and `payload` text) and `cases`. A case has `id` (`family/name`),
+//! `description`, either `token` or `recipe`, optionally `now`, `leeway`, `key` (hex or `null`
+//! for no key), `kid`, `expect` (`sub`/`app_code`/`kid`, then `ring` is required),
+//! `require_signature`; and the expectations `valid`, `codes` (a set), `primary`, optionally
+//! `ring` (`codes`/`primary` with a key ring and no expectations, when they differ), `verified`,
+//! `warning_contains`, `length`, and `android`/`ios` verdicts (`accepted`, `code`, `message`).
+//! A recipe takes `header`/`payload` text (or `_hex` bytes, or a literal `_b64` segment), `alg`
+//! of the MAC (HS256/HS384/HS512), `sign_key`, `signed_header`/`signed_payload` (MAC over other
+//! content), `signature` (`mac`, `empty`, `zeros`, `ones`, `truncate16`, `extend33`, ...) and
+//! `transforms` applied in order: `suffix`, `insert`, `set`, `last_char`, `std_alphabet` (on a
+//! segment), `resign` (MAC over the segments as they now are) and `repeat` (whole token).
 
 use mmjwt::b64;
 use mmjwt::problem::Code;
