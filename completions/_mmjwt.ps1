@@ -30,6 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Make a signed user-data JWT for an external user id')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)')
+            [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -88,6 +90,172 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mmjwt;sandbox' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on; 127.0.0.1:0 picks a free port. Non-loopback addresses expose the sandbox to the network')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'The App Profile''s user data authorization option to emulate')
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A verification key: KID=HEXSECRET, or KID=@FILE to read the hex from a file. Repeatable (several keys at once, as during key rotation)')
+            [CompletionResult]::new('--installation', '--installation', [CompletionResultType]::ParameterName, 'An installation (push registration id) that exists from the start. Repeatable')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed for exp, nbf and iat (e.g. 30s)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep all data in this JSON file: loaded at start, saved after every change')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Request log on stderr: text, json (NDJSON) or off. Default: json with --json, else text')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Requests not answered within this get 408')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--strict-installations', '--strict-installations', [CompletionResultType]::ParameterName, 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use')
+            [CompletionResult]::new('--reject-replayed-jti', '--reject-replayed-jti', [CompletionResultType]::ParameterName, 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;replay' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('fetch-user', 'fetch-user', [CompletionResultType]::ParameterValue, 'fetchUser: GET the installation''s user')
+            [CompletionResult]::new('patch-user', 'patch-user', [CompletionResultType]::ParameterValue, 'saveUser: PATCH the user''s attributes (Android: POST with X-HTTP-Method-Override)')
+            [CompletionResult]::new('personalize', 'personalize', [CompletionResultType]::ParameterValue, 'personalize: POST a user identity (and attributes) to tie the installation to a person')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mmjwt;replay;fetch-user' {
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call')
+            [CompletionResult]::new('--sdk', '--sdk', [CompletionResultType]::ParameterName, 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)')
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'The external user id: the token''s sub (and personalize''s externalUserId)')
+            [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'One call per user id, one id per line (''-'' for standard input), each with its own token')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls in flight at once with --users (1-256)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Send this token instead of generating one (''-'' reads it from standard input)')
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)')
+            [CompletionResult]::new('--push-reg-id', '--push-reg-id', [CompletionResultType]::ParameterName, 'The installation''s push registration id (required with --base-url)')
+            [CompletionResult]::new('--installation-id', '--installation-id', [CompletionResultType]::ParameterName, 'The installationid header (default: a random UUID per run)')
+            [CompletionResult]::new('--session-id', '--session-id', [CompletionResultType]::ParameterName, 'Send a sessionId header (Android sends it only in the foreground)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'Replace the SDK-style User-Agent')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Connect and total timeout: 10s, 500ms')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--app-auth', '--app-auth', [CompletionResultType]::ParameterName, 'Send ''Authorization: App <appCode>'', as the SDK does for an anonymous user')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Send foreground: false (the app is in the background)')
+            [CompletionResult]::new('--no-preflight', '--no-preflight', [CompletionResultType]::ParameterName, 'Send even when the SDK''s own token validation would refuse to')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the exact request and send nothing')
+            [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command and send nothing')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show the token or application code in -v, --dry-run, --curl and --json output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;replay;patch-user' {
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The user attributes: JSON, @FILE or ''-'' for standard input. null clears a field')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call')
+            [CompletionResult]::new('--sdk', '--sdk', [CompletionResultType]::ParameterName, 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)')
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'The external user id: the token''s sub (and personalize''s externalUserId)')
+            [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'One call per user id, one id per line (''-'' for standard input), each with its own token')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls in flight at once with --users (1-256)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Send this token instead of generating one (''-'' reads it from standard input)')
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)')
+            [CompletionResult]::new('--push-reg-id', '--push-reg-id', [CompletionResultType]::ParameterName, 'The installation''s push registration id (required with --base-url)')
+            [CompletionResult]::new('--installation-id', '--installation-id', [CompletionResultType]::ParameterName, 'The installationid header (default: a random UUID per run)')
+            [CompletionResult]::new('--session-id', '--session-id', [CompletionResultType]::ParameterName, 'Send a sessionId header (Android sends it only in the foreground)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'Replace the SDK-style User-Agent')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Connect and total timeout: 10s, 500ms')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--app-auth', '--app-auth', [CompletionResultType]::ParameterName, 'Send ''Authorization: App <appCode>'', as the SDK does for an anonymous user')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Send foreground: false (the app is in the background)')
+            [CompletionResult]::new('--no-preflight', '--no-preflight', [CompletionResultType]::ParameterName, 'Send even when the SDK''s own token validation would refuse to')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the exact request and send nothing')
+            [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command and send nothing')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show the token or application code in -v, --dry-run, --curl and --json output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;replay;personalize' {
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, '{"userIdentity": {..}, "userAttributes": {..}}: JSON, @FILE or ''-''. Without it, or without an externalUserId in it, the identity is --user-id')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call')
+            [CompletionResult]::new('--sdk', '--sdk', [CompletionResultType]::ParameterName, 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)')
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'The external user id: the token''s sub (and personalize''s externalUserId)')
+            [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'One call per user id, one id per line (''-'' for standard input), each with its own token')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls in flight at once with --users (1-256)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Send this token instead of generating one (''-'' reads it from standard input)')
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)')
+            [CompletionResult]::new('--push-reg-id', '--push-reg-id', [CompletionResultType]::ParameterName, 'The installation''s push registration id (required with --base-url)')
+            [CompletionResult]::new('--installation-id', '--installation-id', [CompletionResultType]::ParameterName, 'The installationid header (default: a random UUID per run)')
+            [CompletionResult]::new('--session-id', '--session-id', [CompletionResultType]::ParameterName, 'Send a sessionId header (Android sends it only in the foreground)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'Replace the SDK-style User-Agent')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Connect and total timeout: 10s, 500ms')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--force-depersonalize', '--force-depersonalize', [CompletionResultType]::ParameterName, 'Send forceDepersonalize=true (take the installation from another person)')
+            [CompletionResult]::new('--keep-as-lead', '--keep-as-lead', [CompletionResultType]::ParameterName, 'Send keepAsLead=true')
+            [CompletionResult]::new('--set-device-as-primary', '--set-device-as-primary', [CompletionResultType]::ParameterName, 'Send setDeviceAsPrimary=true')
+            [CompletionResult]::new('--app-auth', '--app-auth', [CompletionResultType]::ParameterName, 'Send ''Authorization: App <appCode>'', as the SDK does for an anonymous user')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Send foreground: false (the app is in the background)')
+            [CompletionResult]::new('--no-preflight', '--no-preflight', [CompletionResultType]::ParameterName, 'Send even when the SDK''s own token validation would refuse to')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the exact request and send nothing')
+            [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command and send nothing')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show the token or application code in -v, --dry-run, --curl and --json output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;replay;help' {
+            [CompletionResult]::new('fetch-user', 'fetch-user', [CompletionResultType]::ParameterValue, 'fetchUser: GET the installation''s user')
+            [CompletionResult]::new('patch-user', 'patch-user', [CompletionResultType]::ParameterValue, 'saveUser: PATCH the user''s attributes (Android: POST with X-HTTP-Method-Override)')
+            [CompletionResult]::new('personalize', 'personalize', [CompletionResultType]::ParameterValue, 'personalize: POST a user identity (and attributes) to tie the installation to a person')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mmjwt;replay;help;fetch-user' {
+            break
+        }
+        'mmjwt;replay;help;patch-user' {
+            break
+        }
+        'mmjwt;replay;help;personalize' {
+            break
+        }
+        'mmjwt;replay;help;help' {
+            break
+        }
         'mmjwt;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
@@ -110,6 +278,8 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Make a signed user-data JWT for an external user id')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)')
+            [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -122,6 +292,24 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             break
         }
         'mmjwt;help;keygen' {
+            break
+        }
+        'mmjwt;help;sandbox' {
+            break
+        }
+        'mmjwt;help;replay' {
+            [CompletionResult]::new('fetch-user', 'fetch-user', [CompletionResultType]::ParameterValue, 'fetchUser: GET the installation''s user')
+            [CompletionResult]::new('patch-user', 'patch-user', [CompletionResultType]::ParameterValue, 'saveUser: PATCH the user''s attributes (Android: POST with X-HTTP-Method-Override)')
+            [CompletionResult]::new('personalize', 'personalize', [CompletionResultType]::ParameterValue, 'personalize: POST a user identity (and attributes) to tie the installation to a person')
+            break
+        }
+        'mmjwt;help;replay;fetch-user' {
+            break
+        }
+        'mmjwt;help;replay;patch-user' {
+            break
+        }
+        'mmjwt;help;replay;personalize' {
             break
         }
         'mmjwt;help;completions' {

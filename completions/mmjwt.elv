@@ -27,6 +27,8 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand gen 'Make a signed user-data JWT for an external user id'
             cand check 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
             cand keygen 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+            cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
+            cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -81,6 +83,162 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mmjwt;sandbox'= {
+            cand --listen 'Address to listen on; 127.0.0.1:0 picks a free port. Non-loopback addresses expose the sandbox to the network'
+            cand --mode 'The App Profile''s user data authorization option to emulate'
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --key 'A verification key: KID=HEXSECRET, or KID=@FILE to read the hex from a file. Repeatable (several keys at once, as during key rotation)'
+            cand --installation 'An installation (push registration id) that exists from the start. Repeatable'
+            cand --leeway 'Clock skew allowed for exp, nbf and iat (e.g. 30s)'
+            cand --state 'Keep all data in this JSON file: loaded at start, saved after every change'
+            cand --log-format 'Request log on stderr: text, json (NDJSON) or off. Default: json with --json, else text'
+            cand --request-timeout 'Requests not answered within this get 408'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --strict-installations 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use'
+            cand --reject-replayed-jti 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;replay'= {
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand fetch-user 'fetchUser: GET the installation''s user'
+            cand patch-user 'saveUser: PATCH the user''s attributes (Android: POST with X-HTTP-Method-Override)'
+            cand personalize 'personalize: POST a user identity (and attributes) to tie the installation to a person'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mmjwt;replay;fetch-user'= {
+            cand --base-url 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call'
+            cand --sdk 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)'
+            cand --user-id 'The external user id: the token''s sub (and personalize''s externalUserId)'
+            cand --users 'One call per user id, one id per line (''-'' for standard input), each with its own token'
+            cand --concurrency 'Calls in flight at once with --users (1-256)'
+            cand --token 'Send this token instead of generating one (''-'' reads it from standard input)'
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --ttl 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)'
+            cand --now 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)'
+            cand --push-reg-id 'The installation''s push registration id (required with --base-url)'
+            cand --installation-id 'The installationid header (default: a random UUID per run)'
+            cand --session-id 'Send a sessionId header (Android sends it only in the foreground)'
+            cand --user-agent 'Replace the SDK-style User-Agent'
+            cand --timeout 'Connect and total timeout: 10s, 500ms'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --app-auth 'Send ''Authorization: App <appCode>'', as the SDK does for an anonymous user'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --background 'Send foreground: false (the app is in the background)'
+            cand --no-preflight 'Send even when the SDK''s own token validation would refuse to'
+            cand -v 'Print request and response headers on stderr (credentials redacted)'
+            cand --verbose 'Print request and response headers on stderr (credentials redacted)'
+            cand --dry-run 'Print the exact request and send nothing'
+            cand --curl 'Print an equivalent curl command and send nothing'
+            cand --show-secrets 'Show the token or application code in -v, --dry-run, --curl and --json output'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;replay;patch-user'= {
+            cand --data 'The user attributes: JSON, @FILE or ''-'' for standard input. null clears a field'
+            cand --base-url 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call'
+            cand --sdk 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)'
+            cand --user-id 'The external user id: the token''s sub (and personalize''s externalUserId)'
+            cand --users 'One call per user id, one id per line (''-'' for standard input), each with its own token'
+            cand --concurrency 'Calls in flight at once with --users (1-256)'
+            cand --token 'Send this token instead of generating one (''-'' reads it from standard input)'
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --ttl 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)'
+            cand --now 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)'
+            cand --push-reg-id 'The installation''s push registration id (required with --base-url)'
+            cand --installation-id 'The installationid header (default: a random UUID per run)'
+            cand --session-id 'Send a sessionId header (Android sends it only in the foreground)'
+            cand --user-agent 'Replace the SDK-style User-Agent'
+            cand --timeout 'Connect and total timeout: 10s, 500ms'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --app-auth 'Send ''Authorization: App <appCode>'', as the SDK does for an anonymous user'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --background 'Send foreground: false (the app is in the background)'
+            cand --no-preflight 'Send even when the SDK''s own token validation would refuse to'
+            cand -v 'Print request and response headers on stderr (credentials redacted)'
+            cand --verbose 'Print request and response headers on stderr (credentials redacted)'
+            cand --dry-run 'Print the exact request and send nothing'
+            cand --curl 'Print an equivalent curl command and send nothing'
+            cand --show-secrets 'Show the token or application code in -v, --dry-run, --curl and --json output'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;replay;personalize'= {
+            cand --data '{"userIdentity": {..}, "userAttributes": {..}}: JSON, @FILE or ''-''. Without it, or without an externalUserId in it, the identity is --user-id'
+            cand --base-url 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call'
+            cand --sdk 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)'
+            cand --user-id 'The external user id: the token''s sub (and personalize''s externalUserId)'
+            cand --users 'One call per user id, one id per line (''-'' for standard input), each with its own token'
+            cand --concurrency 'Calls in flight at once with --users (1-256)'
+            cand --token 'Send this token instead of generating one (''-'' reads it from standard input)'
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --ttl 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)'
+            cand --now 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)'
+            cand --push-reg-id 'The installation''s push registration id (required with --base-url)'
+            cand --installation-id 'The installationid header (default: a random UUID per run)'
+            cand --session-id 'Send a sessionId header (Android sends it only in the foreground)'
+            cand --user-agent 'Replace the SDK-style User-Agent'
+            cand --timeout 'Connect and total timeout: 10s, 500ms'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --force-depersonalize 'Send forceDepersonalize=true (take the installation from another person)'
+            cand --keep-as-lead 'Send keepAsLead=true'
+            cand --set-device-as-primary 'Send setDeviceAsPrimary=true'
+            cand --app-auth 'Send ''Authorization: App <appCode>'', as the SDK does for an anonymous user'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --background 'Send foreground: false (the app is in the background)'
+            cand --no-preflight 'Send even when the SDK''s own token validation would refuse to'
+            cand -v 'Print request and response headers on stderr (credentials redacted)'
+            cand --verbose 'Print request and response headers on stderr (credentials redacted)'
+            cand --dry-run 'Print the exact request and send nothing'
+            cand --curl 'Print an equivalent curl command and send nothing'
+            cand --show-secrets 'Show the token or application code in -v, --dry-run, --curl and --json output'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;replay;help'= {
+            cand fetch-user 'fetchUser: GET the installation''s user'
+            cand patch-user 'saveUser: PATCH the user''s attributes (Android: POST with X-HTTP-Method-Override)'
+            cand personalize 'personalize: POST a user identity (and attributes) to tie the installation to a person'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mmjwt;replay;help;fetch-user'= {
+        }
+        &'mmjwt;replay;help;patch-user'= {
+        }
+        &'mmjwt;replay;help;personalize'= {
+        }
+        &'mmjwt;replay;help;help'= {
+        }
         &'mmjwt;completions'= {
             cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
@@ -101,6 +259,8 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand gen 'Make a signed user-data JWT for an external user id'
             cand check 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
             cand keygen 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+            cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
+            cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -110,6 +270,19 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
         &'mmjwt;help;check'= {
         }
         &'mmjwt;help;keygen'= {
+        }
+        &'mmjwt;help;sandbox'= {
+        }
+        &'mmjwt;help;replay'= {
+            cand fetch-user 'fetchUser: GET the installation''s user'
+            cand patch-user 'saveUser: PATCH the user''s attributes (Android: POST with X-HTTP-Method-Override)'
+            cand personalize 'personalize: POST a user identity (and attributes) to tie the installation to a person'
+        }
+        &'mmjwt;help;replay;fetch-user'= {
+        }
+        &'mmjwt;help;replay;patch-user'= {
+        }
+        &'mmjwt;help;replay;personalize'= {
         }
         &'mmjwt;help;completions'= {
         }

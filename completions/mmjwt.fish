@@ -33,6 +33,8 @@ complete -c mmjwt -n "__fish_mmjwt_needs_command" -s V -l version -d 'Print vers
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -82,6 +84,146 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l listen -d 'Address to listen on; 127.0.0.1:0 picks a free port. Non-loopback addresses expose the sandbox to the network' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l mode -d 'The App Profile\'s user data authorization option to emulate' -r -f -a "allow-all\t'Allow all mobile SDK requests (App authorization; Bearer tokens are verified if sent)'
+jwt-only\t'Allow only mobile SDK requests with JWT authorization'
+disallow\t'Disallow all mobile SDK requests to user data'"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l key -d 'A verification key: KID=HEXSECRET, or KID=@FILE to read the hex from a file. Repeatable (several keys at once, as during key rotation)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l installation -d 'An installation (push registration id) that exists from the start. Repeatable' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l leeway -d 'Clock skew allowed for exp, nbf and iat (e.g. 30s)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l state -d 'Keep all data in this JSON file: loaded at start, saved after every change' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l log-format -d 'Request log on stderr: text, json (NDJSON) or off. Default: json with --json, else text' -r -f -a "text\t'One human-readable line per request'
+json\t'One JSON object per line (NDJSON)'
+off\t'Nothing (in-process use by tests and `replay`)'"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l request-timeout -d 'Requests not answered within this get 408' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l strict-installations -d 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l reject-replayed-jti -d 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -f -a "fetch-user" -d 'fetchUser: GET the installation\'s user'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -f -a "patch-user" -d 'saveUser: PATCH the user\'s attributes (Android: POST with X-HTTP-Method-Override)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -f -a "personalize" -d 'personalize: POST a user identity (and attributes) to tie the installation to a person'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and not __fish_seen_subcommand_from fetch-user patch-user personalize help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l base-url -d 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l sdk -d 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)' -r -f -a "android\t''
+ios\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l user-id -d 'The external user id: the token\'s sub (and personalize\'s externalUserId)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l users -d 'One call per user id, one id per line (\'-\' for standard input), each with its own token' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l concurrency -d 'Calls in flight at once with --users (1-256)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l token -d 'Send this token instead of generating one (\'-\' reads it from standard input)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l ttl -d 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l now -d 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l push-reg-id -d 'The installation\'s push registration id (required with --base-url)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l installation-id -d 'The installationid header (default: a random UUID per run)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l session-id -d 'Send a sessionId header (Android sends it only in the foreground)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l user-agent -d 'Replace the SDK-style User-Agent' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l timeout -d 'Connect and total timeout: 10s, 500ms' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l background -d 'Send foreground: false (the app is in the background)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse to'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l dry-run -d 'Print the exact request and send nothing'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l curl -d 'Print an equivalent curl command and send nothing'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l show-secrets -d 'Show the token or application code in -v, --dry-run, --curl and --json output'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l data -d 'The user attributes: JSON, @FILE or \'-\' for standard input. null clears a field' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l base-url -d 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l sdk -d 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)' -r -f -a "android\t''
+ios\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l user-id -d 'The external user id: the token\'s sub (and personalize\'s externalUserId)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l users -d 'One call per user id, one id per line (\'-\' for standard input), each with its own token' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l concurrency -d 'Calls in flight at once with --users (1-256)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l token -d 'Send this token instead of generating one (\'-\' reads it from standard input)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l ttl -d 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l now -d 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l push-reg-id -d 'The installation\'s push registration id (required with --base-url)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l installation-id -d 'The installationid header (default: a random UUID per run)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l session-id -d 'Send a sessionId header (Android sends it only in the foreground)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l user-agent -d 'Replace the SDK-style User-Agent' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l timeout -d 'Connect and total timeout: 10s, 500ms' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l background -d 'Send foreground: false (the app is in the background)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse to'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l dry-run -d 'Print the exact request and send nothing'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l curl -d 'Print an equivalent curl command and send nothing'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l show-secrets -d 'Show the token or application code in -v, --dry-run, --curl and --json output'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l data -d '{"userIdentity": {..}, "userAttributes": {..}}: JSON, @FILE or \'-\'. Without it, or without an externalUserId in it, the identity is --user-id' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l base-url -d 'Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded sandbox is started for the call' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l sdk -d 'Whose wire format: android (POST + method override, true/false flags) or ios (PATCH, 1/0 flags, sorted JSON)' -r -f -a "android\t''
+ios\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l user-id -d 'The external user id: the token\'s sub (and personalize\'s externalUserId)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l users -d 'One call per user id, one id per line (\'-\' for standard input), each with its own token' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l concurrency -d 'Calls in flight at once with --users (1-256)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l token -d 'Send this token instead of generating one (\'-\' reads it from standard input)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l ttl -d 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l now -d 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l push-reg-id -d 'The installation\'s push registration id (required with --base-url)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l installation-id -d 'The installationid header (default: a random UUID per run)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l session-id -d 'Send a sessionId header (Android sends it only in the foreground)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l user-agent -d 'Replace the SDK-style User-Agent' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l timeout -d 'Connect and total timeout: 10s, 500ms' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l force-depersonalize -d 'Send forceDepersonalize=true (take the installation from another person)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l keep-as-lead -d 'Send keepAsLead=true'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l set-device-as-primary -d 'Send setDeviceAsPrimary=true'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l background -d 'Send foreground: false (the app is in the background)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse to'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l dry-run -d 'Print the exact request and send nothing'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l curl -d 'Print an equivalent curl command and send nothing'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l show-secrets -d 'Show the token or application code in -v, --dry-run, --curl and --json output'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from help" -f -a "fetch-user" -d 'fetchUser: GET the installation\'s user'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from help" -f -a "patch-user" -d 'saveUser: PATCH the user\'s attributes (Android: POST with X-HTTP-Method-Override)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from help" -f -a "personalize" -d 'personalize: POST a user identity (and attributes) to tie the installation to a person'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -94,9 +236,14 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s V -l version -d 'Print version'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "fetch-user" -d 'fetchUser: GET the installation\'s user'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "patch-user" -d 'saveUser: PATCH the user\'s attributes (Android: POST with X-HTTP-Method-Override)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "personalize" -d 'personalize: POST a user identity (and attributes) to tie the installation to a person'

@@ -5,8 +5,9 @@
 //! implementation of each core; it makes no semantic-versioning promises.
 //!
 //! Layout: `cli` (clap types), `commands` (one module per subcommand), `token` (gen and check
-//! cores), `sdk` (the two SDK emulations), `render` (reports as text or JSON), `secret`, `b64`,
-//! `time`, `color`, `problem` (the code vocabulary), `error` (exit codes).
+//! cores), `sdk` (the two SDK emulations), `sandbox` (the Mobile API emulator), `render` (reports
+//! as text or JSON), `secret`, `b64`, `time`, `color`, `problem` (the code vocabulary), `error`
+//! (exit codes).
 
 pub mod b64;
 pub mod cli;
@@ -15,6 +16,8 @@ pub mod commands;
 pub mod error;
 pub mod problem;
 pub mod render;
+pub mod replay;
+pub mod sandbox;
 pub mod sdk;
 pub mod secret;
 pub mod time;
@@ -52,6 +55,8 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Gen(a) => commands::generate::run(a, ctx),
         Command::Check(a) => commands::check::run(a, ctx),
         Command::Keygen(a) => commands::keygen::run(&a.prefix, ctx),
+        Command::Sandbox(a) => commands::sandbox::run(a, ctx),
+        Command::Replay(a) => commands::replay::run(a, ctx),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
         Command::Man => commands::completions::run_man(),
     }

@@ -4,11 +4,15 @@
 //! Conventions: long flags are kebab-case; every option that takes a value has an upper-case
 //! value name; every argument backed by an environment variable hides its value in `--help`.
 
+pub mod sandbox;
+
 use crate::color::ColorChoice;
 use crate::error::EXIT_TABLE;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
 use std::path::PathBuf;
+
+pub mod replay;
 
 /// Make, check and replay Infobip Mobile Messaging user-data JWTs, and run a local sandbox of
 /// the Mobile API user endpoints.
@@ -44,6 +48,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a fresh random key id and 32-byte hex secret (for the sandbox and tests).
     Keygen(KeygenArgs),
+    /// Run a local emulator of the Mobile API user endpoints under one authorization mode.
+    #[command(after_help = sandbox::SANDBOX_EXAMPLES)]
+    Sandbox(sandbox::SandboxArgs),
+    /// Send the fetchUser, saveUser or personalize call exactly as an SDK sends it.
+    Replay(replay::ReplayArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.

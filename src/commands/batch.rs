@@ -6,8 +6,8 @@ use crate::error::runtime;
 use std::io::{BufRead, Write};
 
 /// Lines per chunk: large enough to amortise the thread hand-off, small enough to keep memory
-/// flat (a chunk of tokens is a few MB).
-pub const CHUNK_LINES: usize = 16_384;
+/// flat (a chunk of tokens is about 1.5 MB).
+pub const CHUNK_LINES: usize = 4096;
 
 /// What a worker produced for its slice of lines.
 #[derive(Debug, Default)]
@@ -118,7 +118,7 @@ fn read_chunks(
     let mut line_no = 0usize;
     let mut seq = 0usize;
     loop {
-        let mut data = Vec::with_capacity(1 << 20);
+        let mut data = Vec::with_capacity(1 << 17);
         let mut n_lines = 0;
         while n_lines < CHUNK_LINES {
             let n = input.read_until(b'\n', &mut data).map_err(|e| {

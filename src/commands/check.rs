@@ -109,10 +109,7 @@ fn judge(input: &Input, line: Option<usize>, opts: &Options<'_>, ctx: &Ctx) -> (
     let report = check(&input.token, opts);
     let code = report.exit_code();
     let mut s = if ctx.json {
-        let mut v = render::check::json(&report, input, opts.now, opts.leeway);
-        if let Some(l) = line {
-            v["input"]["line"] = l.into();
-        }
+        let v = render::check::json(&report, input, line, opts.now, opts.leeway);
         ctx.json_text(&v)
     } else {
         let mut t = String::new();

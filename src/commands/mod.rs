@@ -6,6 +6,8 @@ pub mod check;
 pub mod completions;
 pub mod generate;
 pub mod keygen;
+pub mod replay;
+pub mod sandbox;
 
 use crate::cli::SecretArgs;
 use crate::color::{ColorChoice, Painter, Stream};
@@ -49,12 +51,14 @@ impl Ctx {
     }
 
     /// Serialises a JSON value: pretty on a terminal, one line otherwise.
-    pub fn json_text(&self, v: &serde_json::Value) -> String {
-        if self.stdout_tty {
-            serde_json::to_string_pretty(v).unwrap_or_default()
+    pub fn json_text(&self, v: &impl serde::Serialize) -> String {
+        let text = if self.stdout_tty {
+            serde_json::to_string_pretty(v)
         } else {
-            v.to_string()
-        }
+            serde_json::to_string(v)
+        };
+        // Serialising plain data structures cannot fail; an empty object beats a panic.
+        text.unwrap_or_else(|_| "{}".to_string())
     }
 }
 

@@ -4,11 +4,53 @@
 
 use super::orgjson::{self, JVal};
 use super::{
-    HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, SdkVerdict,
+    HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, Parsed,
+    SdkVerdict,
 };
+use serde_json::{Map, Value};
 
 /// Judges `token` as the Android SDK would at Unix time `now` (whole seconds).
 pub fn validate(token: &str, now: i64) -> SdkVerdict {
+    validate_parsed(token, now, &Parsed::default())
+}
+
+/// An object as org.json read it, or a strict parse known to read the same.
+enum Obj<'a> {
+    Org(orgjson::Object),
+    Strict(&'a Map<String, Value>),
+}
+
+impl Obj<'_> {
+    fn has(&self, name: &str) -> bool {
+        match self {
+            Obj::Org(o) => o.has(name),
+            Obj::Strict(m) => m.contains_key(name),
+        }
+    }
+
+    /// `getLong(name)`.
+    fn get_long(&self, name: &str) -> Option<i64> {
+        match self {
+            Obj::Org(o) => o.get(name).and_then(get_long),
+            Obj::Strict(m) => match m.get(name)? {
+                // org.json reads integers that fit a long as longs, all other numbers as doubles.
+                Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|d| d as i64)),
+                Value::String(s) => orgjson::java_parse_double(s).map(|d| d as i64),
+                _ => None,
+            },
+        }
+    }
+}
+
+fn read<'a>(part: &str, parsed: Option<&'a Map<String, Value>>) -> Option<Obj<'a>> {
+    match parsed {
+        Some(m) => Some(Obj::Strict(m)),
+        None => decode_and_parse(part).map(Obj::Org),
+    }
+}
+
+/// [`validate`], reusing segments the server layer already parsed.
+pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict {
     if token.chars().all(is_java_whitespace) {
         return SdkVerdict::structure(super::BLANK_MESSAGE);
     }
@@ -16,7 +58,7 @@ pub fn validate(token: &str, now: i64) -> SdkVerdict {
     if parts.len() != 3 {
         return SdkVerdict::structure(PARTS_MESSAGE);
     }
-    let Some(header) = decode_and_parse(parts[0]) else {
+    let Some(header) = read(parts[0], parsed.header_for(parts[0])) else {
         return SdkVerdict::structure(HEADER_MESSAGE);
     };
     // Android iterates a `Set.of(...)`, whose order changes per process; when several members
@@ -26,7 +68,7 @@ pub fn validate(token: &str, now: i64) -> SdkVerdict {
             "Token header is missing mandatory header {missing}"
         ));
     }
-    let Some(payload) = decode_and_parse(parts[1]) else {
+    let Some(payload) = read(parts[1], parsed.payload_for(parts[1])) else {
         return SdkVerdict::structure(PAYLOAD_MESSAGE);
     };
     if let Some(missing) = MANDATORY_CLAIMS.iter().find(|c| !payload.has(c)) {
@@ -35,7 +77,7 @@ pub fn validate(token: &str, now: i64) -> SdkVerdict {
         ));
     }
     // `getLong` failing surfaces as a structure error naming exp, not as "expired".
-    let Some(exp) = payload.get("exp").and_then(get_long) else {
+    let Some(exp) = payload.get_long("exp") else {
         return SdkVerdict::structure("Token payload is missing mandatory claim exp");
     };
     if now >= exp {
@@ -78,17 +120,19 @@ fn decode_and_parse(part: &str) -> Option<orgjson::Object> {
 pub fn android_base64_decode(input: &[u8]) -> Option<Vec<u8>> {
     const SKIP: i16 = -1;
     const EQUALS: i16 = -2;
-    let table = |b: u8| -> i16 {
-        match b {
-            b'A'..=b'Z' => i16::from(b - b'A'),
-            b'a'..=b'z' => i16::from(b - b'a') + 26,
-            b'0'..=b'9' => i16::from(b - b'0') + 52,
-            b'-' => 62,
-            b'_' => 63,
-            b'=' => EQUALS,
-            _ => SKIP,
+    /// AOSP's `DECODE_WEBSAFE` table.
+    const TABLE: [i16; 256] = {
+        let mut t = [SKIP; 256];
+        let mut i = 0;
+        while i < 64 {
+            let c = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i];
+            t[c as usize] = i as i16;
+            i += 1;
         }
+        t[b'=' as usize] = EQUALS;
+        t
     };
+    let table = |b: u8| TABLE[b as usize];
     let mut out = Vec::with_capacity(input.len() * 3 / 4);
     let mut state = 0u8;
     let mut value: u32 = 0;

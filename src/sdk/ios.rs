@@ -4,11 +4,13 @@
 //! (`Int`, then numeric `String`, then `Double`, otherwise "expired").
 
 use super::{
-    HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, SdkVerdict,
+    HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, Parsed,
+    SdkVerdict,
 };
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// `Data(base64Encoded:)`: canonical padding, standard alphabet, no whitespace. Foundation is
 /// not known to check the unused trailing bits, so they are allowed.
@@ -22,6 +24,21 @@ const FOUNDATION: GeneralPurpose = GeneralPurpose::new(
 /// Judges `token` as the iOS SDK would at Unix time `now` (seconds; iOS compares fractional
 /// seconds, which `now` as a whole second reproduces exactly).
 pub fn validate(token: &str, now: i64) -> SdkVerdict {
+    validate_parsed(token, now, &Parsed::default())
+}
+
+fn read<'a>(
+    part: &str,
+    parsed: Option<&'a Map<String, Value>>,
+) -> Option<Cow<'a, Map<String, Value>>> {
+    match parsed {
+        Some(m) => Some(Cow::Borrowed(m)),
+        None => decode_object(part).map(Cow::Owned),
+    }
+}
+
+/// [`validate`], reusing segments the server layer already parsed.
+pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict {
     if token.chars().all(is_foundation_whitespace) {
         return SdkVerdict::structure(super::BLANK_MESSAGE);
     }
@@ -29,14 +46,14 @@ pub fn validate(token: &str, now: i64) -> SdkVerdict {
     if parts.len() != 3 {
         return SdkVerdict::structure(PARTS_MESSAGE);
     }
-    let Some(header) = decode_object(parts[0]) else {
+    let Some(header) = read(parts[0], parsed.header_for(parts[0])) else {
         return SdkVerdict::structure(HEADER_MESSAGE);
     };
     let missing = missing_sorted(&header, &MANDATORY_HEADERS);
     if !missing.is_empty() {
         return SdkVerdict::structure(format!("Missing JWT header fields: {missing}"));
     }
-    let Some(payload) = decode_object(parts[1]) else {
+    let Some(payload) = read(parts[1], parsed.payload_for(parts[1])) else {
         return SdkVerdict::structure(PAYLOAD_MESSAGE);
     };
     let missing = missing_sorted(&payload, &MANDATORY_CLAIMS);

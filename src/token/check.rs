@@ -12,6 +12,7 @@ use crate::sdk::{self, MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection, SdkVer
 use crate::secret::HmacKey;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Looks keys up by `kid` (the sandbox's configured keys).
@@ -95,7 +96,8 @@ pub enum Outcome {
 pub struct Step {
     pub name: &'static str,
     pub outcome: Outcome,
-    pub detail: String,
+    /// Mostly fixed phrases; `Cow` keeps the passing steps free of allocations.
+    pub detail: Cow<'static, str>,
 }
 
 /// Everything found about one token; rendered as text or JSON elsewhere.
@@ -128,7 +130,7 @@ impl Report {
         self.problems.iter().min_by_key(|p| p.code.exit_code())
     }
 
-    fn step(&mut self, name: &'static str, outcome: Outcome, detail: impl Into<String>) {
+    fn step(&mut self, name: &'static str, outcome: Outcome, detail: impl Into<Cow<'static, str>>) {
         self.steps.push(Step {
             name,
             outcome,
@@ -137,7 +139,7 @@ impl Report {
     }
 
     fn fail(&mut self, name: &'static str, code: Code, source: Source, message: impl Into<String>) {
-        let message = message.into();
+        let message: String = message.into();
         self.step(name, Outcome::Fail, message.clone());
         self.problems.push(Problem::new(code, source, message));
     }
@@ -158,27 +160,49 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
         );
         return r;
     }
+    let clean = server_checks(token, opts, &mut r);
+    // The server layer ran first so the SDK emulations can reuse its clean parses; their
+    // problems still come first in the report.
+    let segments: Vec<&str> = token.splitn(3, '.').collect();
+    let parsed = sdk::Parsed {
+        header: clean
+            .header
+            .then(|| r.header.as_ref().map(|m| (segments[0], m)))
+            .flatten(),
+        payload: clean
+            .payload
+            .then(|| r.claims.as_ref().map(|m| (segments[1], m)))
+            .flatten(),
+    };
+    let mut sdk_problems = Vec::new();
     if opts.sdk.android {
-        let v = sdk::android::validate(token, opts.now);
-        push_sdk_problem(&mut r, &v, Source::Android);
+        let v = sdk::android::validate_parsed(token, opts.now, &parsed);
+        push_sdk_problem(&mut sdk_problems, &v, Source::Android);
         r.android = Some(v);
     }
     if opts.sdk.ios {
-        let v = sdk::ios::validate(token, opts.now);
-        push_sdk_problem(&mut r, &v, Source::Ios);
+        let v = sdk::ios::validate_parsed(token, opts.now, &parsed);
+        push_sdk_problem(&mut sdk_problems, &v, Source::Ios);
         r.ios = Some(v);
     }
-    server_checks(token, opts, &mut r);
+    r.problems.splice(0..0, sdk_problems);
     r
 }
 
-fn push_sdk_problem(r: &mut Report, v: &SdkVerdict, source: Source) {
+/// Which segments decoded canonically and parsed strictly with unique names.
+#[derive(Debug, Default, Clone, Copy)]
+struct Clean {
+    header: bool,
+    payload: bool,
+}
+
+fn push_sdk_problem(problems: &mut Vec<Problem>, v: &SdkVerdict, source: Source) {
     if let (Some(code), Some(message)) = (v.code, &v.message) {
-        r.problems.push(Problem::new(code, source, message.clone()));
+        problems.push(Problem::new(code, source, message.clone()));
     }
 }
 
-fn server_checks(token: &str, opts: &Options<'_>, r: &mut Report) {
+fn server_checks(token: &str, opts: &Options<'_>, r: &mut Report) -> Clean {
     let segments: Vec<&str> = token.split('.').collect();
     if segments.len() != 3 {
         r.fail(
@@ -191,11 +215,11 @@ fn server_checks(token: &str, opts: &Options<'_>, r: &mut Report) {
                 if segments.len() == 1 { "" } else { "s" }
             ),
         );
-        return;
+        return Clean::default();
     }
     r.step("segments", Outcome::Pass, "3 segments");
-    let header = decode_segment(r, "header", segments[0]);
-    let payload = decode_segment(r, "payload", segments[1]);
+    let (header, header_clean) = decode_segment(r, "header", segments[0]);
+    let (payload, payload_clean) = decode_segment(r, "payload", segments[1]);
     let signature = decode_signature(r, segments[2]);
 
     let alg_ok = match &header {
@@ -221,11 +245,20 @@ fn server_checks(token: &str, opts: &Options<'_>, r: &mut Report) {
     expectation_checks(r, opts, header.as_ref(), payload.as_ref());
     r.header = header.map(|h| h.members);
     r.claims = payload.map(|p| p.members);
+    Clean {
+        header: header_clean,
+        payload: payload_clean,
+    }
 }
 
 /// Decodes a header or payload segment; reports non-canonical encoding, bad JSON and duplicate
-/// names. Returns the object when there is one to look at.
-fn decode_segment(r: &mut Report, part: &'static str, segment: &str) -> Option<StrictObject> {
+/// names. Returns the object when there is one to look at, and whether the segment was clean
+/// (canonical, strict, unique names).
+fn decode_segment(
+    r: &mut Report,
+    part: &'static str,
+    segment: &str,
+) -> (Option<StrictObject>, bool) {
     let name = if part == "header" {
         "header encoding"
     } else {
@@ -238,7 +271,7 @@ fn decode_segment(r: &mut Report, part: &'static str, segment: &str) -> Option<S
             Source::Server,
             format!("the {part} segment is empty"),
         );
-        return None;
+        return (None, false);
     }
     let Some((bytes, deviations)) = b64::decode_lenient(segment) else {
         r.fail(
@@ -247,9 +280,10 @@ fn decode_segment(r: &mut Report, part: &'static str, segment: &str) -> Option<S
             Source::Server,
             format!("the {part} segment is not base64url"),
         );
-        return None;
+        return (None, false);
     };
-    if deviations.is_empty() {
+    let canonical = deviations.is_empty();
+    if canonical {
         r.step(name, Outcome::Pass, "canonical base64url");
     } else {
         let what: Vec<&str> = deviations.iter().map(|d| d.describe()).collect();
@@ -282,7 +316,8 @@ fn decode_segment(r: &mut Report, part: &'static str, segment: &str) -> Option<S
                     format!("the {part} names {} more than once", names.join(", ")),
                 );
             }
-            Some(obj)
+            let clean = canonical && obj.duplicates.is_empty();
+            (Some(obj), clean)
         }
         Err(e) => {
             r.fail(
@@ -291,7 +326,7 @@ fn decode_segment(r: &mut Report, part: &'static str, segment: &str) -> Option<S
                 Source::Server,
                 format!("the {part} is {e}"),
             );
-            None
+            (None, false)
         }
     }
 }

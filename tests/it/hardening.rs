@@ -245,7 +245,8 @@ fn judge_everything(token: &str, now: i64, leeway: i64, which: u8) {
     assert_eq!(r.valid(), r.problems.is_empty());
     assert_eq!(r.exit_code() == 0, r.valid());
     let _ = render::check::text(&r, &input, now, Painter::plain());
-    let _ = render::check::json(&r, &input, now, leeway).to_string();
+    let json = serde_json::to_string(&render::check::json(&r, &input, None, now, leeway)).unwrap();
+    assert!(json.starts_with('{'));
 }
 
 proptest! {

@@ -9,4 +9,6 @@ mod corpus;
 mod gen_check;
 mod hardening;
 mod hygiene;
+mod replay;
+mod sandbox;
 mod sdk;

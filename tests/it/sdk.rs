@@ -246,3 +246,59 @@ fn differential_cases() {
         assert_eq!(ios::validate(&token, NOW), i, "ios {token:?}");
     }
 }
+
+mod reuse {
+    //! `check` lets the SDK emulations reuse the server layer's strict parse of clean segments.
+    //! These properties hold that shortcut to the emulations' own answers.
+    use crate::common::{b64, signed, test_key};
+    use mmjwt::sdk::{SdkSelection, android, ios};
+    use mmjwt::token::check::{Options, check};
+    use proptest::prelude::*;
+
+    fn exp_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (1_799_999_997_i64..1_800_000_003).prop_map(|n| n.to_string()),
+            (1_799_999_997_i64..1_800_000_003).prop_map(|n| format!("\"{n}\"")),
+            (1_799_999_997_i64..1_800_000_003).prop_map(|n| format!("{n}.5")),
+            (1_799_999_997_i64..1_800_000_003).prop_map(|n| format!("{n}e0")),
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("\"NaN\"".to_string()),
+            Just("\" 1900000000\"".to_string()),
+            Just("1e300".to_string()),
+            Just("99999999999999999999".to_string()),
+            Just("[]".to_string()),
+            Just("{}".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn verdicts_equal_with_and_without_the_shared_parse(
+            exp in exp_value(),
+            drop_claim in proptest::option::of(0usize..6),
+            drop_header in proptest::option::of(0usize..3),
+            extra in "[a-z]{0,3}",
+            sign in any::<bool>(),
+        ) {
+            let now = 1_800_000_000;
+            let mut header = vec![r#""alg":"HS256""#, r#""typ":"JWT""#, r#""kid":"k""#];
+            if let Some(i) = drop_header { header.remove(i); }
+            let mut claims = vec![
+                r#""typ":"Bearer""#.to_string(), r#""sub":"u""#.to_string(),
+                r#""infobip-api-key":"a""#.to_string(), format!(r#""iat":{now}"#),
+                format!(r#""exp":{exp}"#), r#""jti":"j""#.to_string(),
+            ];
+            if let Some(i) = drop_claim { claims.remove(i); }
+            if !extra.is_empty() { claims.push(format!(r#""{extra}":1"#)); }
+            let h = format!("{{{}}}", header.join(","));
+            let p = format!("{{{}}}", claims.join(","));
+            let token = if sign { signed(&h, &p, &test_key()) } else { format!("{}.{}.c2ln", b64(&h), b64(&p)) };
+            let report = check(&token, &Options { sdk: SdkSelection::BOTH, ..Options::at(now) });
+            prop_assert_eq!(report.android.as_ref(), Some(&android::validate(&token, now)));
+            prop_assert_eq!(report.ios.as_ref(), Some(&ios::validate(&token, now)));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Whole-process comparisons for the README's Performance section. Rerun with:
+#   bash benches/compare.sh            (all)
+#   bash benches/compare.sh startup    (one part: startup | batch-gen | batch-check)
+#
+# Needs hyperfine, python3 and openssl; installs jwt-cli and PyJWT into a scratch directory
+# (never into the repository). N sets the batch size (default 1,000,000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PART=${1:-all}
+N=${N:-1000000}
+SCRATCH=${SCRATCH:-${TMPDIR:-/tmp}/mmjwt-bench}
+mkdir -p "$SCRATCH"
+
+need() { command -v "$1" >/dev/null || { echo "missing $1 (e.g. apt-get install $2)" >&2; exit 1; }; }
+need hyperfine hyperfine
+need python3 python3
+need openssl openssl
+
+cargo build --release --locked -q
+MMJWT=$PWD/target/release/mmjwt
+
+JWT=${JWT_CLI:-$SCRATCH/bin/jwt}
+if [ ! -x "$JWT" ]; then
+  echo "installing jwt-cli into $SCRATCH (one time)..." >&2
+  cargo install --quiet --locked jwt-cli --root "$SCRATCH"
+fi
+VENV=$SCRATCH/venv
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q pyjwt
+fi
+PY=$VENV/bin/python
+
+SECRET_HEX=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+printf '%s\n' "$SECRET_HEX" > "$SCRATCH/key.hex"
+chmod 600 "$SCRATCH/key.hex"
+export MMJWT_APP_CODE=bench-app-code MMJWT_KEY_ID=bench-key
+
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+if [ "$PART" = all ] || [ "$PART" = startup ]; then
+  TOKEN=$("$MMJWT" gen --user-id alice --secret-file "$SCRATCH/key.hex" --ttl 1d)
+  # jwt-cli takes the secret as text; an equivalent token for it to verify:
+  JTOKEN=$("$JWT" encode --secret s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t '{"sub":"alice"}')
+  echo "## start-up (hyperfine -N, medians)"
+  hyperfine -N --warmup 50 --runs 500 --export-markdown "$SCRATCH/startup.md" \
+    "$MMJWT gen --user-id alice --secret-file $SCRATCH/key.hex" \
+    "$JWT encode --secret s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t {\"sub\":\"alice\"}" \
+    "$MMJWT check --secret-file $SCRATCH/key.hex $TOKEN" \
+    "$JWT decode -S s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t $JTOKEN" >/dev/null
+  cat "$SCRATCH/startup.md"
+  echo
+  echo "## binary sizes (bytes)"
+  printf 'mmjwt   %s\njwt-cli %s\n' "$(stat -c %s "$MMJWT")" "$(stat -c %s "$JWT")"
+fi
+
+if [ "$PART" = all ] || [ "$PART" = batch-gen ]; then
+  seq 1 "$N" | sed 's/^/user-/' > "$SCRATCH/ids.txt"
+  echo "## batch gen: $N user ids"
+  /usr/bin/time -f "mmjwt gen:   %e s wall, %U s user, %S s sys, peak RSS %M kB" \
+    "$MMJWT" gen --user-id - --secret-file "$SCRATCH/key.hex" < "$SCRATCH/ids.txt" > "$SCRATCH/tokens.txt"
+  test "$(wc -l < "$SCRATCH/tokens.txt")" -eq "$N"
+  /usr/bin/time -f "PyJWT loop:  %e s wall, %U s user, peak RSS %M kB" \
+    "$PY" benches/pyjwt_gen.py "$SCRATCH/key.hex" < "$SCRATCH/ids.txt" > "$SCRATCH/tokens_py.txt"
+  LEN=$(head -1 "$SCRATCH/tokens.txt" | cut -d. -f1-2 | tr -d '\n' | wc -c)
+  echo "## HMAC-SHA256 ceiling (openssl speed, one core, $LEN-byte message = the signing input)"
+  openssl speed -seconds 3 -bytes "$LEN" -hmac sha256 2>/dev/null | tail -1
+fi
+
+if [ "$PART" = all ] || [ "$PART" = batch-check ]; then
+  [ -s "$SCRATCH/tokens.txt" ] || "$MMJWT" gen --user-id - --secret-file "$SCRATCH/key.hex" \
+    < <(seq 1 "$N" | sed 's/^/user-/') > "$SCRATCH/tokens.txt"
+  echo "## batch check --json with signature verification: $N tokens"
+  /usr/bin/time -f "mmjwt check: %e s wall, %U s user, %S s sys, peak RSS %M kB" \
+    "$MMJWT" check --secret-file "$SCRATCH/key.hex" --json - < "$SCRATCH/tokens.txt" > /dev/null
+  /usr/bin/time -f "PyJWT loop:  %e s wall, %U s user, peak RSS %M kB" \
+    "$PY" benches/pyjwt_check.py "$SCRATCH/key.hex" < "$SCRATCH/tokens.txt" > /dev/null
+fi

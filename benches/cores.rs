@@ -1,0 +1,57 @@
+//! Criterion benchmarks of the pure cores: minting, the full check (all layers, with a key),
+//! each SDK emulation, and the HMAC with a precomputed key schedule.
+//! Run: `cargo bench --bench cores`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mmjwt::secret::Secret;
+use mmjwt::token::check::{Keys, Options, check};
+use mmjwt::token::mint::{Claims, Minter};
+use std::hint::black_box;
+
+const NOW: i64 = 1_700_000_000;
+
+fn bench(c: &mut Criterion) {
+    let secret =
+        Secret::from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+            .expect("valid hex");
+    let key = secret.hmac_key();
+    let mut minter = Minter::new("bench-key", key.clone());
+    let claims = Claims {
+        sub: "user-123456",
+        app_code: "bench-app-code",
+        iat: NOW,
+        exp: NOW + 900,
+        jti: "00000000-0000-4000-8000-000000000001",
+        iss: Some("bench-app-code"),
+        extra: &[],
+    };
+    let (token, _) = minter.mint(&claims);
+    let mut out = String::with_capacity(512);
+
+    c.bench_function("mint_into", |b| {
+        b.iter(|| {
+            out.clear();
+            minter.mint_into(black_box(&claims), &mut out);
+        });
+    });
+    let opts = Options {
+        keys: Keys::Single(&key),
+        ..Options::at(NOW + 1)
+    };
+    c.bench_function("check_all_layers_with_key", |b| {
+        b.iter(|| check(black_box(&token), &opts));
+    });
+    c.bench_function("sdk_android", |b| {
+        b.iter(|| mmjwt::sdk::android::validate(black_box(&token), NOW));
+    });
+    c.bench_function("sdk_ios", |b| {
+        b.iter(|| mmjwt::sdk::ios::validate(black_box(&token), NOW));
+    });
+    let input = &token.as_bytes()[..token.rfind('.').unwrap_or(0)];
+    c.bench_function("hmac_sha256_signing_input", |b| {
+        b.iter(|| key.sign(black_box(input)));
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

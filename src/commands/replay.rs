@@ -1,0 +1,347 @@
+//! `mmjwt replay`: resolves the arguments (files, standard input, credentials, durations,
+//! `--data`) into a [`Job`] and hands it to [`crate::replay::run::execute`]. Every input is
+//! checked here, before anything is started or sent.
+
+use super::{Ctx, io_reason, load_secret};
+use crate::cli::replay::{CommonReplayArgs, ReplayArgs, ReplayCall, WireSdk};
+use crate::error::{runtime, usage};
+use crate::replay::body::{self, Personalize};
+use crate::replay::redact::Show;
+use crate::replay::request::{self, PersonalizeFlags};
+use crate::replay::run::{self, Job, Mode, TokenSource, Users};
+use crate::replay::{Call, Flavour};
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+/// `--data` and `--users` inputs larger than this are refused.
+const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
+
+pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+    let c = args.call.common();
+    let (call, data) = match &args.call {
+        ReplayCall::FetchUser(_) => (Call::FetchUser, None),
+        ReplayCall::PatchUser(a) => (Call::PatchUser, Some(a.data.as_str())),
+        ReplayCall::Personalize(a) => (Call::Personalize, a.data.as_deref()),
+    };
+    check_stdin_use(c, data)?;
+    let flavour = match c.sdk {
+        WireSdk::Android => Flavour::Android,
+        WireSdk::Ios => Flavour::Ios,
+    };
+    let base_url = match c.base_url.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(u) => Some(request::check_base_url(u).map_err(usage)?),
+    };
+    let push_reg_id = c.push_reg_id.clone().filter(|s| !s.is_empty());
+    if let Some(id) = &push_reg_id {
+        request::check_push_reg_id(id).map_err(usage)?;
+    }
+    let installation_id = match &c.installation_id {
+        Some(id) => {
+            request::check_header_id("--installation-id", id).map_err(usage)?;
+            id.clone()
+        }
+        None => crate::token::mint::JtiSource::default()
+            .next_uuid()
+            .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?,
+    };
+    if let Some(s) = &c.session_id {
+        request::check_header_id("--session-id", s).map_err(usage)?;
+    }
+    let user_agent = match &c.user_agent {
+        Some(ua) => {
+            request::check_user_agent(ua).map_err(usage)?;
+            ua.clone()
+        }
+        None => request::default_user_agent(flavour),
+    };
+    let timeout = parse_timeout(&c.timeout)?;
+    let now = c
+        .now
+        .as_deref()
+        .map(|t| crate::time::parse_instant(t).map_err(|e| usage(format!("--now: {e}"))))
+        .transpose()?;
+    let ttl = crate::time::parse_duration(&c.ttl).map_err(|e| usage(format!("--ttl: {e}")))?;
+    if c.user_id.as_deref() == Some("") {
+        return Err(usage("--user-id is empty"));
+    }
+
+    let (patch, personalize) = match (call, data) {
+        (Call::PatchUser, Some(d)) => {
+            let v = body::parse_json(&read_data(d)?).map_err(usage)?;
+            (
+                Some(body::check_patch(v).map_err(usage)?),
+                Personalize::default(),
+            )
+        }
+        (Call::Personalize, Some(d)) => {
+            let v = body::parse_json(&read_data(d)?).map_err(usage)?;
+            (None, body::check_personalize(v).map_err(usage)?)
+        }
+        _ => (None, Personalize::default()),
+    };
+
+    let token = if let Some(t) = &c.token {
+        let t = read_token(&t.0)?;
+        if t.len() >= 7 && t[..7].eq_ignore_ascii_case("bearer ") {
+            ctx.note("--token starts with 'Bearer '; the SDK adds the scheme itself, so it is sent twice");
+        }
+        TokenSource::Given(crate::cli::SecretText(t))
+    } else if c.app_auth {
+        TokenSource::App
+    } else {
+        TokenSource::Mint { ttl }
+    };
+    if c.user_id.is_some()
+        && call != Call::Personalize
+        && !matches!(token, TokenSource::Mint { .. })
+    {
+        ctx.note("--user-id is not used: the token is given or App authorization is sent");
+    }
+    let users = match &c.users {
+        Some(path) => read_users(path, ctx)?,
+        None => Users::One(c.user_id.clone()),
+    };
+    let flags = match &args.call {
+        ReplayCall::Personalize(a) => PersonalizeFlags {
+            force_depersonalize: a.force_depersonalize,
+            keep_as_lead: a.keep_as_lead,
+            set_device_as_primary: a.set_device_as_primary,
+        },
+        _ => PersonalizeFlags::default(),
+    };
+    let secret = load_secret(&c.secret, ctx)?;
+    let job = Job {
+        call,
+        flavour,
+        base_url,
+        push_reg_id,
+        installation_id,
+        token,
+        app_code: c.cred.app_code.clone().filter(|s| !s.is_empty()),
+        key_id: c.cred.key_id.clone().filter(|s| !s.is_empty()),
+        secret,
+        users,
+        patch,
+        personalize,
+        flags,
+        foreground: !c.background,
+        session_id: c.session_id.clone(),
+        user_agent,
+        timeout,
+        concurrency: usize::from(c.concurrency),
+        preflight: !c.no_preflight,
+        mode: if c.dry_run {
+            Mode::DryRun
+        } else if c.curl {
+            Mode::Curl
+        } else {
+            Mode::Send
+        },
+        verbose: c.verbose,
+        show: if c.show_secrets {
+            Show::Everything
+        } else {
+            Show::Redacted
+        },
+        now,
+    };
+    run::execute(job, ctx)
+}
+
+/// Standard input can feed one thing only.
+fn check_stdin_use(c: &CommonReplayArgs, data: Option<&str>) -> anyhow::Result<()> {
+    let uses = [
+        ("--token -", c.token.as_ref().is_some_and(|t| t.0 == "-")),
+        ("--data -", data == Some("-")),
+        (
+            "--users -",
+            c.users.as_ref().is_some_and(|p| p.as_os_str() == "-"),
+        ),
+        ("--secret-stdin", c.secret.secret_stdin),
+        (
+            "--secret-file -",
+            c.secret
+                .secret_file
+                .as_ref()
+                .is_some_and(|p| p.as_os_str() == "-"),
+        ),
+    ];
+    let on_stdin: Vec<&str> = uses.iter().filter(|u| u.1).map(|u| u.0).collect();
+    if on_stdin.len() > 1 {
+        return Err(usage(format!(
+            "standard input can carry only one of {}",
+            on_stdin.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// `500ms`, or any duration `mmjwt gen --ttl` takes; between 1 ms and 1 hour.
+fn parse_timeout(text: &str) -> anyhow::Result<Duration> {
+    let t = text.trim();
+    let d = if let Some(ms) = t.strip_suffix("ms") {
+        let n: u64 = ms
+            .trim()
+            .parse()
+            .map_err(|_| usage("--timeout: use forms like 10s, 500ms, 1m"))?;
+        Duration::from_millis(n)
+    } else {
+        let s = crate::time::parse_duration(t).map_err(|e| usage(format!("--timeout: {e}")))?;
+        Duration::from_secs(s.unsigned_abs())
+    };
+    if d.is_zero() || d > Duration::from_hours(1) {
+        return Err(usage("--timeout must be between 1ms and 1h"));
+    }
+    Ok(d)
+}
+
+/// `--data`: inline JSON, `@FILE` or `-`.
+fn read_data(arg: &str) -> anyhow::Result<String> {
+    if arg == "-" {
+        return read_stdin("--data");
+    }
+    if let Some(path) = arg.strip_prefix('@') {
+        return read_file(Path::new(path), "--data");
+    }
+    Ok(arg.to_string())
+}
+
+/// `--token`: as given, or one token from standard input (surrounding whitespace removed).
+/// A value a header cannot carry is refused without showing it.
+fn read_token(arg: &str) -> anyhow::Result<String> {
+    let t = if arg == "-" {
+        read_stdin("--token")?.trim().to_string()
+    } else {
+        arg.to_string()
+    };
+    if t.is_empty() {
+        return Err(usage(
+            "--token is empty; use --app-auth to send App authorization",
+        ));
+    }
+    if !t.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(usage(
+            "--token has characters an HTTP header cannot carry (control characters or non-ASCII)",
+        ));
+    }
+    Ok(t)
+}
+
+/// `--users`: one id per line; blank lines are ignored, lines that are not UTF-8 skipped with a
+/// warning.
+fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut b)
+            .map_err(|e| {
+                runtime(
+                    "io",
+                    format!("cannot read --users from standard input: {}", io_reason(&e)),
+                )
+            })?;
+        b
+    } else {
+        read_bytes(path, "--users")?
+    };
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(runtime(
+            "io",
+            format!("--users is larger than {} MiB", MAX_INPUT_BYTES >> 20),
+        ));
+    }
+    let mut users = Vec::new();
+    let mut skipped = 0;
+    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        match std::str::from_utf8(raw) {
+            Ok(s) if s.trim().is_empty() => {}
+            Ok(s) => users.push((i + 1, s.to_string())),
+            Err(_) => {
+                ctx.warn(&format!("--users line {}: not valid UTF-8; skipped", i + 1));
+                skipped += 1;
+            }
+        }
+    }
+    if users.is_empty() {
+        return Err(usage("--users has no user ids (one per line)"));
+    }
+    Ok(Users::Many { users, skipped })
+}
+
+fn read_stdin(what: &str) -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_string(&mut s)
+        .map_err(|e| {
+            runtime(
+                "io",
+                format!("cannot read {what} from standard input: {}", io_reason(&e)),
+            )
+        })?;
+    if s.len() as u64 > MAX_INPUT_BYTES {
+        return Err(runtime(
+            "io",
+            format!("{what} is larger than {} MiB", MAX_INPUT_BYTES >> 20),
+        ));
+    }
+    Ok(s)
+}
+
+fn read_bytes(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    let fail = |e: std::io::Error| {
+        runtime(
+            "io",
+            format!(
+                "cannot read {what} file {}: {}",
+                path.display(),
+                io_reason(&e)
+            ),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(fail)?;
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(runtime(
+            "io",
+            format!(
+                "{what} file {} is larger than {} MiB",
+                path.display(),
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(fail)
+}
+
+fn read_file(path: &Path, what: &str) -> anyhow::Result<String> {
+    let bytes = read_bytes(path, what)?;
+    String::from_utf8(bytes)
+        .map_err(|_| runtime("io", format!("{what} file {} is not UTF-8", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_timeout("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse_timeout("2").unwrap(), Duration::from_secs(2));
+        assert!(parse_timeout("0ms").is_err());
+        assert!(parse_timeout("2h").is_err());
+        assert!(parse_timeout("fast").is_err());
+    }
+
+    #[test]
+    fn tokens_are_checked_without_echo() {
+        assert_eq!(read_token("a.b.c").unwrap(), "a.b.c");
+        let e = read_token("a.b\u{7}secret").unwrap_err().to_string();
+        assert!(!e.contains("secret"));
+        assert!(read_token("").is_err());
+    }
+}

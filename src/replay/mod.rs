@@ -1,0 +1,71 @@
+//! `replay`: the HTTP calls the Android and iOS SDKs make for fetchUser, saveUser (patch user)
+//! and personalize, rebuilt as each SDK puts them on the wire and sent to a Mobile API endpoint
+//! (a sandbox, usually).
+//!
+//! The layers, each testable alone:
+//! - [`request`] and [`body`]: pure; inputs (call, SDK, ids, auth, `--data`) → method, path,
+//!   query, headers and body bytes. [`gson`] holds the Android serialisation quirks.
+//! - [`client`]: the only code that touches the network (reqwest, rustls, no redirects,
+//!   connect and total timeouts), returning an [`client::Outcome`] as data.
+//! - [`redact`], [`curl`], [`render`]: what is shown, with credentials redacted.
+//! - [`batch`]: many users at bounded concurrency, and the summary.
+//! - [`run`]: the orchestration `mmjwt replay` runs; [`embedded`]: the in-process sandbox used
+//!   when no base URL is given.
+
+pub mod batch;
+pub mod body;
+pub mod client;
+pub mod curl;
+pub mod embedded;
+pub mod gson;
+pub mod redact;
+pub mod render;
+pub mod request;
+pub mod run;
+
+use serde::Serialize;
+
+/// The three user-data calls that carry a JWT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Call {
+    FetchUser,
+    PatchUser,
+    Personalize,
+}
+
+impl Call {
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Call::FetchUser => "fetch-user",
+            Call::PatchUser => "patch-user",
+            Call::Personalize => "personalize",
+        }
+    }
+}
+
+/// Whose wire format to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavour {
+    Android,
+    Ios,
+}
+
+impl Flavour {
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavour::Android => "android",
+            Flavour::Ios => "ios",
+        }
+    }
+
+    /// As people write it in prose.
+    pub fn display(self) -> &'static str {
+        match self {
+            Flavour::Android => "Android",
+            Flavour::Ios => "iOS",
+        }
+    }
+}

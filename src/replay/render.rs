@@ -1,0 +1,438 @@
+//! One call as data ([`Exchange`]) and its renderings: the response on stdout, the request
+//! and response heads for `-v`, the request for `--dry-run`, the `--json` object, the one-line
+//! batch form, and the exit code. Credentials are redacted here unless `--show-secrets`.
+
+use super::client::{Outcome, Response};
+use super::redact::{self, Show};
+use super::request::{Auth, Request};
+use super::{Call, Flavour};
+use crate::color::Painter;
+use crate::error::exit;
+use crate::sdk::SdkVerdict;
+use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
+
+/// What the SDK's own validation said before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Preflight {
+    /// `App` authorization: the SDK validates only tokens.
+    NotApplicable,
+    /// `--no-preflight`.
+    Skipped,
+    Passed,
+    Refused(SdkVerdict),
+}
+
+/// Everything about one call.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub call: Call,
+    pub flavour: Flavour,
+    pub url: String,
+    pub request: Request,
+    pub auth: Auth,
+    /// Batch only: the input line and its user id.
+    pub line: Option<(usize, String)>,
+    pub preflight: Preflight,
+    /// `None` when nothing was sent (preflight refusal, `--dry-run`, `--curl`).
+    pub outcome: Option<Outcome>,
+}
+
+/// `messageId` and `text` of the Mobile API error envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceException {
+    pub message_id: String,
+    pub text: String,
+}
+
+impl Exchange {
+    /// 0 for 2xx, 3/4/5 by status class, 6 without a complete response, 10/11 for a preflight
+    /// refusal.
+    pub fn exit_code(&self) -> u8 {
+        if let Preflight::Refused(v) = &self.preflight {
+            return v
+                .code
+                .map_or(exit::SDK_STRUCTURE, crate::problem::Code::exit_code);
+        }
+        match &self.outcome {
+            None => exit::OK,
+            Some(Outcome::Failed(_)) => exit::NETWORK,
+            Some(Outcome::Response(r)) if r.body_problem.is_some() => exit::NETWORK,
+            Some(Outcome::Response(r)) => status_exit(r.status),
+        }
+    }
+
+    pub fn service_exception(&self) -> Option<ServiceException> {
+        match &self.outcome {
+            Some(Outcome::Response(r)) => service_exception(&r.body),
+            _ => None,
+        }
+    }
+
+    fn shown_header(&self, name: &str, value: &str, show: Show) -> String {
+        redact::header_value(name, value, &self.auth, show)
+    }
+}
+
+/// The exit code of an HTTP status.
+pub fn status_exit(status: u16) -> u8 {
+    match status {
+        200..=299 => exit::OK,
+        300..=399 => exit::HTTP_3XX,
+        400..=499 => exit::HTTP_4XX,
+        // 5xx, and anything non-standard a server might send.
+        _ => exit::HTTP_5XX,
+    }
+}
+
+/// `{"requestError":{"serviceException":{"messageId":..,"text":..}}}`, if the body is one.
+pub fn service_exception(body: &[u8]) -> Option<ServiceException> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let se = v.get("requestError")?.get("serviceException")?;
+    let message_id = match se.get("messageId")? {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let text = se.get("text").and_then(Value::as_str).unwrap_or_default();
+    Some(ServiceException {
+        message_id,
+        text: text.to_string(),
+    })
+}
+
+/// The request as an HTTP/1.1 message: request line, `Host`, the headers, `Content-Length`
+/// when there is a body, a blank line and the body. Each line starts with `prefix`.
+pub fn request_text(ex: &Exchange, show: Show, prefix: &str) -> String {
+    let (host, target) = match reqwest::Url::parse(&ex.url) {
+        Ok(u) => {
+            let host = match u.port() {
+                Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+                None => u.host_str().unwrap_or_default().to_string(),
+            };
+            let target = match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_string(),
+            };
+            (host, target)
+        }
+        Err(_) => (String::new(), ex.request.path_and_query()),
+    };
+    let mut s = format!(
+        "{prefix}{} {target} HTTP/1.1\n{prefix}Host: {host}\n",
+        ex.request.method
+    );
+    for (name, value) in &ex.request.headers {
+        let _ = writeln!(s, "{prefix}{name}: {}", ex.shown_header(name, value, show));
+    }
+    if let Some(body) = &ex.request.body {
+        let _ = writeln!(
+            s,
+            "{prefix}Content-Length: {}\n{}\n{prefix}{body}",
+            body.len(),
+            prefix.trim_end()
+        );
+    }
+    s
+}
+
+/// The status line and headers of a response, each line starting with `prefix`.
+pub fn response_head_text(r: &Response, prefix: &str) -> String {
+    let mut s = format!("{prefix}{} {} {}\n", r.version, r.status, r.reason);
+    for (n, v) in &r.headers {
+        let _ = writeln!(s, "{prefix}{n}: {v}");
+    }
+    s
+}
+
+/// What stdout shows for a response: the status line, the error envelope's messageId and
+/// text when there is one, and the body (pretty JSON when `pretty`, otherwise as received).
+pub fn response_text(r: &Response, p: Painter, pretty: bool) -> String {
+    let status = format!("{} {} {}", r.version, r.status, r.reason);
+    let status = match r.status {
+        200..=299 => p.ok(&status),
+        300..=399 => p.warn(&status),
+        _ => p.bad(&status),
+    };
+    let mut s = format!("{}\n", status.trim_end());
+    if let Some(se) = service_exception(&r.body) {
+        let _ = writeln!(
+            s,
+            "{} {}",
+            p.bad(&format!("messageId {}:", se.message_id)),
+            p.label(&se.text)
+        );
+    }
+    if !r.body.is_empty() {
+        let text = match serde_json::from_slice::<Value>(&r.body) {
+            Ok(v) if pretty => serde_json::to_string_pretty(&v).unwrap_or_default(),
+            _ => String::from_utf8_lossy(&r.body).into_owned(),
+        };
+        s.push_str(&text);
+        if !text.ends_with('\n') {
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The `--json` object of one call.
+pub fn json(ex: &Exchange, show: Show) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in &ex.request.headers {
+        headers.insert(
+            (*name).to_string(),
+            Value::from(ex.shown_header(name, value, show)),
+        );
+    }
+    let request_body = ex.request.body.as_ref().map_or(Value::Null, |b| {
+        serde_json::from_str(b).unwrap_or_else(|_| Value::from(b.as_str()))
+    });
+    let mut v = json!({
+        "call": ex.call.name(),
+        "sdk": ex.flavour.name(),
+    });
+    if let Some((line, user)) = &ex.line {
+        v["line"] = Value::from(*line);
+        v["user_id"] = Value::from(user.as_str());
+    }
+    v["preflight"] = preflight_json(&ex.preflight, ex.flavour);
+    v["sent"] = Value::from(ex.outcome.is_some());
+    v["request"] = json!({
+        "method": ex.request.method,
+        "url": ex.url,
+        "headers": headers,
+        "body": request_body,
+    });
+    let (response, error) = match &ex.outcome {
+        Some(Outcome::Response(r)) => (response_json(r), Value::Null),
+        Some(Outcome::Failed(f)) => (
+            Value::Null,
+            json!({"kind": f.kind.name(), "message": redact::scrub(&f.message, &ex.auth)}),
+        ),
+        None => (Value::Null, Value::Null),
+    };
+    v["response"] = response;
+    v["elapsed_ms"] = ex
+        .outcome
+        .as_ref()
+        .map_or(Value::Null, |o| Value::from(o.elapsed().as_millis() as u64));
+    v["error"] = error;
+    v["exit_code"] = Value::from(ex.exit_code());
+    v
+}
+
+fn preflight_json(p: &Preflight, flavour: Flavour) -> Value {
+    let (status, code, message) = match p {
+        Preflight::NotApplicable => ("not-applicable", None, None),
+        Preflight::Skipped => ("skipped", None, None),
+        Preflight::Passed => ("passed", None, None),
+        Preflight::Refused(v) => (
+            "refused",
+            v.code.map(crate::problem::Code::as_str),
+            v.message.clone(),
+        ),
+    };
+    json!({"sdk": flavour.name(), "status": status, "code": code, "message": message})
+}
+
+fn response_json(r: &Response) -> Value {
+    let mut headers = Map::new();
+    for (n, v) in &r.headers {
+        match headers.get_mut(n) {
+            // Repeated headers are joined as HTTP allows.
+            Some(Value::String(prev)) => {
+                prev.push_str(", ");
+                prev.push_str(v);
+            }
+            _ => {
+                headers.insert(n.clone(), Value::from(v.as_str()));
+            }
+        }
+    }
+    let (body, is_json) = if r.body.is_empty() {
+        (Value::Null, false)
+    } else {
+        match serde_json::from_slice::<Value>(&r.body) {
+            Ok(v) => (v, true),
+            Err(_) => (
+                Value::from(String::from_utf8_lossy(&r.body).into_owned()),
+                false,
+            ),
+        }
+    };
+    let se = service_exception(&r.body).map_or(
+        Value::Null,
+        |s| json!({"messageId": s.message_id, "text": s.text}),
+    );
+    json!({
+        "status": r.status,
+        "reason": r.reason,
+        "headers": headers,
+        "body": body,
+        "body_is_json": is_json,
+        "body_problem": r.body_problem,
+        "service_exception": se,
+    })
+}
+
+/// The SDK's refusal in one line.
+pub fn refusal_text(v: &SdkVerdict, flavour: Flavour) -> String {
+    format!(
+        "the {} SDK would not send this request: {}: {} (--no-preflight sends it anyway)",
+        flavour.display(),
+        v.code.map_or("?", |c| c.as_str()),
+        v.message.as_deref().unwrap_or_default()
+    )
+}
+
+/// One line per call in a batch (text mode).
+pub fn batch_line(ex: &Exchange, p: Painter) -> String {
+    let (line, user) = ex
+        .line
+        .as_ref()
+        .map_or((0, String::new()), |(l, u)| (*l, printable(u)));
+    let what = match (&ex.preflight, &ex.outcome) {
+        (Preflight::Refused(v), _) => p.bad(&format!(
+            "not sent: {} ({} preflight)",
+            v.code.map_or("?", |c| c.as_str()),
+            ex.flavour.display()
+        )),
+        (_, None) => "not sent".to_string(),
+        (_, Some(Outcome::Failed(f))) => p.bad(&format!(
+            "network error ({}) after {} ms",
+            f.kind.name(),
+            f.elapsed.as_millis()
+        )),
+        (_, Some(Outcome::Response(r))) => {
+            let status = format!("{} {}", r.status, r.reason);
+            let status = if (200..300).contains(&r.status) {
+                p.ok(&status)
+            } else {
+                p.bad(&status)
+            };
+            let mut s = status;
+            if let Some(se) = service_exception(&r.body) {
+                let _ = write!(s, "  {}", se.message_id);
+            }
+            if r.body_problem.is_some() {
+                s.push_str("  (body incomplete)");
+            }
+            let _ = write!(s, "  {} ms", r.elapsed.as_millis());
+            s
+        }
+    };
+    format!("line {line}\t{user}\t{what}\n")
+}
+
+/// A user id as it may be shown: control characters escaped, at most 64 characters.
+pub fn printable(s: &str) -> String {
+    let mut out: String = s.chars().take(64).flat_map(char::escape_debug).collect();
+    if s.chars().count() > 64 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn response(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            reason: "R",
+            version: "HTTP/1.1",
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+            body_problem: None,
+            elapsed: Duration::from_millis(3),
+        }
+    }
+
+    fn exchange(outcome: Option<Outcome>) -> Exchange {
+        Exchange {
+            call: Call::FetchUser,
+            flavour: Flavour::Android,
+            url: "http://127.0.0.1:9/mobile/1/appinstance/R/user?ri=true".into(),
+            request: Request {
+                method: "GET",
+                path: "/mobile/1/appinstance/R/user".into(),
+                query: "ri=true".into(),
+                headers: vec![("Authorization", "App secret-app-code".into())],
+                body: None,
+            },
+            auth: Auth::App("secret-app-code".into()),
+            line: None,
+            preflight: Preflight::NotApplicable,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn exit_codes_by_class() {
+        for (status, code) in [(200, 0), (204, 0), (302, 3), (401, 4), (503, 5), (700, 5)] {
+            let ex = exchange(Some(Outcome::Response(response(status, ""))));
+            assert_eq!(ex.exit_code(), code, "{status}");
+        }
+        let mut r = response(200, "{");
+        r.body_problem = Some("cut".into());
+        assert_eq!(exchange(Some(Outcome::Response(r))).exit_code(), 6);
+        let mut ex = exchange(None);
+        assert_eq!(ex.exit_code(), 0);
+        ex.preflight = Preflight::Refused(SdkVerdict::expired());
+        assert_eq!(ex.exit_code(), 11);
+    }
+
+    #[test]
+    fn envelope_is_found() {
+        let b = br#"{"requestError":{"serviceException":{"messageId":"JWT_TOKEN_EXPIRED","text":"expired"}}}"#;
+        assert_eq!(
+            service_exception(b),
+            Some(ServiceException {
+                message_id: "JWT_TOKEN_EXPIRED".into(),
+                text: "expired".into()
+            })
+        );
+        assert_eq!(service_exception(b"{\"a\":1}"), None);
+        assert_eq!(service_exception(b"<html>"), None);
+    }
+
+    #[test]
+    fn json_is_redacted() {
+        let ex = exchange(Some(Outcome::Response(response(200, "not json"))));
+        let v = json(&ex, Show::Redacted);
+        let s = v.to_string();
+        assert!(!s.contains("secret-app-code"), "{s}");
+        assert_eq!(
+            v["request"]["headers"]["Authorization"],
+            "App <redacted: 15 bytes>"
+        );
+        assert_eq!(v["response"]["body"], "not json");
+        assert_eq!(v["response"]["body_is_json"], false);
+        assert_eq!(v["exit_code"], 0);
+    }
+
+    #[test]
+    fn request_text_has_host_and_redaction() {
+        let ex = exchange(None);
+        let t = request_text(&ex, Show::Redacted, "> ");
+        assert_eq!(
+            t,
+            "> GET /mobile/1/appinstance/R/user?ri=true HTTP/1.1\n> Host: 127.0.0.1:9\n> Authorization: App <redacted: 15 bytes>\n"
+        );
+    }
+
+    #[test]
+    fn response_text_highlights_the_envelope() {
+        let r = response(
+            401,
+            r#"{"requestError":{"serviceException":{"messageId":"X","text":"why"}}}"#,
+        );
+        let t = response_text(&r, Painter::plain(), false);
+        assert!(t.starts_with("HTTP/1.1 401 R\nmessageId X: why\n{"), "{t}");
+        let pretty = response_text(&response(200, r#"{"a":1}"#), Painter::plain(), true);
+        assert_eq!(pretty, "HTTP/1.1 200 R\n{\n  \"a\": 1\n}\n");
+    }
+}

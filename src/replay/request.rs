@@ -1,0 +1,494 @@
+//! The request each SDK builds for a call: method, path, query, headers and body, from plain
+//! inputs. Pure; nothing here knows about sockets or the command line.
+
+use super::body::{self, Personalize};
+use super::gson;
+use super::{Call, Flavour};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// The Android SDK version the default User-Agent claims (the snapshot the spec was read from).
+pub const ANDROID_SDK_VERSION: &str = "15.1.0";
+/// The iOS SDK version the default User-Agent claims.
+pub const IOS_SDK_VERSION: &str = "15.5.2";
+
+/// The Authorization credential. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// `Bearer <jwt>`: the JWT supplier returned a token.
+    Bearer(String),
+    /// `App <applicationCode>`: no token, an anonymous user.
+    App(String),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Auth::Bearer(_) => "Auth::Bearer([REDACTED])",
+            Auth::App(_) => "Auth::App([REDACTED])",
+        })
+    }
+}
+
+impl Auth {
+    /// The header value exactly as sent.
+    pub fn header_value(&self) -> String {
+        match self {
+            Auth::Bearer(t) => format!("Bearer {t}"),
+            Auth::App(c) => format!("App {c}"),
+        }
+    }
+
+    /// The secret part: the token or the application code.
+    pub fn credential(&self) -> &str {
+        match self {
+            Auth::Bearer(s) | Auth::App(s) => s,
+        }
+    }
+}
+
+/// personalize's three query flags (all false by default in both SDKs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonalizeFlags {
+    pub force_depersonalize: bool,
+    pub keep_as_lead: bool,
+    pub set_device_as_primary: bool,
+}
+
+/// The body of the call.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    None,
+    Patch(&'a Map<String, Value>),
+    Personalize(&'a Personalize),
+}
+
+/// Everything the SDK knows when it builds the request.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec<'a> {
+    pub call: Call,
+    pub flavour: Flavour,
+    pub push_reg_id: &'a str,
+    pub installation_id: Option<&'a str>,
+    pub app_code: &'a str,
+    pub auth: &'a Auth,
+    pub foreground: bool,
+    pub session_id: Option<&'a str>,
+    pub user_agent: &'a str,
+    pub payload: Payload<'a>,
+    pub flags: PersonalizeFlags,
+}
+
+pub const AUTHORIZATION: &str = "Authorization";
+
+/// A built request. Header names are spelled as the SDK spells them (HTTP/1.1 sends them
+/// lowercase anyway; names are case-insensitive). `Debug` redacts the Authorization value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The method on the wire.
+    pub method: &'static str,
+    /// From the first `/`, without the base URL's own path.
+    pub path: String,
+    /// Without the `?`; empty when there is none.
+    pub query: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<String>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                if n.eq_ignore_ascii_case(AUTHORIZATION) {
+                    (*n, "[REDACTED]")
+                } else {
+                    (*n, v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+impl Request {
+    /// The path plus `?query` when there is one.
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
+
+    /// The full URL under `base` (already checked by [`check_base_url`], no trailing `/`).
+    pub fn url(&self, base: &str) -> String {
+        format!("{base}{}", self.path_and_query())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Builds the request `spec` describes.
+pub fn build(spec: &Spec<'_>) -> Request {
+    let base = format!("/mobile/1/appinstance/{}", spec.push_reg_id);
+    let android = spec.flavour == Flavour::Android;
+    let (method, path, query) = match spec.call {
+        Call::FetchUser => (
+            "GET",
+            format!("{base}/user"),
+            if android { "ri=true" } else { "ri=1&rt=0" }.to_string(),
+        ),
+        // Android's HTTP client cannot PATCH: it POSTs with a method-override header.
+        Call::PatchUser if android => ("POST", format!("{base}/user"), String::new()),
+        Call::PatchUser => ("PATCH", format!("{base}/user"), "ri=0&rt=0".to_string()),
+        Call::Personalize => (
+            "POST",
+            format!("{base}/personalize"),
+            personalize_query(spec.flags, spec.flavour),
+        ),
+    };
+    let body = match spec.payload {
+        Payload::None => None,
+        Payload::Patch(m) => Some(body::patch_json(m, spec.flavour)),
+        Payload::Personalize(p) => Some(body::personalize_json(p, spec.flavour)),
+    };
+    let headers = if android {
+        android_headers(spec, body.is_some())
+    } else {
+        ios_headers(spec)
+    };
+    Request {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    }
+}
+
+fn android_headers(spec: &Spec<'_>, has_body: bool) -> Vec<(&'static str, String)> {
+    let mut h: Vec<(&'static str, String)> = vec![
+        (AUTHORIZATION, spec.auth.header_value()),
+        ("foreground", spec.foreground.to_string()),
+    ];
+    // Android sends the session id only in the foreground and when it is not blank.
+    if let Some(s) = spec
+        .session_id
+        .filter(|s| spec.foreground && !s.trim().is_empty())
+    {
+        h.push(("sessionId", s.to_string()));
+    }
+    if let Some(id) = spec.installation_id {
+        h.push(("installationid", id.to_string()));
+    }
+    h.push(("pushregistrationid", spec.push_reg_id.to_string()));
+    h.push(("applicationcode", application_code_hash(spec.app_code)));
+    h.push(("Accept", "application/json".to_string()));
+    h.push(("User-Agent", spec.user_agent.to_string()));
+    if spec.call == Call::PatchUser {
+        h.push(("X-HTTP-Method-Override", "PATCH".to_string()));
+    }
+    if has_body {
+        h.push(("Content-Type", "application/json".to_string()));
+    }
+    h
+}
+
+fn ios_headers(spec: &Spec<'_>) -> Vec<(&'static str, String)> {
+    let mut h: Vec<(&'static str, String)> = vec![
+        (AUTHORIZATION, spec.auth.header_value()),
+        ("applicationcode", application_code_hash(spec.app_code)),
+        ("User-Agent", spec.user_agent.to_string()),
+        ("foreground", spec.foreground.to_string()),
+        ("pushregistrationid", spec.push_reg_id.to_string()),
+    ];
+    if let Some(s) = spec.session_id {
+        h.push(("sessionId", s.to_string()));
+    }
+    h.push(("Accept", "application/json".to_string()));
+    // iOS sets Content-Type on every request, GET included.
+    h.push(("Content-Type", "application/json".to_string()));
+    if let Some(id) = spec.installation_id {
+        h.push(("installationid", id.to_string()));
+    }
+    h
+}
+
+/// Android: `true`/`false` in `HashMap` order; iOS: `1`/`0` sorted by name.
+fn personalize_query(flags: PersonalizeFlags, flavour: Flavour) -> String {
+    let pairs = [
+        ("forceDepersonalize", flags.force_depersonalize),
+        ("keepAsLead", flags.keep_as_lead),
+        ("setDeviceAsPrimary", flags.set_device_as_primary),
+    ];
+    let value = |name: &str| pairs.iter().find(|(n, _)| *n == name).is_some_and(|p| p.1);
+    let names: Vec<&str> = pairs.iter().map(|p| p.0).collect();
+    match flavour {
+        Flavour::Android => gson::hashmap_order(&names, gson::grown_capacity(names.len()))
+            .into_iter()
+            .map(|n| format!("{n}={}", value(n)))
+            .collect::<Vec<_>>()
+            .join("&"),
+        Flavour::Ios => names
+            .iter()
+            .map(|n| format!("{n}={}", u8::from(value(n))))
+            .collect::<Vec<_>>()
+            .join("&"),
+    }
+}
+
+/// The `applicationcode` header: the first 10 lowercase hex digits of SHA-256 of the code.
+pub fn application_code_hash(app_code: &str) -> String {
+    let digest = Sha256::digest(app_code.as_bytes());
+    digest.iter().take(5).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The User-Agent each SDK builds, with mmjwt's own device and app fields.
+pub fn default_user_agent(flavour: Flavour) -> String {
+    let app_version = env!("CARGO_PKG_VERSION");
+    match flavour {
+        // 8 system fields (OS, OS version, ABI, model, manufacturer, app name, app version,
+        // device name), then 6 carrier fields, empty as when carrier info is unavailable.
+        Flavour::Android => format!(
+            "Infobip Mobile API Client/{ANDROID_SDK_VERSION}(Android;14;arm64-v8a;mmjwt-replay;mmjwt;mmjwt;{app_version};mmjwt-replay;;;;;;)"
+        ),
+        // OS, OS version, (arch: always empty), model, (manufacturer: always empty), bundle id,
+        // app version, device name, carrier, MNC, MCC.
+        Flavour::Ios => format!(
+            "MobileMessaging/{IOS_SDK_VERSION}(iOS;17.5;;mmjwt-replay;;org.mmjwt.replay;{app_version};mmjwt-replay;;;)"
+        ),
+    }
+}
+
+/// Checks a `--user-agent`: printable ASCII only, as the Android SDK leaves it.
+pub fn check_user_agent(ua: &str) -> Result<(), String> {
+    if ua.is_empty() || !ua.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err("--user-agent must be non-empty printable ASCII".into());
+    }
+    Ok(())
+}
+
+/// Checks a push registration id: both SDKs put it into the path without encoding, so only
+/// characters that need none are accepted.
+pub fn check_push_reg_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id != "."
+        && id != ".."
+        && id.len() <= 256
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
+    if ok {
+        Ok(())
+    } else {
+        Err("--push-reg-id must be 1-256 characters of A-Z a-z 0-9 - _ . ~ (the SDKs put it into the path unencoded)".into())
+    }
+}
+
+/// Checks another id that travels in a header.
+pub fn check_header_id(flag: &str, id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+        return Err(format!("{flag} must be 1-256 visible ASCII characters"));
+    }
+    Ok(())
+}
+
+/// Checks `--base-url` and returns it without a trailing `/`: http or https, a host, no user
+/// info (it would be printed), no query or fragment. A path prefix is kept.
+pub fn check_base_url(text: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(text.trim())
+        .map_err(|e| format!("--base-url is not a URL ({e}); e.g. http://127.0.0.1:8080"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "--base-url must be http or https, not {}",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("--base-url has no host".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("--base-url must not carry a user name or password".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("--base-url must not have a query or fragment".into());
+    }
+    let s = url.as_str();
+    Ok(s.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec<'a>(call: Call, flavour: Flavour, auth: &'a Auth, payload: Payload<'a>) -> Spec<'a> {
+        Spec {
+            call,
+            flavour,
+            push_reg_id: "REG-1",
+            installation_id: Some("inst-1"),
+            app_code: "test-app-code",
+            auth,
+            foreground: true,
+            session_id: None,
+            user_agent: "UA",
+            payload,
+            flags: PersonalizeFlags::default(),
+        }
+    }
+
+    #[test]
+    fn application_code_hash_vector() {
+        assert_eq!(application_code_hash("test-app-code"), "03936b895e");
+    }
+
+    #[test]
+    fn fetch_user_per_flavour() {
+        let auth = Auth::App("test-app-code".into());
+        let a = build(&spec(
+            Call::FetchUser,
+            Flavour::Android,
+            &auth,
+            Payload::None,
+        ));
+        assert_eq!(
+            (a.method, a.path_and_query().as_str()),
+            ("GET", "/mobile/1/appinstance/REG-1/user?ri=true")
+        );
+        assert_eq!(a.header("content-type"), None);
+        assert_eq!(a.header("Authorization"), Some("App test-app-code"));
+        let i = build(&spec(Call::FetchUser, Flavour::Ios, &auth, Payload::None));
+        assert_eq!(
+            i.path_and_query(),
+            "/mobile/1/appinstance/REG-1/user?ri=1&rt=0"
+        );
+        assert_eq!(i.header("Content-Type"), Some("application/json"));
+        assert_eq!(i.body, None);
+    }
+
+    #[test]
+    fn patch_user_per_flavour() {
+        let auth = Auth::Bearer("t.o.k".into());
+        let m = body::check_patch(serde_json::json!({"firstName": "A"})).unwrap();
+        let a = build(&spec(
+            Call::PatchUser,
+            Flavour::Android,
+            &auth,
+            Payload::Patch(&m),
+        ));
+        assert_eq!(a.method, "POST");
+        assert_eq!(a.query, "");
+        assert_eq!(a.header("X-HTTP-Method-Override"), Some("PATCH"));
+        assert_eq!(a.body.as_deref(), Some(r#"{"firstName":"A"}"#));
+        let i = build(&spec(
+            Call::PatchUser,
+            Flavour::Ios,
+            &auth,
+            Payload::Patch(&m),
+        ));
+        assert_eq!(i.method, "PATCH");
+        assert_eq!(i.query, "ri=0&rt=0");
+        assert_eq!(i.header("X-HTTP-Method-Override"), None);
+    }
+
+    #[test]
+    fn personalize_queries() {
+        let auth = Auth::App("c".into());
+        let p = Personalize::default().for_user("alice");
+        let mut s = spec(
+            Call::Personalize,
+            Flavour::Android,
+            &auth,
+            Payload::Personalize(&p),
+        );
+        assert_eq!(
+            build(&s).query,
+            "setDeviceAsPrimary=false&keepAsLead=false&forceDepersonalize=false"
+        );
+        s.flags.force_depersonalize = true;
+        assert_eq!(
+            build(&s).query,
+            "setDeviceAsPrimary=false&keepAsLead=false&forceDepersonalize=true"
+        );
+        s.flavour = Flavour::Ios;
+        s.flags.keep_as_lead = true;
+        assert_eq!(
+            build(&s).query,
+            "forceDepersonalize=1&keepAsLead=1&setDeviceAsPrimary=0"
+        );
+    }
+
+    #[test]
+    fn session_id_rules() {
+        let auth = Auth::App("c".into());
+        let mut s = spec(Call::FetchUser, Flavour::Android, &auth, Payload::None);
+        s.session_id = Some("sess");
+        assert_eq!(build(&s).header("sessionId"), Some("sess"));
+        s.foreground = false;
+        assert_eq!(build(&s).header("sessionId"), None);
+        assert_eq!(build(&s).header("foreground"), Some("false"));
+        s.flavour = Flavour::Ios;
+        assert_eq!(build(&s).header("sessionId"), Some("sess"));
+    }
+
+    #[test]
+    fn debug_redacts_the_credential() {
+        let auth = Auth::Bearer("secret.token.value".into());
+        let r = build(&spec(Call::FetchUser, Flavour::Ios, &auth, Payload::None));
+        let d = format!("{r:?} {auth:?}");
+        assert!(!d.contains("secret.token.value"), "{d}");
+    }
+
+    #[test]
+    fn base_url_checks() {
+        assert_eq!(
+            check_base_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            check_base_url("https://h.example/api/").unwrap(),
+            "https://h.example/api"
+        );
+        assert!(check_base_url("ftp://h").is_err());
+        assert!(check_base_url("http://u:p@h").is_err());
+        assert!(check_base_url("http://h/?a=1").is_err());
+        assert!(check_base_url("nope").is_err());
+    }
+
+    #[test]
+    fn id_checks() {
+        assert!(check_push_reg_id("AbC-1_2.3~").is_ok());
+        for bad in ["", "..", "a/b", "a b", "a?b", "é"] {
+            assert!(check_push_reg_id(bad).is_err(), "{bad}");
+        }
+        assert!(check_user_agent("X/1 (a;b)").is_ok());
+        assert!(check_user_agent("X\n").is_err());
+        assert!(check_header_id("--session-id", "a b").is_err());
+    }
+
+    #[test]
+    fn default_user_agents_have_the_sdk_field_counts() {
+        let a = default_user_agent(Flavour::Android);
+        let inner = a.split_once('(').unwrap().1.trim_end_matches(')');
+        assert_eq!(inner.split(';').count(), 14);
+        assert!(a.starts_with("Infobip Mobile API Client/"));
+        let i = default_user_agent(Flavour::Ios);
+        let inner = i.split_once('(').unwrap().1.trim_end_matches(')');
+        assert_eq!(inner.split(';').count(), 11);
+        assert!(i.starts_with("MobileMessaging/"));
+    }
+}

@@ -1,0 +1,287 @@
+//! Who is calling: the `Authorization` header read as `App <appCode>` or `Bearer <jwt>`.
+//! Bearer tokens are judged by [`crate::token::check::check`], the same code `mmjwt check`
+//! runs (server checks only, keys looked up by `kid`, the app code expected as
+//! `infobip-api-key`); the problem with the lowest exit code becomes the `messageId`.
+//! Also the optional `jti` replay cache.
+
+use super::api::{ApiError, message_id};
+use crate::sdk::SdkSelection;
+use crate::secret::HmacKey;
+use crate::token::check::{Expectations, Keys, Options, check};
+use axum::http::{HeaderMap, header};
+use serde_json::Value;
+use std::collections::HashMap;
+use subtle::ConstantTimeEq as _;
+
+/// What the request log may say about the caller: the scheme and a token's `sub`, never the
+/// token or the app code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AuthNote {
+    #[default]
+    None,
+    App,
+    Bearer {
+        sub: Option<String>,
+    },
+    Other,
+}
+
+impl AuthNote {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AuthNote::None => "none",
+            AuthNote::App => "App",
+            AuthNote::Bearer { .. } => "Bearer",
+            AuthNote::Other => "other",
+        }
+    }
+
+    pub fn sub(&self) -> Option<&str> {
+        match self {
+            AuthNote::Bearer { sub } => sub.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// The configuration authentication needs.
+#[derive(Debug)]
+pub struct Authenticator<'a> {
+    pub app_code: &'a str,
+    pub keys: &'a HashMap<String, HmacKey>,
+    pub leeway: i64,
+}
+
+/// A verified token's identity and lifetime (for the replay cache).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub sub: String,
+    pub jti: String,
+    pub exp: i64,
+}
+
+/// The outcome of reading the header: who, and what to log either way.
+#[derive(Debug)]
+pub struct Outcome {
+    pub note: AuthNote,
+    pub result: Result<Caller, ApiError>,
+}
+
+/// A caller that passed authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    App,
+    Bearer(Verified),
+}
+
+impl Authenticator<'_> {
+    pub fn authenticate(&self, headers: &HeaderMap, now: i64) -> Outcome {
+        let mut values = headers.get_all(header::AUTHORIZATION).iter();
+        let Some(value) = values.next() else {
+            return refuse(
+                AuthNote::None,
+                message_id::AUTHORIZATION_MISSING,
+                "no Authorization header; send 'App <application code>' or 'Bearer <JWT>'",
+            );
+        };
+        if values.next().is_some() {
+            return refuse(
+                AuthNote::Other,
+                message_id::AUTHORIZATION_INVALID,
+                "more than one Authorization header",
+            );
+        }
+        let Ok(value) = value.to_str() else {
+            return refuse(
+                AuthNote::Other,
+                message_id::AUTHORIZATION_INVALID,
+                "the Authorization header is not visible ASCII",
+            );
+        };
+        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+        let credential = rest.trim_start_matches(' ');
+        // Authentication schemes are case-insensitive (RFC 9110 §11.1).
+        if scheme.eq_ignore_ascii_case("App") {
+            let ok: bool = credential.as_bytes().ct_eq(self.app_code.as_bytes()).into();
+            if ok {
+                Outcome {
+                    note: AuthNote::App,
+                    result: Ok(Caller::App),
+                }
+            } else {
+                refuse(
+                    AuthNote::App,
+                    message_id::INVALID_APPLICATION_CODE,
+                    "Invalid Application Id",
+                )
+            }
+        } else if scheme.eq_ignore_ascii_case("Bearer") {
+            self.bearer(credential, now)
+        } else {
+            refuse(
+                AuthNote::Other,
+                message_id::AUTHORIZATION_INVALID,
+                "the Authorization scheme must be App or Bearer",
+            )
+        }
+    }
+
+    fn bearer(&self, token: &str, now: i64) -> Outcome {
+        let opts = Options {
+            now,
+            leeway: self.leeway,
+            keys: Keys::Ring(self.keys),
+            expect: Expectations {
+                sub: None,
+                app_code: Some(self.app_code),
+                kid: None,
+            },
+            require_signature: true,
+            sdk: SdkSelection::NONE,
+        };
+        let report = check(token, &opts);
+        let claim = |name: &str| {
+            report
+                .claims
+                .as_ref()
+                .and_then(|c| c.get(name))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let note = AuthNote::Bearer {
+            sub: claim("sub").map(|s| for_log(&s)),
+        };
+        if let Some(p) = report.primary_problem() {
+            return Outcome {
+                note,
+                result: Err(ApiError::unauthorized(p.code.as_str(), p.message.clone())),
+            };
+        }
+        // A valid report has every mandatory claim with its type checked.
+        let exp = report
+            .claims
+            .as_ref()
+            .and_then(|c| c.get("exp"))
+            .and_then(Value::as_i64);
+        match (claim("sub"), claim("jti"), exp) {
+            (Some(sub), Some(jti), Some(exp)) => Outcome {
+                note,
+                result: Ok(Caller::Bearer(Verified { sub, jti, exp })),
+            },
+            _ => Outcome {
+                note,
+                result: Err(ApiError::unauthorized(
+                    crate::problem::Code::StructureInvalid.as_str(),
+                    "the token lacks sub, jti or exp",
+                )),
+            },
+        }
+    }
+}
+
+/// A `sub` as the log shows it: at most 64 characters (the token may be 8 KiB of anything).
+fn for_log(sub: &str) -> String {
+    if sub.chars().count() > 64 {
+        format!("{}…", sub.chars().take(64).collect::<String>())
+    } else {
+        sub.to_owned()
+    }
+}
+
+fn refuse(note: AuthNote, id: &'static str, text: &str) -> Outcome {
+    Outcome {
+        note,
+        result: Err(ApiError::unauthorized(id, text)),
+    }
+}
+
+/// `jti`s seen within their lifetime. Entries leave when their token expires; a sweep runs
+/// whenever the map has doubled since the last one, so the cost stays amortised O(1) and the
+/// memory bounded by the tokens still alive.
+#[derive(Debug, Default)]
+pub struct JtiCache {
+    seen: HashMap<String, i64>,
+    sweep_at: usize,
+}
+
+impl JtiCache {
+    /// Records `jti` (valid until `exp`); `false` when it was already seen and has not expired.
+    pub fn first_use(&mut self, jti: &str, exp: i64, now: i64) -> bool {
+        if let Some(&until) = self.seen.get(jti)
+            && until > now
+        {
+            return false;
+        }
+        if self.seen.len() >= self.sweep_at {
+            self.seen.retain(|_, until| *until > now);
+            self.sweep_at = (self.seen.len() * 2).max(1024);
+        }
+        self.seen.insert(jti.to_owned(), exp);
+        true
+    }
+
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn jti_cache_forgets_expired_tokens() {
+        let mut c = JtiCache::default();
+        assert!(c.first_use("a", 100, 0));
+        assert!(!c.first_use("a", 100, 99));
+        assert!(c.first_use("a", 200, 100), "expired entries may be reused");
+        for i in 0..5000 {
+            assert!(c.first_use(&i.to_string(), 150, 120));
+        }
+        // At now=160 every numbered entry is expired; the sweep that growth triggers drops them.
+        for i in 0..5000 {
+            assert!(c.first_use(&format!("late{i}"), 300, 160));
+        }
+        assert_eq!(c.len(), 5001, "\"a\" and the late entries remain");
+        assert!(
+            c.first_use("0", 300, 160),
+            "an expired jti is accepted again"
+        );
+    }
+
+    #[test]
+    fn log_subs_are_cut_short() {
+        assert_eq!(for_log("alice"), "alice");
+        let long = "x".repeat(500);
+        assert_eq!(for_log(&long).chars().count(), 65);
+    }
+
+    #[test]
+    fn app_scheme_is_case_insensitive_and_code_exact() {
+        let keys = HashMap::new();
+        let a = Authenticator {
+            app_code: "code",
+            keys: &keys,
+            leeway: 0,
+        };
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("app code"));
+        assert_eq!(a.authenticate(&h, 0).result, Ok(Caller::App));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("App cod"));
+        let e = a.authenticate(&h, 0).result.unwrap_err();
+        assert_eq!(
+            (e.message_id, e.text.as_str()),
+            ("1", "Invalid Application Id")
+        );
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic x"));
+        let e = a.authenticate(&h, 0).result.unwrap_err();
+        assert_eq!(e.message_id, message_id::AUTHORIZATION_INVALID);
+        let e = a.authenticate(&HeaderMap::new(), 0).result.unwrap_err();
+        assert_eq!(e.message_id, message_id::AUTHORIZATION_MISSING);
+    }
+}

@@ -1,0 +1,365 @@
+//! The sandbox: a local stand-in for the Infobip Mobile API user endpoints (fetch user, save
+//! user, personalize, depersonalize, repersonalize) under one of the three "user data
+//! authorization" modes, answering every refusal with a `messageId` that says why.
+//!
+//! This module is the library face ([`Config`], [`Sandbox`], [`SandboxThread`], [`router`]);
+//! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (envelope and messageIds),
+//! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
+//! `model` (persons and installations), `persist` (the state file), `routes` (HTTP), `server`
+//! (the accept loop and its limits), `log` (the request log line).
+
+pub mod api;
+pub mod auth;
+pub mod body;
+pub mod log;
+pub mod model;
+pub mod persist;
+pub mod routes;
+mod server;
+
+use crate::secret::HmacKey;
+use anyhow::Context as _;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use routes::{MAX_BODY_BYTES, Shared};
+
+/// The default listen address of `mmjwt sandbox`.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+
+/// The three options of the App Profile's "User data authorization" setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Allow all mobile SDK requests (App authorization; Bearer tokens are verified if sent).
+    AllowAll,
+    /// Allow only mobile SDK requests with JWT authorization.
+    JwtOnly,
+    /// Disallow all mobile SDK requests to user data.
+    Disallow,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::AllowAll => "allow-all",
+            Mode::JwtOnly => "jwt-only",
+            Mode::Disallow => "disallow",
+        }
+    }
+}
+
+/// How each request is logged on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per request.
+    Text,
+    /// One JSON object per line (NDJSON).
+    Json,
+    /// Nothing (in-process use by tests and `replay`).
+    Off,
+}
+
+/// Where "now" comes from when tokens are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    /// A fixed Unix time, for tests.
+    Fixed(i64),
+}
+
+/// Server limits. The defaults suit a local emulator; tests lower them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// From the end of the headers to the last byte of the response (408 after it).
+    pub request_timeout: Duration,
+    /// The whole header block must arrive within this (the connection is closed otherwise).
+    pub header_read_timeout: Duration,
+    /// More header lines than this get 431.
+    pub max_headers: usize,
+    /// A header block (request line included) larger than this gets 431.
+    pub max_header_bytes: usize,
+    /// How long shutdown waits for in-flight requests before cutting them off.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            request_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(5),
+            max_headers: 100,
+            max_header_bytes: 16 * 1024,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Everything a sandbox needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub app_code: String,
+    /// kid -> key; Bearer tokens are verified with the key their `kid` names.
+    pub keys: HashMap<String, HmacKey>,
+    /// Refuse unknown push registration ids (NO_REGISTRATION) instead of creating them.
+    pub strict_installations: bool,
+    /// Installations that exist from the start.
+    pub installations: Vec<String>,
+    pub reject_replayed_jti: bool,
+    /// Seconds of clock skew allowed for `exp`, `nbf` and `iat`.
+    pub leeway: i64,
+    pub state_file: Option<PathBuf>,
+    pub log: LogFormat,
+    pub clock: Clock,
+    pub limits: Limits,
+}
+
+impl Config {
+    /// Memory only, no keys, no log, the system clock, default limits.
+    pub fn new(mode: Mode, app_code: impl Into<String>) -> Config {
+        Config {
+            mode,
+            app_code: app_code.into(),
+            keys: HashMap::new(),
+            strict_installations: false,
+            installations: Vec::new(),
+            reject_replayed_jti: false,
+            leeway: 0,
+            state_file: None,
+            log: LogFormat::Off,
+            clock: Clock::System,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Adds a key (builder style).
+    #[must_use]
+    pub fn with_key(mut self, kid: impl Into<String>, key: HmacKey) -> Config {
+        self.keys.insert(kid.into(), key);
+        self
+    }
+}
+
+/// Loads the state (if any), registers `--installation`s and builds what the handlers share.
+pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
+    for id in &config.installations {
+        if id.is_empty() || id.len() > routes::MAX_PUSH_REG_ID || id.contains(['/', '?', '#']) {
+            anyhow::bail!(
+                "installation id {:?} is not usable in a URL path (1 to {} bytes, no '/', '?' or '#')",
+                id,
+                routes::MAX_PUSH_REG_ID
+            );
+        }
+    }
+    let strict = config.strict_installations;
+    let (state, mut store) = match &config.state_file {
+        Some(path) => {
+            let (f, s) = persist::StateFile::open(path, strict)?;
+            (Some(f), s)
+        }
+        None => (None, model::Store::new(strict)),
+    };
+    for id in &config.installations {
+        store
+            .register(id)
+            .map_err(|e| anyhow::anyhow!("cannot register installation {id:?}: {}", e.text))?;
+    }
+    if store.take_dirty()
+        && let Some(f) = &state
+    {
+        f.save(&store)?;
+    }
+    Ok(Arc::new(Shared {
+        mode: config.mode,
+        app_code: config.app_code,
+        keys: config.keys,
+        leeway: config.leeway,
+        reject_replayed_jti: config.reject_replayed_jti,
+        clock: config.clock,
+        log: config.log,
+        request_timeout: config.limits.request_timeout,
+        store: Mutex::new(store),
+        jti: Mutex::new(auth::JtiCache::default()),
+        state,
+    }))
+}
+
+/// The sandbox as an axum router, for in-process `oneshot` tests (no socket, so no hyper
+/// limits).
+pub fn router(config: Config) -> anyhow::Result<axum::Router> {
+    Ok(routes::router(prepare(config)?))
+}
+
+/// A running sandbox on the current tokio runtime. Dropping it stops the server abruptly;
+/// [`Sandbox::shutdown`] stops it gracefully.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Loads the state, binds `addr` and starts serving.
+    pub async fn start(config: Config, addr: SocketAddr) -> anyhow::Result<Sandbox> {
+        let limits = config.limits;
+        let shared = prepare(config)?;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {addr}: {}",
+                crate::commands::io_reason(&e)
+            )
+        })?;
+        let addr = listener
+            .local_addr()
+            .context("cannot read the bound address")?;
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let app = routes::router(Arc::clone(&shared));
+        let task = tokio::spawn(server::serve(listener, app, limits, stop_rx));
+        Ok(Sandbox {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// `http://HOST:PORT` without a trailing slash (a wildcard address is shown as loopback).
+    pub fn url(&self) -> String {
+        url_of(self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How many installations and persons the store holds.
+    pub fn counts(&self) -> (usize, usize) {
+        let s = self.shared.store();
+        (s.installation_count(), s.person_count())
+    }
+
+    /// Stops accepting, lets in-flight requests finish (within the grace period), saves the
+    /// state.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.shared.save()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+fn url_of(addr: SocketAddr) -> String {
+    let shown = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port())
+        }
+        _ => addr,
+    };
+    format!("http://{shown}")
+}
+
+/// A sandbox on 127.0.0.1 with a free port, served by its own thread and runtime, for
+/// synchronous code. Stops (gracefully) when dropped.
+#[derive(Debug)]
+pub struct SandboxThread {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SandboxThread {
+    pub fn spawn(config: Config) -> anyhow::Result<SandboxThread> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<SocketAddr>>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("mmjwt-sandbox".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.into()));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+                    match Sandbox::start(config, loopback).await {
+                        Ok(sb) => {
+                            let _ = ready_tx.send(Ok(sb.addr()));
+                            let _ = stop_rx.await;
+                            let _ = sb.shutdown().await;
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })
+            .context("cannot start the sandbox thread")?;
+        let addr = ready_rx
+            .recv()
+            .context("the sandbox thread ended before it started serving")??;
+        Ok(SandboxThread {
+            addr,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        url_of(self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for SandboxThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_have_no_trailing_slash_and_show_loopback_for_wildcards() {
+        assert_eq!(
+            url_of("127.0.0.1:8787".parse().unwrap()),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(url_of("0.0.0.0:1".parse().unwrap()), "http://127.0.0.1:1");
+        assert_eq!(url_of("[::]:2".parse().unwrap()), "http://[::1]:2");
+    }
+}

@@ -1,0 +1,488 @@
+//! The HTTP surface: the four Mobile API user endpoints (with Android's POST +
+//! `X-HTTP-Method-Override: PATCH` next to iOS's real PATCH), the order in which a request is
+//! judged (authentication, mode, input, data), the body limit, the request timeout and the log
+//! line. Every response, refusals and unknown paths included, is JSON with a length.
+
+use super::api::{ApiError, json_response, message_id};
+use super::auth::{AuthNote, Authenticator, Caller, JtiCache};
+use super::body::{self, PersonalizeBody, UserPatch};
+use super::log::{self, LogNote};
+use super::model::{Access, PersonalizeFlags, Store};
+use super::persist::StateFile;
+use super::{Clock, LogFormat, Mode};
+use crate::secret::HmacKey;
+use axum::Router;
+use axum::body::{Body, Bytes, HttpBody as _};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Request bodies over this many bytes get 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Push registration ids longer than this are refused (real ones are well under 100).
+pub const MAX_PUSH_REG_ID: usize = 256;
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct Shared {
+    pub mode: Mode,
+    pub app_code: String,
+    pub keys: HashMap<String, HmacKey>,
+    pub leeway: i64,
+    pub reject_replayed_jti: bool,
+    pub clock: Clock,
+    pub log: LogFormat,
+    pub request_timeout: Duration,
+    pub store: Mutex<Store>,
+    pub jti: Mutex<JtiCache>,
+    pub state: Option<StateFile>,
+}
+
+impl Shared {
+    fn now(&self) -> i64 {
+        match self.clock {
+            Clock::System => crate::time::now_unix(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        // No code panics while holding the lock; if one ever did, the data is still whole
+        // because operations validate before they change anything.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes the state file if there is one.
+    pub fn save(&self) -> anyhow::Result<()> {
+        match &self.state {
+            Some(f) => f.save(&self.store()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Fetch,
+    Patch,
+    Personalize,
+    Depersonalize,
+    Repersonalize,
+}
+
+/// The router over `shared`, with the log/timeout middleware. Tests drive it with `oneshot`.
+pub fn router(shared: Arc<Shared>) -> Router {
+    const BASE: &str = "/mobile/1/appinstance/{push_reg_id}";
+    Router::new()
+        .route(
+            &format!("{BASE}/user"),
+            get(fetch).patch(patch).post(post_user),
+        )
+        .route(&format!("{BASE}/personalize"), post(personalize))
+        .route(&format!("{BASE}/depersonalize"), post(depersonalize))
+        .route(&format!("{BASE}/repersonalize"), post(repersonalize))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(shared.clone(), log_and_time))
+        .with_state(shared)
+}
+
+async fn fetch(state: State<Arc<Shared>>, req: Request) -> Response {
+    endpoint(state, Call::Fetch, req).await
+}
+
+async fn patch(state: State<Arc<Shared>>, req: Request) -> Response {
+    endpoint(state, Call::Patch, req).await
+}
+
+async fn personalize(state: State<Arc<Shared>>, req: Request) -> Response {
+    endpoint(state, Call::Personalize, req).await
+}
+
+async fn depersonalize(state: State<Arc<Shared>>, req: Request) -> Response {
+    endpoint(state, Call::Depersonalize, req).await
+}
+
+async fn repersonalize(state: State<Arc<Shared>>, req: Request) -> Response {
+    endpoint(state, Call::Repersonalize, req).await
+}
+
+/// Android saves the user with POST and `X-HTTP-Method-Override: PATCH`.
+async fn post_user(state: State<Arc<Shared>>, req: Request) -> Response {
+    let overridden = req
+        .headers()
+        .get("x-http-method-override")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("PATCH"));
+    if overridden {
+        endpoint(state, Call::Patch, req).await
+    } else {
+        refusal(
+            &ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                message_id::METHOD_NOT_ALLOWED,
+                "POST on /user needs the header X-HTTP-Method-Override: PATCH (or use PATCH or GET)",
+            ),
+            LogNote::default(),
+        )
+    }
+}
+
+async fn not_found() -> Response {
+    refusal(
+        &ApiError::new(
+            StatusCode::NOT_FOUND,
+            message_id::NOT_FOUND,
+            "no such endpoint; the sandbox serves /mobile/1/appinstance/{pushRegId}/user, /personalize, /depersonalize and /repersonalize",
+        ),
+        LogNote::default(),
+    )
+}
+
+async fn method_not_allowed(method: Method) -> Response {
+    refusal(
+        &ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            message_id::METHOD_NOT_ALLOWED,
+            format!("{method} is not allowed on this endpoint"),
+        ),
+        LogNote::default(),
+    )
+}
+
+/// The envelope response for `e`, with what the log should say.
+fn refusal(e: &ApiError, mut note: LogNote) -> Response {
+    note.message_id = Some(e.message_id);
+    note.reason = Some(e.text.clone());
+    let mut res = json_response(e.status, &e.envelope());
+    res.extensions_mut().insert(note);
+    res
+}
+
+/// Times the request, enforces the request timeout (408 in the envelope) and writes the log
+/// line.
+async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let path = req.uri().path().to_owned();
+    let mut res = if let Ok(r) = tokio::time::timeout(shared.request_timeout, next.run(req)).await {
+        r
+    } else {
+        let mut r = refusal(
+            &ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                message_id::REQUEST_TIMEOUT,
+                format!(
+                    "the request did not complete within {}",
+                    crate::time::human_duration(shared.request_timeout.as_secs().max(1))
+                ),
+            ),
+            LogNote::default(),
+        );
+        // The client may still be sending; this connection is not worth keeping.
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        r
+    };
+    let note = res.extensions_mut().remove::<LogNote>().unwrap_or_default();
+    if shared.log != LogFormat::Off {
+        let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        log::emit(
+            shared.log,
+            &log::Entry {
+                time: &time,
+                method: &method,
+                path: &path,
+                status: res.status().as_u16(),
+                millis: start.elapsed().as_secs_f64() * 1000.0,
+                note: &note,
+            },
+        );
+    }
+    res
+}
+
+async fn endpoint(State(shared): State<Arc<Shared>>, call: Call, req: Request) -> Response {
+    let mut note = LogNote::default();
+    let result = handle(&shared, call, req, &mut note.auth).await;
+    match result {
+        Ok(value) => {
+            let mut res = json_response(StatusCode::OK, &value);
+            res.extensions_mut().insert(note);
+            res
+        }
+        Err(e) => {
+            let mut res = refusal(&e, note);
+            if e.status == StatusCode::PAYLOAD_TOO_LARGE {
+                // The rest of the body was never read; reading it just to keep the connection
+                // would defeat the limit.
+                res.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            res
+        }
+    }
+}
+
+/// The order of judgement: who is calling, whether the mode lets them make this call, whether
+/// the input is well-formed, then what the data says.
+async fn handle(
+    shared: &Arc<Shared>,
+    call: Call,
+    req: Request,
+    note: &mut AuthNote,
+) -> Result<Value, ApiError> {
+    let (parts, body) = req.into_parts();
+    let now = shared.now();
+    let outcome = Authenticator {
+        app_code: &shared.app_code,
+        keys: &shared.keys,
+        leeway: shared.leeway,
+    }
+    .authenticate(&parts.headers, now);
+    *note = outcome.note;
+    let caller = outcome.result?;
+    if let Caller::Bearer(v) = &caller
+        && shared.reject_replayed_jti
+    {
+        let fresh = shared
+            .jti
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .first_use(&v.jti, v.exp, now);
+        if !fresh {
+            return Err(ApiError::unauthorized(
+                message_id::JTI_REPLAYED,
+                "this token's jti was already used; every request needs a fresh token",
+            ));
+        }
+    }
+    let is_app = caller == Caller::App;
+    match shared.mode {
+        Mode::Disallow if call != Call::Depersonalize => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                message_id::USER_DATA_RESTRICTED,
+                "user data authorization is set to disallow all mobile SDK requests",
+            ));
+        }
+        Mode::JwtOnly if is_app && matches!(call, Call::Personalize | Call::Repersonalize) => {
+            return Err(ApiError::unauthorized(
+                message_id::JWT_REQUIRED,
+                "personalize needs a Bearer JWT for the external user id when JWT authorization is required",
+            ));
+        }
+        _ => {}
+    }
+
+    let push_reg_id = push_reg_id(parts.uri.path())?;
+    let query = parts.uri.query();
+    let sub = match &caller {
+        Caller::Bearer(v) => Some(v.sub.clone()),
+        Caller::App => None,
+    };
+    let jwt_only = shared.mode == Mode::JwtOnly;
+    let kind = match call {
+        Call::Fetch => {
+            let [ri, _rt] = body::query_flags(query, ["ri", "rt"])?;
+            Job::Fetch {
+                instances: ri.unwrap_or(false),
+            }
+        }
+        Call::Patch => {
+            let [ri, _rt] = body::query_flags(query, ["ri", "rt"])?;
+            let bytes = read_body(body, &parts.headers).await?;
+            Job::Patch {
+                patch: body::user_patch(&body::object(&bytes)?)?,
+                instances: ri.unwrap_or(false),
+            }
+        }
+        Call::Personalize | Call::Repersonalize => {
+            let flags = if call == Call::Personalize {
+                let [force, lead, primary] = body::query_flags(
+                    query,
+                    ["forceDepersonalize", "keepAsLead", "setDeviceAsPrimary"],
+                )?;
+                PersonalizeFlags {
+                    force_depersonalize: force.unwrap_or(false),
+                    keep_as_lead: Some(lead.unwrap_or(false)),
+                    set_device_as_primary: primary.unwrap_or(false),
+                }
+            } else {
+                PersonalizeFlags::default()
+            };
+            let bytes = read_body(body, &parts.headers).await?;
+            let p = body::personalize(&body::object(&bytes)?)?;
+            if let Some(sub) = &sub
+                && p.identity.external_user_id.as_deref() != Some(sub.as_str())
+            {
+                return Err(ApiError::unauthorized(
+                    message_id::SUB_MISMATCH,
+                    format!(
+                        "the token's sub {} is not userIdentity.externalUserId",
+                        Value::String(sub.clone())
+                    ),
+                ));
+            }
+            Job::Personalize { body: p, flags }
+        }
+        Call::Depersonalize => Job::Depersonalize,
+    };
+    let task = Task {
+        push_reg_id,
+        sub,
+        anonymous_only: jwt_only && is_app,
+        external_id_frozen: jwt_only,
+        job: kind,
+    };
+    execute(shared, task).await
+}
+
+fn push_reg_id(path: &str) -> Result<String, ApiError> {
+    // The router matched /mobile/1/appinstance/{id}/<call>, so the id is the fourth segment.
+    // It is used as sent (the SDKs put it in the path without percent-encoding).
+    let id = path.split('/').nth(4).unwrap_or_default();
+    if id.len() > MAX_PUSH_REG_ID {
+        return Err(ApiError::format(format!(
+            "the push registration id is longer than {MAX_PUSH_REG_ID} bytes"
+        )));
+    }
+    Ok(id.to_owned())
+}
+
+/// Reads the whole body, refusing more than [`MAX_BODY_BYTES`] (by its Content-Length before
+/// reading, or while reading a body without one).
+async fn read_body(mut body: Body, headers: &HeaderMap) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            message_id::BODY_TOO_LARGE,
+            format!("the request body is over {} KiB", MAX_BODY_BYTES / 1024),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(declared.unwrap_or(0) as usize);
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame =
+            frame.map_err(|_| ApiError::format("the request body could not be read to its end"))?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(buf))
+}
+
+/// What to do to the store, with everything the data layer needs to decide; owned, so it can
+/// run to completion on a blocking thread even if the request is abandoned.
+#[derive(Debug)]
+struct Task {
+    push_reg_id: String,
+    sub: Option<String>,
+    anonymous_only: bool,
+    external_id_frozen: bool,
+    job: Job,
+}
+
+#[derive(Debug)]
+enum Job {
+    Fetch {
+        instances: bool,
+    },
+    Patch {
+        patch: UserPatch,
+        instances: bool,
+    },
+    Personalize {
+        body: PersonalizeBody,
+        flags: PersonalizeFlags,
+    },
+    Depersonalize,
+}
+
+impl Task {
+    fn run(&self, store: &mut Store) -> Result<Value, ApiError> {
+        let access = Access {
+            bearer_sub: self.sub.as_deref(),
+            anonymous_only: self.anonymous_only,
+            external_id_frozen: self.external_id_frozen,
+        };
+        let reg = &self.push_reg_id;
+        match &self.job {
+            Job::Fetch { instances } => store.fetch(reg, &access, *instances),
+            Job::Patch { patch, instances } => store.patch(reg, &access, patch, *instances),
+            Job::Personalize { body, flags } => store.personalize(reg, body, *flags),
+            Job::Depersonalize => store.depersonalize(reg).map(|()| json!({})),
+        }
+    }
+
+    /// Whether the store may change (only then is a copy kept to undo a failed save).
+    fn may_change(&self, store: &Store) -> bool {
+        !matches!(self.job, Job::Fetch { .. }) || !store.has_installation(&self.push_reg_id)
+    }
+}
+
+/// Runs `task` on the store; with a state file, saves before answering and undoes the change
+/// if it cannot be saved.
+async fn execute(shared: &Arc<Shared>, task: Task) -> Result<Value, ApiError> {
+    if shared.state.is_none() {
+        let mut store = shared.store();
+        let r = task.run(&mut store);
+        store.take_dirty();
+        return r;
+    }
+    let shared = Arc::clone(shared);
+    // A blocking thread: the save does synchronous I/O, and a spawned task finishes even if
+    // the client goes away, so no change is ever half-applied.
+    tokio::task::spawn_blocking(move || run_persisted(&shared, &task))
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                message_id::STATE_NOT_SAVED,
+                "the change was interrupted",
+            ))
+        })
+}
+
+fn run_persisted(shared: &Shared, task: &Task) -> Result<Value, ApiError> {
+    let Some(file) = &shared.state else {
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            message_id::STATE_NOT_SAVED,
+            "no state file",
+        ));
+    };
+    let mut store = shared.store();
+    let undo = task.may_change(&store).then(|| store.clone());
+    let result = task.run(&mut store);
+    if store.take_dirty()
+        && let Err(e) = file.save(&store)
+    {
+        if let Some(before) = undo {
+            *store = before;
+        }
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            message_id::STATE_NOT_SAVED,
+            format!("the change was undone because it could not be saved: {e:#}"),
+        ));
+    }
+    result
+}
