@@ -74,6 +74,22 @@ fn report_error(ctx: &Ctx, kind: &str, code: u8, message: &str) {
     }
 }
 
+/// clap quotes the value it refused. A long one is likely a token or a secret pasted in the
+/// wrong place (`mmjwt check TOKEN TOKEN2`), so it is shown only by its length.
+fn redact_values(e: &clap::Error, rendered: String) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let mut out = rendered;
+    for kind in [ContextKind::InvalidArg, ContextKind::InvalidValue] {
+        if let Some(ContextValue::String(v)) = e.get(kind)
+            && v.chars().count() > 24
+        {
+            let hidden = format!("<{} characters, not shown>", v.chars().count());
+            out = out.replace(&format!("'{v}'"), &hidden);
+        }
+    }
+    out
+}
+
 fn clap_error(e: &clap::Error, json: bool) -> ExitCode {
     use clap::error::ErrorKind;
     match e.kind() {
@@ -86,7 +102,7 @@ fn clap_error(e: &clap::Error, json: bool) -> ExitCode {
             ExitCode::from(error::exit::USAGE)
         }
         _ => {
-            let rendered = e.render().to_string();
+            let rendered = redact_values(e, e.render().to_string());
             let first = rendered
                 .lines()
                 .next()

@@ -1,0 +1,376 @@
+//! Secret hygiene: no environment-backed argument shows its value in help (checked over the
+//! whole clap tree), a sentinel secret never reaches stdout or stderr in any encoding on any
+//! path (success, failure, JSON, help), tokens are not echoed in error lines, and secret files
+//! readable by others are warned about.
+
+use crate::common::{mmjwt, signed};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use mmjwt::secret::HmacKey;
+
+/// The sentinel key: readable as text so a raw-bytes leak is easy to spot too.
+const SENTINEL: &[u8; 32] = b"S3NT1NEL-S3NT1NEL-S3NT1NEL-S3NT1";
+const APP_SENTINEL: &str = "APPSENTINEL-7f3a";
+const KID_SENTINEL: &str = "KIDSENTINEL-9c2b";
+const NOW: &str = "1700000000";
+
+fn sentinel_hex() -> String {
+    SENTINEL.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every form of the sentinel that must never appear, with a 16-character prefix of each long
+/// form to catch partial leaks.
+fn forbidden() -> Vec<String> {
+    let hex = sentinel_hex();
+    let mut forms = vec![
+        hex.clone(),
+        hex.to_uppercase(),
+        String::from_utf8(SENTINEL.to_vec()).unwrap(),
+        "S3NT1NEL".to_string(),
+        STANDARD.encode(SENTINEL),
+        URL_SAFE_NO_PAD.encode(SENTINEL),
+        STANDARD.encode(hex.as_bytes()),
+        URL_SAFE_NO_PAD.encode(hex.as_bytes()),
+    ];
+    let prefixes: Vec<String> = forms
+        .iter()
+        .filter(|f| f.len() > 16)
+        .map(|f| f[..16].to_string())
+        .collect();
+    forms.extend(prefixes);
+    forms
+}
+
+fn assert_clean(what: &str, out: &std::process::Output) {
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        for f in forbidden() {
+            assert!(!text.contains(&f), "{what}: output contains {f:?}:\n{text}");
+        }
+    }
+}
+
+// ------------------------------------------------------------------------ the clap tree
+
+fn walk(cmd: &clap::Command, path: &str, seen_env: &mut Vec<String>) {
+    for arg in cmd.get_arguments() {
+        let id = arg.get_id().as_str();
+        if let Some(env) = arg.get_env() {
+            seen_env.push(format!("{path} --{id} ({})", env.to_string_lossy()));
+            assert!(
+                arg.is_hide_env_values_set(),
+                "{path}: argument {id} reads {} but shows its value in --help",
+                env.to_string_lossy()
+            );
+        }
+        if id.contains("secret") {
+            assert!(
+                arg.get_default_values().is_empty(),
+                "{path}: {id} has a default value"
+            );
+        }
+    }
+    for sub in cmd.get_subcommands() {
+        walk(sub, &format!("{path} {}", sub.get_name()), seen_env);
+    }
+}
+
+#[test]
+fn every_env_backed_argument_hides_its_value() {
+    let mut seen = Vec::new();
+    let cmd = mmjwt::cli::command();
+    walk(&cmd, "mmjwt", &mut seen);
+    // The walk must have reached the env-backed arguments of gen and check at least.
+    assert!(
+        seen.iter().any(|s| s.starts_with("mmjwt gen "))
+            && seen.iter().any(|s| s.starts_with("mmjwt check ")),
+        "{seen:?}"
+    );
+}
+
+/// Every subcommand path, for `--help` runs.
+fn subcommand_paths(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+    out.push(prefix.to_vec());
+    for sub in cmd.get_subcommands() {
+        let mut p = prefix.to_vec();
+        p.push(sub.get_name().to_string());
+        subcommand_paths(sub, &p, out);
+    }
+}
+
+#[test]
+fn help_never_shows_environment_values() {
+    let mut paths = Vec::new();
+    subcommand_paths(&mmjwt::cli::command(), &[], &mut paths);
+    assert!(paths.len() >= 6, "{paths:?}");
+    for p in &paths {
+        for flag in ["--help", "-h"] {
+            let out = mmjwt()
+                .args(p)
+                .arg(flag)
+                .env("MMJWT_SECRET", sentinel_hex())
+                .env("MMJWT_APP_CODE", APP_SENTINEL)
+                .env("MMJWT_KEY_ID", KID_SENTINEL)
+                .output()
+                .unwrap();
+            let what = format!("mmjwt {} {flag}", p.join(" "));
+            assert!(out.status.success(), "{what}");
+            assert_clean(&what, &out);
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                !text.contains(APP_SENTINEL) && !text.contains(KID_SENTINEL),
+                "{what}"
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------------------------ black box
+
+/// How the secret reaches the process.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    Env,
+    File,
+    Flag,
+}
+
+fn run(via: Via, secret_text: &str, args: &[&str], json: bool) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = mmjwt();
+    if json {
+        c.arg("--json");
+    }
+    c.args(args);
+    match via {
+        Via::Env => {
+            c.env("MMJWT_SECRET", secret_text);
+        }
+        Via::File => {
+            let f = dir.path().join("key.hex");
+            std::fs::write(&f, secret_text).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            c.arg("--secret-file").arg(&f);
+        }
+        Via::Flag => {
+            c.args(["--secret", secret_text]);
+        }
+    }
+    c.output().unwrap()
+}
+
+fn sentinel_token(payload_exp: i64) -> String {
+    let payload = format!(
+        r#"{{"typ":"Bearer","sub":"alice","infobip-api-key":"app","iat":1700000000,"exp":{payload_exp},"jti":"j"}}"#
+    );
+    signed(
+        r#"{"alg":"HS256","typ":"JWT","kid":"kid-1"}"#,
+        &payload,
+        &HmacKey::new(SENTINEL),
+    )
+}
+
+#[test]
+fn the_sentinel_secret_never_appears_on_any_path() {
+    let good = sentinel_token(1_700_000_060);
+    let expired = sentinel_token(1_600_000_000);
+    let other_key = signed(
+        r#"{"alg":"HS256","typ":"JWT","kid":"kid-1"}"#,
+        r#"{"typ":"Bearer","sub":"alice","infobip-api-key":"app","iat":1700000000,"exp":1700000060,"jti":"j"}"#,
+        &HmacKey::new(b"another key, another key, another"),
+    );
+    let malformed = format!("{}.not base64!.x", &good[..20]);
+    let hex = sentinel_hex();
+    let odd = format!("{hex}0");
+    let not_hex = format!("zz{hex}");
+    let gen_args = [
+        "gen",
+        "--user-id",
+        "alice",
+        "--app-code",
+        "app",
+        "--key-id",
+        "kid-1",
+        "--now",
+        NOW,
+    ];
+    // (description, secret text, args, expected exit code)
+    let scenarios: Vec<(&str, &str, Vec<&str>, i32)> = vec![
+        ("gen", &hex, gen_args.to_vec(), 0),
+        ("gen, odd-length secret", &odd, gen_args.to_vec(), 1),
+        ("gen, non-hex secret", &not_hex, gen_args.to_vec(), 1),
+        ("check, valid", &hex, vec!["check", "--now", NOW, &good], 0),
+        (
+            "check, require signature",
+            &hex,
+            vec!["check", "--now", NOW, "--require-signature", &good],
+            0,
+        ),
+        (
+            "check, expired",
+            &hex,
+            vec!["check", "--now", NOW, &expired],
+            11,
+        ),
+        (
+            "check, other key",
+            &hex,
+            vec!["check", "--now", NOW, &other_key],
+            12,
+        ),
+        (
+            "check, malformed token",
+            &hex,
+            vec!["check", "--now", NOW, &malformed],
+            10,
+        ),
+        (
+            "check, odd-length secret",
+            &odd,
+            vec!["check", "--now", NOW, &good],
+            1,
+        ),
+        (
+            "check, non-hex secret",
+            &not_hex,
+            vec!["check", "--now", NOW, &good],
+            1,
+        ),
+        (
+            "check, bad --now",
+            &hex,
+            vec!["check", "--now", "yesterday", &good],
+            2,
+        ),
+    ];
+    for via in [Via::Env, Via::File, Via::Flag] {
+        for (what, secret, args, code) in &scenarios {
+            for json in [false, true] {
+                let out = run(via, secret, args, json);
+                let what = format!("{what} ({via:?}, json {json})");
+                assert_eq!(out.status.code(), Some(*code), "{what}: {out:?}");
+                assert_clean(&what, &out);
+            }
+        }
+    }
+    // Commands that do not take a secret, with one in the environment anyway.
+    for args in [
+        vec!["keygen"],
+        vec!["--json", "keygen"],
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["man"],
+        vec!["--version"],
+    ] {
+        let out = mmjwt()
+            .args(&args)
+            .env("MMJWT_SECRET", &hex)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert_clean(&format!("{args:?}"), &out);
+    }
+}
+
+#[test]
+fn tokens_are_not_echoed_in_error_lines() {
+    let good = sentinel_token(1_700_000_060);
+    let malformed = format!("{}.{}", &good[..good.len() - 10], "%%%");
+    let segments: Vec<&str> = malformed.split('.').collect();
+    for json in [false, true] {
+        let mut c = mmjwt();
+        if json {
+            c.arg("--json");
+        }
+        let out = c
+            .args(["check", "--now", NOW, &malformed])
+            .env("MMJWT_SECRET", sentinel_hex())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(10));
+        let err = String::from_utf8_lossy(&out.stderr);
+        for s in &segments {
+            assert!(!err.contains(s), "stderr echoes a token segment: {err}");
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if json {
+            // The JSON report describes the token (length, decoded parts) without repeating it.
+            assert!(!stdout.contains(&malformed), "{stdout}");
+        } else {
+            // The human report shows the token as data, in coloured parts.
+            assert!(stdout.contains(segments[0]), "{stdout}");
+        }
+    }
+    // A usage error after the token does not repeat it either.
+    let out = mmjwt()
+        .args(["check", "--leeway", "soon", &good])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--leeway") && !err.contains(&good[..30]),
+        "{err}"
+    );
+    // Neither do argument-parsing errors: a second token, or a token given to an enum flag.
+    for json in [false, true] {
+        for args in [
+            vec!["check", "a.b.c", good.as_str()],
+            vec!["check", "--sdk", good.as_str(), "a.b.c"],
+            vec!["gen", good.as_str()],
+        ] {
+            let mut c = mmjwt();
+            if json {
+                c.arg("--json");
+            }
+            let out = c.args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            for stream in [&out.stdout, &out.stderr] {
+                let text = String::from_utf8_lossy(stream);
+                assert!(!text.contains(&good[..30]), "{args:?}: {text}");
+            }
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains(&format!("<{} characters, not shown>", good.len())),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn only_private_secret_files_pass_without_a_warning() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("key.hex");
+    std::fs::write(&file, sentinel_hex()).unwrap();
+    let good = sentinel_token(1_700_000_060);
+    for (mode, warned) in [
+        (0o600, false),
+        (0o400, false),
+        (0o640, true),
+        (0o604, true),
+        (0o644, true),
+    ] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = mmjwt()
+            .args(["check", "--now", NOW, "--secret-file"])
+            .arg(&file)
+            .arg(&good)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "mode {mode:o}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            err.contains("readable by group or others"),
+            warned,
+            "mode {mode:o}: {err}"
+        );
+        assert_clean(&format!("mode {mode:o}"), &out);
+    }
+}
