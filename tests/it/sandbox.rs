@@ -1084,11 +1084,28 @@ async fn shutdown_finishes_the_request_in_flight_and_refuses_new_ones() {
     let addr = sb.addr();
     let body = br#"{"firstName":"Last"}"#;
     let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // `Expect: 100-continue` makes the server say when the handler starts reading the body, so
+    // the request is known to be in flight (head parsed) before the shutdown begins; without
+    // it, a shutdown that wins the race closes the connection as idle.
     let head = format!(
-        "PATCH /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nAuthorization: App {APP}\r\nContent-Length: {}\r\n\r\n",
+        "PATCH /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nAuthorization: App {APP}\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
         body.len()
     );
     conn.write_all(head.as_bytes()).await.unwrap();
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        assert!(
+            interim.len() < 1024,
+            "{}",
+            String::from_utf8_lossy(&interim)
+        );
+        let b = tokio::time::timeout(Duration::from_secs(5), conn.read_u8())
+            .await
+            .unwrap()
+            .unwrap();
+        interim.push(b);
+    }
+    assert!(interim.starts_with(b"HTTP/1.1 100"), "{interim:?}");
     conn.write_all(&body[..5]).await.unwrap();
 
     let stopping = tokio::spawn(sb.shutdown());
