@@ -44,10 +44,13 @@ fn forbidden() -> Vec<String> {
 
 fn assert_clean(what: &str, out: &std::process::Output) {
     for stream in [&out.stdout, &out.stderr] {
-        let text = String::from_utf8_lossy(stream);
-        for f in forbidden() {
-            assert!(!text.contains(&f), "{what}: output contains {f:?}:\n{text}");
-        }
+        assert_text_clean(what, &String::from_utf8_lossy(stream));
+    }
+}
+
+fn assert_text_clean(what: &str, text: &str) {
+    for f in forbidden() {
+        assert!(!text.contains(&f), "{what}: output contains {f:?}:\n{text}");
     }
 }
 
@@ -701,12 +704,7 @@ fn the_sandbox_never_logs_the_sentinel_secret_or_tokens() {
             let (status, stderr) = run.finish();
             assert_eq!(status.code(), Some(0), "{how}: {stderr}");
             let what = format!("sandbox via {how}, {log} log");
-            let out = std::process::Output {
-                status,
-                stdout: Vec::new(),
-                stderr: stderr.clone().into_bytes(),
-            };
-            assert_clean(&what, &out);
+            assert_text_clean(&what, &stderr);
             assert!(
                 stderr.lines().count() >= 6,
                 "{what}: one line per request:\n{stderr}"
@@ -752,4 +750,46 @@ fn the_sandbox_never_logs_the_sentinel_secret_or_tokens() {
         assert!(out.stdout.is_empty(), "{args:?}: no URL");
         assert_clean(&format!("sandbox {args:?}"), &out);
     }
+}
+
+/// `Debug` of everything that holds a secret (parsed command lines of every subcommand, a
+/// sandbox configuration, a running sandbox) never shows it, nor `replay`'s token (matrix H6).
+#[test]
+fn debug_output_never_shows_secrets_or_tokens() {
+    use clap::Parser as _;
+    let hex = sentinel_hex();
+    let token = sentinel_token(1_700_000_060);
+    let key_inline = format!("kid-1={hex}");
+    let lines: Vec<Vec<&str>> = vec![
+        vec!["gen", "--user-id", "u", "--secret", &hex],
+        vec!["check", "--secret", &hex, &token],
+        vec![
+            "sandbox",
+            "--key",
+            &key_inline,
+            "--key-id",
+            "k2",
+            "--secret",
+            &hex,
+        ],
+        vec!["replay", "fetch-user", "--token", &token, "--secret", &hex],
+        vec!["replay", "personalize", "--user-id", "u", "--secret", &hex],
+    ];
+    for args in &lines {
+        let cli =
+            mmjwt::cli::Cli::try_parse_from(std::iter::once("mmjwt").chain(args.iter().copied()))
+                .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let text = format!("{cli:?}");
+        let what = format!("Debug of {:?}", args[0]);
+        assert_text_clean(&what, &text);
+        // `check` shows the token it judges as data; `replay --token` is a credential to send.
+        if args[0] == "replay" {
+            assert!(!text.contains(&token[..40]), "{what}: {text}");
+        }
+    }
+    let config = mmjwt::sandbox::Config::new(mmjwt::sandbox::Mode::JwtOnly, "app")
+        .with_key("kid-1", HmacKey::new(SENTINEL));
+    assert_text_clean("Debug of Config", &format!("{config:?}"));
+    let running = mmjwt::sandbox::SandboxThread::spawn(config).unwrap();
+    assert_text_clean("Debug of SandboxThread", &format!("{running:?}"));
 }

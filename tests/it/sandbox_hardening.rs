@@ -180,6 +180,13 @@ async fn every_corpus_token_gets_the_same_verdict_from_the_sandbox() {
                 continue;
             };
             for a in &answers {
+                // A refusal never repeats the token (matrix J2).
+                if a.status == 401 && case.token.len() >= 16 {
+                    let text = a.body.to_string();
+                    if text.contains(case.token.as_str()) {
+                        bad.push(format!("{}: the refusal repeats the token", case.id));
+                    }
+                }
                 let ok = if key.is_none() {
                     a.status == 401
                 } else if !case
@@ -733,4 +740,16 @@ async fn five_thousand_mixed_requests_lose_nothing() {
         "one log line per request"
     );
     assert!(!log.contains(LOAD_SECRET) && !log.contains(&good[0]) && !log.contains(&bad[0].0));
+}
+
+/// Matrix J10: without `--listen`, the sandbox binds a loopback address only.
+#[test]
+fn the_default_listen_address_is_loopback() {
+    use clap::Parser as _;
+    let cli = mmjwt::cli::Cli::try_parse_from(["mmjwt", "sandbox"]).unwrap();
+    let mmjwt::cli::Command::Sandbox(args) = cli.command else {
+        panic!("not the sandbox command");
+    };
+    assert!(args.listen.ip().is_loopback(), "{}", args.listen);
+    assert_eq!(args.listen.to_string(), mmjwt::sandbox::DEFAULT_LISTEN);
 }
