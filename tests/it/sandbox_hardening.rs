@@ -235,8 +235,9 @@ async fn every_corpus_token_gets_the_same_verdict_from_the_sandbox() {
     );
     assert_eq!(compared + keyless + unsendable, all.len());
     eprintln!(
-        "{} cases: {compared} compared, {keyless} keyless, {unsendable} unsendable, {accepted} accepted",
-        all.len()
+        "{} cases in {} sandboxes: {compared} compared, {keyless} keyless, {unsendable} unsendable, {accepted} accepted",
+        all.len(),
+        groups.len()
     );
     assert!(compared >= 380, "{compared} compared");
     assert_eq!(keyless, 15);
