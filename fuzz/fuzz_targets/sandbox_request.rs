@@ -168,7 +168,11 @@ fn request(c: &mut Cursor<'_>) -> Option<(Request<Body>, Vec<u8>)> {
     }
     let body = if auth & 0x20 != 0 {
         // Over the 64 KiB limit.
-        body.iter().copied().cycle().take(70_000).collect::<Vec<u8>>()
+        body.iter()
+            .copied()
+            .cycle()
+            .take(70_000)
+            .collect::<Vec<u8>>()
     } else {
         body.to_vec()
     };
@@ -189,7 +193,9 @@ async fn session(data: &[u8]) {
         let res = app.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         assert_eq!(
-            res.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes),
+            res.headers()
+                .get(header::CONTENT_TYPE)
+                .map(HeaderValue::as_bytes),
             Some(b"application/json".as_slice()),
             "{status}"
         );
@@ -219,7 +225,9 @@ async fn session(data: &[u8]) {
         // contain the whole token that encodes it.)
         if status == 401 && credential.len() >= 16 {
             assert!(
-                !bytes.windows(credential.len()).any(|w| w == credential.as_slice()),
+                !bytes
+                    .windows(credential.len())
+                    .any(|w| w == credential.as_slice()),
                 "the response repeats the Authorization header"
             );
         }
