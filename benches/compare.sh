@@ -43,14 +43,18 @@ echo "# date: $(date -u +%Y-%m-%dT%H:%MZ)"
 
 if [ "$PART" = all ] || [ "$PART" = startup ]; then
   TOKEN=$("$MMJWT" gen --user-id alice --secret-file "$SCRATCH/key.hex" --ttl 1d)
-  # jwt-cli takes the secret as text; an equivalent token for it to verify:
-  JTOKEN=$("$JWT" encode --secret s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t '{"sub":"alice"}')
+  # jwt-cli takes the secret as text. Equivalent work: the same claims, kid and lifetime,
+  # and verifying a token with exp.
+  JS=s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t
+  JCLAIMS='{"typ":"Bearer","infobip-api-key":"bench-app-code","jti":"00000000-0000-4000-8000-000000000001"}'
+  JTOKEN=$("$JWT" encode --secret "$JS" --kid bench-key --sub alice --exp=+1d "$JCLAIMS")
   echo "## start-up (hyperfine -N, medians)"
+  # hyperfine -N splits commands shell-style: single quotes keep the JSON intact.
   hyperfine -N --warmup 50 --runs 500 --export-markdown "$SCRATCH/startup.md" \
     "$MMJWT gen --user-id alice --secret-file $SCRATCH/key.hex" \
-    "$JWT encode --secret s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t {\"sub\":\"alice\"}" \
+    "$JWT encode --secret $JS --kid bench-key --sub alice --exp=+15m '$JCLAIMS'" \
     "$MMJWT check --secret-file $SCRATCH/key.hex $TOKEN" \
-    "$JWT decode -S s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t $JTOKEN" >/dev/null
+    "$JWT decode -S $JS $JTOKEN" >/dev/null
   cat "$SCRATCH/startup.md"
   echo
   echo "## binary sizes (bytes)"

@@ -35,7 +35,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let json_requested = args.iter().skip(1).any(|a| a == "--json");
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return clap_error(&e, json_requested),
+        Err(e) => return clap_error(&e, json_requested, color_from_args(&args)),
     };
     let ctx = Ctx::new(cli.json, cli.color);
     let result = dispatch(&cli.command, &ctx);
@@ -90,11 +90,34 @@ fn redact_values(e: &clap::Error, rendered: String) -> String {
     out
 }
 
-fn clap_error(e: &clap::Error, json: bool) -> ExitCode {
+/// `--color` as written on the command line, for output made before parsing succeeded (help).
+fn color_from_args(args: &[OsString]) -> color::ColorChoice {
+    use clap::ValueEnum as _;
+    let mut choice = color::ColorChoice::Auto;
+    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        let value = match a.strip_prefix("--color") {
+            Some("") => it.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(c) = value.and_then(|v| color::ColorChoice::from_str(v, true).ok()) {
+            choice = c;
+        }
+    }
+    choice
+}
+
+fn clap_error(e: &clap::Error, json: bool, color: color::ColorChoice) -> ExitCode {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{}", e.render().ansi());
+            // Help goes to stdout: styled only where stdout would be coloured.
+            if color::Painter::for_stream(color, color::Stream::Stdout).enabled {
+                print!("{}", e.render().ansi());
+            } else {
+                print!("{}", e.render());
+            }
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {

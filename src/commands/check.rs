@@ -61,7 +61,9 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let code = if from_stdin {
         let seen = AtomicUsize::new(0);
         let mut states = vec![(); batch::workers()];
+        // A JSON report is ~1.3 KB, three times a token: smaller chunks keep memory flat.
         let code = batch::run(
+            batch::CHUNK_LINES / 4,
             std::io::BufReader::with_capacity(1 << 20, std::io::stdin()),
             &mut out,
             &mut states,

@@ -167,6 +167,7 @@ fn run_batch(
         .collect();
     let mut bad = 0usize;
     batch::run(
+        batch::CHUNK_LINES,
         input,
         out,
         &mut states,

@@ -91,10 +91,18 @@ pub struct Client {
     timeout: Duration,
 }
 
+/// Installs the TLS crypto provider (ring) for every reqwest client of the process. The choice
+/// is made here rather than by a load-time default (see Cargo.toml); calling it again is fine.
+pub fn install_tls_provider() {
+    // An error only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Client {
     /// A client for requests under `base_url`. Proxies from the environment are honoured
     /// except for loopback hosts (a local sandbox is never behind a proxy).
     pub fn new(timeout: Duration, base_url: &str) -> anyhow::Result<Client> {
+        install_tls_provider();
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout)

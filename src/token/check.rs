@@ -620,19 +620,22 @@ fn signature_check(
         r.step("signature", Outcome::Skip, "not checked: alg is not HS256");
         return;
     }
+    // A tag of the wrong length can never verify, whatever the key (RFC 7518 §3.2).
+    if signature.len() != 32 {
+        r.fail(
+            "signature",
+            Code::SignatureInvalid,
+            Source::Signature,
+            format!(
+                "the signature is {} bytes; an HS256 signature is 32",
+                signature.len()
+            ),
+        );
+        return;
+    }
     let key = match opts.keys {
         Keys::None => {
-            if signature.len() != 32 {
-                r.fail(
-                    "signature",
-                    Code::SignatureInvalid,
-                    Source::Signature,
-                    format!(
-                        "the signature is {} bytes; an HS256 signature is 32",
-                        signature.len()
-                    ),
-                );
-            } else if opts.require_signature {
+            if opts.require_signature {
                 r.fail(
                     "signature",
                     Code::SignatureNotVerified,
@@ -658,17 +661,7 @@ fn signature_check(
             }
         },
     };
-    if signature.len() != 32 {
-        r.fail(
-            "signature",
-            Code::SignatureInvalid,
-            Source::Signature,
-            format!(
-                "the signature is {} bytes; an HS256 signature is 32",
-                signature.len()
-            ),
-        );
-    } else if key.verify(signing_input, signature) {
+    if key.verify(signing_input, signature) {
         r.verified = true;
         r.step("signature", Outcome::Pass, "HMAC-SHA256 verified");
     } else {

@@ -113,6 +113,7 @@ pub(crate) struct Api {
 
 impl Api {
     pub(crate) fn new(base: String) -> Api {
+        mmjwt::replay::client::install_tls_provider();
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(20))
