@@ -10,7 +10,7 @@ secs="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(check_token android_sdk ios_sdk strict_json)
+    targets=(check_token android_sdk ios_sdk strict_json sandbox_request)
 fi
 
 cargo +nightly fuzz build --release

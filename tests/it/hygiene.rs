@@ -1,7 +1,8 @@
 //! Secret hygiene: no environment-backed argument shows its value in help (checked over the
 //! whole clap tree), a sentinel secret never reaches stdout or stderr in any encoding on any
-//! path (success, failure, JSON, help), tokens are not echoed in error lines, and secret files
-//! readable by others are warned about.
+//! path of any subcommand (`gen`, `check`, `replay` with `-v`/`--json`/`--dry-run`/`--curl`,
+//! the `sandbox` binary and its request log; success, failure, help), tokens are not echoed in
+//! error lines or logs, and secret files readable by others are warned about.
 
 use crate::common::{mmjwt, signed};
 use base64::Engine as _;
@@ -43,10 +44,13 @@ fn forbidden() -> Vec<String> {
 
 fn assert_clean(what: &str, out: &std::process::Output) {
     for stream in [&out.stdout, &out.stderr] {
-        let text = String::from_utf8_lossy(stream);
-        for f in forbidden() {
-            assert!(!text.contains(&f), "{what}: output contains {f:?}:\n{text}");
-        }
+        assert_text_clean(what, &String::from_utf8_lossy(stream));
+    }
+}
+
+fn assert_text_clean(what: &str, text: &str) {
+    for f in forbidden() {
+        assert!(!text.contains(&f), "{what}: output contains {f:?}:\n{text}");
     }
 }
 
@@ -373,4 +377,419 @@ fn only_private_secret_files_pass_without_a_warning() {
         );
         assert_clean(&format!("mode {mode:o}"), &out);
     }
+}
+
+// ------------------------------------------------------------------------ replay and sandbox
+
+/// A fresh token signed with the sentinel key (the binaries below use the real clock).
+fn live_token(sub: &str, exp_in: i64, key: &HmacKey) -> String {
+    let now = mmjwt::time::now_unix();
+    let payload = format!(
+        r#"{{"typ":"Bearer","sub":"{sub}","infobip-api-key":"app","iat":{},"exp":{},"jti":"j-{sub}-{exp_in}"}}"#,
+        now - 5,
+        now + exp_in
+    );
+    signed(
+        r#"{"alg":"HS256","typ":"JWT","kid":"kid-1"}"#,
+        &payload,
+        key,
+    )
+}
+
+/// A sandbox (allow-all, app code `app`) that knows `kid-1` as `key`.
+fn sentinel_sandbox(key: &[u8]) -> mmjwt::sandbox::SandboxThread {
+    let config = mmjwt::sandbox::Config::new(mmjwt::sandbox::Mode::AllowAll, "app")
+        .with_key("kid-1", HmacKey::new(key));
+    mmjwt::sandbox::SandboxThread::spawn(config).unwrap()
+}
+
+/// `replay` with the sentinel secret on success and failure paths, in every output form (text,
+/// `-v`, `--json`, `--dry-run`, `--curl`, `--show-secrets`, a batch, the embedded sandbox) and
+/// each way of passing the secret: it never appears, and without `--show-secrets` no token does.
+#[test]
+fn replay_never_shows_the_sentinel_secret() {
+    let right = sentinel_sandbox(SENTINEL);
+    let wrong = sentinel_sandbox(b"another key, another key, another");
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.txt");
+    std::fs::write(&users, "u1\nu2\nu3\n").unwrap();
+    let users = users.to_str().unwrap().to_owned();
+    let hex = sentinel_hex();
+    let odd = format!("{hex}0");
+    let (right_url, wrong_url) = (right.url(), wrong.url());
+    let target = |url: &str, reg: &str| -> Vec<String> {
+        ["--base-url", url, "--push-reg-id", reg]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    let creds = ["--app-code", "app", "--key-id", "kid-1"].map(str::to_owned);
+    let personalize = |extra: &[&str]| {
+        let mut a: Vec<String> = ["replay", "personalize", "--user-id", "alice"]
+            .map(str::to_owned)
+            .to_vec();
+        a.extend(creds.clone());
+        a.extend(extra.iter().map(|s| (*s).to_owned()));
+        a
+    };
+    let with = |mut a: Vec<String>, more: Vec<String>| {
+        a.extend(more);
+        a
+    };
+    // (description, secret text, args, expected exit code, tokens may be shown)
+    let scenarios: Vec<(&str, &str, Vec<String>, i32, bool)> = vec![
+        (
+            "personalize",
+            &hex,
+            with(personalize(&[]), target(&right_url, "r1")),
+            0,
+            false,
+        ),
+        (
+            "personalize -v",
+            &hex,
+            with(personalize(&["-v"]), target(&right_url, "r1")),
+            0,
+            false,
+        ),
+        (
+            "fetch-user --sdk ios -v",
+            &hex,
+            with(
+                [
+                    "replay",
+                    "fetch-user",
+                    "--user-id",
+                    "alice",
+                    "--sdk",
+                    "ios",
+                    "-v",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                with(creds.to_vec(), target(&right_url, "r1")),
+            ),
+            0,
+            false,
+        ),
+        (
+            "save-user",
+            &hex,
+            with(
+                [
+                    "replay",
+                    "save-user",
+                    "--user-id",
+                    "alice",
+                    "--data",
+                    r#"{"firstName":"A"}"#,
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                with(creds.to_vec(), target(&right_url, "r1")),
+            ),
+            0,
+            false,
+        ),
+        (
+            "personalize --dry-run",
+            &hex,
+            with(personalize(&["--dry-run"]), target(&right_url, "r2")),
+            0,
+            false,
+        ),
+        (
+            "personalize --curl",
+            &hex,
+            with(personalize(&["--curl"]), target(&right_url, "r2")),
+            0,
+            false,
+        ),
+        (
+            "personalize --curl --show-secrets",
+            &hex,
+            with(
+                personalize(&["--curl", "--show-secrets"]),
+                target(&right_url, "r2"),
+            ),
+            0,
+            true,
+        ),
+        (
+            "personalize -v --show-secrets",
+            &hex,
+            with(
+                personalize(&["-v", "--show-secrets"]),
+                target(&right_url, "r3"),
+            ),
+            0,
+            true,
+        ),
+        (
+            "batch",
+            &hex,
+            with(
+                with(
+                    [
+                        "replay",
+                        "personalize",
+                        "--force-depersonalize",
+                        "--users",
+                        &users,
+                    ]
+                    .map(str::to_owned)
+                    .to_vec(),
+                    creds.to_vec(),
+                ),
+                target(&right_url, "r4"),
+            ),
+            0,
+            false,
+        ),
+        ("embedded sandbox", &hex, personalize(&[]), 0, false),
+        (
+            "someone else's user",
+            &hex,
+            with(personalize(&[]), target(&right_url, "r1"))
+                .into_iter()
+                .map(|a| {
+                    if a == "alice" {
+                        "mallory".to_owned()
+                    } else {
+                        a
+                    }
+                })
+                .collect(),
+            4,
+            false,
+        ),
+        (
+            "wrong key at the server",
+            &hex,
+            with(personalize(&[]), target(&wrong_url, "r1")),
+            4,
+            false,
+        ),
+        (
+            "expired (preflight)",
+            &hex,
+            with(personalize(&["--ttl", "0"]), target(&right_url, "r1")),
+            11,
+            false,
+        ),
+        (
+            "connection refused",
+            &hex,
+            with(personalize(&[]), target(&refused, "r1")),
+            6,
+            false,
+        ),
+        (
+            "odd-length secret",
+            &odd,
+            with(personalize(&[]), target(&right_url, "r1")),
+            1,
+            false,
+        ),
+    ];
+    for via in [Via::Env, Via::File, Via::Flag] {
+        for (what, secret, args, code, tokens_shown) in &scenarios {
+            for json in [false, true] {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let out = run(via, secret, &args, json);
+                let what = format!("replay: {what} ({via:?}, json {json})");
+                assert_eq!(out.status.code(), Some(*code), "{what}: {out:?}");
+                assert_clean(&what, &out);
+                if !tokens_shown {
+                    for stream in [&out.stdout, &out.stderr] {
+                        let text = String::from_utf8_lossy(stream);
+                        assert!(!text.contains("eyJ"), "{what}: a token is shown:\n{text}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Environment variables for one run.
+type Env<'a> = Vec<(&'a str, &'a str)>;
+
+/// Sends one request to `addr` and returns the whole reply.
+fn http(addr: std::net::SocketAddr, authorization: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        s,
+        "GET /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+/// The `sandbox` binary given the sentinel key (so nothing is generated and shown) through the
+/// environment, a key file, `--secret-file` and `--key KID=HEX`, with text and JSON logs, judging
+/// good and bad tokens: neither the secret nor any token reaches its output; a malformed secret
+/// is refused without being echoed.
+#[test]
+fn the_sandbox_never_logs_the_sentinel_secret_or_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("kid-1.hex");
+    std::fs::write(&key_file, sentinel_hex()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let key_file = key_file.to_str().unwrap().to_owned();
+    let hex = sentinel_hex();
+    let key_at_file = format!("kid-1=@{key_file}");
+    let key_inline = format!("kid-1={hex}");
+    let key = HmacKey::new(SENTINEL);
+    let ways: Vec<(&str, Vec<&str>, Env)> = vec![
+        (
+            "environment",
+            vec![],
+            vec![("MMJWT_KEY_ID", "kid-1"), ("MMJWT_SECRET", &hex)],
+        ),
+        ("--key @file", vec!["--key", &key_at_file], vec![]),
+        (
+            "--secret-file",
+            vec!["--key-id", "kid-1", "--secret-file", &key_file],
+            vec![],
+        ),
+        ("--key inline", vec!["--key", &key_inline], vec![]),
+    ];
+    for (how, args, env) in &ways {
+        for log in ["text", "json"] {
+            let mut all = vec!["--app-code", "app", "--log-format", log];
+            all.extend(args);
+            let run = crate::sandbox::Running::start(&all, env);
+            let addr: std::net::SocketAddr = run.url.trim_start_matches("http://").parse().unwrap();
+            let good = live_token("alice", 300, &key);
+            let expired = live_token("alice", -10, &key);
+            let forged = live_token(
+                "alice",
+                300,
+                &HmacKey::new(b"another key, another key, another"),
+            );
+            let garbage = format!("{}.%%%.{}", &good[..20], &good[good.len() - 20..]);
+            let mut tokens = Vec::new();
+            for (auth, status) in [
+                (format!("Bearer {good}"), "401"), // SUB_MISMATCH: the installation is anonymous
+                (format!("Bearer {expired}"), "401"),
+                (format!("Bearer {forged}"), "401"),
+                (format!("Bearer {garbage}"), "401"),
+                ("App app".to_owned(), "200"),
+                (format!("App {hex}"), "401"),
+            ] {
+                let reply = http(addr, &auth);
+                assert!(
+                    reply.starts_with(&format!("HTTP/1.1 {status}")),
+                    "{how}: {reply}"
+                );
+                assert!(
+                    !reply.contains(&hex) && !reply.contains("S3NT1NEL"),
+                    "{how}: {reply}"
+                );
+                tokens.push(auth);
+            }
+            run.signal("TERM");
+            let (status, stderr) = run.finish();
+            assert_eq!(status.code(), Some(0), "{how}: {stderr}");
+            let what = format!("sandbox via {how}, {log} log");
+            assert_text_clean(&what, &stderr);
+            assert!(
+                stderr.lines().count() >= 6,
+                "{what}: one line per request:\n{stderr}"
+            );
+            for t in &tokens {
+                let credential = t.split_once(' ').unwrap().1;
+                for part in credential.split('.').filter(|p| p.len() >= 8) {
+                    assert!(
+                        !stderr.contains(part),
+                        "{what}: the log shows {part}:\n{stderr}"
+                    );
+                }
+            }
+        }
+    }
+    // A malformed secret is refused without being echoed, whichever way it comes.
+    let odd = format!("{hex}0");
+    let odd_file = dir.path().join("odd.hex");
+    std::fs::write(&odd_file, &odd).unwrap();
+    let odd_key = format!("kid-1={odd}");
+    let odd_at_file = format!("kid-1=@{}", odd_file.display());
+    let bad_ways: Vec<(Vec<&str>, Env)> = vec![
+        (
+            vec![],
+            vec![("MMJWT_KEY_ID", "kid-1"), ("MMJWT_SECRET", &odd)],
+        ),
+        (vec!["--key", &odd_key], vec![]),
+        (vec!["--key", &odd_at_file], vec![]),
+        (vec!["--secret", &odd], vec![]),
+    ];
+    for (args, env) in bad_ways {
+        let mut c = mmjwt();
+        c.args(["sandbox", "--listen", "127.0.0.1:0", "--app-code", "app"])
+            .args(&args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: no URL");
+        assert_clean(&format!("sandbox {args:?}"), &out);
+    }
+}
+
+/// `Debug` of everything that holds a secret (parsed command lines of every subcommand, a
+/// sandbox configuration, a running sandbox) never shows it, nor `replay`'s token (matrix H6).
+#[test]
+fn debug_output_never_shows_secrets_or_tokens() {
+    use clap::Parser as _;
+    let hex = sentinel_hex();
+    let token = sentinel_token(1_700_000_060);
+    let key_inline = format!("kid-1={hex}");
+    let lines: Vec<Vec<&str>> = vec![
+        vec!["gen", "--user-id", "u", "--secret", &hex],
+        vec!["check", "--secret", &hex, &token],
+        vec![
+            "sandbox",
+            "--key",
+            &key_inline,
+            "--key-id",
+            "k2",
+            "--secret",
+            &hex,
+        ],
+        vec!["replay", "fetch-user", "--token", &token, "--secret", &hex],
+        vec!["replay", "personalize", "--user-id", "u", "--secret", &hex],
+    ];
+    for args in &lines {
+        let cli =
+            mmjwt::cli::Cli::try_parse_from(std::iter::once("mmjwt").chain(args.iter().copied()))
+                .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let text = format!("{cli:?}");
+        let what = format!("Debug of {:?}", args[0]);
+        assert_text_clean(&what, &text);
+        // `check` shows the token it judges as data; `replay --token` is a credential to send.
+        if args[0] == "replay" {
+            assert!(!text.contains(&token[..40]), "{what}: {text}");
+        }
+    }
+    let config = mmjwt::sandbox::Config::new(mmjwt::sandbox::Mode::JwtOnly, "app")
+        .with_key("kid-1", HmacKey::new(SENTINEL));
+    assert_text_clean("Debug of Config", &format!("{config:?}"));
+    let running = mmjwt::sandbox::SandboxThread::spawn(config).unwrap();
+    assert_text_clean("Debug of SandboxThread", &format!("{running:?}"));
 }

@@ -11,4 +11,5 @@ mod hardening;
 mod hygiene;
 mod replay;
 mod sandbox;
+mod sandbox_hardening;
 mod sdk;
