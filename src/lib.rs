@@ -35,7 +35,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let json_requested = args.iter().skip(1).any(|a| a == "--json");
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return clap_error(&e, json_requested),
+        Err(e) => return clap_error(&e, json_requested, color_from_args(&args)),
     };
     let ctx = Ctx::new(cli.json, cli.color);
     let result = dispatch(&cli.command, &ctx);
@@ -74,11 +74,50 @@ fn report_error(ctx: &Ctx, kind: &str, code: u8, message: &str) {
     }
 }
 
-fn clap_error(e: &clap::Error, json: bool) -> ExitCode {
+/// clap quotes the value it refused. A long one is likely a token or a secret pasted in the
+/// wrong place (`mmjwt check TOKEN TOKEN2`), so it is shown only by its length.
+fn redact_values(e: &clap::Error, rendered: String) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let mut out = rendered;
+    for kind in [ContextKind::InvalidArg, ContextKind::InvalidValue] {
+        if let Some(ContextValue::String(v)) = e.get(kind)
+            && v.chars().count() > 24
+        {
+            let hidden = format!("<{} characters, not shown>", v.chars().count());
+            out = out.replace(&format!("'{v}'"), &hidden);
+        }
+    }
+    out
+}
+
+/// `--color` as written on the command line, for output made before parsing succeeded (help).
+fn color_from_args(args: &[OsString]) -> color::ColorChoice {
+    use clap::ValueEnum as _;
+    let mut choice = color::ColorChoice::Auto;
+    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        let value = match a.strip_prefix("--color") {
+            Some("") => it.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(c) = value.and_then(|v| color::ColorChoice::from_str(v, true).ok()) {
+            choice = c;
+        }
+    }
+    choice
+}
+
+fn clap_error(e: &clap::Error, json: bool, color: color::ColorChoice) -> ExitCode {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{}", e.render().ansi());
+            // Help goes to stdout: styled only where stdout would be coloured.
+            if color::Painter::for_stream(color, color::Stream::Stdout).enabled {
+                print!("{}", e.render().ansi());
+            } else {
+                print!("{}", e.render());
+            }
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
@@ -86,7 +125,7 @@ fn clap_error(e: &clap::Error, json: bool) -> ExitCode {
             ExitCode::from(error::exit::USAGE)
         }
         _ => {
-            let rendered = e.render().to_string();
+            let rendered = redact_values(e, e.render().to_string());
             let first = rendered
                 .lines()
                 .next()

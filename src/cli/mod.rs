@@ -107,6 +107,18 @@ pub struct SecretArgs {
     pub secret: Option<SecretText>,
 }
 
+impl SecretArgs {
+    /// True when the secret is to be read from standard input, which then cannot carry
+    /// anything else.
+    pub fn reads_stdin(&self) -> bool {
+        self.secret_stdin
+            || self
+                .secret_file
+                .as_ref()
+                .is_some_and(|p| p.as_os_str() == "-")
+    }
+}
+
 /// The application code and key id, from flags or the environment.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CredArgs {

@@ -5,8 +5,8 @@
 use crate::error::runtime;
 use std::io::{BufRead, Write};
 
-/// Lines per chunk: large enough to amortise the thread hand-off, small enough to keep memory
-/// flat (a chunk of tokens is about 1.5 MB).
+/// Lines per chunk for work whose output per line is small (a token, ~400 bytes): large enough
+/// to amortise the thread hand-off, small enough to keep memory flat (~1.5 MB a chunk).
 pub const CHUNK_LINES: usize = 4096;
 
 /// What a worker produced for its slice of lines.
@@ -53,6 +53,7 @@ impl Chunk {
 /// pieces back in input order on `out`. Queues are bounded, so memory stays flat whatever the
 /// input size. `on_error` sees each diagnostic, in order. Returns the merged exit code.
 pub fn run<S: Send>(
+    chunk_lines: usize,
     input: impl BufRead + Send,
     out: &mut impl Write,
     states: &mut [S],
@@ -69,7 +70,7 @@ pub fn run<S: Send>(
     let work = &work;
 
     std::thread::scope(|s| -> anyhow::Result<u8> {
-        let reader = s.spawn(move || read_chunks(input, &chunk_tx));
+        let reader = s.spawn(move || read_chunks(input, chunk_lines.max(1), &chunk_tx));
         for state in states.iter_mut() {
             let rx = Arc::clone(&chunk_rx);
             let tx = piece_tx.clone();
@@ -113,6 +114,7 @@ pub fn run<S: Send>(
 /// Cuts `input` into chunks of whole lines and queues them; stops early if nobody listens.
 fn read_chunks(
     mut input: impl BufRead,
+    chunk_lines: usize,
     tx: &std::sync::mpsc::SyncSender<Chunk>,
 ) -> anyhow::Result<()> {
     let mut line_no = 0usize;
@@ -120,7 +122,7 @@ fn read_chunks(
     loop {
         let mut data = Vec::with_capacity(1 << 17);
         let mut n_lines = 0;
-        while n_lines < CHUNK_LINES {
+        while n_lines < chunk_lines {
             let n = input.read_until(b'\n', &mut data).map_err(|e| {
                 runtime(
                     "io",
@@ -172,6 +174,7 @@ mod tests {
         let mut out = Vec::new();
         let mut states = vec![(); 3];
         let code = run(
+            CHUNK_LINES,
             input.as_bytes(),
             &mut out,
             &mut states,
@@ -197,6 +200,7 @@ mod tests {
         let input = "a\nb\nc\n";
         let mut seen = Vec::new();
         let code = run(
+            CHUNK_LINES,
             input.as_bytes(),
             &mut Vec::new(),
             &mut [()],

@@ -35,13 +35,7 @@ impl Plan {
 
 pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let batch = args.user_id == "-";
-    let secret_on_stdin = args.secret.secret_stdin
-        || args
-            .secret
-            .secret_file
-            .as_ref()
-            .is_some_and(|p| p.as_os_str() == "-");
-    if batch && secret_on_stdin {
+    if batch && args.secret.reads_stdin() {
         return Err(usage(
             "standard input cannot carry both the secret and the user ids; use MMJWT_SECRET or --secret-file PATH",
         ));
@@ -173,6 +167,7 @@ fn run_batch(
         .collect();
     let mut bad = 0usize;
     batch::run(
+        batch::CHUNK_LINES,
         input,
         out,
         &mut states,

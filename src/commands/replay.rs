@@ -159,14 +159,7 @@ fn check_stdin_use(c: &CommonReplayArgs, data: Option<&str>) -> anyhow::Result<(
             "--users -",
             c.users.as_ref().is_some_and(|p| p.as_os_str() == "-"),
         ),
-        ("--secret-stdin", c.secret.secret_stdin),
-        (
-            "--secret-file -",
-            c.secret
-                .secret_file
-                .as_ref()
-                .is_some_and(|p| p.as_os_str() == "-"),
-        ),
+        ("--secret-stdin / --secret-file -", c.secret.reads_stdin()),
     ];
     let on_stdin: Vec<&str> = uses.iter().filter(|u| u.1).map(|u| u.0).collect();
     if on_stdin.len() > 1 {

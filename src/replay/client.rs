@@ -91,10 +91,18 @@ pub struct Client {
     timeout: Duration,
 }
 
+/// Installs the TLS crypto provider (ring) for every reqwest client of the process. The choice
+/// is made here rather than by a load-time default (see Cargo.toml); calling it again is fine.
+pub fn install_tls_provider() {
+    // An error only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Client {
     /// A client for requests under `base_url`. Proxies from the environment are honoured
     /// except for loopback hosts (a local sandbox is never behind a proxy).
     pub fn new(timeout: Duration, base_url: &str) -> anyhow::Result<Client> {
+        install_tls_provider();
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout)
@@ -130,24 +138,10 @@ impl Client {
         let Ok(method) = reqwest::Method::from_bytes(req.method.as_bytes()) else {
             return fail(FailureKind::Other, format!("invalid method {}", req.method));
         };
-        let mut headers = HeaderMap::with_capacity(req.headers.len());
-        for (name, value) in &req.headers {
-            let Ok(n) = HeaderName::from_bytes(name.as_bytes()) else {
-                return fail(FailureKind::Other, format!("invalid header name {name}"));
-            };
-            let Ok(mut v) = HeaderValue::from_str(value) else {
-                // The value is not shown: it may be the credential.
-                return fail(
-                    FailureKind::Other,
-                    format!("the {name} header has characters HTTP cannot carry"),
-                );
-            };
-            if name.eq_ignore_ascii_case(AUTHORIZATION) {
-                // Keeps it out of any Debug output of the HTTP stack.
-                v.set_sensitive(true);
-            }
-            headers.append(n, v);
-        }
+        let headers = match header_map(req) {
+            Ok(h) => h,
+            Err(message) => return fail(FailureKind::Other, message),
+        };
         let mut builder = self.http.request(method, url).headers(headers);
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
@@ -338,9 +332,58 @@ pub fn show_duration(d: Duration) -> String {
     }
 }
 
+/// The request's headers for reqwest, the Authorization value marked sensitive (kept out of
+/// any Debug output of the HTTP stack). Errors name the header, never its value.
+fn header_map(req: &Request) -> Result<HeaderMap, String> {
+    let mut headers = HeaderMap::with_capacity(req.headers.len());
+    for (name, value) in &req.headers {
+        let Ok(n) = HeaderName::from_bytes(name.as_bytes()) else {
+            return Err(format!("invalid header name {name}"));
+        };
+        let Ok(mut v) = HeaderValue::from_str(value) else {
+            // The value is not shown: it may be the credential.
+            return Err(format!(
+                "the {name} header has characters HTTP cannot carry"
+            ));
+        };
+        if name.eq_ignore_ascii_case(AUTHORIZATION) {
+            v.set_sensitive(true);
+        }
+        headers.append(n, v);
+    }
+    Ok(headers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_authorization_header_is_sensitive_and_bad_values_are_not_shown() {
+        let req = Request {
+            method: "GET",
+            path: "/x".into(),
+            query: String::new(),
+            headers: vec![
+                (AUTHORIZATION, "App secret-app-code".into()),
+                ("Accept", "application/json".into()),
+            ],
+            body: None,
+        };
+        let h = header_map(&req).unwrap();
+        assert!(h["authorization"].is_sensitive());
+        assert!(!h["accept"].is_sensitive());
+        assert!(!format!("{h:?}").contains("secret-app-code"));
+        let bad = Request {
+            headers: vec![(AUTHORIZATION, "Bearer a\nb-secret".into())],
+            ..req
+        };
+        let e = header_map(&bad).unwrap_err();
+        assert_eq!(
+            e,
+            "the Authorization header has characters HTTP cannot carry"
+        );
+    }
 
     #[test]
     fn hosts_and_loopback() {

@@ -482,6 +482,11 @@ fn numeric_date(r: &mut Report, step: &'static str, name: &str, v: Option<&Value
     None
 }
 
+/// A non-negative span of seconds, saturating (dates in tokens can be anything).
+fn seconds(span: i128) -> u64 {
+    u64::try_from(span.max(0)).unwrap_or(u64::MAX)
+}
+
 fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
     let m = &p.members;
     for name in MANDATORY_CLAIMS {
@@ -538,7 +543,7 @@ fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
                 Source::Server,
                 format!(
                     "iat is {} in the future",
-                    crate::time::human_duration((i128::from(iat) - now) as u64)
+                    crate::time::human_duration(seconds(i128::from(iat) - now))
                 ),
             );
         } else {
@@ -554,9 +559,7 @@ fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
                 Source::Server,
                 format!(
                     "the token expired {} ago",
-                    crate::time::human_duration(
-                        (now - i128::from(exp)).min(i128::from(u64::MAX as i64)) as u64
-                    )
+                    crate::time::human_duration(seconds(now - i128::from(exp)))
                 ),
             );
         } else {
@@ -617,19 +620,22 @@ fn signature_check(
         r.step("signature", Outcome::Skip, "not checked: alg is not HS256");
         return;
     }
+    // A tag of the wrong length can never verify, whatever the key (RFC 7518 §3.2).
+    if signature.len() != 32 {
+        r.fail(
+            "signature",
+            Code::SignatureInvalid,
+            Source::Signature,
+            format!(
+                "the signature is {} bytes; an HS256 signature is 32",
+                signature.len()
+            ),
+        );
+        return;
+    }
     let key = match opts.keys {
         Keys::None => {
-            if signature.len() != 32 {
-                r.fail(
-                    "signature",
-                    Code::SignatureInvalid,
-                    Source::Signature,
-                    format!(
-                        "the signature is {} bytes; an HS256 signature is 32",
-                        signature.len()
-                    ),
-                );
-            } else if opts.require_signature {
+            if opts.require_signature {
                 r.fail(
                     "signature",
                     Code::SignatureNotVerified,
@@ -655,17 +661,7 @@ fn signature_check(
             }
         },
     };
-    if signature.len() != 32 {
-        r.fail(
-            "signature",
-            Code::SignatureInvalid,
-            Source::Signature,
-            format!(
-                "the signature is {} bytes; an HS256 signature is 32",
-                signature.len()
-            ),
-        );
-    } else if key.verify(signing_input, signature) {
+    if key.verify(signing_input, signature) {
         r.verified = true;
         r.step("signature", Outcome::Pass, "HMAC-SHA256 verified");
     } else {
@@ -750,5 +746,40 @@ fn short(v: &Value) -> String {
         format!("{}…", s.chars().take(40).collect::<String>())
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_saturate_instead_of_wrapping() {
+        assert_eq!(seconds(-5), 0);
+        assert_eq!(seconds(90), 90);
+        assert_eq!(seconds(i128::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn expiry_message_says_how_long_ago() {
+        let token = crate::token::mint::Minter::new("k", HmacKey::new(b"k"))
+            .mint(&crate::token::mint::Claims {
+                sub: "u",
+                app_code: "a",
+                iat: 1_000,
+                exp: 1_060,
+                jti: "j",
+                iss: None,
+                extra: &[],
+            })
+            .0;
+        let r = check(&token, &Options::at(1_060 + 3 * 3600));
+        let msg = &r
+            .problems
+            .iter()
+            .find(|p| p.source == Source::Server)
+            .unwrap()
+            .message;
+        assert_eq!(msg, "the token expired 3h ago");
     }
 }

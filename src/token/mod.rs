@@ -24,18 +24,27 @@ pub fn normalize_input(raw: &str) -> Input {
         notes.push("surrounding whitespace removed".to_string());
         t = t.trim();
     }
-    if t.len() >= 14 && t[..14].eq_ignore_ascii_case("authorization:") {
+    if let Some(rest) = strip_prefix_ignore_ascii_case(t, "authorization:") {
         notes.push("'Authorization:' header name removed".to_string());
-        t = t[14..].trim_start();
+        t = rest.trim_start();
     }
-    if t.len() >= 7 && t[..7].eq_ignore_ascii_case("bearer ") {
+    if let Some(rest) = strip_prefix_ignore_ascii_case(t, "bearer ") {
         notes.push("'Bearer ' prefix removed".to_string());
-        t = t[7..].trim_start();
+        t = rest.trim_start();
     }
     Input {
         token: t.to_string(),
         notes,
     }
+}
+
+/// `text` without an ASCII `prefix`, compared case-insensitively. Compares bytes, so a
+/// multi-byte character where the prefix would end is a mismatch rather than a slicing panic.
+fn strip_prefix_ignore_ascii_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    // The prefix is ASCII, so a match ends on a character boundary.
+    head.eq_ignore_ascii_case(prefix.as_bytes())
+        .then(|| &text[prefix.len()..])
 }
 
 #[cfg(test)]
@@ -52,5 +61,18 @@ mod tests {
         assert_eq!(i.notes, vec!["'Bearer ' prefix removed".to_string()]);
         assert!(normalize_input("a.b.c").notes.is_empty());
         assert_eq!(normalize_input("ünï").token, "ünï");
+    }
+
+    #[test]
+    fn multi_byte_text_where_a_prefix_would_end_does_not_panic() {
+        // Found by the check_token fuzz target: byte 7 fell inside a replacement character.
+        let i = normalize_input("Authorization: Bea\u{fffd}\u{fffd}r eyJ.x.y");
+        assert_eq!(i.token, "Bea\u{fffd}\u{fffd}r eyJ.x.y");
+        assert_eq!(normalize_input("Bearer\u{e9}x").token, "Bearer\u{e9}x");
+        assert_eq!(
+            normalize_input("0123456789012\u{e9}").token,
+            "0123456789012\u{e9}"
+        );
+        assert_eq!(normalize_input("bEaReR  a.b.c").token, "a.b.c");
     }
 }

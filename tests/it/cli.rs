@@ -90,3 +90,24 @@ fn readme_documents_every_problem_code_with_its_exit_code() {
         assert!(readme.contains(&row), "README lacks the row for {code}");
     }
 }
+
+#[test]
+fn help_is_plain_when_piped_and_styled_only_when_asked() {
+    let esc = predicate::str::contains("\u{1b}[");
+    mmjwt()
+        .args(["gen", "--help"])
+        .assert()
+        .success()
+        .stdout(esc.clone().not());
+    mmjwt()
+        .args(["--color", "always", "gen", "--help"])
+        .assert()
+        .success()
+        .stdout(esc.clone());
+    mmjwt()
+        .env("NO_COLOR", "1")
+        .args(["--color=always", "--help"])
+        .assert()
+        .success()
+        .stdout(esc.not());
+}

@@ -5,7 +5,11 @@
 
 mod cli;
 mod common;
+mod corpus;
 mod gen_check;
+mod hardening;
+mod hygiene;
 mod replay;
 mod sandbox;
+mod sandbox_hardening;
 mod sdk;

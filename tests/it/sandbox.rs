@@ -66,7 +66,7 @@ fn raw_token(header: &str, payload: &str, hex: &str) -> String {
 }
 
 #[derive(Debug, Clone)]
-enum Auth {
+pub(crate) enum Auth {
     None,
     App(&'static str),
     Bearer(String),
@@ -74,20 +74,20 @@ enum Auth {
 }
 
 #[derive(Debug)]
-struct Reply {
-    status: u16,
-    body: Value,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Value,
 }
 
 impl Reply {
     #[track_caller]
-    fn ok(&self) -> &Value {
+    pub(crate) fn ok(&self) -> &Value {
         assert_eq!(self.status, 200, "{}", self.body);
         &self.body
     }
 
     #[track_caller]
-    fn refused(&self, status: u16, message_id: &str) {
+    pub(crate) fn refused(&self, status: u16, message_id: &str) {
         assert_eq!(
             (self.status, self.message_id()),
             (status, Some(message_id)),
@@ -100,19 +100,20 @@ impl Reply {
         assert!(!text.is_empty(), "every refusal says why: {}", self.body);
     }
 
-    fn message_id(&self) -> Option<&str> {
+    pub(crate) fn message_id(&self) -> Option<&str> {
         self.body["requestError"]["serviceException"]["messageId"].as_str()
     }
 }
 
 #[derive(Debug, Clone)]
-struct Api {
-    base: String,
-    http: reqwest::Client,
+pub(crate) struct Api {
+    pub(crate) base: String,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Api {
-    fn new(base: String) -> Api {
+    pub(crate) fn new(base: String) -> Api {
+        mmjwt::replay::client::install_tls_provider();
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(20))
@@ -122,7 +123,7 @@ impl Api {
     }
 
     /// Sends one request; asserts the response is JSON with a Content-Length that matches.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         method: &str,
         path: &str,
@@ -165,20 +166,20 @@ impl Api {
         }
     }
 
-    async fn fetch(&self, reg: &str, auth: &Auth) -> Reply {
+    pub(crate) async fn fetch(&self, reg: &str, auth: &Auth) -> Reply {
         let path = format!("/mobile/1/appinstance/{reg}/user?ri=true");
         self.send("GET", &path, auth, None, &[]).await
     }
 
     /// iOS: a real PATCH with `ri=0&rt=0`.
-    async fn patch(&self, reg: &str, auth: &Auth, body: &Value) -> Reply {
+    pub(crate) async fn patch(&self, reg: &str, auth: &Auth, body: &Value) -> Reply {
         let path = format!("/mobile/1/appinstance/{reg}/user?ri=0&rt=0");
         self.send("PATCH", &path, auth, Some(&body.to_string()), &[])
             .await
     }
 
     /// Android: POST with `X-HTTP-Method-Override: PATCH`.
-    async fn patch_android(&self, reg: &str, auth: &Auth, body: &Value) -> Reply {
+    pub(crate) async fn patch_android(&self, reg: &str, auth: &Auth, body: &Value) -> Reply {
         let path = format!("/mobile/1/appinstance/{reg}/user");
         self.send(
             "POST",
@@ -190,13 +191,19 @@ impl Api {
         .await
     }
 
-    async fn personalize(&self, reg: &str, query: &str, auth: &Auth, body: &Value) -> Reply {
+    pub(crate) async fn personalize(
+        &self,
+        reg: &str,
+        query: &str,
+        auth: &Auth,
+        body: &Value,
+    ) -> Reply {
         let path = format!("/mobile/1/appinstance/{reg}/personalize{query}");
         self.send("POST", &path, auth, Some(&body.to_string()), &[])
             .await
     }
 
-    async fn depersonalize(&self, reg: &str, auth: &Auth) -> Reply {
+    pub(crate) async fn depersonalize(&self, reg: &str, auth: &Auth) -> Reply {
         let path = format!("/mobile/1/appinstance/{reg}/depersonalize");
         self.send("POST", &path, auth, None, &[]).await
     }
@@ -216,7 +223,7 @@ async fn start(cfg: Config) -> (Sandbox, Api) {
     (sb, api)
 }
 
-fn identity(ext: &str) -> Value {
+pub(crate) fn identity(ext: &str) -> Value {
     json!({"userIdentity": {"externalUserId": ext}})
 }
 
@@ -1078,11 +1085,28 @@ async fn shutdown_finishes_the_request_in_flight_and_refuses_new_ones() {
     let addr = sb.addr();
     let body = br#"{"firstName":"Last"}"#;
     let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // `Expect: 100-continue` makes the server say when the handler starts reading the body, so
+    // the request is known to be in flight (head parsed) before the shutdown begins; without
+    // it, a shutdown that wins the race closes the connection as idle.
     let head = format!(
-        "PATCH /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nAuthorization: App {APP}\r\nContent-Length: {}\r\n\r\n",
+        "PATCH /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nAuthorization: App {APP}\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
         body.len()
     );
     conn.write_all(head.as_bytes()).await.unwrap();
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        assert!(
+            interim.len() < 1024,
+            "{}",
+            String::from_utf8_lossy(&interim)
+        );
+        let b = tokio::time::timeout(Duration::from_secs(5), conn.read_u8())
+            .await
+            .unwrap()
+            .unwrap();
+        interim.push(b);
+    }
+    assert!(interim.starts_with(b"HTTP/1.1 100"), "{interim:?}");
     conn.write_all(&body[..5]).await.unwrap();
 
     let stopping = tokio::spawn(sb.shutdown());
@@ -1112,15 +1136,15 @@ async fn shutdown_finishes_the_request_in_flight_and_refuses_new_ones() {
 // ---------------------------------------------------------------------------------------------
 // The binary
 
-struct Running {
-    child: Child,
-    url: String,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) url: String,
     stderr: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Running {
     /// Starts `mmjwt sandbox ARGS` and reads the URL from the first stdout line.
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
+    pub(crate) fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmjwt"));
         cmd.arg("sandbox")
             .args(["--listen", "127.0.0.1:0"])
@@ -1159,7 +1183,7 @@ impl Running {
         }
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let ok = Command::new("kill")
             .args([&format!("-{name}"), &self.child.id().to_string()])
             .status()
@@ -1169,7 +1193,7 @@ impl Running {
     }
 
     /// Waits (at most 10 s) for the process to exit; returns its status and stderr.
-    fn finish(mut self) -> (ExitStatus, String) {
+    pub(crate) fn finish(mut self) -> (ExitStatus, String) {
         let deadline = Instant::now() + Duration::from_secs(10);
         let status = loop {
             if let Some(s) = self.child.try_wait().unwrap() {
