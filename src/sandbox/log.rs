@@ -6,7 +6,7 @@
 
 use super::LogFormat;
 use super::auth::AuthNote;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -35,57 +35,93 @@ pub struct Entry<'a> {
 /// Paths longer than this are cut in the log.
 const MAX_PATH: usize = 200;
 
-/// The line for `e` (without the newline), or `None` when logging is off.
+/// The line for `e` (without the newline), or `None` when logging is off. Built in one string
+/// (no intermediate strings or JSON values): it is on every request's path.
 pub fn line(format: LogFormat, e: &Entry<'_>) -> Option<String> {
-    let path = if e.path.len() > MAX_PATH {
+    let (path, cut) = if e.path.len() > MAX_PATH {
         let mut end = MAX_PATH;
         while !e.path.is_char_boundary(end) {
             end -= 1;
         }
-        format!("{}…", &e.path[..end])
+        (&e.path[..end], "…")
     } else {
-        e.path.to_owned()
+        (e.path, "")
     };
     match format {
         LogFormat::Off => None,
         LogFormat::Text => {
-            let auth = match (&e.note.auth, e.note.auth.sub()) {
-                (AuthNote::None, _) => "-".to_string(),
-                (a, Some(sub)) => format!("{} sub={}", a.kind(), Value::String(sub.to_owned())),
-                (a, None) => a.kind().to_string(),
-            };
-            let mut s = format!("{} {} {path} {auth} -> {}", e.time, e.method, e.status);
+            let reason_len = e.note.reason.as_ref().map_or(0, String::len);
+            let mut s = String::with_capacity(112 + path.len() + reason_len);
+            s.push_str(e.time);
+            s.push(' ');
+            s.push_str(e.method);
+            s.push(' ');
+            s.push_str(path);
+            s.push_str(cut);
+            s.push(' ');
+            match (&e.note.auth, e.note.auth.sub()) {
+                (AuthNote::None, _) => s.push('-'),
+                (a, Some(sub)) => {
+                    s.push_str(a.kind());
+                    s.push_str(" sub=");
+                    // JSON string syntax: quotes and control characters cannot forge a line.
+                    s.push_str(&serde_json::to_string(sub).unwrap_or_default());
+                }
+                (a, None) => s.push_str(a.kind()),
+            }
+            let _ = write!(s, " -> {}", e.status);
             if let Some(id) = e.note.message_id {
                 s.push(' ');
                 s.push_str(id);
             }
             if let Some(r) = &e.note.reason {
                 s.push_str(": ");
-                s.push_str(&r.replace(['\n', '\r'], " "));
+                s.extend(
+                    r.chars()
+                        .map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c }),
+                );
             }
             let _ = write!(s, " ({:.1} ms)", e.millis);
             Some(s)
         }
         LogFormat::Json => {
-            let mut m = Map::new();
-            m.insert("time".into(), json!(e.time));
-            m.insert("method".into(), json!(e.method));
-            m.insert("path".into(), json!(path));
-            m.insert("auth".into(), json!(e.note.auth.kind()));
-            if let Some(sub) = e.note.auth.sub() {
-                m.insert("sub".into(), json!(sub));
-            }
-            m.insert("status".into(), json!(e.status));
-            if let Some(id) = e.note.message_id {
-                m.insert("messageId".into(), json!(id));
-            }
-            if let Some(r) = &e.note.reason {
-                m.insert("reason".into(), json!(r));
-            }
-            m.insert("ms".into(), json!((e.millis * 10.0).round() / 10.0));
-            Some(Value::Object(m).to_string())
+            let cut_path;
+            let line = JsonLine {
+                time: e.time,
+                method: e.method,
+                path: if cut.is_empty() {
+                    path
+                } else {
+                    cut_path = format!("{path}{cut}");
+                    &cut_path
+                },
+                auth: e.note.auth.kind(),
+                sub: e.note.auth.sub(),
+                status: e.status,
+                message_id: e.note.message_id,
+                reason: e.note.reason.as_deref(),
+                ms: (e.millis * 10.0).round() / 10.0,
+            };
+            serde_json::to_string(&line).ok()
         }
     }
+}
+
+/// The NDJSON line, serialised directly (members in this order; absent ones left out).
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    time: &'a str,
+    method: &'a str,
+    path: &'a str,
+    auth: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub: Option<&'a str>,
+    status: u16,
+    #[serde(rename = "messageId", skip_serializing_if = "Option::is_none")]
+    message_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    ms: f64,
 }
 
 /// Lines not yet written before [`Sink::write_line`] waits for the writer (backpressure, as
@@ -252,6 +288,7 @@ fn write_batches<W: Write>(state: &SinkState, mut out: W) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn text_and_json_lines() {
@@ -279,6 +316,11 @@ mod tests {
         assert_eq!(j["sub"], "al ice");
         assert_eq!(j["messageId"], "SUB_MISMATCH");
         assert_eq!(j["status"], 401);
+        assert_eq!(
+            line(LogFormat::Json, &e).unwrap(),
+            r#"{"time":"T","method":"GET","path":"/p","auth":"Bearer","sub":"al ice","status":401,"messageId":"SUB_MISMATCH","reason":"the token's sub\nis wrong","ms":1.2}"#,
+            "members in the documented order"
+        );
         assert!(line(LogFormat::Off, &e).is_none());
         let ok = LogNote::default();
         let e = Entry {
@@ -290,6 +332,35 @@ mod tests {
             line(LogFormat::Text, &e).unwrap(),
             "T GET /p - -> 200 (1.2 ms)"
         );
+    }
+
+    #[test]
+    fn long_paths_are_cut_and_subs_quoted() {
+        let path = format!("/{}", "é".repeat(150));
+        let note = LogNote {
+            auth: AuthNote::Bearer {
+                sub: Some("a\"b\nc".into()),
+            },
+            ..LogNote::default()
+        };
+        let e = Entry {
+            time: "T",
+            method: "GET",
+            path: &path,
+            status: 200,
+            millis: 0.04,
+            note: &note,
+        };
+        let shown = format!("/{}…", "é".repeat(99));
+        assert_eq!(
+            line(LogFormat::Text, &e).unwrap(),
+            format!("T GET {shown} Bearer sub=\"a\\\"b\\nc\" -> 200 (0.0 ms)")
+        );
+        let j: Value = serde_json::from_str(&line(LogFormat::Json, &e).unwrap()).unwrap();
+        assert_eq!(j["path"], shown.as_str());
+        assert_eq!(j["sub"], "a\"b\nc");
+        assert_eq!(j["ms"], 0.0);
+        assert!(j.get("messageId").is_none() && j.get("reason").is_none());
     }
 
     /// A `Write` into a buffer the test can read while the sink owns the writer.

@@ -173,7 +173,7 @@ fn refusal(e: &ApiError, mut note: LogNote) -> Response {
 /// line.
 async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let mut res = if let Ok(r) = tokio::time::timeout(shared.request_timeout, next.run(req)).await {
         r
@@ -199,7 +199,7 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let entry = log::Entry {
             time: &time,
-            method: &method,
+            method: method.as_str(),
             path: &path,
             status: res.status().as_u16(),
             millis: start.elapsed().as_secs_f64() * 1000.0,
