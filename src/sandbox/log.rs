@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What a handler tells the log about its request (carried as a response extension).
 #[derive(Debug, Clone, Default)]
@@ -222,24 +222,36 @@ impl Sink {
         }
     }
 
-    /// Returns once every line queued so far has been written.
-    pub fn flush(&self) {
+    /// Returns once every line queued so far has been written, or after `limit` (stderr may
+    /// be a pipe nobody reads; stopping must not hang on it). True when all was written.
+    pub fn flush(&self, limit: Duration) -> bool {
         if self.thread.is_none() {
-            return;
+            return true;
         }
+        let deadline = Instant::now() + limit;
         let mut p = self.state.lock();
         while !p.bytes.is_empty() || p.writing {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
             p = self
                 .state
                 .written
-                .wait(p)
-                .unwrap_or_else(PoisonError::into_inner);
+                .wait_timeout(p, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
+        true
     }
 }
 
+/// How long dropping a sink waits for its lines to be written.
+const DROP_FLUSH_LIMIT: Duration = Duration::from_secs(2);
+
 impl Drop for Sink {
-    /// Writes what is still queued, then stops the thread.
+    /// Writes what is still queued (waiting at most [`DROP_FLUSH_LIMIT`]) and stops the
+    /// thread; a thread stuck on a blocked stderr is left behind rather than waited for.
     fn drop(&mut self) {
         let Some(thread) = self.thread.take() else {
             return;
@@ -249,7 +261,28 @@ impl Drop for Sink {
             p.closed = true;
             self.state.ready.notify_one();
         }
-        let _ = thread.join();
+        let deadline = Instant::now() + DROP_FLUSH_LIMIT;
+        while !thread.is_finished() && Instant::now() < deadline {
+            let mut p = self.state.lock();
+            if p.bytes.is_empty() && !p.writing {
+                break;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            p = self
+                .state
+                .written
+                .wait_timeout(p, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            drop(p);
+        }
+        let p = self.state.lock();
+        let done = p.bytes.is_empty() && !p.writing;
+        drop(p);
+        if done {
+            // Nothing left to write: the thread is ending (at most one pause away).
+            let _ = thread.join();
+        }
     }
 }
 
@@ -394,7 +427,7 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        sink.flush();
+        assert!(sink.flush(Duration::from_secs(10)));
         let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
         assert!(text.ends_with('\n'));
         let mut next = [0usize; 4];
@@ -408,6 +441,29 @@ mod tests {
             next[t] += 1;
         }
         assert_eq!(next, [2000; 4]);
+    }
+
+    /// A writer that blocks until the test lets it go (a pipe nobody reads).
+    struct Stuck(std::sync::mpsc::Receiver<()>);
+
+    impl Write for Stuck {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            let _ = self.0.recv();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn flush_gives_up_on_a_blocked_output() {
+        let (release, rx) = std::sync::mpsc::channel();
+        let sink = Sink::to(Stuck(rx));
+        sink.write_line("x");
+        assert!(!sink.flush(Duration::from_millis(50)));
+        release.send(()).unwrap();
+        assert!(sink.flush(Duration::from_secs(10)));
     }
 
     #[test]

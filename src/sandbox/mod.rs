@@ -254,7 +254,8 @@ impl Sandbox {
             let _ = task.await;
         }
         if let Some(sink) = &self.shared.log_sink {
-            sink.flush();
+            // The log lines of the last requests, before the process may exit.
+            sink.flush(Duration::from_secs(5));
         }
         self.shared.save()
     }
