@@ -93,16 +93,19 @@ if [ "$PART" = all ] || [ "$PART" = wrk ]; then
   echo
   echo "## fetch-user under wrk -t2 -c64 -d$DURATION (loopback)"
   printf '%-8s %12s %10s %10s\n' auth 'req/s' p50 p99
-  ratios=()
+  apps=() bearers=()
   for _ in $(seq 1 "$ROUNDS"); do
     run_wrk App "App $MMJWT_APP_CODE"
-    app=$RPS
+    apps+=("$RPS")
     run_wrk Bearer "Bearer $TOKEN"
-    ratios+=("$(awk -v a="$app" -v b="$RPS" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')")
+    bearers+=("$RPS")
   done
-  # The median ratio of the rounds: a neighbour's burst slows one run, not the median.
-  echo "Bearer/App per round: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n |
-    awk '{ r[NR] = $1 } END { print r[int((NR + 1) / 2)] }')"
+  # Medians over the rounds: a neighbour's burst slows one run, not the median.
+  median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  app=$(median "${apps[@]}")
+  bearer=$(median "${bearers[@]}")
+  awk -v a="$app" -v b="$bearer" \
+    'BEGIN { printf "median req/s: App %.0f, Bearer %.0f; Bearer/App = %.2f\n", a, b, (a > 0 ? b / a : 0) }'
 fi
 
 if [ "$PART" = all ] || [ "$PART" = replay ]; then
