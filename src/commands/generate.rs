@@ -119,7 +119,7 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
                 .map_err(|e| runtime("random", e.to_string()))?,
         };
         let mut m = minter;
-        let line = one_token(&mut m, &plan, &args.user_id, &jti, ctx.json, ctx);
+        let line = one_token(&mut m, &plan, &args.user_id, &jti, ctx);
         sink.write_all(line.as_bytes())?;
         0
     };
@@ -128,16 +128,9 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 }
 
 /// The output line for one token: the token, or its JSON object.
-fn one_token(
-    m: &mut Minter,
-    plan: &Plan,
-    user_id: &str,
-    jti: &str,
-    json: bool,
-    ctx: &Ctx,
-) -> String {
+fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, ctx: &Ctx) -> String {
     let (token, payload) = m.mint(&plan.claims(user_id, jti));
-    if json {
+    if ctx.json {
         let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
         let v = json!({
             "token": token,
@@ -211,8 +204,7 @@ fn mint_chunk(
             .next_uuid()
             .map_err(|e| runtime("random", e.to_string()))?;
         if ctx.json {
-            p.text
-                .push_str(&one_token(m, plan, user_id, &jti, true, ctx));
+            p.text.push_str(&one_token(m, plan, user_id, &jti, ctx));
         } else {
             m.mint_into(&plan.claims(user_id, &jti), &mut p.text);
             p.text.push('\n');
