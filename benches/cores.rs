@@ -41,6 +41,16 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check_all_layers_with_key", |b| {
         b.iter(|| check(black_box(&token), &opts));
     });
+    let report = check(&token, &opts);
+    let input = mmjwt::token::normalize_input(&token);
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    c.bench_function("check_json_render", |b| {
+        b.iter(|| {
+            buf.clear();
+            let v = mmjwt::render::check::json(black_box(&report), &input, Some(1), NOW + 1, 0);
+            serde_json::to_writer(&mut buf, &v).expect("serialisable");
+        });
+    });
     c.bench_function("sdk_android", |b| {
         b.iter(|| mmjwt::sdk::android::validate(black_box(&token), NOW));
     });

@@ -22,6 +22,19 @@ pub enum Source {
     Signature,
 }
 
+impl Source {
+    /// The name `--json` uses (the serde form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Android => "android",
+            Source::Ios => "ios",
+            Source::Server => "server",
+            Source::Expectation => "expectation",
+            Source::Signature => "signature",
+        }
+    }
+}
+
 macro_rules! codes {
     ($($variant:ident => $name:literal, $exit:literal, $doc:literal;)*) => {
         /// A stable, UPPER_SNAKE problem code.

@@ -4,6 +4,7 @@
 //! Everything here is pure; the caller supplies `now`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use std::fmt::Write as _;
 
 /// Parses a duration such as `90s`, `15m`, `2h`, `1d`, `1h30m` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
@@ -66,37 +67,116 @@ pub fn now_unix() -> i64 {
 
 /// RFC 3339 in UTC, or `None` for instants chrono cannot represent.
 pub fn rfc3339(secs: i64) -> Option<String> {
-    DateTime::<Utc>::from_timestamp(secs, 0).map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+    let mut s = String::with_capacity(20);
+    push_rfc3339(&mut s, secs).then_some(s)
+}
+
+/// Appends `rfc3339(secs)`; returns false (appending nothing) where that is `None`.
+///
+/// Years 0–9999 are formatted here (batch reports format two dates per token); other years go
+/// through chrono, whose output this matches (a test compares the two).
+pub fn push_rfc3339(out: &mut String, secs: i64) -> bool {
+    // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+    const FIRST: i64 = -62_167_219_200;
+    const LAST: i64 = 253_402_300_799;
+    if !(FIRST..=LAST).contains(&secs) {
+        return match DateTime::<Utc>::from_timestamp(secs, 0) {
+            Some(d) => {
+                out.push_str(&d.to_rfc3339_opts(SecondsFormat::Secs, true));
+                true
+            }
+            None => false,
+        };
+    }
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let two = |out: &mut String, n: i64| {
+        out.push(char::from(b'0' + u8::try_from(n / 10).unwrap_or(0)));
+        out.push(char::from(b'0' + u8::try_from(n % 10).unwrap_or(0)));
+    };
+    two(out, y / 100);
+    two(out, y % 100);
+    out.push('-');
+    two(out, m);
+    out.push('-');
+    two(out, d);
+    out.push('T');
+    two(out, rem / 3600);
+    out.push(':');
+    two(out, rem / 60 % 60);
+    out.push(':');
+    two(out, rem % 60);
+    out.push('Z');
+    true
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day); H. Hinnant's algorithm.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// A compact human duration: the two largest non-zero units (`3h 2m`, `14m`, `45s`).
 pub fn human_duration(secs: u64) -> String {
+    let mut s = String::new();
+    push_human_duration(&mut s, secs);
+    s
+}
+
+/// Appends `human_duration(secs)`.
+pub fn push_human_duration(out: &mut String, secs: u64) {
     const UNITS: [(u64, &str); 4] = [(86_400, "d"), (3600, "h"), (60, "m"), (1, "s")];
     if secs == 0 {
-        return "0s".into();
+        out.push_str("0s");
+        return;
     }
-    let mut parts = Vec::new();
+    let mut parts = 0;
     let mut rest = secs;
     for (size, name) in UNITS {
         if rest >= size {
-            parts.push(format!("{}{name}", rest / size));
+            if parts > 0 {
+                out.push(' ');
+            }
+            let _ = write!(out, "{}{name}", rest / size);
             rest %= size;
+            parts += 1;
         }
-        if parts.len() == 2 {
+        if parts == 2 {
             break;
         }
     }
-    parts.join(" ")
 }
 
 /// "in 14m" / "3h ago" / "now" for `at` seen from `now`.
 pub fn relative(at: i64, now: i64) -> String {
+    let mut s = String::new();
+    push_relative(&mut s, at, now);
+    s
+}
+
+/// Appends `relative(at, now)`.
+pub fn push_relative(out: &mut String, at: i64, now: i64) {
     let delta = i128::from(at) - i128::from(now);
     let secs = u64::try_from(delta.unsigned_abs()).unwrap_or(u64::MAX);
     match delta.signum() {
-        0 => "now".into(),
-        1 => format!("in {}", human_duration(secs)),
-        _ => format!("{} ago", human_duration(secs)),
+        0 => out.push_str("now"),
+        1 => {
+            out.push_str("in ");
+            push_human_duration(out, secs);
+        }
+        _ => {
+            push_human_duration(out, secs);
+            out.push_str(" ago");
+        }
     }
 }
 
@@ -142,5 +222,35 @@ mod tests {
             format!("in {}", human_duration(u64::MAX))
         );
         assert_eq!(human_duration(90_061), "1d 1h");
+    }
+
+    fn chrono_rfc3339(secs: i64) -> Option<String> {
+        DateTime::<Utc>::from_timestamp(secs, 0)
+            .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+    }
+
+    #[test]
+    fn rfc3339_edges_match_chrono() {
+        for secs in [
+            0,
+            -1,
+            86_399,
+            951_782_400, // 2000-02-29
+            -62_167_219_200,
+            -62_167_219_201,
+            253_402_300_799,
+            253_402_300_800,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(rfc3339(secs), chrono_rfc3339(secs), "at {secs}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rfc3339_matches_chrono(secs in -70_000_000_000i64..260_000_000_000) {
+            proptest::prop_assert_eq!(rfc3339(secs), chrono_rfc3339(secs));
+        }
     }
 }

@@ -76,7 +76,8 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         code
     } else {
         let input = normalize_input(args.token.as_deref().unwrap_or_default());
-        let (text, code) = judge(&input, None, &opts, ctx);
+        let mut text = String::new();
+        let code = judge(&mut text, &input, None, &opts, ctx);
         out.write_all(text.as_bytes())?;
         code
     };
@@ -94,27 +95,33 @@ fn judge_lines(chunk: &Chunk, opts: &Options<'_>, ctx: &Ctx, seen: &AtomicUsize)
         }
         seen.fetch_add(1, Ordering::Relaxed);
         let input = normalize_input(&text);
-        let (out, code) = judge(&input, Some(line), opts, ctx);
-        p.text.push_str(&out);
+        let code = judge(&mut p.text, &input, Some(line), opts, ctx);
         p.exit = batch::merge_exit(p.exit, code);
     }
     p
 }
 
-fn judge(input: &Input, line: Option<usize>, opts: &Options<'_>, ctx: &Ctx) -> (String, u8) {
+/// Appends one token's report (and a newline) to `out`; returns its exit code.
+fn judge(
+    out: &mut String,
+    input: &Input,
+    line: Option<usize>,
+    opts: &Options<'_>,
+    ctx: &Ctx,
+) -> u8 {
     let report = check(&input.token, opts);
-    let code = report.exit_code();
-    let mut s = if ctx.json {
+    if ctx.json && ctx.stdout_tty {
         let v = render::check::json(&report, input, line, opts.now, opts.leeway);
-        ctx.json_text(&v)
+        out.push_str(&ctx.json_text(&v));
+    } else if ctx.json {
+        // One line per token, written without serde's machinery (batches spend their time here).
+        render::check::write_json(out, &report, input, line, opts.now, opts.leeway);
     } else {
-        let mut t = String::new();
         if let Some(l) = line {
-            t.push_str(&ctx.out.label(&format!("── line {l} ──\n")));
+            out.push_str(&ctx.out.label(&format!("── line {l} ──\n")));
         }
-        t.push_str(&render::check::text(&report, input, opts.now, ctx.out));
-        t
-    };
-    s.push('\n');
-    (s, code)
+        out.push_str(&render::check::text(&report, input, opts.now, ctx.out));
+    }
+    out.push('\n');
+    report.exit_code()
 }

@@ -24,6 +24,7 @@
 
 use mmjwt::b64;
 use mmjwt::problem::Code;
+use mmjwt::render::check as render;
 use mmjwt::sdk::{SdkSelection, SdkVerdict};
 use mmjwt::secret::{HmacKey, Secret};
 use mmjwt::token::check::{Expectations, KeyRing, Keys, Options, Report, check};
@@ -423,6 +424,17 @@ fn judge(case: &Case) -> Vec<String> {
             expected_full.extend(want.code);
         } else if let Some(code) = got.as_ref().and_then(|g| g.code) {
             expected_full.insert(code);
+        }
+    }
+    // The hand-written compact JSON must be exactly serde's rendering of the same report.
+    let input = mmjwt::token::normalize_input(&case.token);
+    for (report, line) in [(&full, Some(7)), (&r, None)] {
+        let mut fast = String::new();
+        render::write_json(&mut fast, report, &input, line, case.now, case.leeway);
+        let view = render::json(report, &input, line, case.now, case.leeway);
+        let slow = serde_json::to_string(&view).unwrap();
+        if fast != slow {
+            bad.push(format!("{id}: compact JSON differs:\n{fast}\n{slow}"));
         }
     }
     if code_set(&full) != expected_full {
