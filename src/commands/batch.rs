@@ -41,10 +41,20 @@ pub struct Chunk {
 impl Chunk {
     /// The lines of the chunk, without their `\n` / `\r\n` endings, numbered.
     pub fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
-        self.data
-            .split_inclusive(|&b| b == b'\n')
-            .enumerate()
-            .map(|(i, l)| (self.first_line + i, trim_eol(l)))
+        let data = self.data.as_slice();
+        let mut start = 0;
+        let mut no = self.first_line;
+        // memchr finds each newline a word at a time; a byte-wise split was a visible cost.
+        std::iter::from_fn(move || {
+            if start >= data.len() {
+                return None;
+            }
+            let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i + 1);
+            let line = (no, trim_eol(&data[start..end]));
+            start = end;
+            no += 1;
+            Some(line)
+        })
     }
 }
 

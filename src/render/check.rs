@@ -179,7 +179,7 @@ pub fn write_json(
 ) {
     use super::jsonw;
     out.push_str("{\"schema\":");
-    let _ = write!(out, "{SCHEMA}");
+    jsonw::int(out, SCHEMA);
     out.push_str(if report.valid() {
         ",\"valid\":true"
     } else {
@@ -190,15 +190,15 @@ pub fn write_json(
     } else {
         ",\"verified\":false"
     });
-    let _ = write!(
-        out,
-        ",\"exit_code\":{},\"input\":{{\"notes\":",
-        report.exit_code()
-    );
+    out.push_str(",\"exit_code\":");
+    jsonw::int(out, report.exit_code());
+    out.push_str(",\"input\":{\"notes\":");
     jsonw::strings(out, &input.notes);
-    let _ = write!(out, ",\"length\":{}", input.token.len());
+    out.push_str(",\"length\":");
+    jsonw::int(out, input.token.len());
     if let Some(l) = line {
-        let _ = write!(out, ",\"line\":{l}");
+        out.push_str(",\"line\":");
+        jsonw::int(out, l);
     }
     out.push_str("},\"header\":");
     match &report.header {
@@ -210,9 +210,16 @@ pub fn write_json(
         Some(m) => jsonw::members(out, m),
         None => out.push_str("null"),
     }
-    let _ = write!(out, ",\"times\":{{\"now\":{now},\"leeway\":{leeway}");
-    for name in ["iat", "exp", "nbf"] {
-        let _ = write!(out, ",\"{name}\":");
+    out.push_str(",\"times\":{\"now\":");
+    jsonw::int(out, now);
+    out.push_str(",\"leeway\":");
+    jsonw::int(out, leeway);
+    for (name, key) in [
+        ("iat", ",\"iat\":"),
+        ("exp", ",\"exp\":"),
+        ("nbf", ",\"nbf\":"),
+    ] {
+        out.push_str(key);
         let t = report
             .claims
             .as_ref()
@@ -220,7 +227,9 @@ pub fn write_json(
             .and_then(Value::as_i64);
         match t {
             Some(t) => {
-                let _ = write!(out, "{{\"unix\":{t},\"rfc3339\":");
+                out.push_str("{\"unix\":");
+                jsonw::int(out, t);
+                out.push_str(",\"rfc3339\":");
                 let mark = out.len();
                 out.push('"');
                 if crate::time::push_rfc3339(out, t) {

@@ -102,14 +102,9 @@ pub fn strings<S: AsRef<str>>(out: &mut String, items: &[S]) {
     out.push(']');
 }
 
-/// An integer, or `null` for `None`.
-pub fn opt_int<T: std::fmt::Display>(out: &mut String, n: Option<T>) {
-    match n {
-        Some(n) => {
-            let _ = write!(out, "{n}");
-        }
-        None => out.push_str("null"),
-    }
+/// An integer, formatted as serde_json does (itoa), without going through `fmt`.
+pub fn int<T: itoa::Integer>(out: &mut String, n: T) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 #[cfg(test)]
