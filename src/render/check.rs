@@ -406,7 +406,7 @@ fn section(
         if value.chars().count() > 80 {
             value = format!("{}…", value.chars().take(80).collect::<String>());
         }
-        let when = match (k.as_str(), v.as_i64()) {
+        let when = match (k, v.as_i64()) {
             ("iat" | "exp" | "nbf", Some(t)) => {
                 let r = relative(t, now);
                 let phrase = if k == "exp" {

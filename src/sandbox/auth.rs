@@ -146,10 +146,9 @@ impl Authenticator<'_> {
                 .as_ref()
                 .and_then(|c| c.get(name))
                 .and_then(Value::as_str)
-                .map(str::to_owned)
         };
         let note = AuthNote::Bearer {
-            sub: claim("sub").map(|s| for_log(&s)),
+            sub: claim("sub").map(for_log),
         };
         if let Some(p) = report.primary_problem() {
             return Outcome {
@@ -166,7 +165,11 @@ impl Authenticator<'_> {
         match (claim("sub"), claim("jti"), exp) {
             (Some(sub), Some(jti), Some(exp)) => Outcome {
                 note,
-                result: Ok(Caller::Bearer(Verified { sub, jti, exp })),
+                result: Ok(Caller::Bearer(Verified {
+                    sub: sub.to_owned(),
+                    jti: jti.to_owned(),
+                    exp,
+                })),
             },
             _ => Outcome {
                 note,

@@ -700,11 +700,9 @@ fn expectation_checks(
     header: Option<&StrictObject>,
     payload: Option<&StrictObject>,
 ) {
-    let get = |o: Option<&StrictObject>, k: &str| {
-        o.and_then(|o| o.members.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+    fn get<'o>(o: Option<&'o StrictObject>, k: &str) -> Option<&'o str> {
+        o.and_then(|o| o.members.get(k)).and_then(Value::as_str)
+    }
     let cases = [
         (
             "expected sub",
@@ -738,7 +736,7 @@ fn expectation_checks(
                 Source::Expectation,
                 format!(
                     "{what} is {} but {} was expected",
-                    quote(&a),
+                    quote(a),
                     quote(expected)
                 ),
             ),

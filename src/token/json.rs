@@ -5,12 +5,13 @@
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A JSON object's members in their written order. Headers and payloads have a handful of
 /// members, so a vector searched linearly beats a hash map (no hashing on every lookup).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Members(Vec<(String, Value)>);
+pub struct Members(Vec<(Cow<'static, str>, Value)>);
 
 impl Members {
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -24,12 +25,12 @@ impl Members {
         self.0.iter().any(|(n, _)| same_name(n, name))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.0.iter().map(|(n, v)| (n, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(n, v)| (n.as_ref(), v))
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(n, _)| n)
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(n, _)| n.as_ref())
     }
 
     pub fn len(&self) -> usize {
@@ -42,10 +43,11 @@ impl Members {
 
     /// Sets `name`, keeping the first position of a repeated name (as JSON readers that keep
     /// the last value do). Returns the name back when it was already there.
-    pub fn insert(&mut self, name: String, value: Value) -> Option<String> {
+    pub fn insert(&mut self, name: impl Into<Cow<'static, str>>, value: Value) -> Option<String> {
+        let name = name.into();
         if let Some(slot) = self.0.iter_mut().find(|(n, _)| same_name(n, &name)) {
             slot.1 = value;
-            Some(name)
+            Some(name.into_owned())
         } else {
             self.0.push((name, value));
             None
@@ -54,7 +56,12 @@ impl Members {
 
     /// As a `serde_json::Value::Object`, for callers that want one.
     pub fn to_value(&self) -> Value {
-        Value::Object(self.0.iter().cloned().collect())
+        Value::Object(
+            self.0
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 }
 
@@ -145,7 +152,7 @@ impl<'de> Deserialize<'de> for StrictObject {
                     members: Members(Vec::with_capacity(8)),
                     duplicates: Vec::new(),
                 };
-                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                while let Some((Name(k), v)) = map.next_entry::<Name, Value>()? {
                     if let Some(k) = out.members.insert(k, v)
                         && !out.duplicates.contains(&k)
                     {
@@ -159,6 +166,62 @@ impl<'de> Deserialize<'de> for StrictObject {
     }
 }
 
+/// A member name. The names Infobip tokens use are kept as static strings: a header and a
+/// payload then cost no allocation for their names.
+struct Name(Cow<'static, str>);
+
+/// Header parameters and claims a check or an SDK looks up, plus the registered JOSE names.
+const KNOWN_NAMES: [&str; 17] = [
+    "alg",
+    "typ",
+    "kid",
+    "crit",
+    "jku",
+    "x5u",
+    "jwk",
+    "x5c",
+    "cty",
+    "sub",
+    "infobip-api-key",
+    "iat",
+    "exp",
+    "jti",
+    "iss",
+    "nbf",
+    "aud",
+];
+
+impl Name {
+    fn of(s: &str) -> Name {
+        match KNOWN_NAMES.iter().find(|k| same_name(k, s)) {
+            Some(k) => Name(Cow::Borrowed(k)),
+            None => Name(Cow::Owned(s.to_owned())),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Name;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Name, E> {
+                Ok(Name::of(s))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Name, E> {
+                Ok(match KNOWN_NAMES.iter().find(|k| same_name(k, &s)) {
+                    Some(k) => Name(Cow::Borrowed(k)),
+                    None => Name(Cow::Owned(s)),
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +231,14 @@ mod tests {
         let o = parse_object(br#"{"a":1,"b":2,"a":3}"#).unwrap();
         assert_eq!(o.duplicates, vec!["a".to_string()]);
         assert_eq!(o.members["a"], 3);
+        // Known names are shared statics, others owned; both read the same.
+        let o = parse_object(br#"{"sub":"x","custom":1,"s\u0075b2":2}"#).unwrap();
+        assert!(matches!(o.members.0[0].0, Cow::Borrowed("sub")));
+        assert!(matches!(&o.members.0[1].0, Cow::Owned(n) if n == "custom"));
+        assert_eq!(
+            o.members.keys().collect::<Vec<_>>(),
+            ["sub", "custom", "sub2"]
+        );
         assert!(parse_object(br#"{"a":1}"#).unwrap().duplicates.is_empty());
     }
 
