@@ -41,6 +41,22 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check_all_layers_with_key", |b| {
         b.iter(|| check(black_box(&token), &opts));
     });
+    // What the sandbox runs for each Bearer request: the key found by kid, no SDK emulation.
+    let ring: std::collections::HashMap<String, mmjwt::secret::HmacKey> =
+        [("bench-key".to_string(), key.clone())].into();
+    let sandbox_opts = Options {
+        keys: Keys::Ring(&ring),
+        sdk: mmjwt::sdk::SdkSelection::NONE,
+        require_signature: true,
+        expect: mmjwt::token::check::Expectations {
+            app_code: Some("bench-app-code"),
+            ..Default::default()
+        },
+        ..Options::at(NOW + 1)
+    };
+    c.bench_function("check_server_layer_as_sandbox", |b| {
+        b.iter(|| check(black_box(&token), &sandbox_opts));
+    });
     let report = check(&token, &opts);
     let input = mmjwt::token::normalize_input(&token);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
