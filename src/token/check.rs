@@ -209,10 +209,11 @@ fn push_sdk_problem(problems: &mut Vec<Problem>, v: &SdkVerdict, source: Source)
 
 /// The three dot-separated segments, or how many segments there are instead.
 fn three_segments(token: &str) -> Result<[&str; 3], usize> {
-    let mut it = token.split('.');
-    match (it.next(), it.next(), it.next(), it.next()) {
-        (Some(h), Some(p), Some(s), None) => Ok([h, p, s]),
-        _ => Err(token.split('.').count()),
+    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    match (dots.next(), dots.next(), dots.next()) {
+        // Dots are ASCII, so these bounds are character boundaries.
+        (Some(a), Some(b), None) => Ok([&token[..a], &token[a + 1..b], &token[b + 1..]]),
+        _ => Err(memchr::memchr_iter(b'.', token.as_bytes()).count() + 1),
     }
 }
 

@@ -65,10 +65,12 @@ impl Members {
     }
 }
 
-/// Name equality that looks at the first byte before calling `memcmp`: most of Infobip's
-/// names are three letters long, so a length check alone rarely tells them apart.
+/// Name equality. Most of Infobip's names are three letters long, so a length check alone
+/// rarely tells them apart.
 fn same_name(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+    // A byte loop, not `==`: names are a few bytes long, where a call to `memcmp` costs more
+    // than the comparison itself.
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 impl Serialize for Members {
@@ -91,7 +93,7 @@ impl std::ops::Index<&str> for Members {
 }
 
 /// A parsed object and the names that appeared more than once (the last value is kept).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StrictObject {
     pub members: Members,
     pub duplicates: Vec<String>,
@@ -117,6 +119,9 @@ impl fmt::Display for JsonError {
 
 /// Parses `bytes` as one strict JSON object.
 pub fn parse_object(bytes: &[u8]) -> Result<StrictObject, JsonError> {
+    if let Some(o) = flat::parse(bytes) {
+        return Ok(o);
+    }
     match serde_json::from_slice::<StrictObject>(bytes) {
         Ok(o) => Ok(o),
         Err(e) => Err(match serde_json::from_slice::<Value>(bytes) {
@@ -222,9 +227,129 @@ impl<'de> Deserialize<'de> for Name {
     }
 }
 
+/// The shape nearly every JWT header and payload has — one flat object whose names and string
+/// values contain no escapes, and whose other values are integers, booleans or null — read
+/// without serde's machinery (the sandbox verifies a token per Bearer request, and this was a
+/// third of that cost). Anything else (escapes, fractions, nesting, any error) answers `None`
+/// and goes through serde_json, so unusual input gets serde's answer and serde's message; a
+/// property test holds the two readers equal wherever this one answers.
+mod flat {
+    use super::{Members, Name, StrictObject, Value};
+
+    pub(super) fn parse(bytes: &[u8]) -> Option<StrictObject> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let b = text.as_bytes();
+        let mut i = skip_ws(b, 0);
+        if b.get(i) != Some(&b'{') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        let mut out = StrictObject {
+            members: Members(Vec::with_capacity(8)),
+            duplicates: Vec::new(),
+        };
+        if b.get(i) == Some(&b'}') {
+            i += 1;
+        } else {
+            loop {
+                let (name, next) = string(text, i)?;
+                i = skip_ws(b, next);
+                if b.get(i) != Some(&b':') {
+                    return None;
+                }
+                let (value, next) = value(text, skip_ws(b, i + 1))?;
+                if let Some(dup) = out.members.insert(Name::of(name).0, value)
+                    && !out.duplicates.contains(&dup)
+                {
+                    out.duplicates.push(dup);
+                }
+                i = skip_ws(b, next);
+                match b.get(i) {
+                    Some(b',') => i = skip_ws(b, i + 1),
+                    Some(b'}') => {
+                        i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        (skip_ws(b, i) == b.len()).then_some(out)
+    }
+
+    /// JSON's four whitespace bytes.
+    fn skip_ws(b: &[u8], mut i: usize) -> usize {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        i
+    }
+
+    /// A string without escapes or control characters starting at `i`; its text and the index
+    /// after its closing quote.
+    fn string(text: &str, i: usize) -> Option<(&str, usize)> {
+        let b = text.as_bytes();
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let start = i + 1;
+        let len = b[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        let end = start + len;
+        // `end` holds an ASCII byte, so both slice bounds are character boundaries.
+        (b[end] == b'"').then(|| (&text[start..end], end + 1))
+    }
+
+    fn value(text: &str, i: usize) -> Option<(Value, usize)> {
+        let b = text.as_bytes();
+        let word = |w: &[u8], v: Value| b[i..].starts_with(w).then(|| (v, i + w.len()));
+        match *b.get(i)? {
+            b'"' => string(text, i).map(|(s, next)| (Value::String(s.to_owned()), next)),
+            b't' => word(b"true", Value::Bool(true)),
+            b'f' => word(b"false", Value::Bool(false)),
+            b'n' => word(b"null", Value::Null),
+            b'-' | b'0'..=b'9' => integer(b, i),
+            _ => None,
+        }
+    }
+
+    /// An integer as serde_json reads it: non-negative ones as u64, negative ones as i64.
+    /// Leading zeros, `-0`, fractions, exponents and out-of-range values are left to serde.
+    fn integer(b: &[u8], i: usize) -> Option<(Value, usize)> {
+        let negative = b[i] == b'-';
+        let start = i + usize::from(negative);
+        let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let end = start + digits;
+        if digits == 0 || (b[start] == b'0' && digits > 1) {
+            return None;
+        }
+        if matches!(b.get(end), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        let mut magnitude: u64 = 0;
+        for &d in &b[start..end] {
+            magnitude = magnitude
+                .checked_mul(10)?
+                .checked_add(u64::from(d - b'0'))?;
+        }
+        let value = if negative {
+            if magnitude == 0 {
+                return None;
+            }
+            let n = i64::try_from(-i128::from(magnitude)).ok()?;
+            Value::from(n)
+        } else {
+            Value::from(magnitude)
+        };
+        Some((value, end))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn objects_and_duplicates() {
@@ -240,6 +365,98 @@ mod tests {
             ["sub", "custom", "sub2"]
         );
         assert!(parse_object(br#"{"a":1}"#).unwrap().duplicates.is_empty());
+    }
+
+    /// serde_json's reading, bypassing the flat reader.
+    fn by_serde(bytes: &[u8]) -> Option<StrictObject> {
+        serde_json::from_slice::<StrictObject>(bytes).ok()
+    }
+
+    #[test]
+    fn flat_reader_takes_real_tokens_and_agrees_with_serde() {
+        for text in [
+            r#"{"alg":"HS256","typ":"JWT","kid":"k-1"}"#,
+            r#"{"typ":"Bearer","sub":"alice","infobip-api-key":"app","iat":1700000000,"exp":1700000900,"jti":"0b7c","iss":"app"}"#,
+            r#" { "a" : -9223372036854775808 , "b":18446744073709551615,"c":true,"d":false,"e":null,"a":0 } "#,
+            "{}",
+            "{\"\u{7f}é😀\":\"\u{2028}\"}",
+        ] {
+            let fast = flat::parse(text.as_bytes());
+            assert!(fast.is_some(), "the flat reader should take {text}");
+            assert_eq!(fast, by_serde(text.as_bytes()), "{text}");
+        }
+        // Left to serde (escapes, fractions, nesting, odd numbers, errors).
+        for text in [
+            r#"{"a\u0062":1}"#,
+            r#"{"a":"\n"}"#,
+            r#"{"a":1.5}"#,
+            r#"{"a":1e3}"#,
+            r#"{"a":[1]}"#,
+            r#"{"a":{}}"#,
+            r#"{"a":-0}"#,
+            r#"{"a":01}"#,
+            r#"{"a":18446744073709551616}"#,
+            r#"{"a":-9223372036854775809}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":1}x"#,
+            "{\"a\":\"\t\"}",
+            "{\"a\":1}\u{0c}",
+        ] {
+            assert_eq!(flat::parse(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    proptest! {
+        /// Wherever the flat reader answers, serde_json answers the same.
+        #[test]
+        fn flat_reader_never_disagrees_with_serde(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    Just("{".to_string()),
+                    Just("}".to_string()),
+                    Just(",".to_string()),
+                    Just(":".to_string()),
+                    Just(" ".to_string()),
+                    Just("\"sub\"".to_string()),
+                    Just("\"exp\"".to_string()),
+                    Just("true".to_string()),
+                    Just("null".to_string()),
+                    "-?[0-9]{1,21}(\\.[0-9])?".prop_map(|s| s),
+                    "\"[ -~é\\\\\n]{0,6}\"".prop_map(|s| s),
+                    "[\\PC]{0,3}".prop_map(|s| s),
+                ],
+                0..14,
+            )
+        ) {
+            let text = parts.concat();
+            if let Some(fast) = flat::parse(text.as_bytes()) {
+                prop_assert_eq!(Some(fast), by_serde(text.as_bytes()), "{}", text);
+            }
+        }
+
+        /// Well-formed flat objects are taken by the flat reader and equal serde's reading.
+        #[test]
+        fn flat_objects_are_read_like_serde(
+            members in prop::collection::vec(
+                ("[a-z]{1,3}", prop_oneof![
+                    "[ -!#-\\[\\]-~é]{0,8}".prop_map(Value::from),
+                    any::<i64>().prop_map(Value::from),
+                    any::<u64>().prop_map(Value::from),
+                    any::<bool>().prop_map(Value::from),
+                    Just(Value::Null),
+                ]),
+                0..8,
+            )
+        ) {
+            let body: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{}:{v}", Value::from(k.as_str())))
+                .collect();
+            let text = format!("{{{}}}", body.join(","));
+            let fast = flat::parse(text.as_bytes());
+            prop_assert!(fast.is_some(), "not taken: {}", text);
+            prop_assert_eq!(fast, by_serde(text.as_bytes()), "{}", text);
+        }
     }
 
     #[test]
