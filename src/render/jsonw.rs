@@ -61,25 +61,18 @@ pub fn value(out: &mut String, v: &Value) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                string(out, k);
-                out.push(':');
-                value(out, item);
-            }
-            out.push('}');
-        }
+        Value::Object(map) => object(out, map.iter().map(|(k, v)| (k.as_str(), v))),
     }
 }
 
 /// An object's members in their written order.
 pub fn members(out: &mut String, m: &Members) {
+    object(out, m.iter());
+}
+
+fn object<'a>(out: &mut String, members: impl Iterator<Item = (&'a str, &'a Value)>) {
     out.push('{');
-    for (i, (k, v)) in m.iter().enumerate() {
+    for (i, (k, v)) in members.enumerate() {
         if i > 0 {
             out.push(',');
         }

@@ -713,6 +713,16 @@ mod tests {
         body::personalize(v.as_object().unwrap()).unwrap()
     }
 
+    /// Personalizes installation `r` as the person with external user id "a".
+    fn personalize_as_a(s: &mut Store) -> Value {
+        s.personalize(
+            "r",
+            &pers(json!({"userIdentity": {"externalUserId": "a"}})),
+            PersonalizeFlags::default(),
+        )
+        .unwrap()
+    }
+
     const OPEN: Access<'static> = Access {
         bearer_sub: None,
         anonymous_only: false,
@@ -849,34 +859,18 @@ mod tests {
     #[test]
     fn depersonalize_leaves_the_person_behind() {
         let mut s = Store::new(false);
-        s.personalize(
-            "r",
-            &pers(json!({"userIdentity": {"externalUserId": "a"}})),
-            PersonalizeFlags::default(),
-        )
-        .unwrap();
+        personalize_as_a(&mut s);
         s.depersonalize("r").unwrap();
         assert_eq!(s.fetch("r", &OPEN, false).unwrap(), json!({"type": "LEAD"}));
         // alice still exists: personalizing again finds her.
-        let u = s
-            .personalize(
-                "r",
-                &pers(json!({"userIdentity": {"externalUserId": "a"}})),
-                PersonalizeFlags::default(),
-            )
-            .unwrap();
+        let u = personalize_as_a(&mut s);
         assert_eq!(u["externalUserId"], "a");
     }
 
     #[test]
     fn access_rules() {
         let mut s = Store::new(false);
-        s.personalize(
-            "r",
-            &pers(json!({"userIdentity": {"externalUserId": "a"}})),
-            PersonalizeFlags::default(),
-        )
-        .unwrap();
+        personalize_as_a(&mut s);
         let bearer_b = Access {
             bearer_sub: Some("b"),
             ..OPEN

@@ -20,6 +20,7 @@ pub fn mmjwt() -> assert_cmd::Command {
         "MMJWT_APP_CODE",
         "MMJWT_KEY_ID",
         "MMJWT_BASE_URL",
+        "MMJWT_PUSH_REG_ID",
         "NO_COLOR",
         "CLICOLOR",
         "CLICOLOR_FORCE",
@@ -83,4 +84,17 @@ pub fn codes(v: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|p| p["code"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// Writes `request` on a fresh connection and reads the reply until the server closes (or 5 s
+/// pass): for what a well-behaved HTTP client cannot send.
+pub fn raw_exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    s.write_all(request).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }

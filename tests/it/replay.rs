@@ -232,20 +232,7 @@ impl Drop for RawServer {
 
 /// The binary with a clean environment plus the test credentials, base URL and registration.
 fn replay(url: &str) -> Command {
-    let mut c = assert_cmd::cargo::cargo_bin_cmd!("mmjwt");
-    for v in [
-        "MMJWT_SECRET",
-        "MMJWT_APP_CODE",
-        "MMJWT_KEY_ID",
-        "MMJWT_BASE_URL",
-        "MMJWT_PUSH_REG_ID",
-        "NO_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "TERM",
-    ] {
-        c.env_remove(v);
-    }
+    let mut c = crate::common::mmjwt();
     c.env("MMJWT_APP_CODE", APP)
         .env("MMJWT_KEY_ID", KID)
         .env("MMJWT_SECRET", SECRET)
@@ -253,6 +240,14 @@ fn replay(url: &str) -> Command {
         .env("MMJWT_PUSH_REG_ID", "reg-1")
         .timeout(Duration::from_secs(30));
     c.arg("replay");
+    c
+}
+
+/// `replay personalize --user-id USER --token TOKEN` plus `extra`, against `url`.
+fn personalize_with_token(url: &str, user: &str, token: &str, extra: &[&str]) -> Command {
+    let mut c = replay(url);
+    c.args(["personalize", "--user-id", user, "--token", token])
+        .args(extra);
     c
 }
 
@@ -577,15 +572,7 @@ fn verbose_shows_both_heads_with_the_token_redacted() {
 fn curl_output_is_redacted_unless_asked_and_sends_nothing() {
     let srv = Server::ok();
     let tok = good_token("alice");
-    let a = replay(&srv.url)
-        .args([
-            "personalize",
-            "--user-id",
-            "alice",
-            "--token",
-            &tok,
-            "--curl",
-        ])
+    let a = personalize_with_token(&srv.url, "alice", &tok, &["--curl"])
         .assert()
         .success();
     let out = stdout(&a);
@@ -600,16 +587,7 @@ fn curl_output_is_redacted_unless_asked_and_sends_nothing() {
     assert!(out.contains(r#"--data-raw '{"userIdentity":{"externalUserId":"alice"}}'"#));
     assert!(!out.contains(&tok) && !stderr(&a).contains(&tok));
     assert!(stderr(&a).contains("--show-secrets"));
-    let shown = replay(&srv.url)
-        .args([
-            "personalize",
-            "--user-id",
-            "alice",
-            "--token",
-            &tok,
-            "--curl",
-            "--show-secrets",
-        ])
+    let shown = personalize_with_token(&srv.url, "alice", &tok, &["--curl", "--show-secrets"])
         .assert()
         .success();
     assert!(stdout(&shown).contains(&format!("--header 'Authorization: Bearer {tok}'")));
@@ -626,15 +604,7 @@ fn json_output_has_request_response_and_no_token() {
     }
     });
     let tok = good_token("alice");
-    let a = replay(&srv.url)
-        .args([
-            "personalize",
-            "--user-id",
-            "mallory",
-            "--token",
-            &tok,
-            "--json",
-        ])
+    let a = personalize_with_token(&srv.url, "mallory", &tok, &["--json"])
         .assert()
         .code(4);
     let out = stdout(&a);
@@ -933,19 +903,14 @@ fn data_comes_from_a_file_or_standard_input() {
 fn dry_run_prints_the_exact_request_and_sends_nothing() {
     let srv = Server::ok();
     let tok = good_token("alice");
-    let a = replay(&srv.url)
-        .args([
-            "personalize",
-            "--user-id",
-            "alice",
-            "--token",
-            &tok,
-            "--installation-id",
-            "inst-1",
-            "--dry-run",
-        ])
-        .assert()
-        .success();
+    let a = personalize_with_token(
+        &srv.url,
+        "alice",
+        &tok,
+        &["--installation-id", "inst-1", "--dry-run"],
+    )
+    .assert()
+    .success();
     let host = srv.url.trim_start_matches("http://");
     let expected = format!(
         "POST /mobile/1/appinstance/reg-1/personalize?setDeviceAsPrimary=false&keepAsLead=false&forceDepersonalize=false HTTP/1.1\n\

@@ -7,8 +7,7 @@ use mmjwt::sandbox::{Clock, Config, LogFormat, Mode, Sandbox, SandboxThread};
 use mmjwt::secret::{HmacKey, Secret};
 use mmjwt::token::mint::{Claims, Minter};
 use serde_json::{Value, json};
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -1023,15 +1022,7 @@ async fn bounded_concurrent_load_loses_nothing() {
 // ---------------------------------------------------------------------------------------------
 // Raw sockets: what a well-behaved client cannot send
 
-/// Writes `request` and reads the reply until the server closes (or 5 s pass).
-fn raw_exchange(addr: SocketAddr, request: &[u8]) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(request).unwrap();
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
+use crate::common::raw_exchange;
 
 #[test]
 fn sandbox_thread_serves_synchronous_callers_and_enforces_limits() {

@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::sync::OnceLock;
 use std::time::Duration;
 use tower::ServiceExt as _;
@@ -393,15 +393,7 @@ fn closed_by_server(s: &mut TcpStream, within: Duration) -> bool {
     }
 }
 
-/// Writes `request` on a fresh connection and reads the reply until the server closes.
-fn exchange(addr: SocketAddr, request: &[u8]) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(request).unwrap();
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
+use crate::common::raw_exchange as exchange;
 
 const FETCH: &[u8] = b"GET /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nAuthorization: App test-app-code\r\nConnection: close\r\n\r\n";
 
