@@ -36,6 +36,7 @@ Exit codes:
   12  the signature is invalid
   13  the server would reject a header, claim, expectation or encoding
   14  the signature was not verified and --require-signature was given
+  101 internal error (a bug; the report names the place, never a value)
 Several failures give the lowest code of 10 and above; several tokens the lowest non-zero code.";
 
 /// An error with a known exit code and a stable kind for `--json`.

@@ -31,6 +31,7 @@ use std::process::ExitCode;
 
 /// Parses `args`, runs the command, prints any error, and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    install_panic_hook();
     let args: Vec<OsString> = args.into_iter().collect();
     let json_requested = args.iter().skip(1).any(|a| a == "--json");
     let cli = match Cli::try_parse_from(&args) {
@@ -48,6 +49,25 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// A bug must not spill a value: Rust's default report prints the panic's message, and an
+/// `unwrap` or `expect` message can quote the value it failed on (a token, part of a secret).
+/// This report names the place only; with `RUST_BACKTRACE` set it adds the backtrace, which
+/// holds function names and addresses, never values. The exit code stays Rust's 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "mmjwt: error: internal error{at} (a bug in mmjwt; please report it with the command that caused it, leaving out tokens and secrets)"
+        );
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+        }
+    }));
 }
 
 fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<u8> {

@@ -7,8 +7,16 @@ use libfuzzer_sys::fuzz_target;
 use mmjwt::token::json::{JsonError, parse_object};
 use serde_json::Value;
 
+/// With the `raw_value` feature on (axum enables it), serde_json's own `Value` refuses an
+/// object whose first name is this marker; mmjwt reads it as the ordinary name it is, so the
+/// oracle does not apply to input carrying it (a unit test in `token::json` covers it).
+const RAW_VALUE_MARKER: &[u8] = b"$serde_json::private::RawValue";
+
 fuzz_target!(|data: &[u8]| {
     let ours = parse_object(data);
+    if data.windows(RAW_VALUE_MARKER.len()).any(|w| w == RAW_VALUE_MARKER) {
+        return;
+    }
     let theirs = serde_json::from_slice::<Value>(data);
     match (&ours, &theirs) {
         (Ok(o), Ok(Value::Object(m))) => {

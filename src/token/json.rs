@@ -157,7 +157,7 @@ impl<'de> Deserialize<'de> for StrictObject {
                     members: Members(Vec::with_capacity(8)),
                     duplicates: Vec::new(),
                 };
-                while let Some((Name(k), v)) = map.next_entry::<Name, Value>()? {
+                while let Some((Name(k), Plain(v))) = map.next_entry::<Name, Plain>()? {
                     if let Some(k) = out.members.insert(k, v)
                         && !out.duplicates.contains(&k)
                     {
@@ -224,6 +224,71 @@ impl<'de> Deserialize<'de> for Name {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+/// Any JSON value, built into a `Value` by this visitor rather than `Value`'s own: with
+/// serde_json's `raw_value` feature on (axum turns it on), `Value` takes an object whose first
+/// name is `$serde_json::private::RawValue` for a raw value and refuses it, though it is valid
+/// JSON (found by the `strict_json` fuzz target).
+struct Plain(Value);
+
+impl<'de> Deserialize<'de> for Plain {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(PlainVisitor)
+    }
+}
+
+struct PlainVisitor;
+
+impl<'de> Visitor<'de> for PlainVisitor {
+    type Value = Plain;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Plain, E> {
+        Ok(Plain(Value::Bool(b)))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Plain, E> {
+        Ok(Plain(Value::from(n)))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Plain, E> {
+        Ok(Plain(Value::from(n)))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Plain, E> {
+        // As `Value` does: a non-finite float (which JSON text cannot produce) reads as null.
+        Ok(Plain(
+            serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+        ))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Plain, E> {
+        Ok(Plain(Value::String(s.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Plain, E> {
+        Ok(Plain(Value::String(s)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Plain, E> {
+        Ok(Plain(Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Plain, E> {
+        Ok(Plain(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Plain, D::Error> {
+        Plain::deserialize(d)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Plain, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Plain(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Plain(Value::Array(items)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Plain, A::Error> {
+        let mut m = serde_json::Map::new();
+        while let Some((k, Plain(v))) = map.next_entry::<String, Plain>()? {
+            m.insert(k, v);
+        }
+        Ok(Plain(Value::Object(m)))
     }
 }
 
@@ -457,6 +522,16 @@ mod tests {
             prop_assert!(fast.is_some(), "not taken: {}", text);
             prop_assert_eq!(fast, by_serde(text.as_bytes()), "{}", text);
         }
+    }
+
+    #[test]
+    fn serde_json_raw_value_marker_is_an_ordinary_name() {
+        let text = br#"{"$serde_json::private::RawValue":"x","a":{"$serde_json::private::RawValue":"y"},"b":[{"$serde_json::private::RawValue":1}],"c":1.5}"#;
+        let o = parse_object(text).unwrap();
+        assert_eq!(o.members["$serde_json::private::RawValue"], "x");
+        assert_eq!(o.members["a"]["$serde_json::private::RawValue"], "y");
+        assert_eq!(o.members["b"][0]["$serde_json::private::RawValue"], 1);
+        assert_eq!(o.members["c"], 1.5);
     }
 
     #[test]

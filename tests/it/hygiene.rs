@@ -793,3 +793,42 @@ fn debug_output_never_shows_secrets_or_tokens() {
     let running = mmjwt::sandbox::SandboxThread::spawn(config).unwrap();
     assert_text_clean("Debug of SandboxThread", &format!("{running:?}"));
 }
+
+// ------------------------------------------------------------------------ a bug while holding a secret
+
+#[test]
+fn a_panic_while_holding_the_secret_reports_a_place_not_a_value() {
+    // Debug builds (these tests) can be made to panic right after the secret is read.
+    for backtrace in ["0", "full"] {
+        let out = mmjwt()
+            .args([
+                "gen",
+                "--user-id",
+                "alice",
+                "--app-code",
+                "a",
+                "--key-id",
+                "k",
+            ])
+            .env("MMJWT_SECRET", sentinel_hex())
+            .env("MMJWT_DEBUG_PANIC_WITH_SECRET", "1")
+            .env("RUST_BACKTRACE", backtrace)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(101), "RUST_BACKTRACE={backtrace}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("mmjwt: error: internal error at src/commands/mod.rs:"),
+            "{err}"
+        );
+        // The panic's own message (which here names the secret's length) is not printed.
+        assert!(!err.contains("forced panic"), "{err}");
+        assert_eq!(
+            err.contains("stack backtrace") || err.contains("load_secret"),
+            backtrace == "full",
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+        assert_clean("forced panic", &out);
+    }
+}
