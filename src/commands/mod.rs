@@ -100,13 +100,11 @@ pub fn load_secret(args: &SecretArgs, ctx: &Ctx) -> anyhow::Result<Option<Secret
     // Debug builds only (the integration tests): a way to make the binary fail while it holds
     // a secret, so a test can show the panic report does not carry it.
     #[cfg(debug_assertions)]
-    if std::env::var_os("MMJWT_DEBUG_PANIC_WITH_SECRET").is_some() {
-        let held = text.trim().to_owned();
-        panic!(
-            "forced panic while holding a secret of {} characters",
-            held.len()
-        );
-    }
+    assert!(
+        std::env::var_os("MMJWT_DEBUG_PANIC_WITH_SECRET").is_none(),
+        "forced panic while holding a secret of {} bytes",
+        secret.len()
+    );
     if secret.is_weak() {
         ctx.warn(&format!(
             "the secret is {} bytes; HS256 wants at least 32 (RFC 7518 §3.2)",

@@ -225,14 +225,16 @@ impl Sink {
     /// Returns once every line queued so far has been written, or after `limit` (stderr may
     /// be a pipe nobody reads; stopping must not hang on it). True when all was written.
     pub fn flush(&self, limit: Duration) -> bool {
-        if self.thread.is_none() {
-            return true;
-        }
-        let deadline = Instant::now() + limit;
+        self.thread.is_none() || self.wait_written(Instant::now() + limit)
+    }
+
+    /// Waits until every queued line is written; false when `deadline` passes first or the
+    /// writer thread has ended with lines left.
+    fn wait_written(&self, deadline: Instant) -> bool {
         let mut p = self.state.lock();
         while !p.bytes.is_empty() || p.writing {
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if left.is_zero() || self.thread.as_ref().is_some_and(JoinHandle::is_finished) {
                 return false;
             }
             p = self
@@ -253,32 +255,18 @@ impl Drop for Sink {
     /// Writes what is still queued (waiting at most [`DROP_FLUSH_LIMIT`]) and stops the
     /// thread; a thread stuck on a blocked stderr is left behind rather than waited for.
     fn drop(&mut self) {
-        let Some(thread) = self.thread.take() else {
+        if self.thread.is_none() {
             return;
-        };
+        }
         {
             let mut p = self.state.lock();
             p.closed = true;
             self.state.ready.notify_one();
         }
-        let deadline = Instant::now() + DROP_FLUSH_LIMIT;
-        while !thread.is_finished() && Instant::now() < deadline {
-            let mut p = self.state.lock();
-            if p.bytes.is_empty() && !p.writing {
-                break;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            p = self
-                .state
-                .written
-                .wait_timeout(p, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-            drop(p);
-        }
-        let p = self.state.lock();
-        let done = p.bytes.is_empty() && !p.writing;
-        drop(p);
+        let done = self.wait_written(Instant::now() + DROP_FLUSH_LIMIT);
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
         if done {
             // Nothing left to write: the thread is ending (at most one pause away).
             let _ = thread.join();

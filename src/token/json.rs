@@ -198,11 +198,13 @@ const KNOWN_NAMES: [&str; 17] = [
 
 impl Name {
     fn of(s: &str) -> Name {
-        match KNOWN_NAMES.iter().find(|k| same_name(k, s)) {
-            Some(k) => Name(Cow::Borrowed(k)),
-            None => Name(Cow::Owned(s.to_owned())),
-        }
+        Name(known(s).map_or_else(|| Cow::Owned(s.to_owned()), Cow::Borrowed))
     }
+}
+
+/// The static copy of `s` when it is one of [`KNOWN_NAMES`].
+fn known(s: &str) -> Option<&'static str> {
+    KNOWN_NAMES.iter().copied().find(|k| same_name(k, s))
 }
 
 impl<'de> Deserialize<'de> for Name {
@@ -217,10 +219,7 @@ impl<'de> Deserialize<'de> for Name {
                 Ok(Name::of(s))
             }
             fn visit_string<E: de::Error>(self, s: String) -> Result<Name, E> {
-                Ok(match KNOWN_NAMES.iter().find(|k| same_name(k, &s)) {
-                    Some(k) => Name(Cow::Borrowed(k)),
-                    None => Name(Cow::Owned(s)),
-                })
+                Ok(Name(known(&s).map_or(Cow::Owned(s), Cow::Borrowed)))
             }
         }
         d.deserialize_str(V)
