@@ -7,9 +7,8 @@
 pub mod sandbox;
 
 use crate::color::ColorChoice;
-use crate::error::EXIT_TABLE;
+use crate::secret::SecretText;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::fmt;
 use std::path::PathBuf;
 
 pub mod replay;
@@ -21,8 +20,8 @@ pub mod replay;
     name = "mmjwt",
     version,
     propagate_version = true,
-    after_help = EXIT_TABLE,
-    after_long_help = EXIT_TABLE,
+    after_help = crate::error::exit_table(),
+    after_long_help = crate::error::exit_table(),
     max_term_width = 100
 )]
 pub struct Cli {
@@ -73,23 +72,6 @@ Examples:
   mmjwt check --secret-file key.hex --user-id alice \"$TOKEN\"
   echo \"Authorization: Bearer $TOKEN\" | mmjwt check --json
   mmjwt check --sdk ios --now 2026-01-01T00:00:00Z - < tokens.txt";
-
-/// A secret given on the command line; its `Debug` never shows the value.
-#[derive(Clone)]
-pub struct SecretText(pub String);
-
-impl fmt::Debug for SecretText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretText([REDACTED])")
-    }
-}
-
-impl std::str::FromStr for SecretText {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(SecretText(s.to_owned()))
-    }
-}
 
 /// Where the hex secret comes from. Without any of these, `MMJWT_SECRET` is read.
 #[derive(Debug, Clone, Default, Args)]

@@ -1,6 +1,7 @@
 //! The clap types of `mmjwt replay fetch-user|patch-user|personalize`.
 
-use super::{CredArgs, SecretArgs, SecretText};
+use super::{CredArgs, SecretArgs};
+use crate::secret::SecretText;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -1,8 +1,9 @@
 //! The clap types of `mmjwt sandbox`. Parsing only: keys are taken as opaque text here and
 //! checked in `commands::sandbox`, so that a malformed secret is never echoed by clap.
 
-use super::{CredArgs, SecretArgs, SecretText};
+use super::{CredArgs, SecretArgs};
 use crate::sandbox::{DEFAULT_LISTEN, LogFormat, Mode};
+use crate::secret::SecretText;
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -2,9 +2,10 @@
 //! `--user-id -` (in input order, spread over all cores in ordered chunks, constant memory).
 
 use super::batch::{self, Chunk, Piece};
-use super::{Ctx, load_secret, open_private, resolve_now};
+use super::{load_secret, open_private, resolve_now};
 use crate::cli::GenArgs;
-use crate::error::{runtime, usage};
+use crate::error::{ErrorKind, runtime, usage};
+use crate::shell::Shell;
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufWriter, Write};
@@ -33,7 +34,7 @@ impl Plan {
     }
 }
 
-pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
     let batch = args.user_id == "-";
     if batch && args.secret.reads_stdin() {
         return Err(usage(
@@ -87,7 +88,7 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         )));
     }
     let extra = parse_claims(&args.claim)?;
-    let secret = load_secret(&args.secret, ctx)?.ok_or_else(|| {
+    let secret = load_secret(&args.secret, shell)?.ok_or_else(|| {
         usage("no secret: set MMJWT_SECRET, or pass --secret-file PATH, --secret-stdin or --secret HEX")
     })?;
     let minter = Minter::new(&key_id, secret.hmac_key());
@@ -108,7 +109,7 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let code = if batch {
         let stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
         let mut w = BufWriter::with_capacity(1 << 16, &mut sink);
-        let code = run_batch(stdin, &mut w, &minter, &plan, ctx)?;
+        let code = run_batch(stdin, &mut w, &minter, &plan, shell)?;
         w.flush()?;
         code
     } else {
@@ -116,10 +117,10 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             Some(j) => j.clone(),
             None => JtiSource::default()
                 .next_uuid()
-                .map_err(|e| runtime("random", e.to_string()))?,
+                .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?,
         };
         let mut m = minter;
-        let line = one_token(&mut m, &plan, &args.user_id, &jti, ctx);
+        let line = one_token(&mut m, &plan, &args.user_id, &jti, shell);
         sink.write_all(line.as_bytes())?;
         0
     };
@@ -128,9 +129,9 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 }
 
 /// The output line for one token: the token, or its JSON object.
-fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, ctx: &Ctx) -> String {
+fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, shell: &Shell) -> String {
     let (token, payload) = m.mint(&plan.claims(user_id, jti));
-    if ctx.json {
+    if shell.json {
         let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
         let v = json!({
             "token": token,
@@ -138,7 +139,7 @@ fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, ctx: &Ctx) -
             "claims": parse(&payload),
             "expires_at": crate::time::rfc3339(plan.exp),
         });
-        let mut s = ctx.json_text(&v);
+        let mut s = shell.json_text(&v);
         s.push('\n');
         s
     } else {
@@ -153,7 +154,7 @@ fn run_batch(
     out: &mut impl Write,
     minter: &Minter,
     plan: &Plan,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> anyhow::Result<u8> {
     let mut states: Vec<(Minter, JtiSource)> = (0..batch::workers())
         .map(|_| (minter.clone(), JtiSource::default()))
@@ -164,14 +165,14 @@ fn run_batch(
         input,
         out,
         &mut states,
-        |chunk, (m, jtis)| mint_chunk(chunk, m, jtis, plan, ctx),
+        |chunk, (m, jtis)| mint_chunk(chunk, m, jtis, plan, shell),
         |e| {
             bad += 1;
-            ctx.warn(e);
+            shell.warn(e);
         },
     )?;
     if bad > 0 {
-        eprintln!("mmjwt: {} {bad} line(s) skipped", ctx.err.bad("error:"));
+        eprintln!("mmjwt: {} {bad} line(s) skipped", shell.err.bad("error:"));
         return Ok(crate::error::exit::RUNTIME);
     }
     Ok(0)
@@ -182,10 +183,10 @@ fn mint_chunk(
     m: &mut Minter,
     jtis: &mut JtiSource,
     plan: &Plan,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> anyhow::Result<Piece> {
     let mut p = Piece {
-        text: String::with_capacity(chunk.data.len() * (if ctx.json { 80 } else { 40 })),
+        text: String::with_capacity(chunk.data.len() * (if shell.json { 80 } else { 40 })),
         ..Piece::default()
     };
     for (line, raw) in chunk.lines() {
@@ -202,9 +203,9 @@ fn mint_chunk(
         }
         let jti = jtis
             .next_uuid()
-            .map_err(|e| runtime("random", e.to_string()))?;
-        if ctx.json {
-            p.text.push_str(&one_token(m, plan, user_id, &jti, ctx));
+            .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?;
+        if shell.json {
+            p.text.push_str(&one_token(m, plan, user_id, &jti, shell));
         } else {
             m.mint_into(&plan.claims(user_id, &jti), &mut p.text);
             p.text.push('\n');

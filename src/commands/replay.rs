@@ -2,14 +2,15 @@
 //! `--data`) into a [`Job`] and hands it to [`crate::replay::run::execute`]. Every input is
 //! checked here, before anything is started or sent.
 
-use super::{Ctx, io_reason, load_secret};
+use super::load_secret;
 use crate::cli::replay::{CommonReplayArgs, ReplayArgs, ReplayCall, WireSdk};
-use crate::error::{runtime, usage};
+use crate::error::{ErrorKind, runtime, usage};
 use crate::replay::body::{self, Personalize};
 use crate::replay::redact::Show;
 use crate::replay::request::{self, PersonalizeFlags};
 use crate::replay::run::{self, Job, Mode, TokenSource, Users};
 use crate::replay::{Call, Flavour};
+use crate::shell::Shell;
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
@@ -17,7 +18,7 @@ use std::time::Duration;
 /// `--data` and `--users` inputs larger than this are refused.
 const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
 
-pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     let c = args.call.common();
     let (call, data) = match &args.call {
         ReplayCall::FetchUser(_) => (Call::FetchUser, None),
@@ -44,7 +45,7 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         }
         None => crate::token::mint::JtiSource::default()
             .next_uuid()
-            .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?,
+            .map_err(|e| runtime(ErrorKind::Random, format!("no randomness from the OS: {e}")))?,
     };
     if let Some(s) = &c.session_id {
         request::check_header_id("--session-id", s).map_err(usage)?;
@@ -83,11 +84,11 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     };
 
     let token = if let Some(t) = &c.token {
-        let t = read_token(&t.0)?;
+        let t = read_token(t.expose())?;
         if t.len() >= 7 && t[..7].eq_ignore_ascii_case("bearer ") {
-            ctx.note("--token starts with 'Bearer '; the SDK adds the scheme itself, so it is sent twice");
+            shell.note("--token starts with 'Bearer '; the SDK adds the scheme itself, so it is sent twice");
         }
-        TokenSource::Given(crate::cli::SecretText(t))
+        TokenSource::Given(crate::secret::SecretText::new(t))
     } else if c.app_auth {
         TokenSource::App
     } else {
@@ -97,10 +98,10 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         && call != Call::Personalize
         && !matches!(token, TokenSource::Mint { .. })
     {
-        ctx.note("--user-id is not used: the token is given or App authorization is sent");
+        shell.note("--user-id is not used: the token is given or App authorization is sent");
     }
     let users = match &c.users {
-        Some(path) => read_users(path, ctx)?,
+        Some(path) => read_users(path, shell)?,
         None => Users::One(c.user_id.clone()),
     };
     let flags = match &args.call {
@@ -111,7 +112,7 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         },
         _ => PersonalizeFlags::default(),
     };
-    let secret = load_secret(&c.secret, ctx)?;
+    let secret = load_secret(&c.secret, shell)?;
     let job = Job {
         call,
         flavour,
@@ -147,13 +148,16 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         },
         now,
     };
-    run::execute(job, ctx)
+    run::execute(job, shell)
 }
 
 /// Standard input can feed one thing only.
 fn check_stdin_use(c: &CommonReplayArgs, data: Option<&str>) -> anyhow::Result<()> {
     let uses = [
-        ("--token -", c.token.as_ref().is_some_and(|t| t.0 == "-")),
+        (
+            "--token -",
+            c.token.as_ref().is_some_and(|t| t.expose() == "-"),
+        ),
         ("--data -", data == Some("-")),
         (
             "--users -",
@@ -224,7 +228,7 @@ fn read_token(arg: &str) -> anyhow::Result<String> {
 
 /// `--users`: one id per line; blank lines are ignored, lines that are not UTF-8 skipped with a
 /// warning.
-fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
+fn read_users(path: &Path, shell: &Shell) -> anyhow::Result<Users> {
     let bytes = if path.as_os_str() == "-" {
         let mut b = Vec::new();
         std::io::stdin()
@@ -232,8 +236,8 @@ fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
             .read_to_end(&mut b)
             .map_err(|e| {
                 runtime(
-                    "io",
-                    format!("cannot read --users from standard input: {}", io_reason(&e)),
+                    ErrorKind::Io,
+                    format!("cannot read --users from standard input: {e}"),
                 )
             })?;
         b
@@ -242,7 +246,7 @@ fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
     };
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(runtime(
-            "io",
+            ErrorKind::Io,
             format!("--users is larger than {} MiB", MAX_INPUT_BYTES >> 20),
         ));
     }
@@ -254,7 +258,7 @@ fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
             Ok(s) if s.trim().is_empty() => {}
             Ok(s) => users.push((i + 1, s.to_string())),
             Err(_) => {
-                ctx.warn(&format!("--users line {}: not valid UTF-8; skipped", i + 1));
+                shell.warn(&format!("--users line {}: not valid UTF-8; skipped", i + 1));
                 skipped += 1;
             }
         }
@@ -272,13 +276,13 @@ fn read_stdin(what: &str) -> anyhow::Result<String> {
         .read_to_string(&mut s)
         .map_err(|e| {
             runtime(
-                "io",
-                format!("cannot read {what} from standard input: {}", io_reason(&e)),
+                ErrorKind::Io,
+                format!("cannot read {what} from standard input: {e}"),
             )
         })?;
     if s.len() as u64 > MAX_INPUT_BYTES {
         return Err(runtime(
-            "io",
+            ErrorKind::Io,
             format!("{what} is larger than {} MiB", MAX_INPUT_BYTES >> 20),
         ));
     }
@@ -288,18 +292,14 @@ fn read_stdin(what: &str) -> anyhow::Result<String> {
 fn read_bytes(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     let fail = |e: std::io::Error| {
         runtime(
-            "io",
-            format!(
-                "cannot read {what} file {}: {}",
-                path.display(),
-                io_reason(&e)
-            ),
+            ErrorKind::Io,
+            format!("cannot read {what} file {}: {}", path.display(), e),
         )
     };
     let meta = std::fs::metadata(path).map_err(fail)?;
     if meta.len() > MAX_INPUT_BYTES {
         return Err(runtime(
-            "io",
+            ErrorKind::Io,
             format!(
                 "{what} file {} is larger than {} MiB",
                 path.display(),
@@ -312,8 +312,12 @@ fn read_bytes(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
 
 fn read_file(path: &Path, what: &str) -> anyhow::Result<String> {
     let bytes = read_bytes(path, what)?;
-    String::from_utf8(bytes)
-        .map_err(|_| runtime("io", format!("{what} file {} is not UTF-8", path.display())))
+    String::from_utf8(bytes).map_err(|_| {
+        runtime(
+            ErrorKind::Io,
+            format!("{what} file {} is not UTF-8", path.display()),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -250,7 +250,7 @@ fn printable(key: &str) -> String {
 }
 
 fn kind(v: &Value) -> &'static str {
-    crate::token::json::kind_of(v)
+    crate::json::kind_of(v)
 }
 
 /// The saveUser body bytes.

@@ -8,11 +8,10 @@
 //! - [`client`]: the only code that touches the network (reqwest, rustls, no redirects,
 //!   connect and total timeouts), returning an [`client::Outcome`] as data.
 //! - [`redact`], [`curl`], [`render`]: what is shown, with credentials redacted.
-//! - [`batch`]: many users at bounded concurrency, and the summary.
+//! - [`summary`]: the batch summary of many calls.
 //! - [`run`]: the orchestration `mmjwt replay` runs; [`embedded`]: the in-process sandbox used
 //!   when no base URL is given.
 
-pub mod batch;
 pub mod body;
 pub mod client;
 pub mod curl;
@@ -22,6 +21,7 @@ pub mod redact;
 pub mod render;
 pub mod request;
 pub mod run;
+pub mod summary;
 
 use serde::Serialize;
 

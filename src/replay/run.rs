@@ -2,17 +2,17 @@
 //! send ([`target`]), make the credential, build the request, run the SDK's preflight, then
 //! print, send or batch, and report. The command module only parses and resolves arguments.
 
-use super::batch::Summary;
 use super::body::{self, Personalize};
 use super::client::{Client, Outcome};
 use super::embedded::{self, Embedded};
 use super::redact::{self, Show};
 use super::render::{self, Exchange, Preflight};
 use super::request::{self, Auth, Payload, PersonalizeFlags, Spec};
+use super::summary::Summary;
 use super::{Call, Flavour};
-use crate::commands::Ctx;
-use crate::error::{runtime, usage};
+use crate::error::{ErrorKind, runtime, usage};
 use crate::secret::Secret;
+use crate::shell::Shell;
 use crate::token::mint::{Claims, JtiSource, Minter};
 use serde_json::{Map, Value};
 use std::io::{IsTerminal, Write};
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub enum TokenSource {
     /// `--token`: sent as given.
-    Given(crate::cli::SecretText),
+    Given(crate::secret::SecretText),
     /// Minted per call from the user id, like `mmjwt gen`, with this lifetime in seconds.
     Mint { ttl: i64 },
     /// `--app-auth`: `App <appCode>`.
@@ -96,7 +96,7 @@ pub struct Target {
 pub async fn target(
     base_url: Option<&str>,
     creds: &mut Creds,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> anyhow::Result<Target> {
     if let Some(url) = base_url {
         return Ok(Target {
@@ -115,7 +115,7 @@ pub async fn target(
     } else {
         format!("ephemeral {}", complete.ephemeral.join(", "))
     };
-    ctx.note(&format!(
+    shell.note(&format!(
         "no --base-url: replaying against an embedded sandbox at {} (jwt-only mode, {made_up})",
         sandbox.url()
     ));
@@ -137,7 +137,7 @@ pub struct Creds {
 }
 
 /// Runs the job; returns the exit code.
-pub fn execute(mut job: Job, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn execute(mut job: Job, shell: &Shell) -> anyhow::Result<u8> {
     if job.base_url.is_some() && job.push_reg_id.is_none() {
         return Err(usage(
             "--push-reg-id ID is required with --base-url (the installation's push registration id; or set MMJWT_PUSH_REG_ID)",
@@ -158,20 +158,20 @@ pub fn execute(mut job: Job, ctx: &Ctx) -> anyhow::Result<u8> {
             // A given token's sub stands in for --user-id, as the app would personalize as
             // the person its backend issued the token for.
             let sub = match &job.token {
-                TokenSource::Given(t) if user.is_none() => claim_from_token(&t.0, "sub"),
+                TokenSource::Given(t) if user.is_none() => claim_from_token(t.expose(), "sub"),
                 _ => None,
             };
             let who = user.as_deref().or(sub.as_deref());
-            let p = single_personalize(&job.personalize, who, &job.token, ctx);
+            let p = single_personalize(&job.personalize, who, &job.token, shell);
             body::require_identity(&p).map_err(usage)?;
             job.personalize = p;
         }
     }
     if job.app_code.is_none()
         && let TokenSource::Given(t) = &job.token
-        && let Some(code) = claim_from_token(&t.0, "infobip-api-key")
+        && let Some(code) = claim_from_token(t.expose(), "infobip-api-key")
     {
-        ctx.note(
+        shell.note(
             "no --app-code: the applicationcode header uses the token's infobip-api-key claim",
         );
         job.app_code = Some(code);
@@ -180,21 +180,26 @@ pub fn execute(mut job: Job, ctx: &Ctx) -> anyhow::Result<u8> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| runtime("runtime", format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| {
+            runtime(
+                ErrorKind::Runtime,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
     rt.block_on(async move {
         let mut creds = Creds {
             app_code: job.app_code.take(),
             key_id: job.key_id.take(),
             secret: job.secret.take(),
         };
-        let target = target(job.base_url.as_deref(), &mut creds, ctx).await?;
+        let target = target(job.base_url.as_deref(), &mut creds, shell).await?;
         let result = match shared(&job, &target, creds) {
             Ok(shared) => {
                 let shared = Arc::new(shared);
                 match &job.users {
-                    Users::One(user) => single(&job, &shared, user.as_deref(), ctx).await,
+                    Users::One(user) => single(&job, &shared, user.as_deref(), shell).await,
                     Users::Many { users, skipped } => {
-                        many(&job, &shared, users.clone(), *skipped, ctx).await
+                        many(&job, &shared, users.clone(), *skipped, shell).await
                     }
                 }
             }
@@ -213,12 +218,12 @@ fn single_personalize(
     template: &Personalize,
     user: Option<&str>,
     token: &TokenSource,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> Personalize {
     match (template.external_user_id(), user) {
         (None, Some(u)) => template.for_user(u),
         (Some(given), Some(u)) if given != u && matches!(token, TokenSource::Mint { .. }) => {
-            ctx.note("userIdentity.externalUserId in --data differs from --user-id (the token's sub); sent as given");
+            shell.note("userIdentity.externalUserId in --data differs from --user-id (the token's sub); sent as given");
             template.clone()
         }
         _ => template.clone(),
@@ -313,18 +318,17 @@ impl Shared {
     ) -> anyhow::Result<Exchange> {
         let now = self.now.unwrap_or_else(crate::time::now_unix);
         let auth = match &self.token {
-            TokenSource::Given(t) => Auth::Bearer(t.0.clone()),
+            TokenSource::Given(t) => Auth::Bearer(t.expose().to_string()),
             TokenSource::App => Auth::App(self.app_code.clone()),
             TokenSource::Mint { ttl } => {
                 let sub = user.unwrap_or_default();
-                let jti = w
-                    .jtis
-                    .next_uuid()
-                    .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?;
+                let jti = w.jtis.next_uuid().map_err(|e| {
+                    runtime(ErrorKind::Random, format!("no randomness from the OS: {e}"))
+                })?;
                 let minter = w
                     .minter
                     .as_mut()
-                    .ok_or_else(|| runtime("internal", "no signing key"))?;
+                    .ok_or_else(|| runtime(ErrorKind::Internal, "no signing key"))?;
                 let (token, _) = minter.mint(&Claims {
                     sub,
                     app_code: &self.app_code,
@@ -342,10 +346,9 @@ impl Shared {
             r.as_str()
         } else {
             // Only the embedded sandbox gets here: a fresh installation per call.
-            generated_reg_id = w
-                .jtis
-                .next_uuid()
-                .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?;
+            generated_reg_id = w.jtis.next_uuid().map_err(|e| {
+                runtime(ErrorKind::Random, format!("no randomness from the OS: {e}"))
+            })?;
             generated_reg_id.as_str()
         };
         let personalize;
@@ -354,7 +357,7 @@ impl Shared {
             Call::PatchUser => Payload::Patch(
                 self.patch
                     .as_ref()
-                    .ok_or_else(|| runtime("internal", "patch-user without a body"))?,
+                    .ok_or_else(|| runtime(ErrorKind::Internal, "patch-user without a body"))?,
             ),
             Call::Personalize => {
                 personalize = match (&line, user) {
@@ -413,7 +416,12 @@ fn out(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn single(job: &Job, shared: &Shared, user: Option<&str>, ctx: &Ctx) -> anyhow::Result<u8> {
+async fn single(
+    job: &Job,
+    shared: &Shared,
+    user: Option<&str>,
+    shell: &Shell,
+) -> anyhow::Result<u8> {
     let mut w = shared.worker();
     let mut ex = shared.prepare(&mut w, user, None)?;
     if job.verbose {
@@ -426,25 +434,25 @@ async fn single(job: &Job, shared: &Shared, user: Option<&str>, ctx: &Ctx) -> an
         eprintln!("* preflight: {said}");
     }
     if let Preflight::Refused(v) = &ex.preflight {
-        if ctx.json {
+        if shell.json {
             out(&format!(
                 "{}\n",
-                ctx.json_text(&render::json(&ex, job.show))
+                shell.json_text(&render::json(&ex, job.show))
             ))?;
         }
         eprintln!(
             "mmjwt: {} {}",
-            ctx.err.bad("refused:"),
+            shell.err.bad("refused:"),
             render::refusal_text(v, job.flavour)
         );
         return Ok(ex.exit_code());
     }
     match job.mode {
         Mode::DryRun => {
-            if ctx.json {
+            if shell.json {
                 out(&format!(
                     "{}\n",
-                    ctx.json_text(&render::json(&ex, job.show))
+                    shell.json_text(&render::json(&ex, job.show))
                 ))?;
             } else {
                 out(&render::request_text(&ex, job.show, ""))?;
@@ -453,16 +461,16 @@ async fn single(job: &Job, shared: &Shared, user: Option<&str>, ctx: &Ctx) -> an
         }
         Mode::Curl => {
             let cmd = super::curl::command(&ex.request, &ex.url, &ex.auth, job.show, job.timeout);
-            if ctx.json {
+            if shell.json {
                 out(&format!(
                     "{}\n",
-                    ctx.json_text(&serde_json::json!({"curl": cmd.trim_end()}))
+                    shell.json_text(&serde_json::json!({"curl": cmd.trim_end()}))
                 ))?;
             } else {
                 out(&cmd)?;
             }
             if job.show == Show::Redacted {
-                ctx.note(
+                shell.note(
                     "the Authorization value is redacted; --show-secrets puts it in the command",
                 );
             }
@@ -481,25 +489,28 @@ async fn single(job: &Job, shared: &Shared, user: Option<&str>, ctx: &Ctx) -> an
                 eprintln!("* {} ms", r.elapsed.as_millis());
             }
             ex.outcome = Some(outcome);
-            report_single(&ex, job, ctx)?;
+            report_single(&ex, job, shell)?;
             Ok(ex.exit_code())
         }
     }
 }
 
-fn report_single(ex: &Exchange, job: &Job, ctx: &Ctx) -> anyhow::Result<()> {
-    if ctx.json {
-        out(&format!("{}\n", ctx.json_text(&render::json(ex, job.show))))?;
+fn report_single(ex: &Exchange, job: &Job, shell: &Shell) -> anyhow::Result<()> {
+    if shell.json {
+        out(&format!(
+            "{}\n",
+            shell.json_text(&render::json(ex, job.show))
+        ))?;
     }
     match &ex.outcome {
         Some(Outcome::Response(r)) => {
-            if !ctx.json {
-                out(&render::response_text(r, ctx.out, ctx.stdout_tty))?;
+            if !shell.json {
+                out(&render::response_text(r, shell.out, shell.stdout_tty))?;
             }
             if let Some(why) = &r.body_problem {
-                ctx.warn(&redact::scrub(why, &ex.auth));
+                shell.warn(&redact::scrub(why, &ex.auth));
             } else if !r.body.is_empty() && serde_json::from_slice::<Value>(&r.body).is_err() {
-                ctx.note(&format!(
+                shell.note(&format!(
                     "the response body ({} bytes, content-type {}) is not JSON",
                     r.body.len(),
                     r.header("content-type").unwrap_or("not given")
@@ -509,7 +520,7 @@ fn report_single(ex: &Exchange, job: &Job, ctx: &Ctx) -> anyhow::Result<()> {
         Some(Outcome::Failed(f)) => {
             eprintln!(
                 "mmjwt: {} {}",
-                ctx.err.bad("error:"),
+                shell.err.bad("error:"),
                 redact::scrub(&f.message, &ex.auth)
             );
         }
@@ -524,7 +535,7 @@ async fn many(
     shared: &Arc<Shared>,
     users: Vec<(usize, String)>,
     skipped: usize,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
     let total = users.len();
@@ -571,7 +582,7 @@ async fn many(
     while let Some(result) = rx.recv().await {
         let ex = result?;
         summary.add(&ex);
-        let text = match (mode, ctx.json) {
+        let text = match (mode, shell.json) {
             (Mode::Curl, false) => {
                 super::curl::command(&ex.request, &ex.url, &ex.auth, job.show, job.timeout)
             }
@@ -585,7 +596,7 @@ async fn many(
             }
             (Mode::DryRun, false) => format!("{}\n", render::request_text(&ex, job.show, "")),
             (_, true) => format!("{}\n", render::json(&ex, job.show)),
-            (Mode::Send, false) => render::batch_line(&ex, ctx.out),
+            (Mode::Send, false) => render::batch_line(&ex, shell.out),
         };
         if job.verbose && mode == Mode::Send {
             // Whole exchanges, so that concurrent calls do not interleave on stderr.
@@ -601,10 +612,10 @@ async fn many(
     bar.finish_and_clear();
     if mode == Mode::Send {
         let wall = started.elapsed();
-        let text = if ctx.json {
+        let text = if shell.json {
             format!("{}\n", summary.json(wall, job.concurrency))
         } else {
-            summary.text(wall, job.concurrency, ctx.out)
+            summary.text(wall, job.concurrency, shell.out)
         };
         out(&text)?;
     }

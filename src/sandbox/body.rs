@@ -4,7 +4,7 @@
 
 use super::api::{ApiError, message_id};
 use super::model::{Email, Gender, Phone};
-use crate::token::json::kind_of;
+use crate::json::kind_of;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 

@@ -209,12 +209,9 @@ impl Sandbox {
     pub async fn start(config: Config, addr: SocketAddr) -> anyhow::Result<Sandbox> {
         let limits = config.limits;
         let shared = prepare(config)?;
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {addr}: {}",
-                crate::commands::io_reason(&e)
-            )
-        })?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;

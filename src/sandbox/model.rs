@@ -8,6 +8,7 @@
 
 use super::api::{ApiError, message_id};
 use super::body::{Attributes, Field, Identity, PersonalizeBody, UserPatch};
+use crate::problem::Code;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -457,7 +458,7 @@ impl Store {
                 None => "the person, who has no externalUserId".to_string(),
             };
             return Err(ApiError::unauthorized(
-                message_id::SUB_MISMATCH,
+                Code::SubMismatch.as_str(),
                 format!(
                     "the token's sub {} does not identify {whose}",
                     Value::String(sub.into())
@@ -877,7 +878,7 @@ mod tests {
         };
         assert_eq!(
             s.fetch("r", &bearer_b, false).unwrap_err().message_id,
-            message_id::SUB_MISMATCH
+            Code::SubMismatch.as_str()
         );
         let app_jwt_only = Access {
             anonymous_only: true,

@@ -8,8 +8,8 @@ pub mod android;
 pub mod ios;
 mod orgjson;
 
+use crate::json::Members;
 use crate::problem::Code;
-use crate::token::json::Members;
 use serde::Serialize;
 
 /// Segments that the server layer already decoded as canonical base64url and parsed as strict

@@ -6,12 +6,12 @@
 use crate::common::{REFERENCE_TOKEN, test_key};
 use mmjwt::b64;
 use mmjwt::color::Painter;
-use mmjwt::render;
+use mmjwt::json::parse_object;
 use mmjwt::sdk::{SdkSelection, android, ios};
 use mmjwt::secret::HmacKey;
 use mmjwt::token::check::{Expectations, KeyRing, Keys, Options, check};
-use mmjwt::token::json::parse_object;
 use mmjwt::token::mint::{Claims, Minter};
+use mmjwt::token::report;
 use mmjwt::token::{MAX_TOKEN_BYTES, normalize_input};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -244,8 +244,8 @@ fn judge_everything(token: &str, now: i64, leeway: i64, which: u8) {
     let r = check(&input.token, &opts);
     assert_eq!(r.valid(), r.problems.is_empty());
     assert_eq!(r.exit_code() == 0, r.valid());
-    let _ = render::check::text(&r, &input, now, Painter::plain());
-    let json = serde_json::to_string(&render::check::json(&r, &input, None, now, leeway)).unwrap();
+    let _ = report::text(&r, &input, now, Painter::plain());
+    let json = serde_json::to_string(&report::json(&r, &input, None, now, leeway)).unwrap();
     assert!(json.starts_with('{'));
 }
 
