@@ -126,6 +126,12 @@ fn clap_error(e: &clap::Error, json: bool, color: color::ColorChoice) -> ExitCod
             eprint!("{}", e.render());
             ExitCode::from(error::exit::USAGE)
         }
+        ErrorKind::ValueValidation if value_error(e).is_some() => {
+            let msg = value_error(e).unwrap_or_default();
+            eprintln!("mmjwt: error: {msg}");
+            usage_json(json, &msg);
+            ExitCode::from(error::exit::USAGE)
+        }
         _ => {
             let rendered = redact_values(e, e.render().to_string());
             let first = rendered
@@ -137,11 +143,37 @@ fn clap_error(e: &clap::Error, json: bool, color: color::ColorChoice) -> ExitCod
             for line in rendered.lines().skip(1).filter(|l| !l.trim().is_empty()) {
                 eprintln!("  {}", line.trim_end());
             }
-            if json {
-                let v = serde_json::json!({"error": {"kind": error::ErrorKind::Usage.as_str(), "message": msg, "exit_code": error::exit::USAGE}});
-                println!("{v}");
-            }
+            usage_json(json, msg);
             ExitCode::from(error::exit::USAGE)
         }
+    }
+}
+
+/// A flag value that one of `cli::values`' parsers refused, as one line that names the flag
+/// and says what is wrong: `--leeway: unknown duration unit 'x'; ...`, or `--base-url must be
+/// http or https, not ftp` where the parser's words continue the flag's name as a sentence.
+/// The value itself is left out, as everywhere else in mmjwt's errors.
+fn value_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = arg.split(' ').next().unwrap_or(arg);
+    let why = std::error::Error::source(e)?.to_string();
+    let predicate = ["must ", "is ", "has ", "cannot "]
+        .iter()
+        .any(|w| why.starts_with(w));
+    Some(if predicate {
+        format!("{flag} {why}")
+    } else {
+        format!("{flag}: {why}")
+    })
+}
+
+/// The JSON error object of a usage error, when `--json` was on the command line.
+fn usage_json(json: bool, msg: &str) {
+    if json {
+        let v = serde_json::json!({"error": {"kind": error::ErrorKind::Usage.as_str(), "message": msg, "exit_code": error::exit::USAGE}});
+        println!("{v}");
     }
 }

@@ -3,9 +3,8 @@
 
 use super::batch::{self, Chunk, Piece};
 use super::{load_secret, resolve_now};
-use crate::cli::{CheckArgs, SdkChoice};
+use crate::cli::CheckArgs;
 use crate::error::usage;
-use crate::sdk::SdkSelection;
 use crate::shell::Shell;
 use crate::token::check::{Expectations, Keys, Options, check};
 use crate::token::report;
@@ -30,9 +29,8 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
             "standard input cannot carry both the secret and the tokens; use MMJWT_SECRET or --secret-file PATH",
         ));
     }
-    let now = resolve_now(args.now.as_deref())?;
-    let leeway =
-        crate::time::parse_duration(&args.leeway).map_err(|e| usage(format!("--leeway: {e}")))?;
+    let now = resolve_now(args.now);
+    let leeway = args.leeway;
     let secret = load_secret(&args.secret, shell)?;
     let key = secret.as_ref().map(crate::secret::Secret::hmac_key);
     drop(secret);
@@ -46,17 +44,7 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
             kid: args.cred.key_id.as_deref(),
         },
         require_signature: args.require_signature,
-        sdk: match args.sdk {
-            SdkChoice::Android => SdkSelection {
-                android: true,
-                ios: false,
-            },
-            SdkChoice::Ios => SdkSelection {
-                android: false,
-                ios: true,
-            },
-            SdkChoice::Both => SdkSelection::BOTH,
-        },
+        sdk: args.sdk,
     };
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);

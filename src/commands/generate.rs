@@ -4,9 +4,10 @@
 use super::batch::{self, Chunk, Piece};
 use super::{load_secret, open_private, resolve_now};
 use crate::cli::GenArgs;
+use crate::cli::values::ClaimArg;
 use crate::error::{ErrorKind, runtime, usage};
 use crate::shell::Shell;
-use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
+use crate::token::mint::{Claims, JtiSource, Minter};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufWriter, Write};
 
@@ -71,15 +72,12 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
             ));
         }
     }
-    let now = resolve_now(args.now.as_deref())?;
-    let exp = match &args.exp {
-        Some(t) => crate::time::parse_instant(t).map_err(|e| usage(format!("--exp: {e}")))?,
-        None => {
-            let ttl =
-                crate::time::parse_duration(&args.ttl).map_err(|e| usage(format!("--ttl: {e}")))?;
-            now.checked_add(ttl)
-                .ok_or_else(|| usage("--ttl is too large"))?
-        }
+    let now = resolve_now(args.now);
+    let exp = match args.exp {
+        Some(t) => t,
+        None => now
+            .checked_add(args.ttl)
+            .ok_or_else(|| usage("--ttl is too large"))?,
     };
     if exp <= now && !args.allow_expired {
         return Err(usage(format!(
@@ -87,7 +85,7 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
             crate::time::rfc3339(exp).unwrap_or_else(|| exp.to_string())
         )));
     }
-    let extra = parse_claims(&args.claim)?;
+    let extra = collect_claims(&args.claim)?;
     let secret = load_secret(&args.secret, shell)?.ok_or_else(|| {
         usage("no secret: set MMJWT_SECRET, or pass --secret-file PATH, --secret-stdin or --secret HEX")
     })?;
@@ -214,33 +212,14 @@ fn mint_chunk(
     Ok(p)
 }
 
-/// Parses `--claim KEY=VALUE` (string) and `--claim KEY:=JSON`.
-fn parse_claims(items: &[String]) -> anyhow::Result<Vec<(String, Value)>> {
-    let mut out: Vec<(String, Value)> = Vec::new();
-    for item in items {
-        let Some(eq) = item.find('=') else {
-            return Err(usage("--claim takes KEY=VALUE (a string) or KEY:=JSON"));
-        };
-        let (key, value) = if item[..eq].ends_with(':') {
-            let key = &item[..eq - 1];
-            let v: Value = serde_json::from_str(&item[eq + 1..])
-                .map_err(|e| usage(format!("--claim {key}:= is not valid JSON ({e})")))?;
-            (key, v)
-        } else {
-            (&item[..eq], Value::String(item[eq + 1..].to_string()))
-        };
-        if key.is_empty() {
-            return Err(usage("--claim needs a name before '='"));
+/// The `--claim`s in order; each name at most once.
+fn collect_claims(items: &[ClaimArg]) -> anyhow::Result<Vec<(String, Value)>> {
+    let mut out: Vec<(String, Value)> = Vec::with_capacity(items.len());
+    for c in items {
+        if out.iter().any(|(k, _)| *k == c.key) {
+            return Err(usage(format!("--claim {} is given twice", c.key)));
         }
-        if RESERVED_CLAIMS.contains(&key) {
-            return Err(usage(format!(
-                "--claim cannot set {key}: mmjwt writes it itself (see --user-id, --ttl, --jti, --no-iss)"
-            )));
-        }
-        if out.iter().any(|(k, _)| k == key) {
-            return Err(usage(format!("--claim {key} is given twice")));
-        }
-        out.push((key.to_string(), value));
+        out.push((c.key.clone(), c.value.clone()));
     }
     Ok(out)
 }
@@ -250,15 +229,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn claims_parse() {
-        let c = parse_claims(&["a=b=c".into(), "n:=3".into(), "o:={\"x\":[1]}".into()]).unwrap();
-        assert_eq!(c[0], ("a".into(), Value::from("b=c")));
-        assert_eq!(c[1], ("n".into(), Value::from(3)));
-        assert_eq!(c[2].1["x"][0], 1);
-        assert!(parse_claims(&["sub=x".into()]).is_err());
-        assert!(parse_claims(&["x".into()]).is_err());
-        assert!(parse_claims(&["=x".into()]).is_err());
-        assert!(parse_claims(&["n:=nope".into()]).is_err());
-        assert!(parse_claims(&["a=1".into(), "a=2".into()]).is_err());
+    fn a_claim_name_is_given_once() {
+        let c: Vec<ClaimArg> = ["a=1", "b:=2"].iter().map(|s| s.parse().unwrap()).collect();
+        assert_eq!(collect_claims(&c).unwrap().len(), 2);
+        let twice: Vec<ClaimArg> = ["a=1", "a=2"].iter().map(|s| s.parse().unwrap()).collect();
+        assert!(collect_claims(&twice).is_err());
     }
 }

@@ -10,7 +10,7 @@ pub(crate) mod replay;
 pub(crate) mod sandbox;
 
 use crate::cli::SecretArgs;
-use crate::error::{ErrorKind, runtime, usage};
+use crate::error::{ErrorKind, runtime};
 use crate::secret::Secret;
 use crate::shell::Shell;
 use std::io::Read;
@@ -99,11 +99,8 @@ fn warn_if_shared(path: &Path, shell: &Shell) {
 }
 
 /// `--now` or the system clock.
-pub(crate) fn resolve_now(now: Option<&str>) -> anyhow::Result<i64> {
-    match now {
-        Some(t) => crate::time::parse_instant(t).map_err(|e| usage(format!("--now: {e}"))),
-        None => Ok(crate::time::now_unix()),
-    }
+pub(crate) fn resolve_now(now: Option<i64>) -> i64 {
+    now.unwrap_or_else(crate::time::now_unix)
 }
 
 /// Creates or truncates `path` with mode 0600, for files that hold tokens.

@@ -3,17 +3,17 @@
 //! checked here, before anything is started or sent.
 
 use super::load_secret;
-use crate::cli::replay::{CommonReplayArgs, ReplayArgs, ReplayCall, WireSdk};
+use crate::cli::replay::{CommonReplayArgs, ReplayArgs, ReplayCall};
+use crate::cli::values::{BaseUrl, PushRegId};
 use crate::error::{ErrorKind, runtime, usage};
+use crate::replay::Call;
 use crate::replay::body::{self, Personalize};
 use crate::replay::redact::Show;
 use crate::replay::request::{self, PersonalizeFlags};
 use crate::replay::run::{self, Job, Mode, TokenSource, Users};
-use crate::replay::{Call, Flavour};
 use crate::shell::Shell;
 use std::io::Read;
 use std::path::Path;
-use std::time::Duration;
 
 /// `--data` and `--users` inputs larger than this are refused.
 const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
@@ -26,44 +26,30 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
         ReplayCall::Personalize(a) => (Call::Personalize, a.data.as_deref()),
     };
     check_stdin_use(c, data)?;
-    let flavour = match c.sdk {
-        WireSdk::Android => Flavour::Android,
-        WireSdk::Ios => Flavour::Ios,
-    };
-    let base_url = match c.base_url.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(u) => Some(request::check_base_url(u).map_err(usage)?),
-    };
-    let push_reg_id = c.push_reg_id.clone().filter(|s| !s.is_empty());
-    if let Some(id) = &push_reg_id {
-        request::check_push_reg_id(id).map_err(usage)?;
-    }
+    let platform = c.sdk;
+    let base_url = c
+        .base_url
+        .as_ref()
+        .and_then(BaseUrl::get)
+        .map(str::to_string);
+    let push_reg_id = c
+        .push_reg_id
+        .as_ref()
+        .and_then(PushRegId::get)
+        .map(str::to_string);
     let installation_id = match &c.installation_id {
-        Some(id) => {
-            request::check_header_id("--installation-id", id).map_err(usage)?;
-            id.clone()
-        }
+        Some(id) => id.clone(),
         None => crate::token::mint::JtiSource::default()
             .next_uuid()
             .map_err(|e| runtime(ErrorKind::Random, format!("no randomness from the OS: {e}")))?,
     };
-    if let Some(s) = &c.session_id {
-        request::check_header_id("--session-id", s).map_err(usage)?;
-    }
-    let user_agent = match &c.user_agent {
-        Some(ua) => {
-            request::check_user_agent(ua).map_err(usage)?;
-            ua.clone()
-        }
-        None => request::default_user_agent(flavour),
-    };
-    let timeout = parse_timeout(&c.timeout)?;
-    let now = c
-        .now
-        .as_deref()
-        .map(|t| crate::time::parse_instant(t).map_err(|e| usage(format!("--now: {e}"))))
-        .transpose()?;
-    let ttl = crate::time::parse_duration(&c.ttl).map_err(|e| usage(format!("--ttl: {e}")))?;
+    let user_agent = c
+        .user_agent
+        .clone()
+        .unwrap_or_else(|| request::default_user_agent(platform));
+    let timeout = c.timeout;
+    let now = c.now;
+    let ttl = c.ttl;
     if c.user_id.as_deref() == Some("") {
         return Err(usage("--user-id is empty"));
     }
@@ -115,7 +101,7 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     let secret = load_secret(&c.secret, shell)?;
     let job = Job {
         call,
-        flavour,
+        platform,
         base_url,
         push_reg_id,
         installation_id,
@@ -173,25 +159,6 @@ fn check_stdin_use(c: &CommonReplayArgs, data: Option<&str>) -> anyhow::Result<(
         )));
     }
     Ok(())
-}
-
-/// `500ms`, or any duration `mmjwt gen --ttl` takes; between 1 ms and 1 hour.
-fn parse_timeout(text: &str) -> anyhow::Result<Duration> {
-    let t = text.trim();
-    let d = if let Some(ms) = t.strip_suffix("ms") {
-        let n: u64 = ms
-            .trim()
-            .parse()
-            .map_err(|_| usage("--timeout: use forms like 10s, 500ms, 1m"))?;
-        Duration::from_millis(n)
-    } else {
-        let s = crate::time::parse_duration(t).map_err(|e| usage(format!("--timeout: {e}")))?;
-        Duration::from_secs(s.unsigned_abs())
-    };
-    if d.is_zero() || d > Duration::from_hours(1) {
-        return Err(usage("--timeout must be between 1ms and 1h"));
-    }
-    Ok(d)
 }
 
 /// `--data`: inline JSON, `@FILE` or `-`.
@@ -323,16 +290,6 @@ fn read_file(path: &Path, what: &str) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timeouts() {
-        assert_eq!(parse_timeout("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_timeout("10s").unwrap(), Duration::from_secs(10));
-        assert_eq!(parse_timeout("2").unwrap(), Duration::from_secs(2));
-        assert!(parse_timeout("0ms").is_err());
-        assert!(parse_timeout("2h").is_err());
-        assert!(parse_timeout("fast").is_err());
-    }
 
     #[test]
     fn tokens_are_checked_without_echo() {

@@ -25,6 +25,8 @@ pub mod summary;
 
 use serde::Serialize;
 
+pub use crate::sdk::Platform;
+
 /// The three user-data calls that carry a JWT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -41,31 +43,6 @@ impl Call {
             Call::FetchUser => "fetch-user",
             Call::PatchUser => "patch-user",
             Call::Personalize => "personalize",
-        }
-    }
-}
-
-/// Whose wire format to reproduce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Flavour {
-    Android,
-    Ios,
-}
-
-impl Flavour {
-    pub fn name(self) -> &'static str {
-        match self {
-            Flavour::Android => "android",
-            Flavour::Ios => "ios",
-        }
-    }
-
-    /// As people write it in prose.
-    pub fn display(self) -> &'static str {
-        match self {
-            Flavour::Android => "Android",
-            Flavour::Ios => "iOS",
         }
     }
 }

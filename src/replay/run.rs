@@ -9,7 +9,7 @@ use super::redact::{self, Show};
 use super::render::{self, Exchange, Preflight};
 use super::request::{self, Auth, Payload, PersonalizeFlags, Spec};
 use super::summary::Summary;
-use super::{Call, Flavour};
+use super::{Call, Platform};
 use crate::error::{ErrorKind, runtime, usage};
 use crate::secret::Secret;
 use crate::shell::Shell;
@@ -57,7 +57,7 @@ pub enum Mode {
 #[derive(Debug)]
 pub struct Job {
     pub call: Call,
-    pub flavour: Flavour,
+    pub platform: Platform,
     /// Checked, without a trailing `/`; `None` means the embedded sandbox.
     pub base_url: Option<String>,
     pub push_reg_id: Option<String>,
@@ -242,7 +242,7 @@ fn claim_from_token(token: &str, name: &str) -> Option<String> {
 #[derive(Debug)]
 struct Shared {
     call: Call,
-    flavour: Flavour,
+    platform: Platform,
     base_url: String,
     app_code: String,
     token: TokenSource,
@@ -276,7 +276,7 @@ fn shared(job: &Job, target: &Target, creds: Creds) -> anyhow::Result<Shared> {
     };
     Ok(Shared {
         call: job.call,
-        flavour: job.flavour,
+        platform: job.platform,
         base_url: target.base_url.clone(),
         app_code,
         token: job.token.clone(),
@@ -369,7 +369,7 @@ impl Shared {
         };
         let request = request::build(&Spec {
             call: self.call,
-            flavour: self.flavour,
+            platform: self.platform,
             push_reg_id,
             installation_id: Some(&self.installation_id),
             app_code: &self.app_code,
@@ -384,9 +384,9 @@ impl Shared {
             Auth::App(_) => Preflight::NotApplicable,
             Auth::Bearer(_) if !self.preflight => Preflight::Skipped,
             Auth::Bearer(t) => {
-                let verdict = match self.flavour {
-                    Flavour::Android => crate::sdk::android::validate(t, now),
-                    Flavour::Ios => crate::sdk::ios::validate(t, now),
+                let verdict = match self.platform {
+                    Platform::Android => crate::sdk::android::validate(t, now),
+                    Platform::Ios => crate::sdk::ios::validate(t, now),
                 };
                 if verdict.accepted {
                     Preflight::Passed
@@ -397,7 +397,7 @@ impl Shared {
         };
         Ok(Exchange {
             call: self.call,
-            flavour: self.flavour,
+            platform: self.platform,
             url: request.url(&self.base_url),
             request,
             auth,
@@ -428,8 +428,10 @@ async fn single(
         let said = match &ex.preflight {
             Preflight::NotApplicable => "not applicable (App authorization)".to_string(),
             Preflight::Skipped => "skipped (--no-preflight)".to_string(),
-            Preflight::Passed => format!("the {} SDK accepts the token", job.flavour.display()),
-            Preflight::Refused(_) => format!("the {} SDK refuses the token", job.flavour.display()),
+            Preflight::Passed => format!("the {} SDK accepts the token", job.platform.display()),
+            Preflight::Refused(_) => {
+                format!("the {} SDK refuses the token", job.platform.display())
+            }
         };
         eprintln!("* preflight: {said}");
     }
@@ -443,7 +445,7 @@ async fn single(
         eprintln!(
             "mmjwt: {} {}",
             shell.err.bad("refused:"),
-            render::refusal_text(v, job.flavour)
+            render::refusal_text(v, job.platform)
         );
         return Ok(ex.exit_code());
     }

@@ -31,7 +31,7 @@ pub use routes::{MAX_BODY_BYTES, Shared};
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
 /// The three options of the App Profile's "User data authorization" setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Allow all mobile SDK requests (App authorization; Bearer tokens are verified if sent).
     AllowAll,
@@ -52,7 +52,7 @@ impl Mode {
 }
 
 /// How each request is logged on stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     /// One human-readable line per request.
     Text,
@@ -143,16 +143,21 @@ impl Config {
     }
 }
 
+/// Whether `id` can be an installation's push registration id in a URL path.
+pub fn check_installation_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > routes::MAX_PUSH_REG_ID || id.contains(['/', '?', '#']) {
+        return Err(format!(
+            "is not usable in a URL path (1 to {} bytes, no '/', '?' or '#')",
+            routes::MAX_PUSH_REG_ID
+        ));
+    }
+    Ok(())
+}
+
 /// Loads the state (if any), registers `--installation`s and builds what the handlers share.
 pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     for id in &config.installations {
-        if id.is_empty() || id.len() > routes::MAX_PUSH_REG_ID || id.contains(['/', '?', '#']) {
-            anyhow::bail!(
-                "installation id {:?} is not usable in a URL path (1 to {} bytes, no '/', '?' or '#')",
-                id,
-                routes::MAX_PUSH_REG_ID
-            );
-        }
+        check_installation_id(id).map_err(|e| anyhow::anyhow!("installation id {id:?} {e}"))?;
     }
     let strict = config.strict_installations;
     let (state, mut store) = match &config.state_file {
