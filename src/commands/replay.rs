@@ -8,9 +8,10 @@ use crate::cli::values::{BaseUrl, PushRegId};
 use crate::error::{ErrorKind, runtime, usage};
 use crate::replay::Call;
 use crate::replay::body::{self, Personalize};
+use crate::replay::job::{CallSpec, Creds, Job, Mode, Output, TokenSource, Users};
 use crate::replay::redact::Show;
 use crate::replay::request::{self, PersonalizeFlags};
-use crate::replay::run::{self, Job, Mode, TokenSource, Users};
+use crate::replay::run;
 use crate::shell::Shell;
 use std::io::Read;
 use std::path::Path;
@@ -100,39 +101,45 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     };
     let secret = load_secret(&c.secret, shell)?;
     let job = Job {
-        call,
-        platform,
+        spec: CallSpec {
+            call,
+            platform,
+            token,
+            patch,
+            personalize,
+            flags,
+            foreground: !c.background,
+            session_id: c.session_id.clone(),
+            user_agent,
+            installation_id,
+            push_reg_id,
+            preflight: !c.no_preflight,
+            now,
+        },
+        creds: Creds {
+            app_code: c.cred.app_code.clone().filter(|s| !s.is_empty()),
+            key_id: c.cred.key_id.clone().filter(|s| !s.is_empty()),
+            secret,
+        },
         base_url,
-        push_reg_id,
-        installation_id,
-        token,
-        app_code: c.cred.app_code.clone().filter(|s| !s.is_empty()),
-        key_id: c.cred.key_id.clone().filter(|s| !s.is_empty()),
-        secret,
         users,
-        patch,
-        personalize,
-        flags,
-        foreground: !c.background,
-        session_id: c.session_id.clone(),
-        user_agent,
-        timeout,
-        concurrency: usize::from(c.concurrency),
-        preflight: !c.no_preflight,
-        mode: if c.dry_run {
-            Mode::DryRun
-        } else if c.curl {
-            Mode::Curl
-        } else {
-            Mode::Send
+        output: Output {
+            mode: if c.dry_run {
+                Mode::DryRun
+            } else if c.curl {
+                Mode::Curl
+            } else {
+                Mode::Send
+            },
+            verbose: c.verbose,
+            show: if c.show_secrets {
+                Show::Everything
+            } else {
+                Show::Redacted
+            },
+            timeout,
+            concurrency: usize::from(c.concurrency),
         },
-        verbose: c.verbose,
-        show: if c.show_secrets {
-            Show::Everything
-        } else {
-            Show::Redacted
-        },
-        now,
     };
     run::execute(job, shell)
 }

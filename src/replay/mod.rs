@@ -17,6 +17,8 @@ pub mod client;
 pub mod curl;
 pub mod embedded;
 pub mod gson;
+pub mod job;
+pub mod plan;
 pub mod redact;
 pub mod render;
 pub mod request;

@@ -5,17 +5,19 @@
 //! This module is the library face ([`Config`], [`Sandbox`], [`SandboxThread`], [`router`]);
 //! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (envelope and messageIds),
 //! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
-//! `model` (persons and installations), `persist` (the state file), `routes` (HTTP), `server`
-//! (the accept loop and its limits), `log` (the request log line).
+//! `person` (the data types) and `store` (the operations on them), `persist` (the state file),
+//! `routes` (HTTP), `server` (the accept loop and its limits), `log` (the request log line and
+//! its writer).
 
 pub mod api;
 pub mod auth;
 pub mod body;
 pub mod log;
-pub mod model;
 pub mod persist;
+pub mod person;
 pub mod routes;
 mod server;
+pub mod store;
 
 use crate::secret::HmacKey;
 use anyhow::Context as _;
@@ -165,7 +167,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
             let (f, s) = persist::StateFile::open(path, strict)?;
             (Some(f), s)
         }
-        None => (None, model::Store::new(strict)),
+        None => (None, store::Store::new(strict)),
     };
     for id in &config.installations {
         store

@@ -7,7 +7,8 @@
 //! from writing one state file (the rename replaces the state file's inode, so the lock cannot
 //! live on the state file itself).
 
-use super::model::{StateDoc, Store};
+use super::person::StateDoc;
+use super::store::Store;
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -136,7 +137,7 @@ fn sync_dir(path: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::model::Access;
+    use crate::sandbox::store::Access;
 
     #[test]
     fn saves_loads_and_refuses_garbage() {
