@@ -170,14 +170,14 @@ fn a_bad_flag_value_is_a_usage_error_named_by_its_flag() {
     ] {
         let mut json_args = vec!["--json"];
         json_args.extend(&args);
-        let out = crate::common::mmjwt().args(&json_args).output().unwrap();
+        let out = crate::support::mmjwt().args(&json_args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.starts_with(&format!("mmjwt: error: {flag}")) && err.lines().count() == 1,
             "{args:?}: {err}"
         );
-        let v = crate::common::json_out(&out);
+        let v = crate::support::json_out(&out);
         assert_eq!(v["error"]["kind"], "usage", "{args:?}");
     }
 }

@@ -5,7 +5,6 @@
 
 mod architecture;
 mod cli;
-mod common;
 mod corpus;
 mod gen_check;
 mod hardening;
@@ -14,3 +13,4 @@ mod replay;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;
+mod support;
