@@ -122,8 +122,11 @@ pub struct CommonReplayArgs {
     #[arg(long, value_name = "TOKEN|-", conflicts_with_all = ["app_auth", "users"])]
     pub token: Option<SecretText>,
 
-    /// Send 'Authorization: App <appCode>', as the SDK does for an anonymous user.
-    #[arg(long)]
+    // The help text is given as a string: rustdoc would read `<appCode>` as an HTML tag.
+    #[arg(
+        long,
+        help = "Send 'Authorization: App <appCode>', as the SDK does for an anonymous user"
+    )]
     pub app_auth: bool,
 
     #[command(flatten)]

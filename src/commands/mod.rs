@@ -45,6 +45,8 @@ pub(crate) fn load_secret(args: &SecretArgs, shell: &Shell) -> anyhow::Result<Op
     } else {
         return Ok(None);
     };
+    // The text copy of the secret is wiped too, once decoded.
+    let text = zeroize::Zeroizing::new(text);
     let secret = Secret::from_hex(&text).map_err(|e| {
         runtime(
             ErrorKind::Secret,

@@ -13,6 +13,11 @@ use crate::shell::Shell;
 use std::io::Write as _;
 use std::time::Duration;
 
+/// Said before credentials made up for this run. A constant, because a string literal longer
+/// than rustfmt's line width makes it give up on the whole `block_on` block around it.
+const GENERATED_NOTE: &str = "mmjwt: sandbox: no credentials given; \
+    these were generated for this run only (sign tokens with them):";
+
 pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
     let leeway = args.leeway;
     let timeout = args.request_timeout;
@@ -79,16 +84,16 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
         // Signal handlers go in before the URL is printed, so a script that reads the URL and
         // sends SIGTERM at once still gets a graceful stop.
         let signals = Signals::install()?;
-        let sandbox = Sandbox::start(config, args.listen).await.map_err(|e| runtime(ErrorKind::Sandbox, format!("{e:#}")))?;
+        let sandbox = Sandbox::start(config, args.listen)
+            .await
+            .map_err(|e| runtime(ErrorKind::Sandbox, format!("{e:#}")))?;
         let url = sandbox.url();
         let mut out = std::io::stdout().lock();
         // A closed stdout must not stop the server; the URL is also on stderr.
         let _ = writeln!(out, "{url}").and_then(|()| out.flush());
         drop(out);
         if !generated.is_empty() {
-            eprintln!(
-                "mmjwt: sandbox: no credentials given; these were generated for this run only (sign tokens with them):"
-            );
+            eprintln!("{GENERATED_NOTE}");
             for line in &generated {
                 eprintln!("{line}");
             }
@@ -145,6 +150,7 @@ fn parse_key_flags(raw: &[SecretText], shell: &Shell) -> anyhow::Result<Vec<(Str
             inline = true;
             (value.to_owned(), format!("--key #{n}"))
         };
+        let text = zeroize::Zeroizing::new(text);
         let secret = Secret::from_hex(&text).map_err(|e| {
             runtime(
                 ErrorKind::Secret,

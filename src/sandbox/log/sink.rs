@@ -16,7 +16,7 @@ const BATCH_PAUSE: Duration = Duration::from_millis(1);
 
 /// Where log lines go. A request only appends its line to a buffer; a writer thread writes
 /// whatever has accumulated in one `write`. One write per line was a fifth of a request's cost
-/// under load; this way a busy sandbox writes about once per [`BATCH_PAUSE`], and an idle one
+/// under load; this way a busy sandbox writes about once per `BATCH_PAUSE`, and an idle one
 /// still writes a line as soon as the thread wakes. Lines are never split or interleaved, and
 /// they keep the order in which requests finished.
 pub struct Sink {
@@ -134,7 +134,7 @@ impl Sink {
 const DROP_FLUSH_LIMIT: Duration = Duration::from_secs(2);
 
 impl Drop for Sink {
-    /// Writes what is still queued (waiting at most [`DROP_FLUSH_LIMIT`]) and stops the
+    /// Writes what is still queued (waiting at most `DROP_FLUSH_LIMIT`) and stops the
     /// thread; a thread stuck on a blocked stderr is left behind rather than waited for.
     fn drop(&mut self) {
         if self.thread.is_none() {
