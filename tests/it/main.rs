@@ -14,3 +14,4 @@ mod sandbox;
 mod sandbox_hardening;
 mod sdk;
 mod support;
+mod verdict;
