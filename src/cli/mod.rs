@@ -39,11 +39,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// `defer`: a subcommand's arguments are built only when it runs (or help, completions or the
-/// man page need them). Building every subcommand's arguments for each start was a third of
-/// the instructions `mmjwt check TOKEN` executed.
 #[derive(Debug, Subcommand)]
-#[command(defer = true)]
 pub enum Command {
     /// Make a signed user-data JWT for an external user id.
     #[command(after_help = GEN_EXAMPLES)]

@@ -26,9 +26,7 @@ pub struct ReplayArgs {
     pub call: ReplayCall,
 }
 
-/// `defer`, as for the top-level commands: only the call being made is built.
 #[derive(Debug, Clone, Subcommand)]
-#[command(defer = true)]
 pub enum ReplayCall {
     /// fetchUser: GET the installation's user.
     #[command(after_help = REPLAY_EXAMPLES)]
