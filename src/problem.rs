@@ -93,6 +93,14 @@ codes! {
     SignatureNotVerified => "SIGNATURE_NOT_VERIFIED", 14, "No secret was given, so the signature was not verified (a failure only with --require-signature).";
 }
 
+/// Stable codes of warnings: findings that do not refuse the token and leave the exit code
+/// alone. A warning's text starts with its code and a colon.
+pub mod warning {
+    /// Android's org.json would recurse this deep; on a device the calling thread may die of
+    /// `StackOverflowError` (nothing in the SDK catches it) instead of getting the verdict shown.
+    pub const ANDROID_STACK_RISK: &str = "ANDROID_STACK_RISK";
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

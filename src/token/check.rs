@@ -181,7 +181,11 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
     };
     let mut sdk_problems = Vec::new();
     if opts.sdk.android {
-        let v = sdk::android::validate_parsed(token, opts.now, &parsed);
+        let analysis = sdk::android::analyse(token, opts.now, &parsed);
+        if analysis.stack_risk() {
+            r.warnings.push(stack_risk_warning(analysis.depth));
+        }
+        let v = analysis.verdict;
         push_sdk_problem(&mut sdk_problems, &v, Source::Android);
         r.android = Some(v);
     }
@@ -199,6 +203,14 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
 struct Clean {
     header: bool,
     payload: bool,
+}
+
+/// The verdict shown for Android assumes the parse finishes; on a device it may not.
+fn stack_risk_warning(depth: usize) -> String {
+    format!(
+        "{}: the token nests {depth} levels deep; Android's org.json recurses once per level with no limit of its own, so on a device the calling thread may die of StackOverflowError instead of getting the Android verdict shown (keep headers and payloads flat)",
+        crate::problem::warning::ANDROID_STACK_RISK
+    )
 }
 
 fn push_sdk_problem(problems: &mut Vec<Problem>, v: &SdkVerdict, source: Source) {
