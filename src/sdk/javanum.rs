@@ -283,26 +283,30 @@ fn round_to_double(mantissa: u128, e2: i64, sticky: bool) -> f64 {
     compose(q, scale)
 }
 
-/// The double `q * 2^k`, where that value is exactly representable (or overflows to infinity).
-fn compose(q: u64, k: i64) -> f64 {
-    let n = i64::from(64 - q.leading_zeros());
-    let top = n - 1 + k;
+/// The double `significand * 2^scale`, where that value is exactly representable (or
+/// overflows to infinity).
+fn compose(significand: u64, scale: i64) -> f64 {
+    let bits = i64::from(64 - significand.leading_zeros());
+    let top = bits - 1 + scale;
     if top > 1023 {
         return f64::INFINITY;
     }
     if top >= -1022 {
-        let m = if n <= 53 {
-            q << (53 - n)
+        let fraction = if bits <= 53 {
+            significand << (53 - bits)
         } else {
-            q >> (n - 53)
+            significand >> (bits - 53)
         };
         let exponent = (top + 1023) as u64;
-        f64::from_bits((exponent << 52) | (m & ((1u64 << 52) - 1)))
+        f64::from_bits((exponent << 52) | (fraction & ((1u64 << 52) - 1)))
     } else {
-        // Subnormal: the value is m * 2^-1074.
-        let s = k + 1074;
-        let m = if s >= 0 { q << s } else { q >> -s };
-        f64::from_bits(m)
+        // Subnormal: the value is a multiple of 2^-1074.
+        let shift = scale + 1074;
+        f64::from_bits(if shift >= 0 {
+            significand << shift
+        } else {
+            significand >> -shift
+        })
     }
 }
 
