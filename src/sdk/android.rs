@@ -31,15 +31,29 @@ pub const STACK_RISK_DEPTH: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Analysis {
     pub verdict: SdkVerdict,
-    /// The deepest nesting org.json reached in the header or the payload (0 when it did not
-    /// run: a segment the server layer parsed strictly nests at most 128 levels).
-    pub depth: usize,
+    /// The deepest nesting org.json reached in the header and in the payload (0 where it did
+    /// not run: a segment the server layer parsed strictly nests at most 128 levels).
+    pub depth: Depth,
+}
+
+/// Nesting depth per segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Depth {
+    pub header: usize,
+    pub payload: usize,
 }
 
 impl Analysis {
-    /// Whether the real parser may die of `StackOverflowError` on a device before answering.
-    pub fn stack_risk(&self) -> bool {
-        self.depth >= STACK_RISK_DEPTH
+    /// The segment (`"header"` or `"payload"`) and depth at which the real parser may die of
+    /// `StackOverflowError` on a device before answering, if either nests that deep.
+    pub fn stack_risk(&self) -> Option<(&'static str, usize)> {
+        let Depth { header, payload } = self.depth;
+        let (part, depth) = if payload > header {
+            ("payload", payload)
+        } else {
+            ("header", header)
+        };
+        (depth >= STACK_RISK_DEPTH).then_some((part, depth))
     }
 }
 
@@ -85,12 +99,12 @@ pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict
 
 /// [`validate_parsed`], with how deep org.json nested.
 pub fn analyse(token: &str, now: i64, parsed: &Parsed<'_>) -> Analysis {
-    let mut depth = 0;
+    let mut depth = Depth::default();
     let verdict = judge(token, now, parsed, &mut depth);
     Analysis { verdict, depth }
 }
 
-fn judge(token: &str, now: i64, parsed: &Parsed<'_>, depth: &mut usize) -> SdkVerdict {
+fn judge(token: &str, now: i64, parsed: &Parsed<'_>, depth: &mut Depth) -> SdkVerdict {
     if token.chars().all(is_java_whitespace) {
         return SdkVerdict::structure(super::BLANK_MESSAGE);
     }
@@ -98,7 +112,7 @@ fn judge(token: &str, now: i64, parsed: &Parsed<'_>, depth: &mut usize) -> SdkVe
     if parts.len() != 3 {
         return SdkVerdict::structure(PARTS_MESSAGE);
     }
-    let Some(header) = read(parts[0], parsed.header_for(parts[0]), depth) else {
+    let Some(header) = read(parts[0], parsed.header_for(parts[0]), &mut depth.header) else {
         return SdkVerdict::structure(HEADER_MESSAGE);
     };
     // Android iterates a `Set.of(...)`, whose order changes per process; when several members
@@ -108,7 +122,7 @@ fn judge(token: &str, now: i64, parsed: &Parsed<'_>, depth: &mut usize) -> SdkVe
             "Token header is missing mandatory header {missing}"
         ));
     }
-    let Some(payload) = read(parts[1], parsed.payload_for(parts[1]), depth) else {
+    let Some(payload) = read(parts[1], parsed.payload_for(parts[1]), &mut depth.payload) else {
         return SdkVerdict::structure(PAYLOAD_MESSAGE);
     };
     if let Some(missing) = MANDATORY_CLAIMS.iter().find(|c| !payload.has(c)) {
@@ -147,14 +161,14 @@ fn java_split_dot(token: &str) -> Vec<&str> {
     parts
 }
 
-/// `decodeAndParse`: `null` (here `None`) when the base64 or the JSON is bad; `depth` keeps the
-/// deepest nesting seen.
+/// `decodeAndParse`: `null` (here `None`) when the base64 or the JSON is bad; `depth` is set to
+/// how deep the JSON nested.
 fn decode_and_parse(part: &str, depth: &mut usize) -> Option<orgjson::Object> {
     let bytes = android_base64_decode(part.as_bytes())?;
     // `new String(bytes)`: malformed UTF-8 becomes U+FFFD rather than an error.
     let text = String::from_utf8_lossy(&bytes);
     let parse = orgjson::parse_object(&text);
-    *depth = (*depth).max(parse.depth);
+    *depth = parse.depth;
     parse.object.ok()
 }
 

@@ -182,8 +182,8 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
     let mut sdk_problems = Vec::new();
     if opts.sdk.android {
         let analysis = sdk::android::analyse(token, opts.now, &parsed);
-        if analysis.stack_risk() {
-            r.warnings.push(stack_risk_warning(analysis.depth));
+        if let Some((part, depth)) = analysis.stack_risk() {
+            r.warnings.push(stack_risk_warning(part, depth));
         }
         let v = analysis.verdict;
         push_sdk_problem(&mut sdk_problems, &v, Source::Android);
@@ -206,9 +206,9 @@ struct Clean {
 }
 
 /// The verdict shown for Android assumes the parse finishes; on a device it may not.
-fn stack_risk_warning(depth: usize) -> String {
+fn stack_risk_warning(part: &str, depth: usize) -> String {
     format!(
-        "{}: the token nests {depth} levels deep; Android's org.json recurses once per level with no limit of its own, so on a device the calling thread may die of StackOverflowError instead of getting the Android verdict shown (keep headers and payloads flat)",
+        "{}: the {part} nests {depth} levels deep; Android's org.json recurses once per level and has no limit of its own, so on a device the calling thread may die of StackOverflowError instead of getting the Android verdict shown (real tokens nest 1 or 2 levels)",
         crate::problem::warning::ANDROID_STACK_RISK
     )
 }

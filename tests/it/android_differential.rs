@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 const NOW: i64 = 1_700_000_000;
 /// Generated inputs per run; the seed is fixed, so every run judges the same tokens.
@@ -37,28 +38,36 @@ struct Oracle {
     classpath: String,
 }
 
-/// Compiles the helper into the test's scratch directory, or says why it cannot.
-fn oracle(test: &str) -> Option<Oracle> {
-    let missing = |what: &str| {
-        let line = format!(
-            "android_differential::{test}: SKIPPED: {what}; install it with `apt-get install {PACKAGES}` to run it"
-        );
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{line} (CI=true: the differential test must run in CI)"
-        );
-        eprintln!("{line}");
-        None
-    };
+/// The helper compiled once per test run (the tests share it), or why it cannot be.
+fn oracle(test: &str) -> Option<&'static Oracle> {
+    static ORACLE: OnceLock<Result<Oracle, String>> = OnceLock::new();
+    match ORACLE.get_or_init(compile) {
+        Ok(o) => Some(o),
+        Err(what) => {
+            let line = format!(
+                "android_differential::{test}: SKIPPED: {what}; install it with `apt-get install {PACKAGES}` to run it"
+            );
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{line} (CI=true: the differential test must run in CI)"
+            );
+            eprintln!("{line}");
+            None
+        }
+    }
+}
+
+/// Compiles the helper into the tests' scratch directory, or says what is missing.
+fn compile() -> Result<Oracle, String> {
     for tool in ["javac", "java"] {
         if Command::new(tool).arg("-version").output().is_err() {
-            return missing(&format!("`{tool}` is not installed"));
+            return Err(format!("`{tool}` is not installed"));
         }
     }
     let Some(jar) = JARS.iter().map(Path::new).find(|p| p.is_file()) else {
-        return missing("Android's org.json (libandroid-json-java) is not installed");
+        return Err("Android's org.json (libandroid-json-java) is not installed".into());
     };
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("android-oracle-{test}"));
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("android-oracle");
     std::fs::create_dir_all(&out).unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/java/AndroidJwtOracle.java");
     let compiled = Command::new("javac")
@@ -69,12 +78,13 @@ fn oracle(test: &str) -> Option<Oracle> {
         .arg(&source)
         .output()
         .unwrap();
+    // A helper that does not compile is a failure, not a skip.
     assert!(
         compiled.status.success(),
         "javac failed: {}",
         String::from_utf8_lossy(&compiled.stderr)
     );
-    Some(Oracle {
+    Ok(Oracle {
         classpath: format!("{}:{}", out.display(), jar.display()),
     })
 }
@@ -250,7 +260,7 @@ fn deep_nesting_overflows_a_small_stack_and_check_warns() {
         .find(|w| w.starts_with(ANDROID_STACK_RISK))
         .expect("a stack-risk warning");
     assert!(
-        warning.contains(&format!("nests {} levels", depth + 1)),
+        warning.contains(&format!("the payload nests {} levels deep", depth + 1)),
         "{warning}"
     );
 }
@@ -267,6 +277,55 @@ fn stack_risk_starts_at_its_documented_depth() {
     assert!(!risky(android::STACK_RISK_DEPTH - 2));
     assert!(risky(android::STACK_RISK_DEPTH - 1));
     assert!(!risky(3));
+}
+
+/// The warning as people read it, in the text report and in `--json`; it changes no exit code.
+#[test]
+fn check_shows_the_stack_risk_warning() {
+    let header = format!(
+        r#"{{"alg":"HS256","typ":"JWT","kid":"k","x":{}{}}}"#,
+        "[".repeat(299),
+        "]".repeat(299)
+    );
+    let token = format!(
+        "{}.{}.sig",
+        b64(&header),
+        b64(&crate::common::payload("u", NOW, NOW + 60))
+    );
+    let expected = "ANDROID_STACK_RISK: the header nests 300 levels deep; Android's org.json recurses once per level and has no limit of its own, so on a device the calling thread may die of StackOverflowError instead of getting the Android verdict shown (real tokens nest 1 or 2 levels)";
+    let at = format!("--now={NOW}");
+    let out = crate::common::mmjwt()
+        .args(["check", &at, "--sdk", "android", &token])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  android  accepted\n"), "{text}");
+    assert!(
+        text.contains(&format!("warnings\n  ! {expected}\n")),
+        "{text}"
+    );
+    let out = crate::common::mmjwt()
+        .args(["check", "--json", &at, &token])
+        .output()
+        .unwrap();
+    let v = crate::common::json_out(&out);
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == expected),
+        "{v}"
+    );
+    // The server layer refuses the token for its nesting alone (strict JSON allows 128
+    // levels); the warning adds nothing to the exit code.
+    assert_eq!(v["exit_code"], 10, "{v}");
+    assert_eq!(out.status.code(), Some(10));
+    assert_eq!(
+        crate::common::codes(&v),
+        ["JWT_TOKEN_STRUCTURE_INVALID", "JWT_TOKEN_STRUCTURE_INVALID"],
+        "iOS and the server refuse, Android accepts: {v}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
