@@ -623,31 +623,49 @@ impl Gen {
         }
     }
 
+    /// `text` with some characters as `\u` escapes written in any script's digits and
+    /// fullwidth hex letters, with a sign, or (rarely) malformed.
+    fn escaped(&mut self, text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            if self.chance(40) {
+                let hex = match self.below(12) {
+                    0..=2 => format!("{:04x}", c as u32),
+                    3 | 4 => format!("{:04X}", c as u32),
+                    5 => format!("+{:03x}", c as u32),
+                    6 => format!("{:03x}", c as u32),
+                    _ => self.hex_digits(u64::from(c as u32), 4),
+                };
+                out.push_str("\\u");
+                out.push_str(&self.script_digits(&hex));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Whitespace and comments as org.json skips them, or (for `\f`, `\u{b}` and NBSP) does
+    /// not.
+    fn gap(&mut self) -> &'static str {
+        if self.chance(96) {
+            return "";
+        }
+        if self.chance(80) {
+            return self.pick_str(&[" ", "\t", "\n", "\r\n", "/* c */", "// c\n", "# c\n"]);
+        }
+        self.pick_str(&[
+            " ", "\t", "\n", "\r\n", "/* c */", "// c\n", "# c\n", "\u{c}", "\u{b}", "\u{a0}", "/*",
+        ])
+    }
+
     /// A member name as written: plain, unquoted, single-quoted, or with some characters as
     /// `\u` escapes in any script's digits and fullwidth hex letters.
     fn name(&mut self, name: &str) -> String {
         match self.below(10) {
             0 => name.to_owned(),
             1 => format!("'{name}'"),
-            2 | 3 => {
-                let mut out = String::from("\"");
-                for c in name.chars() {
-                    if self.chance(40) {
-                        let hex = match self.below(4) {
-                            0 => format!("{:04x}", c as u32),
-                            1 => format!("{:04X}", c as u32),
-                            2 => format!("+{:03x}", c as u32),
-                            _ => self.hex_digits(u64::from(c as u32), 4),
-                        };
-                        out.push_str("\\u");
-                        out.push_str(&self.script_digits(&hex));
-                    } else {
-                        out.push(c);
-                    }
-                }
-                out.push('"');
-                out
-            }
+            2 | 3 => format!("\"{}\"", self.escaped(name)),
             4 if self.chance(30) => {
                 // A name that is really a number or a boolean (and so no name at all), or a
                 // lookalike that does not match.
@@ -675,7 +693,8 @@ impl Gen {
                 continue;
             }
             let sep = *self.pick(&[":", ":", ":", "=", "=>", " : "]);
-            parts.push(format!("{}{sep}{value}", self.name(name)));
+            let (a, b, c) = (self.gap(), self.gap(), self.gap());
+            parts.push(format!("{a}{}{b}{sep}{c}{value}", self.name(name)));
         }
         if self.chance(30) {
             let value = self.filler_value();
@@ -702,7 +721,8 @@ impl Gen {
         let n = self.number_text();
         match self.below(10) {
             0..=5 => n,
-            6 | 7 => format!("\"{n}\""),
+            6 => format!("\"{n}\""),
+            7 => format!("\"{}\"", self.escaped(&n)),
             8 => format!(
                 "'{}{n}{}'",
                 self.pick(&["", " ", "\t"]),
