@@ -99,6 +99,9 @@ pub mod warning {
     /// Android's org.json would recurse this deep; on a device the calling thread may die of
     /// `StackOverflowError` (nothing in the SDK catches it) instead of getting the verdict shown.
     pub const ANDROID_STACK_RISK: &str = "ANDROID_STACK_RISK";
+
+    /// Every warning code, in documentation order.
+    pub const ALL: &[&str] = &[ANDROID_STACK_RISK];
 }
 
 impl std::fmt::Display for Code {

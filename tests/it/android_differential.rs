@@ -330,6 +330,18 @@ fn check_shows_the_stack_risk_warning() {
     );
 }
 
+#[test]
+fn readme_documents_every_warning_code() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for code in mmjwt::problem::warning::ALL {
+        assert!(
+            readme.contains(&format!("| `{code}` | ")),
+            "README lacks the row for {code}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The generator: deterministic tokens aimed at Java's corners.
 
