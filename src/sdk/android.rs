@@ -295,6 +295,60 @@ mod tests {
         assert_eq!(java_split_dot("..."), Vec::<&str>::new());
     }
 
+    fn token(header: &str, payload: &str) -> String {
+        let enc = |s: &str| crate::b64::encode(s.as_bytes());
+        format!("{}.{}.sig", enc(header), enc(payload))
+    }
+
+    const PAYLOAD: &str =
+        r#"{"typ":"Bearer","sub":"u","infobip-api-key":"a","iat":1,"exp":"0x1p31","jti":"j"}"#;
+
+    #[test]
+    fn analysis_measures_each_segment() {
+        let deep = format!(
+            r#"{{"alg":"HS256","typ":"JWT","kid":"k","x":{}{}}}"#,
+            "[".repeat(300),
+            "]".repeat(300)
+        );
+        let a = analyse(&token(&deep, PAYLOAD), 1_700_000_000, &Parsed::default());
+        assert_eq!(
+            a.verdict,
+            SdkVerdict::accepted(),
+            "a string exp of 0x1p31 is 2^31"
+        );
+        assert_eq!(
+            a.depth,
+            Depth {
+                header: 301,
+                payload: 1
+            }
+        );
+        assert_eq!(a.stack_risk(), Some(("header", 301)));
+        // The payload is only parsed once the header passed.
+        let a = analyse(&token(r#"{"alg":1}"#, &deep), 0, &Parsed::default());
+        assert_eq!(
+            a.depth,
+            Depth {
+                header: 1,
+                payload: 0
+            }
+        );
+        assert_eq!(a.stack_risk(), None);
+        let a = analyse(
+            &token(r#"{"alg":1,"typ":1,"kid":1}"#, &deep),
+            0,
+            &Parsed::default(),
+        );
+        assert_eq!(a.stack_risk(), Some(("payload", 301)));
+        assert_eq!(
+            validate(
+                &token(r#"{"alg":1,"typ":1,"kid":1}"#, PAYLOAD),
+                2_147_483_648
+            ),
+            SdkVerdict::expired()
+        );
+    }
+
     #[test]
     fn whitespace_follows_java_not_unicode() {
         assert!(is_java_whitespace(' '));
