@@ -34,6 +34,8 @@ pub struct Analysis {
     /// The deepest nesting org.json reached in the header and in the payload (0 where it did
     /// not run: a segment the server layer parsed strictly nests at most 128 levels).
     pub depth: Depth,
+    /// What `getLong("exp")` returned, when the check got that far and it succeeded.
+    pub exp: Option<i64>,
 }
 
 /// Nesting depth per segment.
@@ -100,11 +102,22 @@ pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict
 /// [`validate_parsed`], with how deep org.json nested.
 pub fn analyse(token: &str, now: i64, parsed: &Parsed<'_>) -> Analysis {
     let mut depth = Depth::default();
-    let verdict = judge(token, now, parsed, &mut depth);
-    Analysis { verdict, depth }
+    let mut exp = None;
+    let verdict = judge(token, now, parsed, &mut depth, &mut exp);
+    Analysis {
+        verdict,
+        depth,
+        exp,
+    }
 }
 
-fn judge(token: &str, now: i64, parsed: &Parsed<'_>, depth: &mut Depth) -> SdkVerdict {
+fn judge(
+    token: &str,
+    now: i64,
+    parsed: &Parsed<'_>,
+    depth: &mut Depth,
+    exp_read: &mut Option<i64>,
+) -> SdkVerdict {
     if token.chars().all(is_java_whitespace) {
         return SdkVerdict::structure(super::BLANK_MESSAGE);
     }
@@ -134,6 +147,7 @@ fn judge(token: &str, now: i64, parsed: &Parsed<'_>, depth: &mut Depth) -> SdkVe
     let Some(exp) = payload.get_long("exp") else {
         return SdkVerdict::structure("Token payload is missing mandatory claim exp");
     };
+    *exp_read = Some(exp);
     if now >= exp {
         return SdkVerdict::expired();
     }

@@ -11,8 +11,9 @@
  *
  * Protocol: one request per stdin line, `now TAB stackKiB TAB base64(token as UTF-8)` (the token
  * is base64-wrapped so any character can travel; stackKiB 0 means the large default stack).
- * One answer per stdout line: `ACCEPTED`, `STRUCTURE TAB message`, `EXPIRED TAB message`,
- * `STACK_OVERFLOW`, or `CRASH TAB exception class` for anything the SDK would not catch.
+ * One answer per stdout line: `ACCEPTED TAB exp`, `STRUCTURE TAB message`,
+ * `EXPIRED TAB message TAB exp`, `STACK_OVERFLOW`, or `CRASH TAB exception class` for anything
+ * the SDK would not catch; `exp` is the long that getLong("exp") returned.
  */
 
 import java.io.BufferedReader;
@@ -42,6 +43,9 @@ public final class AndroidJwtOracle {
         }
     }
 
+    /** What getLong("exp") returned in the last check on this thread (for the answer line). */
+    private static final ThreadLocal<Long> lastExp = new ThreadLocal<>();
+
     /** AuthorizationUtils.isValidJwt with the clock as a parameter. */
     static void isValidJwt(String token, long now) throws StructureException, ExpiredException {
         if (token == null) throw new StructureException("Token is null.");
@@ -60,6 +64,7 @@ public final class AndroidJwtOracle {
         }
         try {
             long exp = payloadJson.getLong("exp");
+            lastExp.set(exp);
             if (now >= exp) throw new ExpiredException();
         } catch (JSONException e) {
             throw new StructureException("Token payload is missing mandatory claim exp");
@@ -168,13 +173,14 @@ public final class AndroidJwtOracle {
 
     /** One request's answer line. */
     static String judge(String token, long now) {
+        lastExp.remove();
         try {
             isValidJwt(token, now);
-            return "ACCEPTED";
+            return "ACCEPTED\t" + lastExp.get();
         } catch (StructureException e) {
             return "STRUCTURE\t" + e.getMessage();
         } catch (ExpiredException e) {
-            return "EXPIRED\t" + e.getMessage();
+            return "EXPIRED\t" + e.getMessage() + "\t" + lastExp.get();
         } catch (StackOverflowError e) {
             return "STACK_OVERFLOW";
         } catch (RuntimeException e) {
