@@ -8,7 +8,7 @@
 //! a JDK or the jar the tests print what they skipped and pass, except under `CI=true`, where
 //! they fail.
 
-use crate::common::b64;
+use crate::support::b64;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use mmjwt::problem::warning::ANDROID_STACK_RISK;
@@ -295,11 +295,11 @@ fn check_shows_the_stack_risk_warning() {
     let token = format!(
         "{}.{}.sig",
         b64(&header),
-        b64(&crate::common::payload("u", NOW, NOW + 60))
+        b64(&crate::support::payload("u", NOW, NOW + 60))
     );
     let expected = "ANDROID_STACK_RISK: the header nests 300 levels deep; Android's org.json recurses once per level and has no limit of its own, so on a device the calling thread may die of StackOverflowError instead of getting the Android verdict shown (real tokens nest 1 or 2 levels)";
     let at = format!("--now={NOW}");
-    let out = crate::common::mmjwt()
+    let out = crate::support::mmjwt()
         .args(["check", &at, "--sdk", "android", &token])
         .output()
         .unwrap();
@@ -309,11 +309,11 @@ fn check_shows_the_stack_risk_warning() {
         text.contains(&format!("warnings\n  ! {expected}\n")),
         "{text}"
     );
-    let out = crate::common::mmjwt()
+    let out = crate::support::mmjwt()
         .args(["check", "--json", &at, &token])
         .output()
         .unwrap();
-    let v = crate::common::json_out(&out);
+    let v = crate::support::json_out(&out);
     assert!(
         v["warnings"]
             .as_array()
@@ -327,7 +327,7 @@ fn check_shows_the_stack_risk_warning() {
     assert_eq!(v["exit_code"], 10, "{v}");
     assert_eq!(out.status.code(), Some(10));
     assert_eq!(
-        crate::common::codes(&v),
+        crate::support::codes(&v),
         ["JWT_TOKEN_STRUCTURE_INVALID", "JWT_TOKEN_STRUCTURE_INVALID"],
         "iOS and the server refuse, Android accepts: {v}"
     );

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
 mod android_differential;
+mod architecture;
 mod cli;
-mod common;
 mod corpus;
 mod gen_check;
 mod hardening;
@@ -14,3 +14,4 @@ mod replay;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;
+mod support;
