@@ -421,6 +421,50 @@ mod tests {
         }
     }
 
+    /// Rust rounds `u64 as f64` to nearest, ties to even, and scaling by a power of two is exact
+    /// while the result stays normal: an independent oracle for the hexadecimal parser.
+    #[test]
+    fn hex_rounding_matches_integer_conversion() {
+        let mut state = 0x1234_5678_9abc_def0_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for i in 0..20_000 {
+            let m = if i % 2 == 0 {
+                next() >> (next() % 64)
+            } else {
+                // An exact tie at 53 bits (or, one time in three, a near one).
+                (next() | (1 << 63)) & !0x7FF | [0x400, 0x400, 0x401][(i / 2) % 3]
+            };
+            let e = (next() % 1_800) as i32 - 900;
+            let expected = (m as f64) * 2f64.powi(e);
+            let text = format!("0x{m:x}p{e}");
+            assert_eq!(
+                p(&text).map(f64::to_bits),
+                Some(expected.to_bits()),
+                "{text}"
+            );
+            // The same value with the point moved: 0xABC.DEFp(e+12).
+            let digits = format!("{m:x}");
+            if digits.len() > 3 {
+                let (int, frac) = digits.split_at(digits.len() - 3);
+                let moved = format!("0x{int}.{frac}p{}", e + 12);
+                assert_eq!(
+                    p(&moved).map(f64::to_bits),
+                    Some(expected.to_bits()),
+                    "{moved}"
+                );
+            }
+        }
+    }
+
+    fn p(s: &str) -> Option<f64> {
+        parse_double(&u(s))
+    }
+
     #[test]
     fn case_folding_per_unit() {
         assert!(equals_ignore_case("false", &u("falſe")));
