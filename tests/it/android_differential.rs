@@ -2,11 +2,11 @@
 //! SDK's `isValidJwt` on a JVM with Android's own org.json (Debian's `libandroid-json-java`, AOSP
 //! libcore) and the JDK's number parsing, over the whole corpus and thousands of generated
 //! tokens aimed at where Java's standard library is more liberal than JSON (spec 4.5). Every
-//! verdict and message must agree with `sdk::android`.
+//! verdict and message, and the `exp` that `getLong` read, must agree with `sdk::android`.
 //!
-//! All requests go through one JVM (one line each way), so the test takes about a second. Without
-//! a JDK or the jar the tests print what they skipped and pass, except under `CI=true`, where
-//! they fail.
+//! All requests go through one JVM (one line each way): the whole comparison takes a few
+//! seconds. Without a JDK or the jar the tests print what they skipped and pass, except under
+//! `CI=true`, where they fail.
 
 use crate::support::b64;
 use base64::Engine as _;
