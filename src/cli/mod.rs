@@ -72,6 +72,8 @@ Examples:
   mmjwt check \"$TOKEN\"
   mmjwt check --secret-file key.hex --user-id alice \"$TOKEN\"
   echo \"Authorization: Bearer $TOKEN\" | mmjwt check --json
+  mmjwt check --plugin flutter \"$TOKEN\"          # what the Dart catch block receives
+  curl -s \"$TOKEN_URL\" | mmjwt check --exact      # the backend's answer, as the SDK gets it
   mmjwt check --sdk ios --now 2026-01-01T00:00:00Z - < tokens.txt";
 
 /// A secret given on the command line; its `Debug` never shows the value.
@@ -199,12 +201,38 @@ pub enum SdkChoice {
     Both,
 }
 
+/// Which plugin's error objects `check` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PluginChoice {
+    Flutter,
+    ReactNative,
+    Cordova,
+    All,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The token, or '-' for standard input (read when piped and no token is given).
-    /// Surrounding whitespace and an 'Authorization:' / 'Bearer ' prefix are stripped.
+    /// Surrounding whitespace and an 'Authorization:' / 'Bearer ' prefix are stripped
+    /// (unless --exact).
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+
+    /// Judge the string exactly as given, as the SDK gets it from setUserDataJwt: nothing
+    /// stripped (on stdin, each line minus its \n or \r\n).
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Also show what the app's catch block receives through this plugin on each platform:
+    /// flutter, react-native, cordova or all. Repeatable or comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PLUGIN",
+        env = "MMJWT_PLUGIN",
+        value_delimiter = ','
+    )]
+    pub plugin: Vec<PluginChoice>,
 
     /// Which SDK's client-side validation to emulate.
     #[arg(long, value_enum, default_value_t = SdkChoice::Both, value_name = "SDK")]
