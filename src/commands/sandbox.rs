@@ -46,7 +46,7 @@ pub fn run(args: &SandboxArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut kid_list = Vec::new();
     for (kid, secret) in &keys {
         kid_list.push(format!("{kid} ({} bytes)", secret.len()));
-        config.keys.insert(kid.clone(), secret.hmac_key());
+        config = config.with_secret(kid.clone(), secret);
     }
     drop(keys);
     config.strict_installations = args.strict_installations;
