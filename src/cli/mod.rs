@@ -230,6 +230,7 @@ pub struct CheckArgs {
         value_enum,
         value_name = "PLUGIN",
         env = "MMJWT_PLUGIN",
+        hide_env_values = true,
         value_delimiter = ','
     )]
     pub plugin: Vec<PluginChoice>,
