@@ -77,7 +77,7 @@ struct Times {
 
 #[derive(Debug, Serialize)]
 struct SdkView<'a> {
-    android: Option<VerdictView<'a>>,
+    android: Option<AndroidView<'a>>,
     ios: Option<VerdictView<'a>>,
 }
 
@@ -88,9 +88,14 @@ struct VerdictView<'a> {
     code: Option<Code>,
     message: Option<&'a str>,
     plugins: Option<PluginErrors>,
-    /// Android only: the code of SDK 13.22.0 and older.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    legacy_code: Option<Option<&'static str>>,
+}
+
+/// Android's verdict view, which also carries the code of SDK 13.22.0 and older.
+#[derive(Debug, Serialize)]
+struct AndroidView<'a> {
+    #[serde(flatten)]
+    verdict: VerdictView<'a>,
+    legacy_code: Option<&'static str>,
 }
 
 fn verdict_view(platform: Platform, v: &SdkVerdict) -> VerdictView<'_> {
@@ -99,7 +104,6 @@ fn verdict_view(platform: Platform, v: &SdkVerdict) -> VerdictView<'_> {
         code: v.code,
         message: v.message.as_deref(),
         plugins: plugins::errors(platform, v),
-        legacy_code: (platform == Platform::Android).then(|| plugins::android_legacy_code(v)),
     }
 }
 
@@ -180,10 +184,10 @@ pub fn json<'a>(
             nbf: time_view(claim("nbf"), now),
         },
         sdk: SdkView {
-            android: report
-                .android
-                .as_ref()
-                .map(|v| verdict_view(Platform::Android, v)),
+            android: report.android.as_ref().map(|v| AndroidView {
+                verdict: verdict_view(Platform::Android, v),
+                legacy_code: plugins::android_legacy_code(v),
+            }),
             ios: report.ios.as_ref().map(|v| verdict_view(Platform::Ios, v)),
         },
         checks: Steps(&report.steps),

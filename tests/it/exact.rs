@@ -100,7 +100,7 @@ fn exact_leading_space_ios_refuses_android_skips_it() {
 #[test]
 fn exact_h_p_dot_nbsp_has_three_parts() {
     let t = token();
-    let hp = &t[..t.rfind('.').unwrap() + 1];
+    let hp = &t[..=t.rfind('.').unwrap()];
     let raw = format!("{hp}\u{a0}");
     each_way(&raw, true, |how, v| {
         assert_eq!(verdict(v, "android"), (true, String::new()), "{how}");

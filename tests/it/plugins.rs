@@ -325,3 +325,60 @@ fn an_unknown_plugin_is_a_usage_error() {
     assert!(err.starts_with("mmjwt: error: "), "{err}");
     assert!(err.contains("flutter"), "{err}");
 }
+
+/// The two JSON writers (serde at a terminal, the hand-written compact one elsewhere) agree
+/// byte for byte on reports carrying plugin objects, a null Flutter message, legacy codes and
+/// every new warning code.
+#[test]
+fn both_json_writers_agree_on_plugins_and_warnings() {
+    use mmjwt::render::check as render;
+    use mmjwt::secret::Secret;
+    use mmjwt::token::check::{Keys, Options, check_input};
+    use mmjwt::token::pitfalls::KeyVariants;
+    let secret = Secret::from_hex(SECRET_HEX).unwrap();
+    let key = secret.hmac_key();
+    let variants = KeyVariants::from_secret(&secret);
+    let text_key = mmjwt::secret::HmacKey::new(SECRET_HEX.as_bytes());
+    let ms = NOW * 1000;
+    let raws = [
+        expired(),
+        no_jti(),
+        format!("Bearer {}", expired()),
+        format!(" {}", no_jti()),
+        "\u{a0}".to_string(),
+        signed(HEADER, &payload("a", NOW - 5, NOW - 5), &key),
+        signed(HEADER, &payload("a", NOW - 5, NOW + 20), &text_key),
+        signed(HEADER, &payload("a", ms, ms + 1), &key),
+        signed(HEADER, &payload("a", NOW - 5, NOW + 900), &key),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for raw in &raws {
+        for exact in [false, true] {
+            let input = if exact {
+                mmjwt::token::exact_input(raw)
+            } else {
+                mmjwt::token::normalize_input(raw)
+            };
+            let opts = Options {
+                keys: Keys::SingleWithVariants(&key, &variants),
+                ..Options::at(NOW)
+            };
+            let report = check_input(raw, &input, &opts);
+            seen.extend(report.warnings.iter().map(|w| w.code.as_str()));
+            let mut fast = String::new();
+            render::write_json(&mut fast, &report, &input, Some(3), NOW, 0);
+            let slow =
+                serde_json::to_string(&render::json(&report, &input, Some(3), NOW, 0)).unwrap();
+            assert_eq!(fast, slow, "{raw:?} exact={exact}");
+        }
+    }
+    for code in [
+        "SECRET_USED_AS_TEXT",
+        "EXPIRED_AT_ISSUE",
+        "SHORT_LIFETIME",
+        "TIME_IN_MILLISECONDS",
+        "AS_GIVEN_REFUSED",
+    ] {
+        assert!(seen.contains(code), "no report carried {code}: {seen:?}");
+    }
+}
