@@ -263,3 +263,34 @@ async fn sandbox_refusal_names_a_secret_used_as_text() {
     );
     sb.shutdown().await.unwrap();
 }
+
+/// The `mmjwt sandbox` binary, given its key with `--key KID=HEX`, says the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_binary_refusal_names_a_secret_used_as_text() {
+    let key_arg = format!("test-key-id={SECRET_HEX}");
+    let run = crate::sandbox::Running::start(
+        &[
+            "--app-code",
+            "test-app-code",
+            "--key",
+            &key_arg,
+            "--log-format",
+            "off",
+        ],
+        &[],
+    );
+    let api = Api::new(run.url.clone());
+    // The binary uses the real clock: a fresh token signed with the hex text.
+    let now = mmjwt::time::now_unix();
+    let t = signed(
+        HEADER,
+        &payload("alice", now - 5, now + 300),
+        &HmacKey::new(SECRET_HEX.as_bytes()),
+    );
+    let r = api.fetch("r", &Auth::Bearer(t)).await;
+    r.refused(401, "SIGNATURE_INVALID");
+    let text = r.body["requestError"]["serviceException"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(text.contains("SECRET_USED_AS_TEXT"), "{text}");
+}
