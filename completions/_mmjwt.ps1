@@ -62,7 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             break
         }
         'mmjwt;check' {
-            [CompletionResult]::new('--plugin', '--plugin', [CompletionResultType]::ParameterName, 'Also show what the app''s catch block receives through this plugin on each platform: flutter, react-native, cordova or all. Repeatable or comma-separated')
+            [CompletionResult]::new('--plugin', '--plugin', [CompletionResultType]::ParameterName, 'Also show what the app''s catch block receives through this plugin on each platform. Repeatable or comma-separated; an empty value shows none')
             [CompletionResult]::new('--sdk', '--sdk', [CompletionResultType]::ParameterName, 'Which SDK''s client-side validation to emulate')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge as if the time were this (Unix seconds or RFC 3339)')

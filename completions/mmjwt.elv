@@ -57,7 +57,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --version 'Print version'
         }
         &'mmjwt;check'= {
-            cand --plugin 'Also show what the app''s catch block receives through this plugin on each platform: flutter, react-native, cordova or all. Repeatable or comma-separated'
+            cand --plugin 'Also show what the app''s catch block receives through this plugin on each platform. Repeatable or comma-separated; an empty value shows none'
             cand --sdk 'Which SDK''s client-side validation to emulate'
             cand --leeway 'Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0'
             cand --now 'Judge as if the time were this (Unix seconds or RFC 3339)'

@@ -59,7 +59,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l allow-empty -d 'Allo
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -s V -l version -d 'Print version'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l plugin -d 'Also show what the app\'s catch block receives through this plugin on each platform: flutter, react-native, cordova or all. Repeatable or comma-separated' -r -f -a "flutter\t''
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l plugin -d 'Also show what the app\'s catch block receives through this plugin on each platform. Repeatable or comma-separated; an empty value shows none' -r -f -a "flutter\t''
 react-native\t''
 cordova\t''
 all\t''"

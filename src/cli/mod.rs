@@ -210,6 +210,47 @@ pub enum PluginChoice {
     All,
 }
 
+/// One `--plugin` value: a comma-separated list, possibly empty (`MMJWT_PLUGIN=` set but empty
+/// means no plugin, not an error).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PluginList(pub Vec<PluginChoice>);
+
+/// Parses a [`PluginList`], each name as clap parses the enum (same errors, same completions).
+#[derive(Debug, Clone, Copy)]
+pub struct PluginListParser;
+
+impl clap::builder::TypedValueParser for PluginListParser {
+    type Value = PluginList;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<PluginList, clap::Error> {
+        let one = clap::builder::EnumValueParser::<PluginChoice>::new();
+        let Some(text) = value.to_str() else {
+            return one.parse_ref(cmd, arg, value).map(|c| PluginList(vec![c]));
+        };
+        text.split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(|name| one.parse_ref(cmd, arg, std::ffi::OsStr::new(name)))
+            .collect::<Result<_, _>>()
+            .map(PluginList)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            PluginChoice::value_variants()
+                .iter()
+                .filter_map(ValueEnum::to_possible_value),
+        ))
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The token, or '-' for standard input (read when piped and no token is given).
@@ -223,17 +264,16 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exact: bool,
 
-    /// Also show what the app's catch block receives through this plugin on each platform:
-    /// flutter, react-native, cordova or all. Repeatable or comma-separated.
+    /// Also show what the app's catch block receives through this plugin on each platform.
+    /// Repeatable or comma-separated; an empty value shows none.
     #[arg(
         long,
-        value_enum,
         value_name = "PLUGIN",
         env = "MMJWT_PLUGIN",
         hide_env_values = true,
-        value_delimiter = ','
+        value_parser = PluginListParser
     )]
-    pub plugin: Vec<PluginChoice>,
+    pub plugin: Vec<PluginList>,
 
     /// Which SDK's client-side validation to emulate.
     #[arg(long, value_enum, default_value_t = SdkChoice::Both, value_name = "SDK")]

@@ -3,7 +3,7 @@
 
 use super::batch::{self, Chunk, Piece};
 use super::{Ctx, load_secret, resolve_now};
-use crate::cli::{CheckArgs, PluginChoice, SdkChoice};
+use crate::cli::{CheckArgs, PluginChoice, PluginList, SdkChoice};
 use crate::error::usage;
 use crate::render;
 use crate::sdk::SdkSelection;
@@ -105,9 +105,10 @@ struct How<'a> {
 }
 
 /// The plugins to show, each once, in a fixed order.
-fn plugins(choices: &[PluginChoice]) -> Vec<Plugin> {
-    let mut v: Vec<Plugin> = choices
+fn plugins(lists: &[PluginList]) -> Vec<Plugin> {
+    let mut v: Vec<Plugin> = lists
         .iter()
+        .flat_map(|l| &l.0)
         .flat_map(|c| match c {
             PluginChoice::Flutter => &[Plugin::Flutter][..],
             PluginChoice::ReactNative => &[Plugin::ReactNative][..],

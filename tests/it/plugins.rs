@@ -303,6 +303,35 @@ fn plugin_from_the_environment_comma_separated() {
     assert!(!s.contains("PlatformException"), "{s}");
     // Order is fixed whatever the order asked for.
     assert!(s.find("react-native").unwrap() < s.find("cordova").unwrap());
+    // Set but empty means none, not an error.
+    let out = mmjwt()
+        .env("MMJWT_PLUGIN", "")
+        .args(["check", "--now", &NOW.to_string()])
+        .arg(expired())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(11),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("description:")
+    );
+    // The flag wins over the environment, and names repeat harmlessly.
+    let out = mmjwt()
+        .env("MMJWT_PLUGIN", "cordova")
+        .args(["check", "--sdk", "ios", "--now", &NOW.to_string()])
+        .args(["--plugin", "flutter,flutter", "--plugin", "flutter"])
+        .arg(expired())
+        .output()
+        .unwrap();
+    let s = sdk_section(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(s.matches("PlatformException(").count(), 1, "{s}");
+    assert!(!s.contains("cordova"), "{s}");
 }
 
 #[test]
