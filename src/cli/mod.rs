@@ -4,15 +4,16 @@
 //! Conventions: long flags are kebab-case; every option that takes a value has an upper-case
 //! value name; every argument backed by an environment variable hides its value in `--help`.
 
+pub mod replay;
 pub mod sandbox;
+pub mod values;
 
 use crate::color::ColorChoice;
-use crate::error::EXIT_TABLE;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::fmt;
+use crate::sdk::SdkSelection;
+use crate::secret::SecretText;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
-
-pub mod replay;
+use values::ClaimArg;
 
 /// Make, check and replay Infobip Mobile Messaging user-data JWTs, and run a local sandbox of
 /// the Mobile API user endpoints.
@@ -21,8 +22,8 @@ pub mod replay;
     name = "mmjwt",
     version,
     propagate_version = true,
-    after_help = EXIT_TABLE,
-    after_long_help = EXIT_TABLE,
+    after_help = crate::error::exit_table(),
+    after_long_help = crate::error::exit_table(),
     max_term_width = 100
 )]
 pub struct Cli {
@@ -75,23 +76,6 @@ Examples:
   mmjwt check --plugin flutter \"$TOKEN\"          # what the Dart catch block receives
   curl -s \"$TOKEN_URL\" | mmjwt check --exact      # the backend's answer, as the SDK gets it
   mmjwt check --sdk ios --now 2026-01-01T00:00:00Z - < tokens.txt";
-
-/// A secret given on the command line; its `Debug` never shows the value.
-#[derive(Clone)]
-pub struct SecretText(pub String);
-
-impl fmt::Debug for SecretText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretText([REDACTED])")
-    }
-}
-
-impl std::str::FromStr for SecretText {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(SecretText(s.to_owned()))
-    }
-}
 
 /// Where the hex secret comes from. Without any of these, `MMJWT_SECRET` is read.
 #[derive(Debug, Clone, Default, Args)]
@@ -155,17 +139,18 @@ pub struct GenArgs {
         long,
         value_name = "DURATION",
         default_value = "15m",
-        conflicts_with = "exp"
+        conflicts_with = "exp",
+        value_parser = values::seconds
     )]
-    pub ttl: String,
+    pub ttl: i64,
 
     /// Expiry instead of a lifetime: Unix seconds or RFC 3339.
-    #[arg(long, value_name = "TIME")]
-    pub exp: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::instant)]
+    pub exp: Option<i64>,
 
     /// Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible.
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::instant)]
+    pub now: Option<i64>,
 
     /// The jti claim instead of a random UUID v4 (single tokens only).
     #[arg(long, value_name = "ID")]
@@ -177,7 +162,7 @@ pub struct GenArgs {
 
     /// An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable.
     #[arg(long, value_name = "KEY=VALUE")]
-    pub claim: Vec<String>,
+    pub claim: Vec<ClaimArg>,
 
     /// Allow an exp that is not after now (test fixtures).
     #[arg(long)]
@@ -190,65 +175,6 @@ pub struct GenArgs {
     /// Write the token to this file (mode 0600) and print nothing.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-}
-
-/// Which SDK verdicts to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum SdkChoice {
-    Android,
-    Ios,
-    #[default]
-    Both,
-}
-
-/// Which plugin's error objects `check` shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PluginChoice {
-    Flutter,
-    ReactNative,
-    Cordova,
-    All,
-}
-
-/// One `--plugin` value: a comma-separated list, possibly empty (`MMJWT_PLUGIN=` set but empty
-/// means no plugin, not an error).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PluginList(pub Vec<PluginChoice>);
-
-/// Parses a [`PluginList`], each name as clap parses the enum (same errors, same completions).
-#[derive(Debug, Clone, Copy)]
-pub struct PluginListParser;
-
-impl clap::builder::TypedValueParser for PluginListParser {
-    type Value = PluginList;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<PluginList, clap::Error> {
-        let one = clap::builder::EnumValueParser::<PluginChoice>::new();
-        let Some(text) = value.to_str() else {
-            return one.parse_ref(cmd, arg, value).map(|c| PluginList(vec![c]));
-        };
-        text.split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .map(|name| one.parse_ref(cmd, arg, std::ffi::OsStr::new(name)))
-            .collect::<Result<_, _>>()
-            .map(PluginList)
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(
-            PluginChoice::value_variants()
-                .iter()
-                .filter_map(ValueEnum::to_possible_value),
-        ))
-    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -271,21 +197,21 @@ pub struct CheckArgs {
         value_name = "PLUGIN",
         env = "MMJWT_PLUGIN",
         hide_env_values = true,
-        value_parser = PluginListParser
+        value_parser = values::PluginListParser
     )]
-    pub plugin: Vec<PluginList>,
+    pub plugin: Vec<values::PluginList>,
 
     /// Which SDK's client-side validation to emulate.
-    #[arg(long, value_enum, default_value_t = SdkChoice::Both, value_name = "SDK")]
-    pub sdk: SdkChoice,
+    #[arg(long, value_name = "SDK", default_value = "both", value_parser = values::sdk_selection())]
+    pub sdk: SdkSelection,
 
     /// Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0.
-    #[arg(long, value_name = "DURATION", default_value = "0")]
-    pub leeway: String,
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
+    pub leeway: i64,
 
     /// Judge as if the time were this (Unix seconds or RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::instant)]
+    pub now: Option<i64>,
 
     /// The external user id the token must carry as sub.
     #[arg(long, value_name = "ID")]

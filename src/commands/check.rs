@@ -2,20 +2,21 @@
 //! judged and reported (text or JSON); the exit code is the lowest non-zero one among them.
 
 use super::batch::{self, Chunk, Piece};
-use super::{Ctx, load_secret, resolve_now};
-use crate::cli::{CheckArgs, PluginChoice, PluginList, SdkChoice};
+use super::{load_secret, resolve_now};
+use crate::cli::CheckArgs;
+use crate::cli::values::PluginList;
 use crate::error::usage;
-use crate::render;
-use crate::sdk::SdkSelection;
 use crate::sdk::plugins::Plugin;
+use crate::shell::Shell;
 use crate::token::check::{Expectations, Keys, Options, check_input};
 use crate::token::pitfalls::KeyVariants;
+use crate::token::report;
 use crate::token::{Input, exact_input, normalize_input};
 use std::borrow::Cow;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
     let from_stdin = match args.token.as_deref() {
         Some("-") => true,
         Some(_) => false,
@@ -31,10 +32,9 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             "standard input cannot carry both the secret and the tokens; use MMJWT_SECRET or --secret-file PATH",
         ));
     }
-    let now = resolve_now(args.now.as_deref())?;
-    let leeway =
-        crate::time::parse_duration(&args.leeway).map_err(|e| usage(format!("--leeway: {e}")))?;
-    let secret = load_secret(&args.secret, ctx)?;
+    let now = resolve_now(args.now);
+    let leeway = args.leeway;
+    let secret = load_secret(&args.secret, shell)?;
     let key = secret
         .as_ref()
         .map(|s| (s.hmac_key(), KeyVariants::from_secret(s)));
@@ -56,17 +56,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             kid: args.cred.key_id.as_deref(),
         },
         require_signature: args.require_signature,
-        sdk: match args.sdk {
-            SdkChoice::Android => SdkSelection {
-                android: true,
-                ios: false,
-            },
-            SdkChoice::Ios => SdkSelection {
-                android: false,
-                ios: true,
-            },
-            SdkChoice::Both => SdkSelection::BOTH,
-        },
+        sdk: args.sdk,
     };
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
@@ -79,7 +69,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             std::io::BufReader::with_capacity(1 << 20, std::io::stdin()),
             &mut out,
             &mut states,
-            |chunk, ()| Ok(judge_lines(chunk, &opts, how, ctx, &seen)),
+            |chunk, ()| Ok(judge_lines(chunk, &opts, how, shell, &seen)),
             |_| {},
         )?;
         if seen.load(Ordering::Relaxed) == 0 {
@@ -89,7 +79,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     } else {
         let raw = args.token.as_deref().unwrap_or_default();
         let mut text = String::new();
-        let code = judge(&mut text, raw, None, &opts, how, ctx);
+        let code = judge(&mut text, raw, None, &opts, how, shell);
         out.write_all(text.as_bytes())?;
         code
     };
@@ -106,17 +96,7 @@ struct How<'a> {
 
 /// The plugins to show, each once, in a fixed order.
 fn plugins(lists: &[PluginList]) -> Vec<Plugin> {
-    let mut v: Vec<Plugin> = lists
-        .iter()
-        .flat_map(|l| &l.0)
-        .flat_map(|c| match c {
-            PluginChoice::Flutter => &[Plugin::Flutter][..],
-            PluginChoice::ReactNative => &[Plugin::ReactNative][..],
-            PluginChoice::Cordova => &[Plugin::Cordova][..],
-            PluginChoice::All => &Plugin::ALL[..],
-        })
-        .copied()
-        .collect();
+    let mut v: Vec<Plugin> = lists.iter().flat_map(|l| l.0.iter().copied()).collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -127,7 +107,7 @@ fn judge_lines(
     chunk: &Chunk,
     opts: &Options<'_>,
     how: How<'_>,
-    ctx: &Ctx,
+    shell: &Shell,
     seen: &AtomicUsize,
 ) -> Piece {
     // A JSON report is about four times its token: one allocation for the chunk's output.
@@ -145,7 +125,7 @@ fn judge_lines(
             continue;
         }
         seen.fetch_add(1, Ordering::Relaxed);
-        let code = judge(&mut p.text, &text, Some(line), opts, how, ctx);
+        let code = judge(&mut p.text, &text, Some(line), opts, how, shell);
         p.exit = batch::merge_exit(p.exit, code);
     }
     p
@@ -158,7 +138,7 @@ fn judge(
     line: Option<usize>,
     opts: &Options<'_>,
     how: How<'_>,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> u8 {
     let input: Input = if how.exact {
         exact_input(raw)
@@ -167,21 +147,21 @@ fn judge(
     };
     let input = &input;
     let report = check_input(raw, input, opts);
-    if ctx.json && ctx.stdout_tty {
-        let v = render::check::json(&report, input, line, opts.now, opts.leeway);
-        out.push_str(&ctx.json_text(&v));
-    } else if ctx.json {
+    if shell.json && shell.stdout_tty {
+        let v = report::json(&report, input, line, opts.now, opts.leeway);
+        out.push_str(&shell.json_text(&v));
+    } else if shell.json {
         // One line per token, written without serde's machinery (batches spend their time here).
-        render::check::write_json(out, &report, input, line, opts.now, opts.leeway);
+        report::write_json(out, &report, input, line, opts.now, opts.leeway);
     } else {
         if let Some(l) = line {
-            out.push_str(&ctx.out.label(&format!("── line {l} ──\n")));
+            out.push_str(&shell.out.label(&format!("── line {l} ──\n")));
         }
-        out.push_str(&render::check::text_with_plugins(
+        out.push_str(&report::text_with_plugins(
             &report,
             input,
             opts.now,
-            ctx.out,
+            shell.out,
             how.plugins,
         ));
     }

@@ -7,7 +7,8 @@
 //! `localizedDescription` and userInfo `messageId` / `text` the plugins read differently.
 
 use super::{
-    BLANK_MESSAGE, EXPIRED_MESSAGE, HEADER_MESSAGE, PARTS_MESSAGE, PAYLOAD_MESSAGE, SdkVerdict,
+    BLANK_MESSAGE, EXPIRED_MESSAGE, HEADER_MESSAGE, PARTS_MESSAGE, PAYLOAD_MESSAGE, Platform,
+    SdkVerdict,
 };
 use crate::problem::Code;
 use serde::Serialize;
@@ -19,13 +20,6 @@ pub const IOS_DOMAIN: &str = "com.mobile-messaging";
 pub const IOS_STRUCTURE_DESCRIPTION: &str = "JWT token has invalid structure.";
 /// Android's `MobileMessagingError.getType()` for SDK-side errors.
 const ANDROID_TYPE: &str = "SDK_ERROR";
-
-/// Which platform's native error a plugin reshapes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Android,
-    Ios,
-}
 
 /// One of the three plugins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,10 +3,10 @@
 //! to survive a retry, milliseconds where seconds belong, and a string the SDK gets with more
 //! than the token in it. Pure: the check core calls these with the report's data and `now`.
 
+use crate::json::Members;
 use crate::problem::{Warn, Warning};
 use crate::sdk::{self, SdkSelection, SdkVerdict};
 use crate::secret::{HmacKey, Secret};
-use crate::token::json::Members;
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -171,13 +171,6 @@ pub fn time_warnings(claims: &Members) -> Vec<Warning> {
     out
 }
 
-fn name(source: crate::problem::Source) -> &'static str {
-    match source {
-        crate::problem::Source::Android => "Android",
-        _ => "iOS",
-    }
-}
-
 /// `AS_GIVEN_REFUSED`: `raw` is what the app would pass to `setUserDataJwt`, `cleaned` what
 /// `check` judged after removing `removed`. One warning per selected SDK whose answer for the
 /// raw string is a refusal different from its answer for the cleaned one.
@@ -188,24 +181,23 @@ pub fn as_given(
     now: i64,
     sdks: SdkSelection,
 ) -> Vec<Warning> {
-    use crate::problem::Source;
+    use crate::sdk::Platform;
     let mut out = Vec::new();
     // The emulations are bounded by the size cap like `check` itself.
     if raw.len() > super::MAX_TOKEN_BYTES {
         return out;
     }
-    let runs: [(bool, Source, Option<&SdkVerdict>); 2] = [
-        (sdks.android, Source::Android, cleaned.0),
-        (sdks.ios, Source::Ios, cleaned.1),
+    let runs: [(bool, Platform, Option<&SdkVerdict>); 2] = [
+        (sdks.android, Platform::Android, cleaned.0),
+        (sdks.ios, Platform::Ios, cleaned.1),
     ];
-    for (selected, source, before) in runs {
+    for (selected, platform, before) in runs {
         if !selected {
             continue;
         }
-        let given = if source == Source::Android {
-            sdk::android::validate(raw, now)
-        } else {
-            sdk::ios::validate(raw, now)
+        let given = match platform {
+            Platform::Android => sdk::android::validate(raw, now),
+            Platform::Ios => sdk::ios::validate(raw, now),
         };
         if given.accepted || Some(&given) == before {
             continue;
@@ -221,7 +213,7 @@ pub fn as_given(
             Warn::AsGivenRefused,
             format!(
                 "{} refuses the string as given{cleaning}: {code} \"{message}\"; fix: pass only the token to setUserDataJwt",
-                name(source)
+                platform.display()
             ),
         ));
     }
@@ -233,9 +225,7 @@ mod tests {
     use super::*;
 
     fn members(json: &str) -> Members {
-        crate::token::json::parse_object(json.as_bytes())
-            .unwrap()
-            .members
+        crate::json::parse_object(json.as_bytes()).unwrap().members
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! cases: a lone NBSP, a leading space, `h.p.` plus an NBSP, `Bearer eyJ...`), and without it
 //! the `AS_GIVEN_REFUSED` warning when the cleaning hid an SDK's refusal.
 
-use crate::common::*;
+use crate::support::*;
 use serde_json::Value;
 
 const NOW: i64 = 1_700_000_000;

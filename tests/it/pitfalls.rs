@@ -3,8 +3,8 @@
 //! EXPIRED_AT_ISSUE, SHORT_LIFETIME, TIME_IN_MILLISECONDS (AS_GIVEN_REFUSED is in `exact`), and
 //! a clean token that gets none of them.
 
-use crate::common::*;
-use crate::sandbox::{Api, Auth};
+use crate::support::api::{Api, Auth};
+use crate::support::*;
 use base64::Engine as _;
 use mmjwt::sandbox::{Clock, Config, Mode, Sandbox};
 use mmjwt::secret::{HmacKey, Secret};
@@ -268,7 +268,7 @@ async fn sandbox_refusal_names_a_secret_used_as_text() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_binary_refusal_names_a_secret_used_as_text() {
     let key_arg = format!("test-key-id={SECRET_HEX}");
-    let run = crate::sandbox::Running::start(
+    let run = crate::support::sandbox_process::Running::start(
         &[
             "--app-code",
             "test-app-code",

@@ -3,7 +3,7 @@
 //! (section 4.3), Android's legacy numeric codes, `--plugin` / `MMJWT_PLUGIN` in the human
 //! report, and the JSON members being exactly the documented ones.
 
-use crate::common::*;
+use crate::support::*;
 use serde_json::{Value, json};
 
 const NOW: i64 = 1_700_000_000;
@@ -360,10 +360,10 @@ fn an_unknown_plugin_is_a_usage_error() {
 /// every new warning code.
 #[test]
 fn both_json_writers_agree_on_plugins_and_warnings() {
-    use mmjwt::render::check as render;
     use mmjwt::secret::Secret;
     use mmjwt::token::check::{Keys, Options, check_input};
     use mmjwt::token::pitfalls::KeyVariants;
+    use mmjwt::token::report as render;
     let secret = Secret::from_hex(SECRET_HEX).unwrap();
     let key = secret.hmac_key();
     let variants = KeyVariants::from_secret(&secret);

@@ -2,13 +2,14 @@
 //! every server-side step, a verdict line) or as the stable JSON object.
 
 use crate::color::Painter;
+use crate::json::Members;
 use crate::problem::Code;
+use crate::sdk::Platform;
 use crate::sdk::SdkVerdict;
-use crate::sdk::plugins::{self, Platform, Plugin, PluginErrors};
+use crate::sdk::plugins::{self, Plugin, PluginErrors};
 use crate::time::{relative, rfc3339};
 use crate::token::Input;
 use crate::token::check::{Outcome, Report, Step};
-use crate::token::json::Members;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -207,7 +208,7 @@ pub fn write_json(
     now: i64,
     leeway: i64,
 ) {
-    use super::jsonw;
+    use crate::json::write as jsonw;
     out.push_str("{\"schema\":");
     jsonw::int(out, SCHEMA);
     out.push_str(if report.valid() {
@@ -346,7 +347,7 @@ fn write_verdict(out: &mut String, platform: Platform, v: Option<&SdkVerdict>) {
     }
     out.push_str(",\"message\":");
     match &v.message {
-        Some(m) => super::jsonw::string(out, m),
+        Some(m) => crate::json::write::string(out, m),
         None => out.push_str("null"),
     }
     out.push_str(",\"plugins\":");
@@ -370,7 +371,7 @@ fn write_verdict(out: &mut String, platform: Platform, v: Option<&SdkVerdict>) {
 }
 
 fn write_plugins(out: &mut String, e: &PluginErrors) {
-    use super::jsonw;
+    use crate::json::write as jsonw;
     out.push_str("{\"flutter\":{\"code\":");
     jsonw::string(out, &e.flutter.code);
     out.push_str(",\"message\":");
