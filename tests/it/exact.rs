@@ -244,3 +244,39 @@ fn stdin_nbsp_line_is_a_token_only_with_exact() {
     assert_eq!(lines.len(), 1, "empty lines are skipped even with --exact");
     assert_eq!(lines[0]["input"]["line"], 2);
 }
+
+/// The lines people read: the warnings section for a `Bearer `-prefixed short-lived token, and
+/// the input notes of `--exact`.
+#[test]
+fn snapshot_warnings_section_and_exact_notes() {
+    let t = signed(HEADER, &payload("alice", NOW - 10, NOW + 20), &test_key());
+    let out = mmjwt()
+        .args(["check", "--now", &NOW.to_string()])
+        .arg(format!("Bearer {t}"))
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    let warnings = &s[s.find("\nwarnings\n").unwrap() + 1..s.find("\nverdict ").unwrap() + 1];
+    let want = "warnings
+  ! SHORT_LIFETIME the token lives only 30s (exp - iat): it can expire between the SDK's check and a retry of the call; fix: issue it for a few minutes at least (mmjwt gen defaults to 15m)
+  ! AS_GIVEN_REFUSED Android refuses the string as given before mmjwt's cleaning ('Bearer ' prefix removed): JWT_TOKEN_STRUCTURE_INVALID \"Token header is not a valid Base64 encoded JSON object.\"; fix: pass only the token to setUserDataJwt
+  ! AS_GIVEN_REFUSED iOS refuses the string as given before mmjwt's cleaning ('Bearer ' prefix removed): JWT_TOKEN_STRUCTURE_INVALID \"Token header is not a valid Base64 encoded JSON object.\"; fix: pass only the token to setUserDataJwt
+";
+    assert_eq!(warnings, want);
+
+    let out = mmjwt()
+        .args(["check", "--exact", "--now", &NOW.to_string()])
+        .arg(format!("Bearer {t}\u{a0}"))
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    let notes: Vec<&str> = s.lines().filter(|l| l.starts_with("input ")).collect();
+    assert_eq!(
+        notes,
+        [
+            "input    judged exactly as given (--exact)",
+            "input    the string ends with U+00A0",
+            "input    the string carries an HTTP scheme or header name, not only the token",
+        ]
+    );
+}
