@@ -256,7 +256,9 @@ fn snapshot_warnings_section_and_exact_notes() {
         .output()
         .unwrap();
     let s = String::from_utf8(out.stdout).unwrap();
-    let warnings = &s[s.find("\nwarnings\n").unwrap() + 1..s.find("\nverdict ").unwrap() + 1];
+    let start = s.find("\nwarnings\n").unwrap() + 1;
+    let end = s.find("\nverdict ").unwrap();
+    let warnings = &s[start..=end];
     let want = "warnings
   ! SHORT_LIFETIME the token lives only 30s (exp - iat): it can expire between the SDK's check and a retry of the call; fix: issue it for a few minutes at least (mmjwt gen defaults to 15m)
   ! AS_GIVEN_REFUSED Android refuses the string as given before mmjwt's cleaning ('Bearer ' prefix removed): JWT_TOKEN_STRUCTURE_INVALID \"Token header is not a valid Base64 encoded JSON object.\"; fix: pass only the token to setUserDataJwt
