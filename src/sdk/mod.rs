@@ -8,6 +8,7 @@ pub mod android;
 pub mod ios;
 mod javanum;
 mod orgjson;
+pub mod plugins;
 
 use crate::json::Members;
 use crate::problem::Code;

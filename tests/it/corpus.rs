@@ -406,9 +406,13 @@ fn judge(case: &Case) -> Vec<String> {
         &case.token,
         &options(case, single, SdkSelection::BOTH, true),
     );
-    // Warnings from the server layer and the SDK emulations alike (ANDROID_STACK_RISK).
+    // Warnings from the server layer and the SDK emulations alike (ANDROID_STACK_RISK), as the
+    // human report prints them: code, then message.
     if let Some(w) = &case.warning_contains
-        && !full.warnings.iter().any(|x| x.contains(w.as_str()))
+        && !full
+            .warnings
+            .iter()
+            .any(|x| format!("{}: {}", x.code, x.message).contains(w.as_str()))
     {
         bad.push(format!("{id}: no warning about {w}: {:?}", full.warnings));
     }
