@@ -6,7 +6,9 @@
 
 pub mod android;
 pub mod ios;
+mod javanum;
 mod orgjson;
+pub mod plugins;
 
 use crate::json::Members;
 use crate::problem::Code;

@@ -3,12 +3,16 @@
 // Test code: a failed unwrap is a failed test, and helpers are `pub` for sibling modules.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
+mod android_differential;
 mod architecture;
 mod cli;
 mod corpus;
+mod exact;
 mod gen_check;
 mod hardening;
 mod hygiene;
+mod pitfalls;
+mod plugins;
 mod replay;
 mod sandbox;
 mod sandbox_hardening;
