@@ -15,7 +15,12 @@ use std::ffi::{OsStr, OsString};
 
 // Not `///`: a doc comment here would become the program's about line.
 #[derive(Debug, Parser)]
-#[command(name = "mmjwt", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "mmjwt",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 struct Lone<S: Subcommand> {
     #[command(flatten)]
     global: Global,
@@ -113,18 +118,61 @@ mod tests {
         for args in [
             &["mmjwt", "check", "a.b.c"][..],
             &["mmjwt", "--json", "check", "--secret-file", "k", "-"],
-            &["mmjwt", "--color", "never", "gen", "--user-id", "alice", "--ttl", "1h"],
+            &[
+                "mmjwt",
+                "--color",
+                "never",
+                "gen",
+                "--user-id",
+                "alice",
+                "--ttl",
+                "1h",
+            ],
             &["mmjwt", "--color=always", "gen", "--user-id", "-", "--json"],
-            &["mmjwt", "check", "--sdk", "ios", "--now", "2026-01-01T00:00:00Z", "t"],
-            &["mmjwt", "gen", "--user-id", "u", "--claim", "plan=pro", "--claim", "n:=1"],
+            &[
+                "mmjwt",
+                "check",
+                "--sdk",
+                "ios",
+                "--now",
+                "2026-01-01T00:00:00Z",
+                "t",
+            ],
+            &[
+                "mmjwt",
+                "gen",
+                "--user-id",
+                "u",
+                "--claim",
+                "plan=pro",
+                "--claim",
+                "n:=1",
+            ],
             // Errors, in the lone tree's words, which are the whole tree's.
             &["mmjwt", "gen"],
             &["mmjwt", "gen", "--user-id", "u", "--ttl", "1x"],
             &["mmjwt", "check", "--bogus"],
             &["mmjwt", "check", "a", "b"],
             &["mmjwt", "check", "--sdk", "symbian", "t"],
-            &["mmjwt", "gen", "--user-id", "u", "--ttl", "1m", "--exp", "0"],
-            &["mmjwt", "check", "--secret", "00", "--secret-file", "f", "t"],
+            &[
+                "mmjwt",
+                "gen",
+                "--user-id",
+                "u",
+                "--ttl",
+                "1m",
+                "--exp",
+                "0",
+            ],
+            &[
+                "mmjwt",
+                "check",
+                "--secret",
+                "00",
+                "--secret-file",
+                "f",
+                "t",
+            ],
         ] {
             let (lone, _) = both(args);
             assert!(lone, "{args:?} should take the lone tree");

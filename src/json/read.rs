@@ -370,7 +370,10 @@ mod flat {
     /// The flat reader itself: calls `member` for each member in written order and answers
     /// whether the whole text had the flat shape (when it did not, some members may already
     /// have been seen and nothing can be concluded from them).
-    pub(super) fn scan<'a>(bytes: &'a [u8], mut member: impl FnMut(&'a str, FlatValue<'a>)) -> bool {
+    pub(super) fn scan<'a>(
+        bytes: &'a [u8],
+        mut member: impl FnMut(&'a str, FlatValue<'a>),
+    ) -> bool {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return false;
         };
