@@ -152,11 +152,15 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
     }
     // segments
     let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
-    let (a, b) = (dots.next()?, dots.next()?);
+    let (first_dot, second_dot) = (dots.next()?, dots.next()?);
     if dots.next().is_some() {
         return None;
     }
-    let (h64, p64, s64) = (&token[..a], &token[a + 1..b], &token[b + 1..]);
+    let (h64, p64, s64) = (
+        &token[..first_dot],
+        &token[first_dot + 1..second_dot],
+        &token[second_dot + 1..],
+    );
     // header encoding, payload encoding, signature encoding (a signature must be 32 bytes)
     let mut hbuf = [0u8; HEADER_MAX];
     let mut pbuf = [0u8; PAYLOAD_MAX];
@@ -168,29 +172,29 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
         return None;
     }
     // header JSON, payload JSON: strict objects without repeated names
-    let h = Flat::read(header)?;
-    let p = Flat::read(payload)?;
+    let head = Flat::read(header)?;
+    let body = Flat::read(payload)?;
     // header members, alg, header typ, kid, crit
-    if !MANDATORY_HEADERS.iter().all(|n| h.has(n))
-        || !h.is("alg", "HS256")
-        || !h.is("typ", "JWT")
-        || h.has("crit")
+    if !MANDATORY_HEADERS.iter().all(|name| head.has(name))
+        || !head.is("alg", "HS256")
+        || !head.is("typ", "JWT")
+        || head.has("crit")
     {
         return None;
     }
-    let kid = h.text("kid")?;
+    let kid = head.text("kid")?;
     // claims present, claim typ, sub, infobip-api-key, jti
-    if !MANDATORY_CLAIMS.iter().all(|n| p.has(n)) || !p.is("typ", "Bearer") {
+    if !MANDATORY_CLAIMS.iter().all(|name| body.has(name)) || !body.is("typ", "Bearer") {
         return None;
     }
-    let sub = p.text("sub")?;
-    let app_code = p.text("infobip-api-key")?;
-    let jti = p.text("jti")?;
+    let sub = body.text("sub")?;
+    let app_code = body.text("infobip-api-key")?;
+    let jti = body.text("jti")?;
     // iat, exp, exp after iat, nbf: integers, in check's arithmetic
     let (now, leeway) = (i128::from(opts.now), i128::from(opts.leeway));
-    let iat = p.get("iat")?.as_i64()?;
-    let exp = p.get("exp")?.as_i64()?;
-    let nbf = match p.get("nbf") {
+    let iat = body.get("iat")?.as_i64()?;
+    let exp = body.get("exp")?.as_i64()?;
+    let nbf = match body.get("nbf") {
         None => None,
         Some(v) => Some(v.as_i64()?),
     };
@@ -202,15 +206,15 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
         return None;
     }
     // expected sub, expected app code, expected kid
-    let e = &opts.expect;
-    if e.sub.is_some_and(|x| x != sub)
-        || e.app_code.is_some_and(|x| x != app_code)
-        || e.kid.is_some_and(|x| x != kid)
+    let want = &opts.expect;
+    if want.sub.is_some_and(|x| x != sub)
+        || want.app_code.is_some_and(|x| x != app_code)
+        || want.kid.is_some_and(|x| x != kid)
     {
         return None;
     }
     // signature
-    let signing_input = &token.as_bytes()[..b];
+    let signing_input = &token.as_bytes()[..second_dot];
     let verified = match opts.keys {
         Keys::None => !opts.require_signature,
         // A key's variants only ever word a failure; a valid token never needs them.
@@ -239,7 +243,7 @@ mod tests {
         Minter::new(kid, HmacKey::new(key)).mint(claims).0
     }
 
-    fn claims<'a>(sub: &'a str, iat: i64, exp: i64) -> Claims<'a> {
+    fn claims(sub: &str, iat: i64, exp: i64) -> Claims<'_> {
         Claims {
             sub,
             app_code: "app",
