@@ -13,3 +13,4 @@ mod replay;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;
+mod snapshots;

@@ -1,0 +1,784 @@
+//! Whole-output snapshot tests of what people read: the `check` report, every `--help`, replay's
+//! request views and batch summary, the sandbox's start-up and log lines, and errors. Each
+//! snapshot is one file under `tests/snapshots/` holding the command, its exit code, stdout and
+//! stderr, so a change to any of them shows up as a readable diff.
+//!
+//! Update every snapshot after an intended change, then read the diff before committing it:
+//!
+//! ```text
+//! SNAPSHOTS=overwrite cargo test --locked --test integration snapshot
+//! ```
+//!
+//! Outputs are made deterministic at the source (fixed `--now`, `--jti`, `--installation-id`,
+//! the spec's reference credentials, no terminal, no `NO_COLOR`); only what must vary from run
+//! to run (ports, timestamps, durations, generated credentials) is redacted, each with a named
+//! placeholder so the snapshot still says what stood there.
+
+use crate::common::*;
+use snapbox::assert::Action;
+use snapbox::{Assert, Data, Redactions};
+use std::fmt::Write as _;
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------------------------------------
+// The harness
+
+/// The reference credentials as the environment of a snapshot run (shown by name only).
+const CRED_ENV: [(&str, &str); 3] = [
+    ("MMJWT_SECRET", SECRET_HEX),
+    ("MMJWT_APP_CODE", "test-app-code"),
+    ("MMJWT_KEY_ID", "test-key-id"),
+];
+
+/// Where the snapshot files live.
+fn snapshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
+}
+
+/// `SNAPSHOTS=overwrite` rewrites mismatching snapshots; anything else verifies. snapbox's
+/// `skip` and `ignore` are deliberately not honoured (a snapshot test that cannot fail is no
+/// test), and CI never overwrites.
+fn action() -> Action {
+    let overwrite = std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite");
+    let ci = std::env::var_os("CI").is_some_and(|v| v == "true");
+    assert!(
+        !(overwrite && ci),
+        "SNAPSHOTS=overwrite under CI=true: snapshots are updated by people, never by CI"
+    );
+    if overwrite {
+        Action::Overwrite
+    } else {
+        Action::Verify
+    }
+}
+
+/// Compares `text` with the snapshot file `name` (a path under `tests/snapshots/`, without
+/// `.txt`), after the redactions. Returns the readable diff on a mismatch (or writes the file
+/// under `SNAPSHOTS=overwrite`).
+fn compare(name: &str, text: &str, redactions: &Redactions) -> Result<(), String> {
+    let path = snapshot_dir().join(format!("{name}.txt"));
+    Assert::new()
+        .action(action())
+        // Output is compared byte for byte: `\` is content here (JSON escapes), not a path
+        // separator to normalise.
+        .normalize_paths(false)
+        .redact_with(redactions.clone())
+        .try_eq(
+            Some(&format!("the output of {name}")),
+            Data::text(text),
+            Data::read_from(&path, None),
+        )
+        .map_err(|e| format!("snapshot {name} differs ({}):\n{e}", path_hint(name)))
+}
+
+fn path_hint(name: &str) -> String {
+    format!(
+        "tests/snapshots/{name}.txt; if the change is intended, run `SNAPSHOTS=overwrite cargo test --locked --test integration snapshot` and read the diff"
+    )
+}
+
+#[track_caller]
+fn assert_snapshot(name: &str, text: &str, redactions: &Redactions) {
+    if let Err(e) = compare(name, text, redactions) {
+        panic!("{e}");
+    }
+}
+
+/// Redactions with named placeholders. Only what varies between runs goes here.
+#[derive(Default)]
+struct Redact(Redactions);
+
+impl Redact {
+    /// Every occurrence of `value` becomes `placeholder`.
+    fn value(mut self, placeholder: &'static str, value: impl Into<String>) -> Redact {
+        self.0.insert(placeholder, value.into()).unwrap();
+        self
+    }
+
+    /// The named group `redacted` (or the whole match) of `re` becomes `placeholder`.
+    fn pattern(mut self, placeholder: &'static str, re: &str) -> Redact {
+        self.0
+            .insert(placeholder, regex::Regex::new(re).unwrap())
+            .unwrap();
+        self
+    }
+
+    /// The port of a server on 127.0.0.1:0, wherever its address appears.
+    fn port(self, port: &str) -> Redact {
+        self.pattern("[PORT]", &format!(r"127\.0\.0\.1:(?<redacted>{port})\b"))
+    }
+
+    /// Durations a run measures: `(0.4 ms)`, `7 ms`, `p50 4.0 ms`, `0.05 s`, `58.4 requests/s`.
+    fn timings(self) -> Redact {
+        self.pattern("[MS]", r"(?<redacted>\b\d+(\.\d+)?) ms\b")
+            .pattern("[SECONDS]", r"in (?<redacted>\d+(\.\d+)?) s\b")
+            .pattern("[RATE]", r"(?<redacted>\b\d+(\.\d+)?) requests/s")
+            .pattern("[MS]", r#""ms":(?<redacted>[0-9.]+)"#)
+    }
+}
+
+/// One run of the binary, as the snapshot shows it.
+struct Run {
+    args: Vec<String>,
+    /// Names (not values) of the variables set for the run.
+    env: Vec<(String, String)>,
+    stdin: Option<Vec<u8>>,
+}
+
+fn run(args: &[&str]) -> Run {
+    Run {
+        args: args.iter().map(|s| (*s).to_owned()).collect(),
+        env: Vec::new(),
+        stdin: None,
+    }
+}
+
+impl Run {
+    /// With the reference credentials in the environment.
+    fn creds(mut self) -> Run {
+        for (k, v) in CRED_ENV {
+            self.env.push((k.into(), v.into()));
+        }
+        self
+    }
+
+    fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Run {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// Runs the binary with a clean environment (no terminal, fixed width, no colour variables).
+    fn output(&self) -> Output {
+        let mut c = mmjwt();
+        // clap wraps help at $COLUMNS when set; without a terminal it uses 100 columns.
+        c.env_remove("COLUMNS").env_remove("RUST_BACKTRACE");
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c.args(&self.args);
+        c.write_stdin(self.stdin.clone().unwrap_or_default());
+        c.output().unwrap()
+    }
+
+    /// Runs and compares with snapshot `name`.
+    #[track_caller]
+    fn snapshot(&self, name: &str, redact: Redact) {
+        let out = self.output();
+        assert_snapshot(name, &self.render(&out), &redact.0);
+    }
+
+    /// The command, its input, its exit code, stdout and stderr as one document.
+    fn render(&self, out: &Output) -> String {
+        let mut doc = self.render_header();
+        doc.push_str(&render_output(out));
+        doc
+    }
+
+    /// The command as run, the names of the variables set, and stdin.
+    fn render_header(&self) -> String {
+        let mut doc = String::new();
+        let shown: Vec<String> = self.args.iter().map(|a| shell_quote(a)).collect();
+        writeln!(doc, "$ mmjwt {}", shown.join(" ")).unwrap();
+        if !self.env.is_empty() {
+            let names: Vec<&str> = self.env.iter().map(|(k, _)| k.as_str()).collect();
+            writeln!(doc, "env: {} (the test credentials)", names.join(" ")).unwrap();
+        }
+        if let Some(input) = &self.stdin {
+            doc.push_str(&section("stdin", input));
+        }
+        doc
+    }
+}
+
+/// Exit code, stdout and stderr.
+fn render_output(out: &Output) -> String {
+    let code = out
+        .status
+        .code()
+        .map_or_else(|| "killed by a signal".to_owned(), |c| c.to_string());
+    format!(
+        "exit: {code}\n{}{}",
+        section("stdout", &out.stdout),
+        section("stderr", &out.stderr)
+    )
+}
+
+/// A `--- NAME` section: text as it is, escape sequences made visible as `␛`, a missing final
+/// newline said.
+fn section(name: &str, bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes).replace('\u{1b}', "␛");
+    if text.is_empty() {
+        return format!("--- {name}: empty\n");
+    }
+    let mut s = format!("--- {name}\n{text}");
+    if !text.ends_with('\n') {
+        s.push_str("\n[no newline at the end]\n");
+    }
+    s
+}
+
+fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c));
+    if plain {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixed inputs
+
+/// The instant every report is judged at (the reference token's iat + 60 s).
+const NOW: &str = "1700000060";
+
+/// A valid token for alice: iat 1700000000, exp 15 min later, iss set, fixed jti.
+fn alice_token() -> String {
+    signed(
+        HEADER,
+        r#"{"typ":"Bearer","sub":"alice","infobip-api-key":"test-app-code","iat":1700000000,"exp":1700000900,"jti":"00000000-0000-4000-8000-000000000001","iss":"test-app-code"}"#,
+        &test_key(),
+    )
+}
+
+/// Everything wrong at once that still decodes: another kid, claim typ in lower case, an empty
+/// sub, another app code, iat in the future and exp before it, no jti, signed with another key.
+fn several_problems_token() -> String {
+    let other = mmjwt::secret::Secret::from_hex(&"ab".repeat(32))
+        .unwrap()
+        .hmac_key();
+    signed(
+        r#"{"alg":"HS256","typ":"JWT","kid":"other-kid"}"#,
+        r#"{"typ":"bearer","sub":"","infobip-api-key":"other-app","iat":1700000500,"exp":1700000400}"#,
+        &other,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+#[test]
+fn snapshot_check_valid() {
+    run(&["check", "--now", NOW, "--user-id", "alice", &alice_token()])
+        .creds()
+        .snapshot("check/valid", Redact::default());
+}
+
+#[test]
+fn snapshot_check_valid_without_secret() {
+    run(&["check", "--now", NOW, &alice_token()])
+        .snapshot("check/valid-signature-not-verified", Redact::default());
+}
+
+#[test]
+fn snapshot_check_expired() {
+    run(&["check", "--now", "1700009000", &alice_token()])
+        .creds()
+        .snapshot("check/expired", Redact::default());
+}
+
+#[test]
+fn snapshot_check_malformed() {
+    // A JSON header, a payload that is not JSON, a signature of the right shape.
+    let token = format!("{}.{}.c2ln", b64(HEADER), b64("not json"));
+    run(&["check", "--now", NOW, &token]).snapshot("check/malformed", Redact::default());
+    run(&["check", "--now", NOW, "abc.def"]).snapshot("check/two-segments", Redact::default());
+}
+
+#[test]
+fn snapshot_check_several_problems() {
+    run(&[
+        "check",
+        "--now",
+        NOW,
+        "--user-id",
+        "alice",
+        &several_problems_token(),
+    ])
+    .creds()
+    .snapshot("check/several-problems", Redact::default());
+}
+
+#[test]
+fn snapshot_check_sdk_ios() {
+    // exp as a numeric string: iOS's cascade accepts it, the server does not.
+    let token = signed(
+        HEADER,
+        r#"{"typ":"Bearer","sub":"alice","infobip-api-key":"test-app-code","iat":1700000000,"exp":"1700000900","jti":"j-1"}"#,
+        &test_key(),
+    );
+    run(&["check", "--sdk", "ios", "--now", NOW, &token])
+        .creds()
+        .snapshot("check/sdk-ios", Redact::default());
+}
+
+#[test]
+fn snapshot_check_batch_from_stdin() {
+    let input = format!(
+        "{}\n\n  Authorization: Bearer {}\nabc.def\n",
+        alice_token(),
+        several_problems_token()
+    );
+    run(&["check", "--now", NOW, "-"])
+        .creds()
+        .stdin(input)
+        .snapshot("check/batch-stdin", Redact::default());
+}
+
+#[test]
+fn snapshot_check_json() {
+    run(&["check", "--json", "--now", NOW, &alice_token()])
+        .creds()
+        .snapshot("check/json", Redact::default());
+}
+
+#[test]
+fn snapshot_check_color_always() {
+    run(&[
+        "--color",
+        "always",
+        "check",
+        "--now",
+        "1700009000",
+        &alice_token(),
+    ])
+    .creds()
+    .snapshot("check/color-always", Redact::default());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+#[test]
+fn snapshot_errors() {
+    run(&["gen", "--app-code", "a"]).snapshot("errors/usage", Redact::default());
+    run(&["--json", "check", "--leeway", "5x", &alice_token()])
+        .snapshot("errors/json-usage", Redact::default());
+    run(&[
+        "--json",
+        "check",
+        "--secret-file",
+        "no-such-dir/key.hex",
+        &alice_token(),
+    ])
+    .snapshot("errors/json-runtime", Redact::default());
+}
+
+// ---------------------------------------------------------------------------------------------
+// --help, for every command clap knows
+
+/// Every command path: `[]` (the top level), `["gen"]`, `["replay", "fetch-user"]`, ...
+fn command_paths(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+    out.push(prefix.to_vec());
+    for sub in cmd.get_subcommands() {
+        let mut path = prefix.to_vec();
+        path.push(sub.get_name().to_owned());
+        command_paths(sub, &path, out);
+    }
+}
+
+fn help_name(path: &[String]) -> String {
+    let mut name = String::from("help/mmjwt");
+    for p in path {
+        name.push('-');
+        name.push_str(p);
+    }
+    name
+}
+
+/// Walks `mmjwt::cli::command()`, so a new subcommand gets its help snapshot without a new test
+/// (and its file appears under `SNAPSHOTS=overwrite`). All mismatches are reported at once.
+#[test]
+fn snapshot_every_help() {
+    let mut paths = Vec::new();
+    command_paths(&mmjwt::cli::command(), &[], &mut paths);
+    assert!(
+        paths.len() >= 11,
+        "the walk found too few commands: {paths:?}"
+    );
+    let mut failures = Vec::new();
+    let mut expected_files = std::collections::BTreeSet::new();
+    for path in &paths {
+        let name = help_name(path);
+        expected_files.insert(format!("{}.txt", name.trim_start_matches("help/")));
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let r = run(&args);
+        let out = r.output();
+        if let Err(e) = compare(&name, &r.render(&out), &Redactions::new()) {
+            failures.push(e);
+        }
+    }
+    // A snapshot of a command that no longer exists is stale: say so (overwrite removes it).
+    let dir = snapshot_dir().join("help");
+    for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !expected_files.contains(&file) {
+            if action() == Action::Overwrite {
+                std::fs::remove_file(dir.join(&file)).unwrap();
+            } else {
+                failures.push(format!(
+                    "tests/snapshots/help/{file} belongs to no command; delete it (or run with SNAPSHOTS=overwrite)"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn clap_definition_is_consistent() {
+    mmjwt::cli::command().debug_assert();
+}
+
+// ---------------------------------------------------------------------------------------------
+// replay
+
+/// A base URL where nothing listens: `--dry-run` and `--curl` never connect.
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+fn replay_nowhere(call: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "replay",
+        call,
+        "--now",
+        "1700000000",
+        "--base-url",
+        NOWHERE,
+        "--push-reg-id",
+        "reg-1",
+        "--installation-id",
+        "inst-1",
+    ];
+    args.extend_from_slice(extra);
+    run(&args).creds()
+}
+
+#[test]
+fn snapshot_replay_dry_run_and_curl() {
+    replay_nowhere("personalize", &["--user-id", "alice", "--dry-run"])
+        .snapshot("replay/dry-run-android-personalize", Redact::default());
+    replay_nowhere(
+        "patch-user",
+        &[
+            "--sdk",
+            "ios",
+            "--user-id",
+            "alice",
+            "--data",
+            r#"{"firstName":"Alice","customAttributes":{"vip":true}}"#,
+            "--dry-run",
+        ],
+    )
+    .snapshot("replay/dry-run-ios-patch-user", Redact::default());
+    replay_nowhere("personalize", &["--user-id", "alice", "--curl"])
+        .snapshot("replay/curl", Redact::default());
+    replay_nowhere(
+        "fetch-user",
+        &["--user-id", "alice", "--ttl", "0", "--dry-run"],
+    )
+    .snapshot("replay/preflight-refused", Redact::default());
+}
+
+/// One in-process sandbox for the replay snapshots: allow-all, the reference credentials, the
+/// clock fixed at the instant replay mints at. Each test uses its own push registration ids, so
+/// they do not see each other's data whatever the order.
+fn shared_sandbox() -> &'static str {
+    static SANDBOX: OnceLock<(Mutex<mmjwt::sandbox::SandboxThread>, String)> = OnceLock::new();
+    let (_, url) = SANDBOX.get_or_init(|| {
+        let mut config =
+            mmjwt::sandbox::Config::new(mmjwt::sandbox::Mode::AllowAll, "test-app-code")
+                .with_key("test-key-id", test_key());
+        config.clock = mmjwt::sandbox::Clock::Fixed(1_700_000_000);
+        let sb = mmjwt::sandbox::SandboxThread::spawn(config).unwrap();
+        let url = sb.url();
+        (Mutex::new(sb), url)
+    });
+    url
+}
+
+/// Redactions for a run against the shared sandbox: its port, the response's `date`, timings.
+fn sandbox_redactions(url: &str) -> Redact {
+    let port = url.rsplit(':').next().unwrap();
+    Redact::default()
+        .port(port)
+        .pattern("[HTTP_DATE]", r"(?m)^< date: (?<redacted>.+)$")
+        .timings()
+}
+
+fn replay_at(url: &str, call: &str, reg: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "replay",
+        call,
+        "--now",
+        "1700000000",
+        "--base-url",
+        url,
+        "--push-reg-id",
+        reg,
+        "--installation-id",
+        "inst-1",
+    ];
+    args.extend_from_slice(extra);
+    run(&args).creds()
+}
+
+#[test]
+fn snapshot_replay_verbose_heads() {
+    let url = shared_sandbox();
+    // Users of their own (vera, victor) so the batch test's persons never show up here.
+    replay_at(
+        url,
+        "personalize",
+        "snap-verbose",
+        &["--user-id", "vera", "-v"],
+    )
+    .snapshot("replay/verbose-personalize", sandbox_redactions(url));
+    // victor's token for vera's installation: the refusal, its messageId line and both heads.
+    replay_at(
+        url,
+        "fetch-user",
+        "snap-verbose",
+        &["--sdk", "ios", "--user-id", "victor", "-v"],
+    )
+    .snapshot(
+        "replay/verbose-refused-ios-fetch-user",
+        sandbox_redactions(url),
+    );
+}
+
+#[test]
+fn snapshot_replay_batch_summary() {
+    let url = shared_sandbox();
+    // One call at a time, so the lines come in input order: alice takes the installation, bob
+    // cannot, a blank line is ignored, a line that is not UTF-8 is skipped with a warning.
+    let mut input = b"alice\nbob\n\n".to_vec();
+    input.extend_from_slice(b"\xff\xfe\nalice\n");
+    replay_at(
+        url,
+        "personalize",
+        "snap-batch",
+        &["--users", "-", "--concurrency", "1"],
+    )
+    .stdin(input)
+    .snapshot("replay/batch-summary", sandbox_redactions(url));
+}
+
+// ---------------------------------------------------------------------------------------------
+// sandbox, the binary
+
+/// `mmjwt sandbox --listen 127.0.0.1:0 ARGS` as a child, with the whole of stdout and stderr
+/// collected until it exits.
+struct SandboxChild {
+    child: Child,
+    url: String,
+    stdout: Option<std::thread::JoinHandle<String>>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl SandboxChild {
+    fn start(run: &Run) -> SandboxChild {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmjwt"));
+        for v in [
+            "MMJWT_SECRET",
+            "MMJWT_APP_CODE",
+            "MMJWT_KEY_ID",
+            "NO_COLOR",
+            "TERM",
+        ] {
+            cmd.env_remove(v);
+        }
+        for (k, v) in &run.env {
+            cmd.env(k, v);
+        }
+        cmd.args(&run.args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        // Both pipes are drained on threads so the log can never fill a pipe and stall it.
+        let mut err = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = err.read_to_string(&mut s);
+            s
+        });
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        let url = first.trim_end().to_owned();
+        let stdout = std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = out.read_to_string(&mut rest);
+            first + &rest
+        });
+        let started = SandboxChild {
+            child,
+            url,
+            stdout: Some(stdout),
+            stderr: Some(stderr),
+        };
+        if !started.url.starts_with("http://127.0.0.1:") {
+            let (out, _) = started.stop();
+            panic!("the sandbox printed no URL:\n{out}");
+        }
+        started
+    }
+
+    /// SIGTERM, then waits (at most 10 s) for the exit; returns the rendered output and the
+    /// stderr text.
+    fn stop(mut self) -> (String, String) {
+        let ok = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -TERM failed");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the sandbox did not exit within 10 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let stdout = self.stdout.take().unwrap().join().unwrap();
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        let out = Output {
+            status,
+            stdout: stdout.into_bytes(),
+            stderr: stderr.clone().into_bytes(),
+        };
+        (render_output(&out), stderr)
+    }
+
+    fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// One HTTP/1.1 request on its own connection; returns the status line.
+    fn request(&self, method: &str, path: &str, auth: Option<&str>, body: Option<&str>) -> String {
+        let mut req =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        if let Some(a) = auth {
+            write!(req, "Authorization: {a}\r\n").unwrap();
+        }
+        let body = body.unwrap_or("");
+        if !body.is_empty() {
+            write!(
+                req,
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            )
+            .unwrap();
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.port()));
+        let reply = raw_exchange(addr, req.as_bytes());
+        reply.lines().next().unwrap_or("").to_owned()
+    }
+}
+
+impl Drop for SandboxChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Redactions for a sandbox child: its port, log timestamps and durations.
+fn child_redactions(child: &SandboxChild) -> Redact {
+    Redact::default()
+        .port(&child.port().to_string())
+        .pattern("[TIME]", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+        .timings()
+}
+
+/// A token the child (which runs on the system clock) accepts now.
+fn fresh_token(sub: &str) -> String {
+    let now = mmjwt::time::now_unix();
+    signed(HEADER, &payload(sub, now - 5, now + 600), &test_key())
+}
+
+#[test]
+fn snapshot_sandbox_text_log() {
+    let r = run(&["sandbox", "--listen", "127.0.0.1:0", "--mode", "jwt-only"]).creds();
+    let child = SandboxChild::start(&r);
+    let redact = child_redactions(&child);
+    let user = "/mobile/1/appinstance/reg-1/user";
+    let personalize = "/mobile/1/appinstance/reg-1/personalize";
+    let body = r#"{"userIdentity":{"externalUserId":"alice"}}"#;
+    // Each request is answered before the next is sent, so the log order is fixed.
+    let token = fresh_token("alice");
+    let statuses = [
+        child.request("GET", user, Some("App test-app-code"), None),
+        child.request("GET", user, None, None),
+        child.request("GET", user, Some("App wrong-code"), None),
+        child.request("GET", user, Some("Bearer bad.token.here"), None),
+        child.request(
+            "POST",
+            personalize,
+            Some(&format!("Bearer {token}")),
+            Some(body),
+        ),
+        child.request(
+            "GET",
+            user,
+            Some(&format!("Bearer {}", fresh_token("bob"))),
+            None,
+        ),
+        child.request("GET", "/nowhere", Some("App test-app-code"), None),
+    ];
+    let (out, stderr) = child.stop();
+    assert!(!stderr.contains(&token) && !stderr.contains(SECRET_HEX));
+    let mut doc = r.render_header();
+    for (i, s) in statuses.iter().enumerate() {
+        writeln!(doc, "request {}: {s}", i + 1).unwrap();
+    }
+    doc.push_str("SIGTERM\n");
+    doc.push_str(&out);
+    assert_snapshot("sandbox/text-log", &doc, &redact.0);
+}
+
+#[test]
+fn snapshot_sandbox_json_log_with_generated_credentials() {
+    let r = run(&["sandbox", "--listen", "127.0.0.1:0", "--log-format", "json"]);
+    let child = SandboxChild::start(&r);
+    let user = "/mobile/1/appinstance/reg-1/user";
+    let statuses = [
+        child.request("GET", user, None, None),
+        child.request("GET", user, Some("Bearer bad.token.here"), None),
+    ];
+    let mut redact = child_redactions(&child);
+    let (out, stderr) = child.stop();
+    // The generated credentials differ per run: each value is replaced wherever it appears.
+    for (var, placeholder) in [
+        ("MMJWT_APP_CODE=", "[APP_CODE]"),
+        ("MMJWT_KEY_ID=", "[KEY_ID]"),
+        ("MMJWT_SECRET=", "[SECRET]"),
+    ] {
+        let value = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix(var))
+            .unwrap_or_else(|| panic!("no {var} line in:\n{stderr}"));
+        redact = redact.value(placeholder, value);
+    }
+    let mut doc = r.render_header();
+    for (i, s) in statuses.iter().enumerate() {
+        writeln!(doc, "request {}: {s}", i + 1).unwrap();
+    }
+    doc.push_str("SIGTERM\n");
+    doc.push_str(&out);
+    assert_snapshot("sandbox/json-log-generated-credentials", &doc, &redact.0);
+}
