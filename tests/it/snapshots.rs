@@ -9,6 +9,18 @@
 //! SNAPSHOTS=overwrite cargo test --locked --test integration snapshot
 //! ```
 //!
+//! Adding one from any test module (this harness is shared):
+//!
+//! ```text
+//! use crate::snapshots::{Redact, run};
+//! run(&["check", "--now", "1700000060", &token]).creds()
+//!     .snapshot("check/my-case", Redact::default());        // tests/snapshots/check/my-case.txt
+//! ```
+//!
+//! then create the file with `SNAPSHOTS=overwrite` and read it. Other helpers: `assert_snapshot`
+//! for text made in-process, `SandboxChild` for a `mmjwt sandbox` process, `shared_sandbox` for
+//! an in-process one on 127.0.0.1:0, and `Redact` for what varies between runs.
+//!
 //! Outputs are made deterministic at the source (fixed `--now`, `--jti`, `--installation-id`,
 //! the spec's reference credentials, no terminal, no `NO_COLOR`); only what must vary from run
 //! to run (ports, timestamps, durations, generated credentials) is redacted, each with a named
@@ -59,7 +71,7 @@ fn action() -> Action {
 /// Compares `text` with the snapshot file `name` (a path under `tests/snapshots/`, without
 /// `.txt`), after the redactions. Returns the readable diff on a mismatch (or writes the file
 /// under `SNAPSHOTS=overwrite`).
-fn compare(name: &str, text: &str, redactions: &Redactions) -> Result<(), String> {
+pub fn compare(name: &str, text: &str, redactions: &Redactions) -> Result<(), String> {
     let path = snapshot_dir().join(format!("{name}.txt"));
     Assert::new()
         .action(action())
@@ -82,7 +94,7 @@ fn path_hint(name: &str) -> String {
 }
 
 #[track_caller]
-fn assert_snapshot(name: &str, text: &str, redactions: &Redactions) {
+pub fn assert_snapshot(name: &str, text: &str, redactions: &Redactions) {
     if let Err(e) = compare(name, text, redactions) {
         panic!("{e}");
     }
@@ -90,17 +102,17 @@ fn assert_snapshot(name: &str, text: &str, redactions: &Redactions) {
 
 /// Redactions with named placeholders. Only what varies between runs goes here.
 #[derive(Default)]
-struct Redact(Redactions);
+pub struct Redact(pub Redactions);
 
 impl Redact {
     /// Every occurrence of `value` becomes `placeholder`.
-    fn value(mut self, placeholder: &'static str, value: impl Into<String>) -> Redact {
+    pub fn value(mut self, placeholder: &'static str, value: impl Into<String>) -> Redact {
         self.0.insert(placeholder, value.into()).unwrap();
         self
     }
 
     /// The named group `redacted` (or the whole match) of `re` becomes `placeholder`.
-    fn pattern(mut self, placeholder: &'static str, re: &str) -> Redact {
+    pub fn pattern(mut self, placeholder: &'static str, re: &str) -> Redact {
         self.0
             .insert(placeholder, regex::Regex::new(re).unwrap())
             .unwrap();
@@ -108,12 +120,12 @@ impl Redact {
     }
 
     /// The port of a server on 127.0.0.1:0, wherever its address appears.
-    fn port(self, port: &str) -> Redact {
+    pub fn port(self, port: &str) -> Redact {
         self.pattern("[PORT]", &format!(r"127\.0\.0\.1:(?<redacted>{port})\b"))
     }
 
     /// Durations a run measures: `(0.4 ms)`, `7 ms`, `p50 4.0 ms`, `0.05 s`, `58.4 requests/s`.
-    fn timings(self) -> Redact {
+    pub fn timings(self) -> Redact {
         self.pattern("[MS]", r"(?<redacted>\b\d+(\.\d+)?) ms\b")
             .pattern("[SECONDS]", r"in (?<redacted>\d+(\.\d+)?) s\b")
             .pattern("[RATE]", r"(?<redacted>\b\d+(\.\d+)?) requests/s")
@@ -122,14 +134,14 @@ impl Redact {
 }
 
 /// One run of the binary, as the snapshot shows it.
-struct Run {
+pub struct Run {
     args: Vec<String>,
-    /// Names (not values) of the variables set for the run.
+    /// Variables set for the run.
     env: Vec<(String, String)>,
     stdin: Option<Vec<u8>>,
 }
 
-fn run(args: &[&str]) -> Run {
+pub fn run(args: &[&str]) -> Run {
     Run {
         args: args.iter().map(|s| (*s).to_owned()).collect(),
         env: Vec::new(),
@@ -138,21 +150,27 @@ fn run(args: &[&str]) -> Run {
 }
 
 impl Run {
+    /// With `key=value` in the environment (a value is shown unless the name says SECRET).
+    pub fn env(mut self, key: &str, value: &str) -> Run {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
     /// With the reference credentials in the environment.
-    fn creds(mut self) -> Run {
+    pub fn creds(mut self) -> Run {
         for (k, v) in CRED_ENV {
             self.env.push((k.into(), v.into()));
         }
         self
     }
 
-    fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Run {
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Run {
         self.stdin = Some(bytes.into());
         self
     }
 
     /// Runs the binary with a clean environment (no terminal, fixed width, no colour variables).
-    fn output(&self) -> Output {
+    pub fn output(&self) -> Output {
         let mut c = mmjwt();
         // clap wraps help at $COLUMNS when set; without a terminal it uses 100 columns.
         c.env_remove("COLUMNS").env_remove("RUST_BACKTRACE");
@@ -166,26 +184,37 @@ impl Run {
 
     /// Runs and compares with snapshot `name`.
     #[track_caller]
-    fn snapshot(&self, name: &str, redact: Redact) {
+    pub fn snapshot(&self, name: &str, redact: Redact) {
         let out = self.output();
         assert_snapshot(name, &self.render(&out), &redact.0);
     }
 
     /// The command, its input, its exit code, stdout and stderr as one document.
-    fn render(&self, out: &Output) -> String {
+    pub fn render(&self, out: &Output) -> String {
         let mut doc = self.render_header();
         doc.push_str(&render_output(out));
         doc
     }
 
     /// The command as run, the names of the variables set, and stdin.
-    fn render_header(&self) -> String {
+    pub fn render_header(&self) -> String {
         let mut doc = String::new();
         let shown: Vec<String> = self.args.iter().map(|a| shell_quote(a)).collect();
         writeln!(doc, "$ mmjwt {}", shown.join(" ")).unwrap();
         if !self.env.is_empty() {
-            let names: Vec<&str> = self.env.iter().map(|(k, _)| k.as_str()).collect();
-            writeln!(doc, "env: {} (the test credentials)", names.join(" ")).unwrap();
+            // Values are shown, except a secret's: the file says which variable was set.
+            let vars: Vec<String> = self
+                .env
+                .iter()
+                .map(|(k, v)| {
+                    if k.contains("SECRET") {
+                        format!("{k}=<not shown>")
+                    } else {
+                        format!("{k}={}", shell_quote(v))
+                    }
+                })
+                .collect();
+            writeln!(doc, "env: {}", vars.join(" ")).unwrap();
         }
         if let Some(input) = &self.stdin {
             doc.push_str(&section("stdin", input));
@@ -195,7 +224,7 @@ impl Run {
 }
 
 /// Exit code, stdout and stderr.
-fn render_output(out: &Output) -> String {
+pub fn render_output(out: &Output) -> String {
     let code = out
         .status
         .code()
@@ -354,6 +383,54 @@ fn snapshot_check_color_always() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// gen and keygen
+
+#[test]
+fn snapshot_gen() {
+    let fixed = [
+        "--now",
+        "1700000000",
+        "--jti",
+        "00000000-0000-4000-8000-000000000001",
+    ];
+    let mut args = vec!["gen", "--user-id", "alice", "--claim", "plan=pro"];
+    args.extend_from_slice(&fixed);
+    run(&args).creds().snapshot("gen/token", Redact::default());
+    args.push("--json");
+    run(&args).creds().snapshot("gen/json", Redact::default());
+    // A batch with an empty line: the other tokens in order, the bad line on stderr, exit 1.
+    // (Batch tokens get random jtis, so the tokens themselves are redacted.)
+    run(&["gen", "--user-id", "-", "--now", "1700000000"])
+        .creds()
+        .stdin("alice\n\nbob\n")
+        .snapshot(
+            "gen/batch-with-bad-line",
+            Redact::default().pattern(
+                "[TOKEN]",
+                r"(?m)^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$",
+            ),
+        );
+}
+
+#[test]
+fn snapshot_keygen() {
+    // The values are random: only the random part is redacted, and only in the shape it must
+    // have (8 hex digits after the prefix, 64 for the secret), so another shape shows in a diff.
+    run(&["keygen"]).snapshot(
+        "keygen/text",
+        Redact::default()
+            .pattern(
+                "[RANDOM_HEX]",
+                r"MMJWT_KEY_ID=mmjwt-(?<redacted>[0-9a-f]{8})\b",
+            )
+            .pattern(
+                "[RANDOM_SECRET]",
+                r"MMJWT_SECRET=(?<redacted>[0-9a-f]{64})\b",
+            ),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 
 #[test]
@@ -369,6 +446,21 @@ fn snapshot_errors() {
         &alice_token(),
     ])
     .snapshot("errors/json-runtime", Redact::default());
+}
+
+#[test]
+fn snapshot_sandbox_start_failure() {
+    // A key file that is not there: exit 1 at start, before anything listens.
+    run(&[
+        "sandbox",
+        "--listen",
+        "127.0.0.1:0",
+        "--app-code",
+        "test-app-code",
+        "--key",
+        "k1=@no-such-dir/k1.hex",
+    ])
+    .snapshot("errors/sandbox-start-failure", Redact::default());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,7 +582,7 @@ fn snapshot_replay_dry_run_and_curl() {
 /// One in-process sandbox for the replay snapshots: allow-all, the reference credentials, the
 /// clock fixed at the instant replay mints at. Each test uses its own push registration ids, so
 /// they do not see each other's data whatever the order.
-fn shared_sandbox() -> &'static str {
+pub fn shared_sandbox() -> &'static str {
     static SANDBOX: OnceLock<(Mutex<mmjwt::sandbox::SandboxThread>, String)> = OnceLock::new();
     let (_, url) = SANDBOX.get_or_init(|| {
         let mut config =
@@ -505,7 +597,7 @@ fn shared_sandbox() -> &'static str {
 }
 
 /// Redactions for a run against the shared sandbox: its port, the response's `date`, timings.
-fn sandbox_redactions(url: &str) -> Redact {
+pub fn sandbox_redactions(url: &str) -> Redact {
     let port = url.rsplit(':').next().unwrap();
     Redact::default()
         .port(port)
@@ -576,15 +668,15 @@ fn snapshot_replay_batch_summary() {
 
 /// `mmjwt sandbox --listen 127.0.0.1:0 ARGS` as a child, with the whole of stdout and stderr
 /// collected until it exits.
-struct SandboxChild {
+pub struct SandboxChild {
     child: Child,
-    url: String,
+    pub url: String,
     stdout: Option<std::thread::JoinHandle<String>>,
     stderr: Option<std::thread::JoinHandle<String>>,
 }
 
 impl SandboxChild {
-    fn start(run: &Run) -> SandboxChild {
+    pub fn start(run: &Run) -> SandboxChild {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmjwt"));
         for v in [
             "MMJWT_SECRET",
@@ -634,7 +726,7 @@ impl SandboxChild {
 
     /// SIGTERM, then waits (at most 10 s) for the exit; returns the rendered output and the
     /// stderr text.
-    fn stop(mut self) -> (String, String) {
+    pub fn stop(mut self) -> (String, String) {
         let ok = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -662,12 +754,18 @@ impl SandboxChild {
         (render_output(&out), stderr)
     }
 
-    fn port(&self) -> u16 {
+    pub fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     /// One HTTP/1.1 request on its own connection; returns the status line.
-    fn request(&self, method: &str, path: &str, auth: Option<&str>, body: Option<&str>) -> String {
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<&str>,
+    ) -> String {
         let mut req =
             format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
         if let Some(a) = auth {
@@ -698,7 +796,7 @@ impl Drop for SandboxChild {
 }
 
 /// Redactions for a sandbox child: its port, log timestamps and durations.
-fn child_redactions(child: &SandboxChild) -> Redact {
+pub fn child_redactions(child: &SandboxChild) -> Redact {
     Redact::default()
         .port(&child.port().to_string())
         .pattern("[TIME]", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
@@ -706,7 +804,7 @@ fn child_redactions(child: &SandboxChild) -> Redact {
 }
 
 /// A token the child (which runs on the system clock) accepts now.
-fn fresh_token(sub: &str) -> String {
+pub fn fresh_token(sub: &str) -> String {
     let now = mmjwt::time::now_unix();
     signed(HEADER, &payload(sub, now - 5, now + 600), &test_key())
 }
