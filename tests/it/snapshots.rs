@@ -557,18 +557,25 @@ fn replay_nowhere(call: &str, extra: &[&str]) -> Run {
 fn snapshot_replay_dry_run_and_curl() {
     replay_nowhere("personalize", &["--user-id", "alice", "--dry-run"])
         .snapshot("replay/dry-run-android-personalize", Redact::default());
-    replay_nowhere(
+    // Where from the environment this time, as the README's replay examples set it.
+    run(&[
+        "replay",
         "patch-user",
-        &[
-            "--sdk",
-            "ios",
-            "--user-id",
-            "alice",
-            "--data",
-            r#"{"firstName":"Alice","customAttributes":{"vip":true}}"#,
-            "--dry-run",
-        ],
-    )
+        "--now",
+        "1700000000",
+        "--installation-id",
+        "inst-1",
+        "--sdk",
+        "ios",
+        "--user-id",
+        "alice",
+        "--data",
+        r#"{"firstName":"Alice","customAttributes":{"vip":true}}"#,
+        "--dry-run",
+    ])
+    .creds()
+    .env("MMJWT_BASE_URL", NOWHERE)
+    .env("MMJWT_PUSH_REG_ID", "reg-1")
     .snapshot("replay/dry-run-ios-patch-user", Redact::default());
     replay_nowhere("personalize", &["--user-id", "alice", "--curl"])
         .snapshot("replay/curl", Redact::default());
@@ -673,6 +680,8 @@ pub struct SandboxChild {
     pub url: String,
     stdout: Option<std::thread::JoinHandle<String>>,
     stderr: Option<std::thread::JoinHandle<String>>,
+    /// Every stderr line as it arrives (the whole text is also kept for the snapshot).
+    lines: std::sync::mpsc::Receiver<String>,
 }
 
 impl SandboxChild {
@@ -696,11 +705,22 @@ impl SandboxChild {
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         // Both pipes are drained on threads so the log can never fill a pipe and stall it.
-        let mut err = child.stderr.take().unwrap();
+        // The reader passes each stderr line on as well. The sandbox prints its URL on stdout
+        // before its start-up lines on stderr and serves from that moment, and request log
+        // lines are written by a thread of their own, so a test that went by responses alone
+        // could see lines in another order. Waiting for the "listening on" line after start and
+        // for each request's log line keeps the snapshot's line order fixed.
+        let (line_tx, lines) = std::sync::mpsc::channel::<String>();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
         let stderr = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = err.read_to_string(&mut s);
-            s
+            let mut all = String::new();
+            let mut line = String::new();
+            while err.read_line(&mut line).is_ok_and(|n| n > 0) {
+                let _ = line_tx.send(line.clone());
+                all.push_str(&line);
+                line.clear();
+            }
+            all
         });
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut first = String::new();
@@ -716,10 +736,14 @@ impl SandboxChild {
             url,
             stdout: Some(stdout),
             stderr: Some(stderr),
+            lines,
         };
-        if !started.url.starts_with("http://127.0.0.1:") {
+        let up = started
+            .next_line_where(|l| l.starts_with("mmjwt: sandbox: listening on "))
+            .is_some();
+        if !started.url.starts_with("http://127.0.0.1:") || !up {
             let (out, _) = started.stop();
-            panic!("the sandbox printed no URL:\n{out}");
+            panic!("the sandbox did not start:\n{out}");
         }
         started
     }
@@ -754,11 +778,24 @@ impl SandboxChild {
         (render_output(&out), stderr)
     }
 
+    /// Waits (at most 10 s) for the next stderr line that satisfies `want`.
+    fn next_line_where(&self, want: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let line = self.lines.recv_timeout(left).ok()?;
+            if want(&line) {
+                return Some(line);
+            }
+        }
+    }
+
     pub fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
-    /// One HTTP/1.1 request on its own connection; returns the status line.
+    /// One HTTP/1.1 request on its own connection; returns the status line once the request's
+    /// log line is out.
     pub fn request(
         &self,
         method: &str,
@@ -784,6 +821,9 @@ impl SandboxChild {
         req.push_str(body);
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.port()));
         let reply = raw_exchange(addr, req.as_bytes());
+        // Its log line (text or JSON; never one of the `mmjwt:` diagnostics).
+        self.next_line_where(|l| !l.starts_with("mmjwt: "))
+            .unwrap_or_else(|| panic!("no log line for {method} {path} within 10 s"));
         reply.lines().next().unwrap_or("").to_owned()
     }
 }
