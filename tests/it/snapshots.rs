@@ -33,13 +33,13 @@ use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // The harness
 
-/// The reference credentials as the environment of a snapshot run (shown by name only).
+/// The reference credentials as the environment of a snapshot run (the secret is not shown).
 const CRED_ENV: [(&str, &str); 3] = [
     ("MMJWT_SECRET", SECRET_HEX),
     ("MMJWT_APP_CODE", "test-app-code"),
@@ -196,7 +196,7 @@ impl Run {
         doc
     }
 
-    /// The command as run, the names of the variables set, and stdin.
+    /// The command as run, the variables set (a secret's value hidden), and stdin.
     pub fn render_header(&self) -> String {
         let mut doc = String::new();
         let shown: Vec<String> = self.args.iter().map(|a| shell_quote(a)).collect();
@@ -315,7 +315,7 @@ fn snapshot_check_expired() {
 
 #[test]
 fn snapshot_check_malformed() {
-    // A JSON header, a payload that is not JSON, a signature of the right shape.
+    // A JSON header, a payload that is not JSON, a signature far too short for HS256.
     let token = format!("{}.{}.c2ln", b64(HEADER), b64("not json"));
     run(&["check", "--now", NOW, &token]).snapshot("check/malformed", Redact::default());
     run(&["check", "--now", NOW, "abc.def"]).snapshot("check/two-segments", Redact::default());
@@ -438,6 +438,9 @@ fn snapshot_errors() {
     run(&["gen", "--app-code", "a"]).snapshot("errors/usage", Redact::default());
     run(&["--json", "check", "--leeway", "5x", &alice_token()])
         .snapshot("errors/json-usage", Redact::default());
+    // A long refused value is likely a token in the wrong place: clap's message hides it.
+    let token = alice_token();
+    run(&["check", &token, &token]).snapshot("errors/usage-long-value-hidden", Redact::default());
     run(&[
         "--json",
         "check",
@@ -577,6 +580,11 @@ fn snapshot_replay_dry_run_and_curl() {
     .env("MMJWT_BASE_URL", NOWHERE)
     .env("MMJWT_PUSH_REG_ID", "reg-1")
     .snapshot("replay/dry-run-ios-patch-user", Redact::default());
+    replay_nowhere(
+        "personalize",
+        &["--user-id", "alice", "--dry-run", "--json"],
+    )
+    .snapshot("replay/dry-run-json", Redact::default());
     replay_nowhere("personalize", &["--user-id", "alice", "--curl"])
         .snapshot("replay/curl", Redact::default());
     replay_nowhere(
@@ -590,7 +598,7 @@ fn snapshot_replay_dry_run_and_curl() {
 /// clock fixed at the instant replay mints at. Each test uses its own push registration ids, so
 /// they do not see each other's data whatever the order.
 pub fn shared_sandbox() -> &'static str {
-    static SANDBOX: OnceLock<(Mutex<mmjwt::sandbox::SandboxThread>, String)> = OnceLock::new();
+    static SANDBOX: OnceLock<(mmjwt::sandbox::SandboxThread, String)> = OnceLock::new();
     let (_, url) = SANDBOX.get_or_init(|| {
         let mut config =
             mmjwt::sandbox::Config::new(mmjwt::sandbox::Mode::AllowAll, "test-app-code")
@@ -598,7 +606,7 @@ pub fn shared_sandbox() -> &'static str {
         config.clock = mmjwt::sandbox::Clock::Fixed(1_700_000_000);
         let sb = mmjwt::sandbox::SandboxThread::spawn(config).unwrap();
         let url = sb.url();
-        (Mutex::new(sb), url)
+        (sb, url)
     });
     url
 }
