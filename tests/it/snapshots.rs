@@ -72,9 +72,18 @@ fn action() -> Action {
 /// `.txt`), after the redactions. Returns the readable diff on a mismatch (or writes the file
 /// under `SNAPSHOTS=overwrite`).
 pub fn compare(name: &str, text: &str, redactions: &Redactions) -> Result<(), String> {
+    compare_with(action(), name, text, redactions)
+}
+
+fn compare_with(
+    action: Action,
+    name: &str,
+    text: &str,
+    redactions: &Redactions,
+) -> Result<(), String> {
     let path = snapshot_dir().join(format!("{name}.txt"));
     Assert::new()
-        .action(action())
+        .action(action)
         // Output is compared byte for byte: `\` is content here (JSON escapes), not a path
         // separator to normalise.
         .normalize_paths(false)
@@ -260,6 +269,35 @@ fn shell_quote(arg: &str) -> String {
     } else {
         format!("'{}'", arg.replace('\'', r"'\''"))
     }
+}
+
+/// The harness itself: a changed output fails with a diff naming the update command and leaves
+/// the file alone; redactions replace only what they are given.
+#[test]
+fn snapshot_harness_fails_on_a_change_and_redacts_only_its_patterns() {
+    let path = snapshot_dir().join("check/valid.txt");
+    let committed = std::fs::read_to_string(&path).unwrap();
+    let none = Redactions::new();
+    assert_eq!(
+        compare_with(Action::Verify, "check/valid", &committed, &none),
+        Ok(())
+    );
+    let changed = committed.replace(
+        "VALID (signature verified)",
+        "VALID (signature unmistakable)",
+    );
+    assert_ne!(changed, committed);
+    let err = compare_with(Action::Verify, "check/valid", &changed, &none).unwrap_err();
+    // (the diff may colour the changed word on its own)
+    assert!(err.contains("unmistakable"), "{err}");
+    assert!(err.contains("SNAPSHOTS=overwrite"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), committed);
+
+    let r = Redact::default().port("4567").timings().0;
+    assert_eq!(
+        r.redact("http://127.0.0.1:4567/x and 127.0.0.1:45678 (0.4 ms) p50 12 ms, 3 at a time"),
+        "http://127.0.0.1:[PORT]/x and 127.0.0.1:45678 ([MS] ms) p50 [MS] ms, 3 at a time"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
