@@ -532,10 +532,18 @@ fn help_name(path: &[String]) -> String {
 fn snapshot_every_help() {
     let mut paths = Vec::new();
     command_paths(&mmjwt::cli::command(), &[], &mut paths);
-    assert!(
-        paths.len() >= 11,
-        "the walk found too few commands: {paths:?}"
-    );
+    for known in [
+        &["check"][..],
+        &["sandbox"],
+        &["replay", "fetch-user"],
+        &["replay", "patch-user"],
+        &["replay", "personalize"],
+    ] {
+        assert!(
+            paths.iter().any(|p| p == known),
+            "the walk missed {known:?}: {paths:?}"
+        );
+    }
     let mut failures = Vec::new();
     let mut expected_files = std::collections::BTreeSet::new();
     for path in &paths {
