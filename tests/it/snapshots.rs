@@ -18,23 +18,23 @@
 //! ```
 //!
 //! then create the file with `SNAPSHOTS=overwrite` and read it. Other helpers: `assert_snapshot`
-//! for text made in-process, `SandboxChild` for a `mmjwt sandbox` process, `shared_sandbox` for
-//! an in-process one on 127.0.0.1:0, and `Redact` for what varies between runs.
+//! for text made in-process, `logged_request` and `child_redactions` for a `mmjwt sandbox`
+//! child (`support::sandbox_process::Running`), `shared_sandbox` for an in-process one on
+//! 127.0.0.1:0, and `Redact` for what varies between runs.
 //!
 //! Outputs are made deterministic at the source (fixed `--now`, `--jti`, `--installation-id`,
 //! the spec's reference credentials, no terminal, no `NO_COLOR`); only what must vary from run
 //! to run (ports, timestamps, durations, generated credentials) is redacted, each with a named
 //! placeholder so the snapshot still says what stood there.
 
-use crate::common::*;
+use crate::support::sandbox_process::Running;
+use crate::support::*;
 use snapbox::assert::Action;
 use snapbox::{Assert, Data, Redactions};
 use std::fmt::Write as _;
-use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // The harness
@@ -727,172 +727,70 @@ fn snapshot_replay_batch_summary() {
 // ---------------------------------------------------------------------------------------------
 // sandbox, the binary
 
-/// `mmjwt sandbox --listen 127.0.0.1:0 ARGS` as a child, with the whole of stdout and stderr
-/// collected until it exits.
-pub struct SandboxChild {
-    child: Child,
-    pub url: String,
-    stdout: Option<std::thread::JoinHandle<String>>,
-    stderr: Option<std::thread::JoinHandle<String>>,
-    /// Every stderr line as it arrives (the whole text is also kept for the snapshot).
-    lines: std::sync::mpsc::Receiver<String>,
+/// `mmjwt sandbox --listen 127.0.0.1:0 ARGS` as a child (with the test credentials when
+/// `creds`), and the `Run` that shows the command in the snapshot.
+fn sandbox_child(args: &[&str], creds: bool) -> (Run, Running) {
+    let mut all = vec!["sandbox", "--listen", "127.0.0.1:0"];
+    all.extend_from_slice(args);
+    let shown = if creds { run(&all).creds() } else { run(&all) };
+    let env: Vec<(&str, &str)> = shown
+        .env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let child = Running::start(args, &env);
+    (shown, child)
 }
 
-impl SandboxChild {
-    pub fn start(run: &Run) -> SandboxChild {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmjwt"));
-        for v in [
-            "MMJWT_SECRET",
-            "MMJWT_APP_CODE",
-            "MMJWT_KEY_ID",
-            "NO_COLOR",
-            "TERM",
-        ] {
-            cmd.env_remove(v);
-        }
-        for (k, v) in &run.env {
-            cmd.env(k, v);
-        }
-        cmd.args(&run.args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        // Both pipes are drained on threads so the log can never fill a pipe and stall it.
-        // The reader passes each stderr line on as well. The sandbox prints its URL on stdout
-        // before its start-up lines on stderr and serves from that moment, and request log
-        // lines are written by a thread of their own, so a test that went by responses alone
-        // could see lines in another order. Waiting for the "listening on" line after start and
-        // for each request's log line keeps the snapshot's line order fixed.
-        let (line_tx, lines) = std::sync::mpsc::channel::<String>();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let stderr = std::thread::spawn(move || {
-            let mut all = String::new();
-            let mut line = String::new();
-            while err.read_line(&mut line).is_ok_and(|n| n > 0) {
-                let _ = line_tx.send(line.clone());
-                all.push_str(&line);
-                line.clear();
-            }
-            all
-        });
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        out.read_line(&mut first).unwrap();
-        let url = first.trim_end().to_owned();
-        let stdout = std::thread::spawn(move || {
-            let mut rest = String::new();
-            let _ = out.read_to_string(&mut rest);
-            first + &rest
-        });
-        let started = SandboxChild {
-            child,
-            url,
-            stdout: Some(stdout),
-            stderr: Some(stderr),
-            lines,
-        };
-        let up = started
-            .next_line_where(|l| l.starts_with("mmjwt: sandbox: listening on "))
-            .is_some();
-        if !started.url.starts_with("http://127.0.0.1:") || !up {
-            let (out, _) = started.stop();
-            panic!("the sandbox did not start:\n{out}");
-        }
-        started
+/// One HTTP/1.1 request on its own connection; returns the status line once the request's log
+/// line is out. The log has a writer thread of its own, so going by responses alone could let
+/// one request's line come after the next one's or after the shutdown line.
+pub fn logged_request(
+    sb: &Running,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: Option<&str>,
+) -> String {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    if let Some(a) = auth {
+        write!(req, "Authorization: {a}\r\n").unwrap();
     }
-
-    /// SIGTERM, then waits (at most 10 s) for the exit; returns the rendered output and the
-    /// stderr text.
-    pub fn stop(mut self) -> (String, String) {
-        let ok = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "kill -TERM failed");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let status = loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                break s;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the sandbox did not exit within 10 s of SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        let stdout = self.stdout.take().unwrap().join().unwrap();
-        let stderr = self.stderr.take().unwrap().join().unwrap();
-        let out = Output {
-            status,
-            stdout: stdout.into_bytes(),
-            stderr: stderr.clone().into_bytes(),
-        };
-        (render_output(&out), stderr)
+    let body = body.unwrap_or("");
+    if !body.is_empty() {
+        write!(
+            req,
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        )
+        .unwrap();
     }
-
-    /// Waits (at most 10 s) for the next stderr line that satisfies `want`.
-    fn next_line_where(&self, want: impl Fn(&str) -> bool) -> Option<String> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            let line = self.lines.recv_timeout(left).ok()?;
-            if want(&line) {
-                return Some(line);
-            }
-        }
-    }
-
-    pub fn port(&self) -> u16 {
-        self.url.rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    /// One HTTP/1.1 request on its own connection; returns the status line once the request's
-    /// log line is out.
-    pub fn request(
-        &self,
-        method: &str,
-        path: &str,
-        auth: Option<&str>,
-        body: Option<&str>,
-    ) -> String {
-        let mut req =
-            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-        if let Some(a) = auth {
-            write!(req, "Authorization: {a}\r\n").unwrap();
-        }
-        let body = body.unwrap_or("");
-        if !body.is_empty() {
-            write!(
-                req,
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            )
-            .unwrap();
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.port()));
-        let reply = raw_exchange(addr, req.as_bytes());
-        // Its log line (text or JSON; never one of the `mmjwt:` diagnostics).
-        self.next_line_where(|l| !l.starts_with("mmjwt: "))
-            .unwrap_or_else(|| panic!("no log line for {method} {path} within 10 s"));
-        reply.lines().next().unwrap_or("").to_owned()
-    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], sb.port()));
+    let reply = raw_exchange(addr, req.as_bytes());
+    // Its log line (text or JSON; never one of the `mmjwt:` diagnostics).
+    sb.next_line_where(|l| !l.starts_with("mmjwt: "))
+        .unwrap_or_else(|| panic!("no log line for {method} {path} within 10 s"));
+    reply.lines().next().unwrap_or("").to_owned()
 }
 
-impl Drop for SandboxChild {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// SIGTERM, then the exit code, stdout and stderr as the snapshot shows them, and stderr.
+fn stop(sb: Running) -> (String, String) {
+    sb.signal("TERM");
+    let (status, stdout, stderr) = sb.finish_all();
+    let out = Output {
+        status,
+        stdout: stdout.into_bytes(),
+        stderr: stderr.clone().into_bytes(),
+    };
+    (render_output(&out), stderr)
 }
 
 /// Redactions for a sandbox child: its port, log timestamps and durations.
-pub fn child_redactions(child: &SandboxChild) -> Redact {
+pub fn child_redactions(sb: &Running) -> Redact {
     Redact::default()
-        .port(&child.port().to_string())
+        .port(&sb.port().to_string())
         .pattern("[TIME]", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
         .timings()
 }
@@ -905,36 +803,25 @@ pub fn fresh_token(sub: &str) -> String {
 
 #[test]
 fn snapshot_sandbox_text_log() {
-    let r = run(&["sandbox", "--listen", "127.0.0.1:0", "--mode", "jwt-only"]).creds();
-    let child = SandboxChild::start(&r);
-    let redact = child_redactions(&child);
+    let (shown, sb) = sandbox_child(&["--mode", "jwt-only"], true);
+    let redact = child_redactions(&sb);
     let user = "/mobile/1/appinstance/reg-1/user";
     let personalize = "/mobile/1/appinstance/reg-1/personalize";
     let body = r#"{"userIdentity":{"externalUserId":"alice"}}"#;
-    // Each request is answered before the next is sent, so the log order is fixed.
-    let token = fresh_token("alice");
+    let alice = format!("Bearer {}", fresh_token("alice"));
+    let bob = format!("Bearer {}", fresh_token("bob"));
     let statuses = [
-        child.request("GET", user, Some("App test-app-code"), None),
-        child.request("GET", user, None, None),
-        child.request("GET", user, Some("App wrong-code"), None),
-        child.request("GET", user, Some("Bearer bad.token.here"), None),
-        child.request(
-            "POST",
-            personalize,
-            Some(&format!("Bearer {token}")),
-            Some(body),
-        ),
-        child.request(
-            "GET",
-            user,
-            Some(&format!("Bearer {}", fresh_token("bob"))),
-            None,
-        ),
-        child.request("GET", "/nowhere", Some("App test-app-code"), None),
+        logged_request(&sb, "GET", user, Some("App test-app-code"), None),
+        logged_request(&sb, "GET", user, None, None),
+        logged_request(&sb, "GET", user, Some("App wrong-code"), None),
+        logged_request(&sb, "GET", user, Some("Bearer bad.token.here"), None),
+        logged_request(&sb, "POST", personalize, Some(&alice), Some(body)),
+        logged_request(&sb, "GET", user, Some(&bob), None),
+        logged_request(&sb, "GET", "/nowhere", Some("App test-app-code"), None),
     ];
-    let (out, stderr) = child.stop();
-    assert!(!stderr.contains(&token) && !stderr.contains(SECRET_HEX));
-    let mut doc = r.render_header();
+    let (out, stderr) = stop(sb);
+    assert!(!stderr.contains(&alice[7..]) && !stderr.contains(SECRET_HEX));
+    let mut doc = shown.render_header();
     for (i, s) in statuses.iter().enumerate() {
         writeln!(doc, "request {}: {s}", i + 1).unwrap();
     }
@@ -945,15 +832,14 @@ fn snapshot_sandbox_text_log() {
 
 #[test]
 fn snapshot_sandbox_json_log_with_generated_credentials() {
-    let r = run(&["sandbox", "--listen", "127.0.0.1:0", "--log-format", "json"]);
-    let child = SandboxChild::start(&r);
+    let (shown, sb) = sandbox_child(&["--log-format", "json"], false);
     let user = "/mobile/1/appinstance/reg-1/user";
     let statuses = [
-        child.request("GET", user, None, None),
-        child.request("GET", user, Some("Bearer bad.token.here"), None),
+        logged_request(&sb, "GET", user, None, None),
+        logged_request(&sb, "GET", user, Some("Bearer bad.token.here"), None),
     ];
-    let mut redact = child_redactions(&child);
-    let (out, stderr) = child.stop();
+    let mut redact = child_redactions(&sb);
+    let (out, stderr) = stop(sb);
     // The generated credentials differ per run: each value is replaced wherever it appears.
     for (var, placeholder) in [
         ("MMJWT_APP_CODE=", "[APP_CODE]"),
@@ -966,7 +852,7 @@ fn snapshot_sandbox_json_log_with_generated_credentials() {
             .unwrap_or_else(|| panic!("no {var} line in:\n{stderr}"));
         redact = redact.value(placeholder, value);
     }
-    let mut doc = r.render_header();
+    let mut doc = shown.render_header();
     for (i, s) in statuses.iter().enumerate() {
         writeln!(doc, "request {}: {s}", i + 1).unwrap();
     }
