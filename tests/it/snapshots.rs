@@ -446,6 +446,21 @@ fn replay_at(url: &str, call: &str, reg: &str, extra: &[&str]) -> Run {
     run(&args).creds()
 }
 
+/// The Quick start's first command: nothing configured, an embedded sandbox with ephemeral
+/// credentials and a fresh push registration id (both redacted, with the embedded port).
+#[test]
+fn snapshot_replay_embedded_sandbox() {
+    run(&["replay", "personalize", "--user-id", "alice"]).snapshot(
+        "replay/embedded-sandbox",
+        Redact::default()
+            .pattern("[PORT]", r"127\.0\.0\.1:(?<redacted>\d+)\b")
+            .pattern(
+                "[PUSH_REG_ID]",
+                r#""pushRegId":"(?<redacted>[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})""#,
+            ),
+    );
+}
+
 #[test]
 fn snapshot_replay_verbose_heads() {
     let url = shared_sandbox();
