@@ -6,9 +6,12 @@
 mod architecture;
 mod cli;
 mod corpus;
+mod exact;
 mod gen_check;
 mod hardening;
 mod hygiene;
+mod pitfalls;
+mod plugins;
 mod replay;
 mod sandbox;
 mod sandbox_hardening;
