@@ -35,7 +35,8 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// The harness itself: a changed output fails with a diff naming the update command and leaves
-/// the file alone; redactions replace only what they are given.
+/// the file alone; invisible characters are spelled out; redactions replace only what they are
+/// given.
 #[test]
 fn snapshot_harness_fails_on_a_change_and_redacts_only_its_patterns() {
     let path = snapshot_dir().join("check/valid.txt");
@@ -55,6 +56,11 @@ fn snapshot_harness_fails_on_a_change_and_redacts_only_its_patterns() {
     assert!(err.contains("unmistakable"), "{err}");
     assert!(err.contains("SNAPSHOTS=overwrite"), "{err}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), committed);
+
+    assert_eq!(
+        visible("a\u{a0}b\u{1b}[1m\u{200b}\tc\r\n"),
+        "a⟨U+00A0⟩b␛[1m⟨U+200B⟩\tc⟨U+000D⟩\n"
+    );
 
     let r = Redact::default().port("4567").timings().0;
     assert_eq!(
@@ -160,6 +166,36 @@ fn snapshot_check_batch_from_stdin() {
         .creds()
         .stdin(input)
         .snapshot("check/batch-stdin", Redact::default());
+}
+
+#[test]
+fn snapshot_check_plugins() {
+    // What each plugin's catch block receives, for an expired token on both platforms.
+    run(&[
+        "check",
+        "--plugin",
+        "all",
+        "--now",
+        "1700009000",
+        &alice_token(),
+    ])
+    .creds()
+    .snapshot("check/plugins-all-expired", Redact::default());
+}
+
+#[test]
+fn snapshot_check_exact() {
+    // The string as an SDK would get it from a careless backend: a scheme and a trailing
+    // no-break space, judged as given.
+    run(&[
+        "check",
+        "--exact",
+        "--now",
+        NOW,
+        &format!("Bearer {}\u{a0}", alice_token()),
+    ])
+    .creds()
+    .snapshot("check/exact", Redact::default());
 }
 
 #[test]

@@ -185,7 +185,7 @@ impl Run {
     pub fn render_header(&self) -> String {
         let mut doc = String::new();
         let shown: Vec<String> = self.args.iter().map(|a| shell_quote(a)).collect();
-        writeln!(doc, "$ mmjwt {}", shown.join(" ")).unwrap();
+        writeln!(doc, "$ mmjwt {}", visible(&shown.join(" "))).unwrap();
         if !self.env.is_empty() {
             // Values are shown, except a secret's: the file says which variable was set.
             let vars: Vec<String> = self
@@ -221,10 +221,10 @@ pub fn render_output(out: &Output) -> String {
     )
 }
 
-/// A `--- NAME` section: text as it is, escape sequences made visible as `␛`, a missing final
-/// newline said.
+/// A `--- NAME` section: text as it is, escape sequences made visible as `␛`, other invisible
+/// characters as `⟨U+XXXX⟩`, a missing final newline said.
 fn section(name: &str, bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes).replace('\u{1b}', "␛");
+    let text = visible(&String::from_utf8_lossy(bytes));
     if text.is_empty() {
         return format!("--- {name}: empty\n");
     }
@@ -233,6 +233,24 @@ fn section(name: &str, bytes: &[u8]) -> String {
         s.push_str("\n[no newline at the end]\n");
     }
     s
+}
+
+/// Characters a reader (or an editor trimming whitespace) would lose, spelled out: ESC as `␛`,
+/// other control characters and non-ASCII blanks (no-break and zero-width spaces, BOM) as
+/// `⟨U+XXXX⟩`. Newlines, tabs and ASCII spaces stay as they are.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let invisible = (c.is_control() && c != '\n' && c != '\t')
+            || (c.is_whitespace() && !c.is_ascii())
+            || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}');
+        match c {
+            '\u{1b}' => out.push('␛'),
+            _ if invisible => write!(out, "⟨U+{:04X}⟩", u32::from(c)).unwrap(),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn shell_quote(arg: &str) -> String {
