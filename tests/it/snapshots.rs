@@ -62,6 +62,12 @@ fn snapshot_harness_fails_on_a_change_and_redacts_only_its_patterns() {
         "a⟨U+00A0⟩b␛[1m⟨U+200B⟩\tc⟨U+000D⟩\n"
     );
 
+    // The clean environment knows the variables flags fall back to (nested commands too).
+    let vars = flag_env_vars();
+    for v in ["MMJWT_APP_CODE", "MMJWT_BASE_URL", "MMJWT_PUSH_REG_ID"] {
+        assert!(vars.iter().any(|x| x == v), "{v} not found in {vars:?}");
+    }
+
     let r = Redact::default().port("4567").timings().0;
     assert_eq!(
         r.redact("http://127.0.0.1:4567/x and 127.0.0.1:45678 (0.4 ms) p50 12 ms, 3 at a time"),

@@ -159,6 +159,10 @@ impl Run {
         let mut c = mmjwt();
         // clap wraps help at $COLUMNS when set; without a terminal it uses 100 columns.
         c.env_remove("COLUMNS").env_remove("RUST_BACKTRACE");
+        // Every variable a flag falls back to, also those added after `mmjwt()`'s list was made.
+        for v in flag_env_vars() {
+            c.env_remove(v);
+        }
         for (k, v) in &self.env {
             c.env(k, v);
         }
@@ -206,6 +210,24 @@ impl Run {
         }
         doc
     }
+}
+
+/// The environment variables named by any flag of any command (`#[arg(env = ...)]`).
+pub fn flag_env_vars() -> Vec<std::ffi::OsString> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<std::ffi::OsString>) {
+        out.extend(
+            cmd.get_arguments()
+                .filter_map(|a| a.get_env().map(ToOwned::to_owned)),
+        );
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&mmjwt::cli::command(), &mut out);
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Exit code, stdout and stderr.
