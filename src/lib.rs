@@ -5,10 +5,11 @@
 //! implementation of each core; it makes no semantic-versioning promises.
 //!
 //! Layout: `cli` (clap types), `commands` (one module per subcommand), `token` (gen and check
-//! cores), `sdk` (the two SDK emulations), `sandbox` (the Mobile API emulator), `render` (reports
+//! cores), `audit` (judging a token issuer), `sdk` (the two SDK emulations), `sandbox` (the Mobile API emulator), `render` (reports
 //! as text or JSON), `secret`, `b64`, `time`, `color`, `problem` (the code vocabulary), `error`
 //! (exit codes).
 
+pub mod audit;
 pub mod b64;
 pub mod cli;
 pub mod color;
@@ -77,6 +78,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Keygen(a) => commands::keygen::run(&a.prefix, ctx),
         Command::Sandbox(a) => commands::sandbox::run(a, ctx),
         Command::Replay(a) => commands::replay::run(a, ctx),
+        Command::Audit(a) => commands::audit::run(a, ctx),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
         Command::Man => commands::completions::run_man(),
     }
@@ -99,6 +101,15 @@ fn report_error(ctx: &Ctx, kind: &str, code: u8, message: &str) {
 fn redact_values(e: &clap::Error, rendered: String) -> String {
     use clap::error::{ContextKind, ContextValue};
     let mut out = rendered;
+    // A credential-carrying argument's value is hidden whatever its length.
+    if let (Some(ContextValue::String(arg)), Some(ContextValue::String(v))) =
+        (e.get(ContextKind::InvalidArg), e.get(ContextKind::InvalidValue))
+        && cli::SENSITIVE_VALUE_ARGS
+            .iter()
+            .any(|name| arg.starts_with(name))
+    {
+        out = out.replace(&format!("'{v}'"), "<value not shown>");
+    }
     for kind in [ContextKind::InvalidArg, ContextKind::InvalidValue] {
         if let Some(ContextValue::String(v)) = e.get(kind)
             && v.chars().count() > 24

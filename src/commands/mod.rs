@@ -1,6 +1,7 @@
 //! One module per subcommand (`run(args, ctx) -> Result<exit code>`), plus what they share:
 //! where secrets come from, the clock, stdin, stdout and diagnostics on stderr.
 
+pub mod audit;
 pub mod batch;
 pub mod check;
 pub mod completions;

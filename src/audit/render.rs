@@ -1,0 +1,318 @@
+//! The audit report for people (one line per user and attempt, the findings, the rules and a
+//! summary) and for programs (one JSON object per fetch, then a summary object). Pure.
+
+use super::{AnyCode, Attempt, AuditReport, Outcome, SCHEMA, is_cross_token};
+use crate::color::Painter;
+use crate::time::human_duration;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The `--json` object for one fetch. `leeway` is the check's, for its report.
+pub fn attempt_json(r: &AuditReport, a: &Attempt, leeway: i64) -> Value {
+    let user = r.users.get(a.at.user).cloned().unwrap_or_default();
+    let findings: Vec<Value> = match &a.outcome {
+        Outcome::Failed(f) => vec![json!({
+            "code": "ISSUER_FAILED", "message": f.reason, "source": "audit"
+        })],
+        Outcome::Judged(j) => j
+            .report
+            .problems
+            .iter()
+            .map(|p| json!({"code": p.code.as_str(), "message": p.message, "source": p.source.as_str()}))
+            .chain(j.findings.iter().map(
+                |f| json!({"code": f.code.as_str(), "message": f.message, "source": "audit"}),
+            ))
+            .collect(),
+    };
+    let (token, check, offset, lifetime, hints) = match &a.outcome {
+        Outcome::Failed(_) => (Value::Null, Value::Null, Value::Null, Value::Null, json!([])),
+        Outcome::Judged(j) => (
+            json!({"origin": j.origin.describe(), "length": j.input.token.len()}),
+            serde_json::to_value(crate::render::check::json(
+                &j.report,
+                &j.input,
+                None,
+                a.received_at,
+                leeway,
+            ))
+            .unwrap_or(Value::Null),
+            json!(j.offset),
+            json!(j.lifetime),
+            json!(j.hints),
+        ),
+    };
+    json!({
+        "schema": SCHEMA,
+        "user": user,
+        "attempt": a.at.attempt,
+        "passed": a.passed(),
+        "exit_code": a.exit_code(),
+        "issuer": {
+            "status": a.status,
+            "elapsed_ms": a.elapsed.as_millis() as u64,
+            "received_at": a.received_at,
+        },
+        "token": token,
+        "clock_offset_s": offset,
+        "lifetime_s": lifetime,
+        "check": check,
+        "findings": findings,
+        "hints": hints,
+    })
+}
+
+/// The `--json` summary object, last.
+pub fn summary_json(r: &AuditReport) -> Value {
+    let rules: Vec<Value> = r
+        .rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "code": rule.code.as_str(),
+                "passed": rule.findings.is_empty(),
+                "findings": rule.findings.iter().map(|f| json!({
+                    "message": f.message,
+                    "attempts": f.attempts.iter().map(|at| json!({
+                        "user": r.users.get(at.user),
+                        "attempt": at.attempt,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let s = Stats::of(r);
+    let range = |v: &[i64]| match (v.iter().min(), v.iter().max()) {
+        (Some(a), Some(b)) => json!({"min": a, "max": b}),
+        _ => Value::Null,
+    };
+    json!({"summary": {
+        "schema": SCHEMA,
+        "issuer": r.issuer,
+        "users": r.users.len(),
+        "repeat": r.repeat,
+        "concurrency": r.concurrency,
+        "attempts": r.attempts.len(),
+        "tokens": s.tokens,
+        "passed": s.passed,
+        "failed": r.attempts.len() - s.passed,
+        "issuer_failed": r.attempts.len() - s.tokens,
+        "unreachable": r.unreachable(),
+        "by_code": s.by_code,
+        "rules": rules,
+        "clock_offset_s": range(&s.offsets),
+        "lifetime_s": range(&s.lifetimes),
+        "limits": {
+            "max_skew_s": r.limits.max_skew,
+            "min_lifetime_s": r.limits.min_lifetime,
+            "max_lifetime_s": r.limits.max_lifetime,
+        },
+        "started_at": r.started_at,
+        "elapsed_ms": r.elapsed.as_millis() as u64,
+        "exit_code": r.exit_code(),
+    }})
+}
+
+struct Stats {
+    tokens: usize,
+    passed: usize,
+    offsets: Vec<i64>,
+    lifetimes: Vec<i64>,
+    /// How many fetches carry each code.
+    by_code: BTreeMap<&'static str, usize>,
+}
+
+impl Stats {
+    fn of(r: &AuditReport) -> Stats {
+        let mut by_code: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for a in &r.attempts {
+            let mut seen: Vec<&str> = Vec::new();
+            for (c, _) in a.codes() {
+                if !seen.contains(&c.as_str()) {
+                    seen.push(c.as_str());
+                    *by_code.entry(c.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let judged = || r.attempts.iter().filter_map(Attempt::judged);
+        Stats {
+            tokens: judged().count(),
+            passed: r.attempts.iter().filter(|a| a.passed()).count(),
+            offsets: judged().filter_map(|j| j.offset).collect(),
+            lifetimes: judged().filter_map(|j| j.lifetime).collect(),
+            by_code,
+        }
+    }
+}
+
+/// The distinct codes of a fetch, in order.
+fn code_list(a: &Attempt) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = Vec::new();
+    for (c, _) in a.codes() {
+        if !v.contains(&c.as_str()) {
+            v.push(c.as_str());
+        }
+    }
+    v
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+fn span(v: &[i64], show: fn(i64) -> String) -> Option<String> {
+    let (a, b) = (v.iter().min()?, v.iter().max()?);
+    Some(if a == b {
+        show(*a)
+    } else {
+        format!("{} to {}", show(*a), show(*b))
+    })
+}
+
+fn seconds(s: i64) -> String {
+    format!("{s:+} s")
+}
+
+fn lifetime(s: i64) -> String {
+    if s < 0 {
+        format!("-{}", human_duration(s.unsigned_abs()))
+    } else {
+        human_duration(s.unsigned_abs())
+    }
+}
+
+/// The human report.
+pub fn text(r: &AuditReport, p: Painter) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} {} · {} user{} × {} attempt{} · {} at a time",
+        p.label("audit   "),
+        r.issuer,
+        r.users.len(),
+        if r.users.len() == 1 { "" } else { "s" },
+        r.repeat,
+        if r.repeat == 1 { "" } else { "s" },
+        r.concurrency
+    );
+    let width = r
+        .attempts
+        .iter()
+        .map(|a| r.label(a.at).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    for a in &r.attempts {
+        let label = pad(&r.label(a.at), width);
+        let status = a.status.map_or_else(|| "   ".to_string(), |s| s.to_string());
+        let ms = format!("{:>5} ms", a.elapsed.as_millis());
+        let line = if a.passed() {
+            let j = a.judged();
+            let offset = j
+                .and_then(|j| j.offset)
+                .map(|o| format!("  offset {}", seconds(o)))
+                .unwrap_or_default();
+            let life = j
+                .and_then(|j| j.lifetime)
+                .map(|l| format!("  lifetime {}", lifetime(l)))
+                .unwrap_or_default();
+            format!("  {}  {label}  {status} {ms}{offset}{life}", p.ok("ok  "))
+        } else {
+            format!(
+                "  {}  {label}  {status} {ms}  {}",
+                p.bad("FAIL"),
+                p.bad(&code_list(a).join(", "))
+            )
+        };
+        let _ = writeln!(o, "{}", line.trim_end());
+    }
+
+    let failing: Vec<&Attempt> = r.attempts.iter().filter(|a| !a.passed()).collect();
+    let cross: Vec<&super::Finding> = r
+        .rules
+        .iter()
+        .filter(|rule| is_cross_token(rule.code))
+        .flat_map(|rule| &rule.findings)
+        .collect();
+    let hinted = r
+        .attempts
+        .iter()
+        .any(|a| a.judged().is_some_and(|j| !j.hints.is_empty()));
+    if !failing.is_empty() || !cross.is_empty() || hinted {
+        let _ = writeln!(o, "{}", p.label("findings"));
+        for a in &r.attempts {
+            let hints = a.judged().map_or(&[][..], |j| &j.hints[..]);
+            if a.passed() && hints.is_empty() {
+                continue;
+            }
+            let _ = writeln!(o, "  {}", r.label(a.at));
+            for (code, message) in a.codes() {
+                let name = match code {
+                    AnyCode::Problem(c) => c.as_str(),
+                    AnyCode::Audit(c) => c.as_str(),
+                };
+                let _ = writeln!(o, "    {} {message}", p.bad(name));
+            }
+            for h in hints {
+                let _ = writeln!(o, "    {} {h}", p.warn("hint"));
+            }
+        }
+        for f in cross {
+            let _ = writeln!(o, "  {} {}", p.bad(f.code.as_str()), f.message);
+        }
+    }
+
+    let rules: Vec<String> = r
+        .rules
+        .iter()
+        .map(|rule| {
+            if rule.findings.is_empty() {
+                format!("{} {}", p.ok("ok"), rule.code.as_str())
+            } else {
+                format!("{} {}", p.bad("FAIL"), rule.code.as_str())
+            }
+        })
+        .collect();
+    let _ = writeln!(o, "{} {}", p.label("rules   "), rules.join(" · "));
+
+    let s = Stats::of(r);
+    let mut summary = format!(
+        "{} fetch{}: {} passed, {} failed",
+        r.attempts.len(),
+        if r.attempts.len() == 1 { "" } else { "es" },
+        s.passed,
+        r.attempts.len() - s.passed
+    );
+    if s.tokens < r.attempts.len() {
+        let _ = write!(summary, " ({} without a token)", r.attempts.len() - s.tokens);
+    }
+    if let Some(off) = span(&s.offsets, seconds) {
+        let _ = write!(summary, " · clock offset {off}");
+    }
+    if let Some(l) = span(&s.lifetimes, lifetime) {
+        let _ = write!(summary, " · lifetime {l}");
+    }
+    let _ = write!(summary, " · {:.2} s", r.elapsed.as_secs_f64());
+    let _ = writeln!(o, "{} {summary}", p.label("summary "));
+
+    let exit = r.exit_code();
+    let verdict = if exit == 0 {
+        p.ok("PASS")
+    } else if r.unreachable() {
+        format!(
+            "{} (exit {exit}): the issuer could not be reached",
+            p.bad("FAIL")
+        )
+    } else {
+        let mut codes: Vec<&str> = s.by_code.keys().copied().collect();
+        for rule in &r.rules {
+            if !rule.findings.is_empty() && !codes.contains(&rule.code.as_str()) {
+                codes.push(rule.code.as_str());
+            }
+        }
+        format!("{} (exit {exit}): {}", p.bad("FAIL"), codes.join(", "))
+    };
+    let _ = writeln!(o, "{} {verdict}", p.label("verdict "));
+    o
+}
