@@ -212,7 +212,7 @@ mod tests {
         for (t, want) in [
             ("http://localhost/token", "no {user}"),
             ("ftp://h/{user}", "scheme must be http or https"),
-            ("http:///{user}", "valid URL"),
+            ("http://:80/{user}", "valid URL"),
             ("http://h/{user}#frag", "fragment"),
             ("not a url {user}", "valid URL"),
         ] {

@@ -35,7 +35,7 @@ pub struct AuditArgs {
 
     /// A header for the backend's own authorization, 'Name: value' (repeatable; with --url).
     /// The value is never printed.
-    #[arg(long, value_name = "NAME: VALUE", value_parser = parse_header, requires = "url")]
+    #[arg(long, value_name = "NAME: VALUE", value_parser = parse_header, conflicts_with = "exec")]
     pub header: Vec<HeaderArg>,
 
     /// Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m.
