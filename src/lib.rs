@@ -102,11 +102,12 @@ fn redact_values(e: &clap::Error, rendered: String) -> String {
     use clap::error::{ContextKind, ContextValue};
     let mut out = rendered;
     // A credential-carrying argument's value is hidden whatever its length.
-    if let (Some(ContextValue::String(arg)), Some(ContextValue::String(v))) =
-        (e.get(ContextKind::InvalidArg), e.get(ContextKind::InvalidValue))
-        && cli::SENSITIVE_VALUE_ARGS
-            .iter()
-            .any(|name| arg.starts_with(name))
+    if let (Some(ContextValue::String(arg)), Some(ContextValue::String(v))) = (
+        e.get(ContextKind::InvalidArg),
+        e.get(ContextKind::InvalidValue),
+    ) && cli::SENSITIVE_VALUE_ARGS
+        .iter()
+        .any(|name| arg.starts_with(name))
     {
         out = out.replace(&format!("'{v}'"), "<value not shown>");
     }

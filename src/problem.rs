@@ -182,13 +182,25 @@ impl AuditCode {
     /// One line saying what the code means.
     pub fn description(self) -> &'static str {
         match self {
-            AuditCode::JtiReused => "Two or more tokens carry the same jti (a cached token, or a jti that is not random).",
-            AuditCode::ClockSkew => "iat is further than --max-skew from this machine's clock at the moment of the response, in either direction.",
-            AuditCode::LifetimeTooShort => "exp - iat is below --min-lifetime: the token can expire between the SDK's check and the server's.",
-            AuditCode::LifetimeTooLong => "exp - iat is above --max-lifetime: a leaked token stays usable for too long.",
-            AuditCode::LifetimeInconsistent => "The tokens' lifetimes (exp - iat) differ by more than one second.",
+            AuditCode::JtiReused => {
+                "Two or more tokens carry the same jti (a cached token, or a jti that is not random)."
+            }
+            AuditCode::ClockSkew => {
+                "iat is further than --max-skew from this machine's clock at the moment of the response, in either direction."
+            }
+            AuditCode::LifetimeTooShort => {
+                "exp - iat is below --min-lifetime: the token can expire between the SDK's check and the server's."
+            }
+            AuditCode::LifetimeTooLong => {
+                "exp - iat is above --max-lifetime: a leaked token stays usable for too long."
+            }
+            AuditCode::LifetimeInconsistent => {
+                "The tokens' lifetimes (exp - iat) differ by more than one second."
+            }
             AuditCode::KidInconsistent => "The tokens carry more than one kid.",
-            AuditCode::IssuerFailed => "The issuer gave no token: an HTTP status other than 2xx, a non-zero exit, a timeout, or no token in the response.",
+            AuditCode::IssuerFailed => {
+                "The issuer gave no token: an HTTP status other than 2xx, a non-zero exit, a timeout, or no token in the response."
+            }
         }
     }
 

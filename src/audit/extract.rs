@@ -54,11 +54,16 @@ pub fn extract(
         return Err(format!("the answer ({} bytes) is not UTF-8", body.len()));
     };
     let mime = content_type
-        .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|c| {
+            c.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
-    let json_like = mime == "application/json"
-        || mime.ends_with("+json")
-        || text.trim_start().starts_with('{');
+    let json_like =
+        mime == "application/json" || mime.ends_with("+json") || text.trim_start().starts_with('{');
     if pointer.is_some() || json_like {
         return from_json(text, pointer);
     }
@@ -189,11 +194,20 @@ mod tests {
         assert_eq!(extract(b"a.b.c\n\n", None, None).unwrap().token, "a.b.c\n");
         assert_eq!(extract(b" a.b.c", None, None).unwrap().token, " a.b.c");
         assert_eq!(
-            extract(b"Bearer a.b.c", Some("text/plain"), None).unwrap().token,
+            extract(b"Bearer a.b.c", Some("text/plain"), None)
+                .unwrap()
+                .token,
             "Bearer a.b.c"
         );
-        assert_eq!(extract(b"\n", None, None).unwrap_err(), "the answer is empty");
-        assert!(extract(b"\xffa", None, None).unwrap_err().contains("not UTF-8"));
+        assert_eq!(
+            extract(b"\n", None, None).unwrap_err(),
+            "the answer is empty"
+        );
+        assert!(
+            extract(b"\xffa", None, None)
+                .unwrap_err()
+                .contains("not UTF-8")
+        );
         assert!(
             extract(b"<html>login</html>", None, None)
                 .unwrap_err()
@@ -208,7 +222,10 @@ mod tests {
         assert_eq!(e.origin.describe(), "JSON member token");
         for name in MEMBERS {
             let body = format!(r#"{{"{name}":"Bearer t"}}"#);
-            assert_eq!(extract(body.as_bytes(), None, None).unwrap().token, "Bearer t");
+            assert_eq!(
+                extract(body.as_bytes(), None, None).unwrap().token,
+                "Bearer t"
+            );
         }
         let e = extract(
             br#"{"data":{"auth":["t.o.k"]}}"#,
@@ -230,12 +247,15 @@ mod tests {
         let e = extract(br#""a.b.c""#, Some("application/json"), None).unwrap_err();
         assert!(e.contains("a string, not an object"), "{e}");
         let e = extract(br#"{"token": "a.b"#, None, None).unwrap_err();
-        assert!(e.contains("not valid JSON") && e.contains("ends early"), "{e}");
+        assert!(
+            e.contains("not valid JSON") && e.contains("ends early"),
+            "{e}"
+        );
         let e = extract(br#"{"a":{}}"#, None, Some("/a/b")).unwrap_err();
         assert!(e.contains("nothing at pointer /a/b"), "{e}");
         let e = extract(br#"{"a":[1]}"#, None, Some("/a")).unwrap_err();
         assert!(e.contains("an array, not a string"), "{e}");
-        let e = extract(br#"{}"#, None, None).unwrap_err();
+        let e = extract(b"{}", None, None).unwrap_err();
         assert!(e.ends_with("it is an empty object"), "{e}");
     }
 }

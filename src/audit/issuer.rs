@@ -183,8 +183,9 @@ pub fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
     for (name, value) in headers {
         let n = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("--header: {name:?} is not a valid header name"))?;
-        let mut v = HeaderValue::from_str(value)
-            .map_err(|_| format!("--header: the value of {name} has characters HTTP cannot carry"))?;
+        let mut v = HeaderValue::from_str(value).map_err(|_| {
+            format!("--header: the value of {name} has characters HTTP cannot carry")
+        })?;
         v.set_sensitive(true);
         map.append(n, v);
     }
@@ -280,10 +281,7 @@ async fn exec(
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = cmd.spawn().map_err(|e| Failure {
-        reason: format!(
-            "cannot start {program}: {}",
-            io_reason(&e)
-        ),
+        reason: format!("cannot start {program}: {}", io_reason(&e)),
         unreachable: true,
     })?;
     let stdout = child.stdout.take();
@@ -304,10 +302,7 @@ async fn exec(
         });
     };
     let status = status.map_err(|e| Failure {
-        reason: format!(
-            "waiting for {program} failed: {}",
-            io_reason(&e)
-        ),
+        reason: format!("waiting for {program} failed: {}", io_reason(&e)),
         unreachable: false,
     })?;
     let (out, out_cut) = out;
@@ -381,7 +376,10 @@ mod tests {
         let mut s = Scrub::default();
         s.add("ABCDEF0123");
         s.add("ab");
-        assert_eq!(s.apply("x abcdef0123 y ABCDEF0123"), "x [redacted] y [redacted]");
+        assert_eq!(
+            s.apply("x abcdef0123 y ABCDEF0123"),
+            "x [redacted] y [redacted]"
+        );
         assert_eq!(s.apply("ab"), "ab");
     }
 
@@ -394,7 +392,10 @@ mod tests {
             "the body is 30 bytes of JSON with members error, token"
         );
         assert_eq!(
-            describe_body(b"boom eyJhbGc.eyJz.sig and sentinel-header\nsecond line", &s),
+            describe_body(
+                b"boom eyJhbGc.eyJz.sig and sentinel-header\nsecond line",
+                &s
+            ),
             "the body is 53 bytes: \"boom [token] and [redacted]\""
         );
         assert_eq!(describe_body(b"", &s), "the body is empty");

@@ -180,13 +180,19 @@ pub fn sub_difference(requested: &str, sub: &str) -> Option<String> {
         return Some("they differ only in whitespace (inner spaces collapsed or changed): the server compares bytes".into());
     }
     if requested.nfkc().eq(sub.nfkc()) {
-        return Some("they differ only by Unicode compatibility forms (NFKC): the server compares bytes".into());
+        return Some(
+            "they differ only by Unicode compatibility forms (NFKC): the server compares bytes"
+                .into(),
+        );
     }
     if requested.replace('+', " ") == sub {
         return Some("the token's sub has spaces where the id has '+': the issuer decoded the query as a form ('+' means space there); percent-encode '+' or read the raw value".into());
     }
     if super::template::percent_encode(requested) == sub {
-        return Some("the token's sub is the id still percent-encoded: the issuer did not decode the query".into());
+        return Some(
+            "the token's sub is the id still percent-encoded: the issuer did not decode the query"
+                .into(),
+        );
     }
     if requested.to_lowercase() == sub.to_lowercase() {
         return Some("they differ only in letter case: the server compares bytes".into());
@@ -205,7 +211,9 @@ fn token_hints(token: &str, iat: Option<i64>, exp: Option<i64>) -> Vec<String> {
         hints.push("the token has surrounding whitespace, which neither SDK removes".into());
     }
     if bare.len() >= 2 && bare.starts_with('"') && bare.ends_with('"') {
-        hints.push("the token is wrapped in double quotes: a JSON string sent as plain text?".into());
+        hints.push(
+            "the token is wrapped in double quotes: a JSON string sent as plain text?".into(),
+        );
     }
     // 10^11 seconds is the year 5138; milliseconds since 1973 are above it.
     for (name, v) in [("iat", iat), ("exp", exp)] {
@@ -346,7 +354,10 @@ fn cross_token(r: &AuditReport) -> Vec<Finding> {
         .iter()
         .filter_map(|(at, j)| string_of(j.report.header.as_ref(), "kid").map(|k| (*at, k)))
         .collect();
-    let (common, summary) = tally(kids.iter().map(|(_, k)| format!("\"{}\"", printable(k, 40))));
+    let (common, summary) = tally(
+        kids.iter()
+            .map(|(_, k)| format!("\"{}\"", printable(k, 40))),
+    );
     let distinct: std::collections::BTreeSet<&String> = kids.iter().map(|(_, k)| k).collect();
     if distinct.len() > 1 {
         out.push(Finding {
@@ -392,20 +403,35 @@ mod tests {
         let nfd = "Z\u{30c}eljko";
         let why = sub_difference(nfc, nfd).unwrap();
         assert!(why.contains("Unicode normalisation"), "{why}");
-        assert!(why.contains("requested id is NFC, the token's sub is NFD"), "{why}");
-        assert!(sub_difference("alice", " alice").unwrap().contains("surrounding whitespace"));
+        assert!(
+            why.contains("requested id is NFC, the token's sub is NFD"),
+            "{why}"
+        );
+        assert!(
+            sub_difference("alice", " alice")
+                .unwrap()
+                .contains("surrounding whitespace")
+        );
         assert!(
             sub_difference("first middle  last", "first middle last")
                 .unwrap()
                 .contains("inner spaces")
         );
-        assert!(sub_difference("plus+sign", "plus sign").unwrap().contains("form"));
+        assert!(
+            sub_difference("plus+sign", "plus sign")
+                .unwrap()
+                .contains("form")
+        );
         assert!(
             sub_difference("a/b", "a%2Fb")
                 .unwrap()
                 .contains("percent-encoded")
         );
-        assert!(sub_difference("Alice", "alice").unwrap().contains("letter case"));
+        assert!(
+            sub_difference("Alice", "alice")
+                .unwrap()
+                .contains("letter case")
+        );
         assert!(sub_difference("\u{fb01}x", "fix").unwrap().contains("NFKC"));
         assert_eq!(sub_difference("alice", "bob"), None);
         assert_eq!(sub_difference("alice", "alice"), None);

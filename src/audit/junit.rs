@@ -113,18 +113,18 @@ fn secs(s: f64) -> String {
 }
 
 /// XML 1.0 cannot carry most control characters even escaped: they become U+FFFD.
-fn clean(c: char) -> Option<char> {
+fn clean(c: char) -> char {
     match c {
-        '\t' | '\n' | '\r' => Some(c),
-        c if c < ' ' => Some('\u{fffd}'),
-        '\u{fffe}' | '\u{ffff}' => Some('\u{fffd}'),
-        c => Some(c),
+        '\t' | '\n' | '\r' => c,
+        c if c < ' ' => '\u{fffd}',
+        '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+        c => c,
     }
 }
 
 fn text(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars().filter_map(clean) {
+    for c in s.chars().map(clean) {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
@@ -137,7 +137,7 @@ fn text(s: &str) -> String {
 
 fn attr(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars().filter_map(clean) {
+    for c in s.chars().map(clean) {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),

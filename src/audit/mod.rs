@@ -138,7 +138,9 @@ impl Attempt {
     /// findings.
     pub fn codes(&self) -> Vec<(AnyCode, &str)> {
         match &self.outcome {
-            Outcome::Failed(f) => vec![(AnyCode::Audit(AuditCode::IssuerFailed), f.reason.as_str())],
+            Outcome::Failed(f) => {
+                vec![(AnyCode::Audit(AuditCode::IssuerFailed), f.reason.as_str())]
+            }
             Outcome::Judged(j) => j
                 .report
                 .problems
@@ -224,7 +226,11 @@ impl AuditReport {
         if self.unreachable() {
             return crate::error::exit::NETWORK;
         }
-        let per_token = self.attempts.iter().map(Attempt::exit_code).filter(|&c| c != 0);
+        let per_token = self
+            .attempts
+            .iter()
+            .map(Attempt::exit_code)
+            .filter(|&c| c != 0);
         let rules = self
             .rules
             .iter()

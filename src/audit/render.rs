@@ -26,7 +26,13 @@ pub fn attempt_json(r: &AuditReport, a: &Attempt, leeway: i64) -> Value {
             .collect(),
     };
     let (token, check, offset, lifetime, hints) = match &a.outcome {
-        Outcome::Failed(_) => (Value::Null, Value::Null, Value::Null, Value::Null, json!([])),
+        Outcome::Failed(_) => (
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            json!([]),
+        ),
         Outcome::Judged(j) => (
             json!({"origin": j.origin.describe(), "length": j.input.token.len()}),
             serde_json::to_value(crate::render::check::json(
@@ -205,7 +211,9 @@ pub fn text(r: &AuditReport, p: Painter) -> String {
         .min(40);
     for a in &r.attempts {
         let label = pad(&r.label(a.at), width);
-        let status = a.status.map_or_else(|| "   ".to_string(), |s| s.to_string());
+        let status = a
+            .status
+            .map_or_else(|| "   ".to_string(), |s| s.to_string());
         let ms = format!("{:>5} ms", a.elapsed.as_millis());
         let line = if a.passed() {
             let j = a.judged();
@@ -285,7 +293,11 @@ pub fn text(r: &AuditReport, p: Painter) -> String {
         r.attempts.len() - s.passed
     );
     if s.tokens < r.attempts.len() {
-        let _ = write!(summary, " ({} without a token)", r.attempts.len() - s.tokens);
+        let _ = write!(
+            summary,
+            " ({} without a token)",
+            r.attempts.len() - s.tokens
+        );
     }
     if let Some(off) = span(&s.offsets, seconds) {
         let _ = write!(summary, " · clock offset {off}");

@@ -224,7 +224,10 @@ mod tests {
 
     #[test]
     fn commands_split_like_a_shell_without_expansion() {
-        let t = ExecTemplate::parse(r#"node 'scripts/issue token.js' --user={user} "a \"b\" \$HOME" c\ d"#).unwrap();
+        let t = ExecTemplate::parse(
+            r#"node 'scripts/issue token.js' --user={user} "a \"b\" \$HOME" c\ d"#,
+        )
+        .unwrap();
         assert_eq!(
             t.render("Željko Šimić; rm -rf /"),
             vec![
@@ -238,8 +241,20 @@ mod tests {
         assert_eq!(t.program(), "node");
         assert_eq!(ExecTemplate::parse("a ''").unwrap().words, vec!["a", ""]);
         assert!(ExecTemplate::parse("   ").unwrap_err().contains("empty"));
-        assert!(ExecTemplate::parse("a 'b").unwrap_err().contains("single quote"));
-        assert!(ExecTemplate::parse("a \"b").unwrap_err().contains("double quote"));
-        assert!(ExecTemplate::parse("a \\").unwrap_err().contains("backslash"));
+        assert!(
+            ExecTemplate::parse("a 'b")
+                .unwrap_err()
+                .contains("single quote")
+        );
+        assert!(
+            ExecTemplate::parse("a \"b")
+                .unwrap_err()
+                .contains("double quote")
+        );
+        assert!(
+            ExecTemplate::parse("a \\")
+                .unwrap_err()
+                .contains("backslash")
+        );
     }
 }

@@ -63,11 +63,20 @@ mod tests {
     #[test]
     fn the_battery_covers_what_the_issue_names() {
         let b = battery();
-        assert!(b.iter().any(|u| u.is_ascii() && u.chars().all(char::is_alphanumeric)));
+        assert!(
+            b.iter()
+                .any(|u| u.is_ascii() && u.chars().all(char::is_alphanumeric))
+        );
         assert!(b.iter().any(|u| u.contains('@')));
-        assert!(b.iter().any(|u| u.starts_with('+') && u[1..].chars().all(|c| c.is_ascii_digit())));
+        assert!(
+            b.iter()
+                .any(|u| u.starts_with('+') && u[1..].chars().all(|c| c.is_ascii_digit()))
+        );
         assert!(b.iter().any(|u| u.contains('\u{17d}')));
-        assert!(b.iter().any(|u| u.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))));
+        assert!(
+            b.iter()
+                .any(|u| u.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        );
         assert!(b.iter().any(|u| u.chars().any(|c| c as u32 >= 0x1f300)));
         assert!(b.iter().any(|u| u.trim() == u && u.contains(' ')));
         assert!(b.iter().any(|u| u.contains('"') && u.contains('\\')));
@@ -86,8 +95,17 @@ mod tests {
             parse(b" a \r\n\nb\n").unwrap(),
             vec![" a ".to_string(), "b".to_string()]
         );
-        assert_eq!(parse(b"\n\n").unwrap_err(), "no user id in the file (one per line)");
-        assert_eq!(parse(b"ok\n\xff\n").unwrap_err(), "line 2 is not valid UTF-8");
-        assert_eq!(parse(b"a\0b").unwrap_err(), "line 1 contains a NUL character");
+        assert_eq!(
+            parse(b"\n\n").unwrap_err(),
+            "no user id in the file (one per line)"
+        );
+        assert_eq!(
+            parse(b"ok\n\xff\n").unwrap_err(),
+            "line 2 is not valid UTF-8"
+        );
+        assert_eq!(
+            parse(b"a\0b").unwrap_err(),
+            "line 1 contains a NUL character"
+        );
     }
 }

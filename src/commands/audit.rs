@@ -36,7 +36,10 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             let bytes = if users_from_stdin {
                 let mut b = Vec::new();
                 std::io::stdin().read_to_end(&mut b).map_err(|e| {
-                    runtime("io", format!("cannot read standard input: {}", io_reason(&e)))
+                    runtime(
+                        "io",
+                        format!("cannot read standard input: {}", io_reason(&e)),
+                    )
                 })?;
                 b
             } else {
@@ -179,7 +182,11 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     if ctx.json {
         for a in &report.attempts {
-            writeln!(out, "{}", ctx.json_text(&render::attempt_json(&report, a, args.leeway)))?;
+            writeln!(
+                out,
+                "{}",
+                ctx.json_text(&render::attempt_json(&report, a, args.leeway))
+            )?;
         }
         writeln!(out, "{}", ctx.json_text(&render::summary_json(&report)))?;
     } else {
@@ -190,7 +197,11 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         std::fs::write(path, audit::junit::render(&report)).map_err(|e| {
             runtime(
                 "io",
-                format!("cannot write the JUnit file {}: {}", path.display(), io_reason(&e)),
+                format!(
+                    "cannot write the JUnit file {}: {}",
+                    path.display(),
+                    io_reason(&e)
+                ),
             )
         })?;
     }

@@ -142,7 +142,11 @@ fn answer(
     });
     let mut key = test_key();
     match fault {
-        Fault::None | Fault::JsonMember | Fault::Slow | Fault::CachedToken => {}
+        Fault::None
+        | Fault::JsonMember
+        | Fault::Slow
+        | Fault::CachedToken
+        | Fault::BearerPrefix => {}
         Fault::SecretAsText => key = mmjwt::secret::HmacKey::new(SECRET_HEX.as_bytes()),
         Fault::NoKid => {
             header.as_object_mut().unwrap().remove("kid");
@@ -166,14 +170,17 @@ fn answer(
         Fault::FixedJti => claims["jti"] = json!("always-the-same"),
         Fault::SubNfd => claims["sub"] = json!(to_nfd(user)),
         Fault::SubTrimmed => claims["sub"] = json!(format!("{user} ")),
-        Fault::BearerPrefix => {}
         Fault::ShortLifetime => claims["exp"] = json!(t + 10),
         Fault::LongLifetime => claims["exp"] = json!(t + 2 * 86_400),
         Fault::AlternatingLifetime => {
-            claims["exp"] = json!(if n % 2 == 0 { t + 3600 } else { t + 900 });
+            claims["exp"] = json!(if n.is_multiple_of(2) {
+                t + 3600
+            } else {
+                t + 900
+            });
         }
         Fault::AlternatingKid => {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 header["kid"] = json!("other-key-id");
             }
         }
@@ -307,7 +314,11 @@ fn the_correct_issuer_passes_the_whole_battery_with_exit_0() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
     // 12 built-in users, 2 attempts each, one line apiece.
-    assert_eq!(text.lines().filter(|l| l.starts_with("  ok  ")).count(), 24, "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  ok  ")).count(),
+        24,
+        "{text}"
+    );
     assert!(text.contains("verdict  PASS"), "{text}");
     assert!(text.contains("24 fetches: 24 passed, 0 failed"), "{text}");
     assert!(!text.contains("  FAIL  "), "{text}");
@@ -324,7 +335,10 @@ fn the_correct_issuer_passes_the_whole_battery_with_exit_0() {
 #[test]
 fn json_answers_and_the_json_shape() {
     let issuer = Issuer::start(Fault::JsonMember);
-    let (out, _d) = audit(TWO_USERS, &["--json", "--url", &issuer.url(), "--repeat", "1"]);
+    let (out, _d) = audit(
+        TWO_USERS,
+        &["--json", "--url", &issuer.url(), "--repeat", "1"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let (tokens, summary) = json_lines(&out);
     assert_eq!(tokens.len(), 2);
@@ -347,7 +361,13 @@ fn json_answers_and_the_json_shape() {
     assert_eq!(summary["passed"], 2);
     assert_eq!(summary["exit_code"], 0);
     assert_eq!(summary["rules"].as_array().unwrap().len(), 7);
-    assert!(summary["rules"].as_array().unwrap().iter().all(|r| r["passed"] == true));
+    assert!(
+        summary["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["passed"] == true)
+    );
     assert_eq!(summary["lifetime_s"], json!({"min": 900, "max": 900}));
     assert_eq!(summary["limits"]["max_skew_s"], 30);
 }
@@ -389,12 +409,20 @@ fn each_fault_is_named_by_its_code_in_text_json_and_junit() {
         let junit = dir.path().join("audit.xml");
         let (out, _d) = audit(
             TWO_USERS,
-            &["--json", "--url", &issuer.url(), "--junit", junit.to_str().unwrap()],
+            &[
+                "--json",
+                "--url",
+                &issuer.url(),
+                "--junit",
+                junit.to_str().unwrap(),
+            ],
         );
         assert_eq!(out.status.code(), Some(exit), "{fault:?} json");
         let (tokens, summary) = json_lines(&out);
         assert_eq!(summary["exit_code"], exit);
-        let in_tokens = tokens.iter().any(|t| finding_codes(t).iter().any(|c| c == code));
+        let in_tokens = tokens
+            .iter()
+            .any(|t| finding_codes(t).iter().any(|c| c == code));
         let in_rules = summary["rules"]
             .as_array()
             .unwrap()
@@ -403,7 +431,9 @@ fn each_fault_is_named_by_its_code_in_text_json_and_junit() {
         assert!(in_tokens || in_rules, "{fault:?}: {code} not in JSON");
         let (_, failures) = junit_failures(&junit);
         assert!(
-            failures.iter().any(|(_, ty, msg)| ty == code || msg.contains(code)),
+            failures
+                .iter()
+                .any(|(_, ty, msg)| ty == code || msg.contains(code)),
             "{fault:?}: {code} not in JUnit: {failures:?}"
         );
     }
@@ -414,17 +444,31 @@ fn diagnoses_explain_the_usual_mistakes() {
     let cases: &[(Fault, &[&str])] = &[
         (
             Fault::SubNfd,
-            &["differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD)"],
+            &[
+                "differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD)",
+            ],
         ),
-        (Fault::SubTrimmed, &["differ only by surrounding whitespace"]),
+        (
+            Fault::SubTrimmed,
+            &["differ only by surrounding whitespace"],
+        ),
         (Fault::BearerPrefix, &["hint", "'Bearer ' before the token"]),
         (Fault::MillisTimes, &["iat looks like milliseconds"]),
         (Fault::SecretAsText, &["signed with the secret's hex TEXT"]),
-        (Fault::ClockBehind, &["behind this machine's clock", "offset -12"]),
+        (
+            Fault::ClockBehind,
+            &["behind this machine's clock", "offset -12"],
+        ),
         (Fault::ClockAhead, &["ahead of this machine's clock"]),
         (Fault::CachedToken, &["the very same token each time"]),
-        (Fault::Status500, &["HTTP 500 Internal Server Error", "database is down"]),
-        (Fault::JsonWithoutToken, &["none of the members token, jwt", "members result"]),
+        (
+            Fault::Status500,
+            &["HTTP 500 Internal Server Error", "database is down"],
+        ),
+        (
+            Fault::JsonWithoutToken,
+            &["none of the members token, jwt", "members result"],
+        ),
     ];
     for (fault, needles) in cases {
         let issuer = Issuer::start(*fault);
@@ -452,19 +496,32 @@ fn junit_failures_carry_codes_and_messages_per_fetch_and_per_rule() {
     assert_eq!(failures.len(), 1, "{failures:?}");
     let (name, ty, msg) = &failures[0];
     assert_eq!((name.as_str(), ty.as_str()), ("JTI_REUSED", "JTI_REUSED"));
-    assert!(msg.contains("jti \"always-the-same\" is in 4 tokens: alice #1, alice #2, bob #1, bob #2"), "{msg}");
+    assert!(
+        msg.contains("jti \"always-the-same\" is in 4 tokens: alice #1, alice #2, bob #1, bob #2"),
+        "{msg}"
+    );
 
     let issuer = Issuer::start(Fault::SubNfd);
     let (out, _d) = audit(
         TWO_USERS,
-        &["--url", &issuer.url(), "--repeat", "1", "--junit", junit.to_str().unwrap()],
+        &[
+            "--url",
+            &issuer.url(),
+            "--repeat",
+            "1",
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(13));
     let (_, failures) = junit_failures(&junit);
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert_eq!(failures[0].0, "\u{17d}eljko \u{160}imi\u{107} #1");
     assert_eq!(failures[0].1, "SUB_MISMATCH");
-    assert!(failures[0].2.contains("Unicode normalisation"), "{failures:?}");
+    assert!(
+        failures[0].2.contains("Unicode normalisation"),
+        "{failures:?}"
+    );
 }
 
 #[test]
@@ -481,13 +538,21 @@ fn an_exec_issuer_runs_without_a_shell() {
         .unwrap();
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
-    assert_eq!(text.lines().filter(|l| l.starts_with("  ok  ")).count(), 24, "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  ok  ")).count(),
+        24,
+        "{text}"
+    );
     assert!(junit_failures(&junit).1.is_empty());
 
     // A fault through exec: a 10-second lifetime, and the id via the environment.
     let template = format!("'{bin}' gen --ttl 10s --app-code {APP} --key-id {KID} --user-id");
     let out = mmjwt_with_creds()
-        .args(["audit", "--exec", &format!("sh -c '{template} \"$MMJWT_AUDIT_USER\"'")])
+        .args([
+            "audit",
+            "--exec",
+            &format!("sh -c '{template} \"$MMJWT_AUDIT_USER\"'"),
+        ])
         .args(["--repeat", "1"])
         .output()
         .unwrap();
@@ -497,7 +562,10 @@ fn an_exec_issuer_runs_without_a_shell() {
     assert!(!text.contains("SUB_MISMATCH"), "{text}");
 
     // Shell syntax is not interpreted: `;` is an argument, so `true` gets it and prints nothing.
-    let (out, _d) = audit("alice\n", &["--exec", "true {user}; echo x.y.z", "--repeat", "1"]);
+    let (out, _d) = audit(
+        "alice\n",
+        &["--exec", "true {user}; echo x.y.z", "--repeat", "1"],
+    );
     assert_eq!(out.status.code(), Some(13));
     assert!(stdout(&out).contains("no token in the answer: the answer is empty"));
 
@@ -508,7 +576,10 @@ fn an_exec_issuer_runs_without_a_shell() {
     );
     assert_eq!(out.status.code(), Some(13));
     let text = stdout(&out);
-    assert!(text.contains("ISSUER_FAILED sh exited with status 3; stderr: \"boom\""), "{text}");
+    assert!(
+        text.contains("ISSUER_FAILED sh exited with status 3; stderr: \"boom\""),
+        "{text}"
+    );
 }
 
 #[test]
@@ -516,7 +587,15 @@ fn a_slow_issuer_times_out_and_a_dead_one_exits_6() {
     let issuer = Issuer::start(Fault::Slow);
     let (out, _d) = audit(
         "alice\n",
-        &["--url", &issuer.url(), "--timeout", "300ms", "--repeat", "1", "--json"],
+        &[
+            "--url",
+            &issuer.url(),
+            "--timeout",
+            "300ms",
+            "--repeat",
+            "1",
+            "--json",
+        ],
     );
     assert_eq!(out.status.code(), Some(13), "{}", stderr(&out));
     let (tokens, summary) = json_lines(&out);
@@ -527,12 +606,22 @@ fn a_slow_issuer_times_out_and_a_dead_one_exits_6() {
 
     let (out, _d) = audit(
         "alice\n",
-        &["--exec", "sh -c 'sleep 5'", "--timeout", "300ms", "--repeat", "1"],
+        &[
+            "--exec",
+            "sh -c 'sleep 5'",
+            "--timeout",
+            "300ms",
+            "--repeat",
+            "1",
+        ],
     );
     assert_eq!(out.status.code(), Some(13));
     assert!(stdout(&out).contains("did not finish within 300ms (--timeout); it was killed"));
 
-    let dead = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dead = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let url = format!("http://{dead}/token?user={{user}}");
     let (out, _d) = audit("alice\nbob\n", &["--url", &url]);
     assert_eq!(out.status.code(), Some(6), "{}", stdout(&out));
@@ -541,7 +630,10 @@ fn a_slow_issuer_times_out_and_a_dead_one_exits_6() {
     assert!(text.contains("the issuer could not be reached"), "{text}");
     let (out, _d) = audit("alice\n", &["--json", "--url", &url]);
     let (_, summary) = json_lines(&out);
-    assert_eq!((summary["unreachable"].clone(), summary["exit_code"].clone()), (json!(true), json!(6)));
+    assert_eq!(
+        (summary["unreachable"].clone(), summary["exit_code"].clone()),
+        (json!(true), json!(6))
+    );
 
     let (out, _d) = audit("alice\n", &["--exec", "/nonexistent/issuer {user}"]);
     assert_eq!(out.status.code(), Some(6));
@@ -550,7 +642,8 @@ fn a_slow_issuer_times_out_and_a_dead_one_exits_6() {
 
 #[test]
 fn neither_secret_nor_backend_header_appears_anywhere() {
-    const SENTINEL_SECRET: &str = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+    const SENTINEL_SECRET: &str =
+        "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
     const SENTINEL_HEADER: &str = "sentinel-backend-credential-4711";
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("key.hex");
@@ -600,7 +693,11 @@ fn neither_secret_nor_backend_header_appears_anywhere() {
     assert!(outputs[0].contains("[redacted]"), "{}", outputs[0]);
     // The exec issuer's stderr is scrubbed too.
     let out = mmjwt()
-        .args(["audit", "--exec", &format!("sh -c 'echo {SENTINEL_SECRET} >&2; exit 1'")])
+        .args([
+            "audit",
+            "--exec",
+            &format!("sh -c 'echo {SENTINEL_SECRET} >&2; exit 1'"),
+        ])
         .arg("--secret-file")
         .arg(&key_file)
         .args(["--repeat", "1"])
@@ -613,11 +710,21 @@ fn neither_secret_nor_backend_header_appears_anywhere() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("mmjwt: error: invalid value <value not shown> for '--header"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("mmjwt: error: invalid value <value not shown> for '--header"),
+        "{}",
+        stderr(&out)
+    );
     outputs.push(stderr(&out));
     for (i, o) in outputs.iter().enumerate() {
-        assert!(!o.contains(SENTINEL_SECRET), "output {i} has the secret:\n{o}");
-        assert!(!o.contains(SENTINEL_HEADER), "output {i} has the header:\n{o}");
+        assert!(
+            !o.contains(SENTINEL_SECRET),
+            "output {i} has the secret:\n{o}"
+        );
+        assert!(
+            !o.contains(SENTINEL_HEADER),
+            "output {i} has the header:\n{o}"
+        );
     }
 }
 
@@ -627,11 +734,39 @@ fn bad_arguments_are_usage_errors() {
         (vec!["audit"], "required"),
         (vec!["audit", "--url", "http://h/token"], "no {user}"),
         (vec!["audit", "--exec", "a 'b"], "unclosed single quote"),
-        (vec!["audit", "--exec", "true", "--header", "A: b"], "cannot be used with"),
+        (
+            vec!["audit", "--exec", "true", "--header", "A: b"],
+            "cannot be used with",
+        ),
         (vec!["audit", "--exec", "true", "--repeat", "0"], "--repeat"),
-        (vec!["audit", "--exec", "true", "--json-pointer", "data"], "starts with '/'"),
-        (vec!["audit", "--exec", "true", "--min-lifetime", "2h", "--max-lifetime", "1h"], "--min-lifetime"),
-        (vec!["audit", "--exec", "true", "--users", "-", "--secret-file", "-"], "standard input"),
+        (
+            vec!["audit", "--exec", "true", "--json-pointer", "data"],
+            "starts with '/'",
+        ),
+        (
+            vec![
+                "audit",
+                "--exec",
+                "true",
+                "--min-lifetime",
+                "2h",
+                "--max-lifetime",
+                "1h",
+            ],
+            "--min-lifetime",
+        ),
+        (
+            vec![
+                "audit",
+                "--exec",
+                "true",
+                "--users",
+                "-",
+                "--secret-file",
+                "-",
+            ],
+            "standard input",
+        ),
     ] {
         let out = mmjwt().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
