@@ -164,9 +164,11 @@ pub fn sub_difference(requested: &str, sub: &str) -> Option<String> {
     };
     if nfc(requested) == nfc(sub) {
         return Some(format!(
-            "they differ only by Unicode normalisation (the requested id is {}, the token's sub is {}): the server compares bytes, so sign the id exactly as the app has it",
+            "they differ only by Unicode normalisation (the requested id is {}, the token's sub is {}; as code points {} and {}): the server compares bytes, so sign the id exactly as the app has it",
             form(requested),
-            form(sub)
+            form(sub),
+            code_points(requested),
+            code_points(sub)
         ));
     }
     if requested.trim() == sub.trim() {
@@ -198,6 +200,20 @@ pub fn sub_difference(requested: &str, sub: &str) -> Option<String> {
         return Some("they differ only in letter case: the server compares bytes".into());
     }
     None
+}
+
+/// `"Z\u{30c}eljko"`: non-ASCII characters spelled out, so look-alikes can be told apart.
+fn code_points(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars().take(40) {
+        if c.is_ascii() && !c.is_ascii_control() {
+            out.push(c);
+        } else {
+            out.push_str(&c.escape_unicode().to_string());
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Diagnoses of the token's text that explain why the SDKs would refuse it.

@@ -70,11 +70,14 @@ pub fn render(r: &AuditReport) -> String {
                 let _ = writeln!(body, "hint: {h}");
             }
         }
+        // CI pages show the message first: the codes, then what the first one means here.
+        let first: String = codes[0].1.chars().take(200).collect();
         let _ = writeln!(
             o,
-            "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+            "      <failure type=\"{}\" message=\"{}: {}\">{}</failure>",
             attr(names[0]),
             attr(&names.join(", ")),
+            attr(&first),
             text(&body)
         );
         o.push_str("    </testcase>\n");
@@ -157,6 +160,48 @@ fn attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn junit_snapshot() {
+        let got = render(&super::super::sample_report());
+        let want = r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="mmjwt audit" tests="11" failures="4" errors="0" time="1.234">
+  <testsuite name="mmjwt audit GET http://127.0.0.1:3000/token?…" tests="11" failures="4" errors="0" skipped="0" time="1.234" timestamp="1970-01-01T00:16:40">
+    <properties>
+      <property name="issuer" value="GET http://127.0.0.1:3000/token?…"/>
+      <property name="users" value="2"/>
+      <property name="repeat" value="2"/>
+      <property name="schema" value="1"/>
+      <property name="exit_code" value="13"/>
+    </properties>
+    <testcase classname="mmjwt.audit.token" name="alice #1" time="0.012"/>
+    <testcase classname="mmjwt.audit.token" name="alice #2" time="0.012"/>
+    <testcase classname="mmjwt.audit.token" name="Željko #1" time="0.012">
+      <failure type="SUB_MISMATCH" message="SUB_MISMATCH: sub is &quot;Željko&quot; but &quot;Željko&quot; was expected; they differ only by Unicode normalisation (the requested id is NFC, the token&apos;s sub is NFD; as code points &quot;\u{17d}eljko&quot; and &quot;Z\u{30c}eljko&quot;): the server compares bytes, so si">SUB_MISMATCH: sub is "Željko" but "Željko" was expected; they differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD; as code points "\u{17d}eljko" and "Z\u{30c}eljko"): the server compares bytes, so sign the id exactly as the app has it
+</failure>
+    </testcase>
+    <testcase classname="mmjwt.audit.token" name="Željko #2" time="0.003">
+      <failure type="ISSUER_FAILED" message="ISSUER_FAILED: HTTP 500 Internal Server Error; the body is 4 bytes: &quot;boom&quot;">ISSUER_FAILED: HTTP 500 Internal Server Error; the body is 4 bytes: "boom"
+</failure>
+    </testcase>
+    <testcase classname="mmjwt.audit.rule" name="JTI_REUSED" time="0">
+      <failure type="JTI_REUSED" message="JTI_REUSED: 1 finding">JTI_REUSED: jti "jti-a" is in 2 tokens: alice #1, alice #2 (the very same token each time: does the issuer cache tokens?)
+</failure>
+    </testcase>
+    <testcase classname="mmjwt.audit.rule" name="CLOCK_SKEW" time="0"/>
+    <testcase classname="mmjwt.audit.rule" name="LIFETIME_TOO_SHORT" time="0"/>
+    <testcase classname="mmjwt.audit.rule" name="LIFETIME_TOO_LONG" time="0"/>
+    <testcase classname="mmjwt.audit.rule" name="LIFETIME_INCONSISTENT" time="0"/>
+    <testcase classname="mmjwt.audit.rule" name="KID_INCONSISTENT" time="0"/>
+    <testcase classname="mmjwt.audit.rule" name="ISSUER_FAILED" time="0">
+      <failure type="ISSUER_FAILED" message="ISSUER_FAILED: 1 finding">ISSUER_FAILED: Željko #2: HTTP 500 Internal Server Error; the body is 4 bytes: "boom"
+</failure>
+    </testcase>
+  </testsuite>
+</testsuites>
+"#;
+        assert_eq!(got, want, "\n{got}");
+    }
 
     #[test]
     fn escaping_keeps_the_document_well_formed() {

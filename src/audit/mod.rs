@@ -245,3 +245,82 @@ impl AuditReport {
         format!("{} #{}", issuer::printable(user, 32), at.attempt)
     }
 }
+
+/// A small audit with one of everything, for the renderers' snapshot tests.
+#[cfg(test)]
+pub(crate) fn sample_report() -> AuditReport {
+    use crate::secret::HmacKey;
+    use crate::token::mint::{Claims, Minter};
+    let key = HmacKey::new(&[7u8; 32]);
+    let mut minter = Minter::new("kid-1", key.clone());
+    let mut mint = |sub: &str, jti: &str| {
+        minter
+            .mint(&Claims {
+                sub,
+                app_code: "app",
+                iat: 1_000,
+                exp: 1_900,
+                jti,
+                iss: Some("app"),
+                extra: &[],
+            })
+            .0
+    };
+    let alice = mint("alice", "jti-a");
+    let nfd = mint("Z\u{30c}eljko", "jti-z");
+    let opts = judge::Options {
+        check: crate::token::check::Options {
+            keys: crate::token::check::Keys::Single(&key),
+            expect: crate::token::check::Expectations {
+                app_code: Some("app"),
+                ..Default::default()
+            },
+            ..crate::token::check::Options::at(0)
+        },
+        limits: Limits::default(),
+        pointer: None,
+        text_key: None,
+    };
+    let ok = |body: &str, received_at: i64| issuer::Fetch {
+        result: Ok(issuer::Answer {
+            body: format!("{body}\n").into_bytes(),
+            content_type: Some("text/plain".into()),
+            status: Some(200),
+        }),
+        elapsed: Duration::from_millis(12),
+        received_at,
+    };
+    let users = vec!["alice".to_string(), "\u{17d}eljko".to_string()];
+    let at = |user, attempt| AttemptRef { user, attempt };
+    let attempts = vec![
+        judge::judge(&users[0], at(0, 1), ok(&alice, 1_000), &opts),
+        judge::judge(&users[0], at(0, 2), ok(&alice, 1_001), &opts),
+        judge::judge(&users[1], at(1, 1), ok(&nfd, 1_000), &opts),
+        judge::judge(
+            &users[1],
+            at(1, 2),
+            issuer::Fetch {
+                result: Err(issuer::Failure {
+                    reason: "HTTP 500 Internal Server Error; the body is 4 bytes: \"boom\"".into(),
+                    unreachable: false,
+                }),
+                elapsed: Duration::from_millis(3),
+                received_at: 1_001,
+            },
+            &opts,
+        ),
+    ];
+    let mut r = AuditReport {
+        issuer: "GET http://127.0.0.1:3000/token?…".into(),
+        users,
+        repeat: 2,
+        concurrency: 4,
+        attempts,
+        rules: Vec::new(),
+        limits: Limits::default(),
+        started_at: 1_000,
+        elapsed: Duration::from_millis(1_234),
+    };
+    judge::apply_rules(&mut r);
+    r
+}

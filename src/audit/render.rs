@@ -328,3 +328,30 @@ pub fn text(r: &AuditReport, p: Painter) -> String {
     let _ = writeln!(o, "{} {verdict}", p.label("verdict "));
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_snapshot() {
+        let r = super::super::sample_report();
+        let got = text(&r, Painter::plain());
+        let want = r#"audit    GET http://127.0.0.1:3000/token?… · 2 users × 2 attempts · 4 at a time
+  ok    alice #1   200    12 ms  offset +0 s  lifetime 15m
+  ok    alice #2   200    12 ms  offset -1 s  lifetime 15m
+  FAIL  Željko #1  200    12 ms  SUB_MISMATCH
+  FAIL  Željko #2          3 ms  ISSUER_FAILED
+findings
+  Željko #1
+    SUB_MISMATCH sub is "Željko" but "Željko" was expected; they differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD; as code points "\u{17d}eljko" and "Z\u{30c}eljko"): the server compares bytes, so sign the id exactly as the app has it
+  Željko #2
+    ISSUER_FAILED HTTP 500 Internal Server Error; the body is 4 bytes: "boom"
+  JTI_REUSED jti "jti-a" is in 2 tokens: alice #1, alice #2 (the very same token each time: does the issuer cache tokens?)
+rules    FAIL JTI_REUSED · ok CLOCK_SKEW · ok LIFETIME_TOO_SHORT · ok LIFETIME_TOO_LONG · ok LIFETIME_INCONSISTENT · ok KID_INCONSISTENT · FAIL ISSUER_FAILED
+summary  4 fetches: 2 passed, 2 failed (1 without a token) · clock offset -1 s to +0 s · lifetime 15m · 1.23 s
+verdict  FAIL (exit 13): ISSUER_FAILED, SUB_MISMATCH, JTI_REUSED
+"#;
+        assert_eq!(got, want, "\n{got}");
+    }
+}

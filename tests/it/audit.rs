@@ -445,7 +445,7 @@ fn diagnoses_explain_the_usual_mistakes() {
         (
             Fault::SubNfd,
             &[
-                "differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD)",
+                "differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD;",
             ],
         ),
         (
