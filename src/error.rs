@@ -24,13 +24,13 @@ pub mod exit {
 /// The exit-code table as shown after `--help`.
 pub const EXIT_TABLE: &str = "\
 Exit codes:
-  0   success (token valid; HTTP 2xx for replay)
+  0   success (token valid; HTTP 2xx for replay; everything passed for audit)
   1   runtime error (I/O, unreadable or malformed secret, bad input file)
   2   usage error (bad or missing arguments)
   3   replay: HTTP 3xx (redirects are not followed)
   4   replay: HTTP 4xx
   5   replay: HTTP 5xx
-  6   replay: network failure (refused, timeout, TLS)
+  6   replay: network failure (refused, timeout, TLS); audit: the issuer cannot be reached
   10  an SDK would refuse the token as JWT_TOKEN_STRUCTURE_INVALID (or the server finds it malformed)
   11  the token is expired (JWT_TOKEN_EXPIRED)
   12  the signature is invalid

@@ -782,3 +782,27 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("line 2 contains a NUL character"));
 }
+
+#[test]
+fn readme_documents_every_audit_code_with_its_exit_code() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for code in mmjwt::problem::AuditCode::ALL {
+        let row = format!("| `{}` | {} |", code.as_str(), code.exit_code());
+        assert!(readme.contains(&row), "README lacks the row for {code}");
+    }
+    assert!(readme.contains("## mmjwt audit"));
+}
+
+#[test]
+fn help_shows_the_audit_examples() {
+    let out = mmjwt().args(["audit", "--help"]).output().unwrap();
+    assert!(out.status.success());
+    let help = stdout(&out);
+    assert!(
+        help.contains("mmjwt audit --url 'http://localhost:3000/mm-token?user={user}'"),
+        "{help}"
+    );
+    assert!(help.contains("--exec <TEMPLATE>"), "{help}");
+}
