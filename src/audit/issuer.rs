@@ -41,6 +41,8 @@ pub struct Failure {
     /// True when the issuer was not reached at all (refused, DNS, TLS, a program that cannot
     /// be started); a timeout or a bad answer means it was reached.
     pub unreachable: bool,
+    /// The HTTP status, when one arrived.
+    pub status: Option<u16>,
 }
 
 /// One fetch: the outcome, how long it took, and this machine's clock (Unix seconds) at the
@@ -230,12 +232,14 @@ async fn http(
         Outcome::Failed(f) => Err(Failure {
             reason: scrub.apply(&f.message),
             unreachable: !matches!(f.kind, FailureKind::Timeout | FailureKind::Other),
+            status: None,
         }),
         Outcome::Response(r) => {
             if let Some(problem) = &r.body_problem {
                 return Err(Failure {
                     reason: scrub.apply(problem),
                     unreachable: false,
+                    status: Some(r.status),
                 });
             }
             if !(200..300).contains(&r.status) {
@@ -253,6 +257,7 @@ async fn http(
                     )
                     .replace("  ", " "),
                     unreachable: false,
+                    status: Some(r.status),
                 });
             }
             Ok(Answer {
@@ -283,6 +288,7 @@ async fn exec(
     let mut child = cmd.spawn().map_err(|e| Failure {
         reason: format!("cannot start {program}: {}", io_reason(&e)),
         unreachable: true,
+        status: None,
     })?;
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
@@ -299,11 +305,13 @@ async fn exec(
                 show_duration(timeout)
             ),
             unreachable: false,
+            status: None,
         });
     };
     let status = status.map_err(|e| Failure {
         reason: format!("waiting for {program} failed: {}", io_reason(&e)),
         unreachable: false,
+        status: None,
     })?;
     let (out, out_cut) = out;
     let (err, _) = err;
@@ -324,6 +332,7 @@ async fn exec(
         return Err(Failure {
             reason: format!("{program} {how}{said}"),
             unreachable: false,
+            status: None,
         });
     }
     if out_cut {
@@ -333,6 +342,7 @@ async fn exec(
                 MAX_EXEC_OUTPUT >> 10
             ),
             unreachable: false,
+            status: None,
         });
     }
     Ok(Answer {

@@ -29,7 +29,7 @@ pub struct Options<'a> {
 /// Judges one fetch of `user` (index `at.user`).
 pub fn judge(user: &str, at: AttemptRef, fetch: Fetch, opts: &Options<'_>) -> Attempt {
     let (status, outcome) = match fetch.result {
-        Err(f) => (None, Outcome::Failed(f)),
+        Err(f) => (f.status, Outcome::Failed(f)),
         Ok(answer) => {
             match extract::extract(&answer.body, answer.content_type.as_deref(), opts.pointer) {
                 Err(reason) => (
@@ -37,6 +37,7 @@ pub fn judge(user: &str, at: AttemptRef, fetch: Fetch, opts: &Options<'_>) -> At
                     Outcome::Failed(super::issuer::Failure {
                         reason: format!("no token in the answer: {reason}"),
                         unreachable: false,
+                        status: answer.status,
                     }),
                 ),
                 Ok(found) => (

@@ -303,6 +303,7 @@ pub(crate) fn sample_report() -> AuditReport {
                 result: Err(issuer::Failure {
                     reason: "HTTP 500 Internal Server Error; the body is 4 bytes: \"boom\"".into(),
                     unreachable: false,
+                    status: Some(500),
                 }),
                 elapsed: Duration::from_millis(3),
                 received_at: 1_001,

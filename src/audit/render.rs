@@ -341,7 +341,7 @@ mod tests {
   ok    alice #1   200    12 ms  offset +0 s  lifetime 15m
   ok    alice #2   200    12 ms  offset -1 s  lifetime 15m
   FAIL  Željko #1  200    12 ms  SUB_MISMATCH
-  FAIL  Željko #2          3 ms  ISSUER_FAILED
+  FAIL  Željko #2  500     3 ms  ISSUER_FAILED
 findings
   Željko #1
     SUB_MISMATCH sub is "Željko" but "Željko" was expected; they differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD; as code points "\u{17d}eljko" and "Z\u{30c}eljko"): the server compares bytes, so sign the id exactly as the app has it

@@ -252,8 +252,9 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Arguments whose refused values clap must not quote in its error (they carry credentials).
-pub const SENSITIVE_VALUE_ARGS: &[&str] = &["--header"];
+/// Arguments whose refused values clap must not quote in its error (they can carry
+/// credentials: a header value, a key in a query string, a token in a command line).
+pub const SENSITIVE_VALUE_ARGS: &[&str] = &["--header", "--url", "--exec"];
 
 /// The clap command, for completions, the man page and tests.
 pub fn command() -> clap::Command {
