@@ -6,9 +6,16 @@
 pub const PLACEHOLDER: &str = "{user}";
 
 /// A checked `--url` template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct UrlTemplate {
     text: String,
+}
+
+/// Like the report, `Debug` leaves out the query and any `user:password@`.
+impl std::fmt::Debug for UrlTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "UrlTemplate({})", self.display())
+    }
 }
 
 impl UrlTemplate {
@@ -85,9 +92,21 @@ pub fn percent_encode(text: &str) -> String {
 }
 
 /// A checked `--exec` template: the program and its arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ExecTemplate {
     words: Vec<String>,
+}
+
+/// Arguments can carry anything (a token, a key): `Debug` shows the program only.
+impl std::fmt::Debug for ExecTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ExecTemplate({} and {} arguments)",
+            self.program(),
+            self.words.len() - 1
+        )
+    }
 }
 
 impl ExecTemplate {
@@ -205,6 +224,7 @@ mod tests {
         let t = UrlTemplate::parse("https://u:p@h.example/users/{user}/token").unwrap();
         assert_eq!(t.render("x/y"), "https://u:p@h.example/users/x%2Fy/token");
         assert_eq!(t.display(), "https://h.example/users/{user}/token");
+        assert!(!format!("{t:?}").contains("u:p"));
     }
 
     #[test]

@@ -37,6 +37,9 @@ enum Fault {
     WrongAppCode,
     Status500,
     JsonWithoutToken,
+    /// `{"data": {"auth": TOKEN}}`: needs `--json-pointer /data/auth`.
+    Nested,
+    Redirect,
     Slow,
 }
 
@@ -146,7 +149,8 @@ fn answer(
         | Fault::JsonMember
         | Fault::Slow
         | Fault::CachedToken
-        | Fault::BearerPrefix => {}
+        | Fault::BearerPrefix
+        | Fault::Nested => {}
         Fault::SecretAsText => key = mmjwt::secret::HmacKey::new(SECRET_HEX.as_bytes()),
         Fault::NoKid => {
             header.as_object_mut().unwrap().remove("kid");
@@ -195,6 +199,7 @@ fn answer(
         Fault::JsonWithoutToken => {
             return ("200 OK", "application/json", r#"{"result":"ok"}"#.into());
         }
+        Fault::Redirect => return ("302 Found", "text/plain", String::new()),
     }
     let token = signed(&header.to_string(), &claims.to_string(), &key);
     let token = if fault == Fault::CachedToken {
@@ -214,6 +219,11 @@ fn answer(
             json!({"token": token, "expiresIn": 900}).to_string(),
         ),
         Fault::BearerPrefix => ("200 OK", "text/plain", format!("Bearer {token}\n")),
+        Fault::Nested => (
+            "200 OK",
+            "application/json; charset=utf-8",
+            json!({"data": {"auth": token}}).to_string(),
+        ),
         _ => ("200 OK", "text/plain", format!("{token}\n")),
     }
 }
@@ -370,6 +380,22 @@ fn json_answers_and_the_json_shape() {
     );
     assert_eq!(summary["lifetime_s"], json!({"min": 900, "max": 900}));
     assert_eq!(summary["limits"]["max_skew_s"], 30);
+
+    // A token deeper in the answer, found with --json-pointer.
+    let issuer = Issuer::start(Fault::Nested);
+    let (out, _d) = audit(
+        TWO_USERS,
+        &[
+            "--json",
+            "--url",
+            &issuer.url(),
+            "--json-pointer",
+            "/data/auth",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (tokens, _) = json_lines(&out);
+    assert_eq!(tokens[0]["token"]["origin"], "JSON pointer /data/auth");
 }
 
 /// Each fault, its code, and the exit code the audit must end with.
@@ -392,6 +418,8 @@ const FAULTS: &[(Fault, &str, i32)] = &[
     (Fault::WrongAppCode, "APP_CODE_MISMATCH", 13),
     (Fault::Status500, "ISSUER_FAILED", 13),
     (Fault::JsonWithoutToken, "ISSUER_FAILED", 13),
+    (Fault::Nested, "ISSUER_FAILED", 13),
+    (Fault::Redirect, "ISSUER_FAILED", 13),
 ];
 
 #[test]
@@ -461,6 +489,14 @@ fn diagnoses_explain_the_usual_mistakes() {
         ),
         (Fault::ClockAhead, &["ahead of this machine's clock"]),
         (Fault::CachedToken, &["the very same token each time"]),
+        (
+            Fault::Redirect,
+            &["HTTP 302 Found (redirects are not followed)"],
+        ),
+        (
+            Fault::Nested,
+            &["(use --json-pointer); it has members data"],
+        ),
         (
             Fault::Status500,
             &["HTTP 500 Internal Server Error", "database is down"],
