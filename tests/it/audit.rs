@@ -842,3 +842,42 @@ fn help_shows_the_audit_examples() {
     );
     assert!(help.contains("--exec <TEMPLATE>"), "{help}");
 }
+
+#[test]
+fn debug_of_a_parsed_audit_command_line_hides_credentials() {
+    use clap::Parser as _;
+    let hex = "5e".repeat(32);
+    for args in [
+        vec![
+            "audit",
+            "--url",
+            "https://user:pw-sentinel@h.example/t?key=query-sentinel&u={user}",
+            "--header",
+            "X-Key: header-sentinel",
+            "--secret",
+            &hex,
+        ],
+        vec![
+            "audit",
+            "--exec",
+            "issue --token arg-sentinel {user}",
+            "--secret",
+            &hex,
+        ],
+    ] {
+        let cli =
+            mmjwt::cli::Cli::try_parse_from(std::iter::once("mmjwt").chain(args.iter().copied()))
+                .unwrap();
+        let text = format!("{cli:?}");
+        for s in [
+            &hex[..],
+            "pw-sentinel",
+            "query-sentinel",
+            "header-sentinel",
+            "arg-sentinel",
+        ] {
+            assert!(!text.contains(s), "{s} in {text}");
+        }
+        assert!(text.contains("Audit("), "{text}");
+    }
+}
