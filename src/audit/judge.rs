@@ -249,7 +249,7 @@ fn text_secret_hint(token: &str, report: &check::Report, key: Option<&HmacKey>) 
     if !report
         .problems
         .iter()
-        .any(|p| p.code == Code::SignatureInvalid)
+        .any(|p| matches!(p.code, Code::SignatureInvalid))
     {
         return None;
     }
