@@ -1,6 +1,6 @@
 //! Fetching every user's token `repeat` times with at most `concurrency` fetches in flight.
-//! Round by round (every user's first attempt, then every second one), so two fetches for the
-//! same user rarely overlap, as in an app that asks again later.
+//! Round by round: every user's first attempt, and only when all are done every second one,
+//! so two fetches for the same user never overlap, as in an app that asks again later.
 
 use super::AttemptRef;
 use super::issuer::{Fetch, Issuer, Scrub};
@@ -32,7 +32,24 @@ pub async fn fetch_all(
     plan: &Plan,
     on_done: Arc<dyn Fn() + Send + Sync>,
 ) -> Vec<(AttemptRef, Fetch)> {
-    let jobs = Arc::new(plan.jobs());
+    let jobs = plan.jobs();
+    let mut all = Vec::with_capacity(jobs.len());
+    for attempt in 1..=plan.repeat {
+        let round: Vec<AttemptRef> = jobs
+            .iter()
+            .copied()
+            .filter(|a| a.attempt == attempt)
+            .collect();
+        all.extend(fetch_round(plan, Arc::new(round), &on_done).await);
+    }
+    all
+}
+
+async fn fetch_round(
+    plan: &Plan,
+    jobs: Arc<Vec<AttemptRef>>,
+    on_done: &Arc<dyn Fn() + Send + Sync>,
+) -> Vec<(AttemptRef, Fetch)> {
     let next = Arc::new(AtomicUsize::new(0));
     let workers = plan.concurrency.clamp(1, jobs.len().max(1));
     let mut handles = Vec::with_capacity(workers);
@@ -41,7 +58,7 @@ pub async fn fetch_all(
             Arc::clone(&jobs),
             Arc::clone(&next),
             plan.clone(),
-            Arc::clone(&on_done),
+            Arc::clone(on_done),
         );
         handles.push(tokio::spawn(async move {
             let mut done = Vec::new();
