@@ -1,7 +1,7 @@
 //! The audit report for people (one line per user and attempt, the findings, the rules and a
 //! summary) and for programs (one JSON object per fetch, then a summary object). Pure.
 
-use super::{AnyCode, Attempt, AuditReport, Outcome, SCHEMA, is_cross_token};
+use super::{Attempt, AuditReport, Outcome, SCHEMA, is_cross_token};
 use crate::color::Painter;
 use crate::time::human_duration;
 use serde_json::{Value, json};
@@ -151,6 +151,25 @@ impl Stats {
     }
 }
 
+/// Every finding of a fetch with the layer that found it (the SDKs can both refuse a token
+/// that the server refuses too: the source tells the lines apart).
+fn sourced(a: &Attempt) -> Vec<(&'static str, &'static str, &str)> {
+    match &a.outcome {
+        Outcome::Failed(f) => vec![("ISSUER_FAILED", "audit", f.reason.as_str())],
+        Outcome::Judged(j) => j
+            .report
+            .problems
+            .iter()
+            .map(|p| (p.code.as_str(), p.source.as_str(), p.message.as_str()))
+            .chain(
+                j.findings
+                    .iter()
+                    .map(|f| (f.code.as_str(), "audit", f.message.as_str())),
+            )
+            .collect(),
+    }
+}
+
 /// The distinct codes of a fetch, in order.
 fn code_list(a: &Attempt) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = Vec::new();
@@ -255,12 +274,8 @@ pub fn text(r: &AuditReport, p: Painter) -> String {
                 continue;
             }
             let _ = writeln!(o, "  {}", r.label(a.at));
-            for (code, message) in a.codes() {
-                let name = match code {
-                    AnyCode::Problem(c) => c.as_str(),
-                    AnyCode::Audit(c) => c.as_str(),
-                };
-                let _ = writeln!(o, "    {} {message}", p.bad(name));
+            for (code, source, message) in sourced(a) {
+                let _ = writeln!(o, "    {} {source}: {message}", p.bad(code));
             }
             for h in hints {
                 let _ = writeln!(o, "    {} {h}", p.warn("hint"));
@@ -344,9 +359,9 @@ mod tests {
   FAIL  Željko #2  500     3 ms  ISSUER_FAILED
 findings
   Željko #1
-    SUB_MISMATCH sub is "{NFD}eljko" but "Željko" was expected; they differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD; as code points "\u{17d}eljko" and "Z\u{30c}eljko"): the server compares bytes, so sign the id exactly as the app has it
+    SUB_MISMATCH expectation: sub is "{NFD}eljko" but "Željko" was expected; they differ only by Unicode normalisation (the requested id is NFC, the token's sub is NFD; as code points "\u{17d}eljko" and "Z\u{30c}eljko"): the server compares bytes, so sign the id exactly as the app has it
   Željko #2
-    ISSUER_FAILED HTTP 500 Internal Server Error; the body is 4 bytes: "boom"
+    ISSUER_FAILED audit: HTTP 500 Internal Server Error; the body is 4 bytes: "boom"
   JTI_REUSED jti "jti-a" is in 2 tokens: alice #1, alice #2 (the very same token each time: does the issuer cache tokens?)
 rules    FAIL JTI_REUSED · ok CLOCK_SKEW · ok LIFETIME_TOO_SHORT · ok LIFETIME_TOO_LONG · ok LIFETIME_INCONSISTENT · ok KID_INCONSISTENT · FAIL ISSUER_FAILED
 summary  4 fetches: 2 passed, 2 failed (1 without a token) · clock offset -1 s to +0 s · lifetime 15m · 1.23 s

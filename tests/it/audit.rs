@@ -613,7 +613,7 @@ fn an_exec_issuer_runs_without_a_shell() {
     assert_eq!(out.status.code(), Some(13));
     let text = stdout(&out);
     assert!(
-        text.contains("ISSUER_FAILED sh exited with status 3; stderr: \"boom\""),
+        text.contains("ISSUER_FAILED audit: sh exited with status 3; stderr: \"boom\""),
         "{text}"
     );
 }
