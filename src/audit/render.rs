@@ -349,6 +349,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn json_objects_carry_the_findings_and_the_rules() {
+        let r = super::super::sample_report();
+        let nfd = attempt_json(&r, &r.attempts[2], 0);
+        assert_eq!(nfd["user"], "\u{17d}eljko");
+        assert_eq!(nfd["attempt"], 1);
+        assert_eq!(nfd["passed"], false);
+        assert_eq!(nfd["exit_code"], 13);
+        assert_eq!(nfd["token"]["origin"], "text");
+        assert_eq!(nfd["findings"][0]["code"], "SUB_MISMATCH");
+        assert_eq!(nfd["findings"][0]["source"], "expectation");
+        assert_eq!(nfd["check"]["schema"], 1);
+        let failed = attempt_json(&r, &r.attempts[3], 0);
+        assert_eq!(failed["issuer"]["status"], 500);
+        assert_eq!(failed["check"], Value::Null);
+        assert_eq!(failed["findings"][0]["source"], "audit");
+        let s = &summary_json(&r)["summary"];
+        assert_eq!(s["attempts"], 4);
+        assert_eq!(s["tokens"], 3);
+        assert_eq!(s["passed"], 2);
+        assert_eq!(s["issuer_failed"], 1);
+        assert_eq!(s["by_code"], json!({"ISSUER_FAILED": 1, "SUB_MISMATCH": 1}));
+        assert_eq!(s["rules"][0]["code"], "JTI_REUSED");
+        assert_eq!(s["rules"][0]["passed"], false);
+        assert_eq!(
+            s["rules"][0]["findings"][0]["attempts"],
+            json!([{"user": "alice", "attempt": 1}, {"user": "alice", "attempt": 2}])
+        );
+        assert_eq!(s["clock_offset_s"], json!({"min": -1, "max": 0}));
+        assert_eq!(s["exit_code"], 13);
+    }
+
+    #[test]
     fn text_snapshot() {
         let r = super::super::sample_report();
         let got = text(&r, Painter::plain());
