@@ -306,7 +306,7 @@ fn cross_token(r: &AuditReport) -> Vec<Finding> {
         .iter()
         .filter_map(|a| a.judged().map(|j| (a.at, j)))
         .collect();
-    let string_of = |members: Option<&crate::token::json::Members>, name: &str| {
+    let string_of = |members: Option<&crate::json::Members>, name: &str| {
         members
             .and_then(|m| m.get(name))
             .and_then(|v| v.as_str().map(str::to_string))

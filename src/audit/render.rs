@@ -35,7 +35,7 @@ pub fn attempt_json(r: &AuditReport, a: &Attempt, leeway: i64) -> Value {
         ),
         Outcome::Judged(j) => (
             json!({"origin": j.origin.describe(), "length": j.input.token.len()}),
-            serde_json::to_value(crate::render::check::json(
+            serde_json::to_value(crate::token::report::json(
                 &j.report,
                 &j.input,
                 None,

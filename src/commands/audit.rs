@@ -2,16 +2,15 @@
 //! fetches on a small Tokio runtime with a progress bar on a terminal, then the pure
 //! judgement, then the report on stdout (text or JSON lines) and the JUnit file.
 
-use super::{Ctx, io_reason, load_secret};
+use super::load_secret;
 use crate::audit::issuer::{Issuer, Scrub};
 use crate::audit::run::{Plan, fetch_all};
 use crate::audit::{self, AuditReport, Limits, judge, render, users};
-use crate::cli::SdkChoice;
 use crate::cli::audit::AuditArgs;
-use crate::error::{runtime, usage};
+use crate::error::{ErrorKind, runtime, usage};
 use crate::replay::client::Client;
-use crate::sdk::SdkSelection;
 use crate::secret::HmacKey;
+use crate::shell::Shell;
 use crate::token::check::{self, Expectations, Keys};
 use std::io::{IsTerminal, Read, Write};
 use std::sync::Arc;
@@ -20,7 +19,7 @@ use std::time::Instant;
 /// At most this many fetches per audit.
 const MAX_FETCHES: usize = 100_000;
 
-pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     let users_from_stdin = args.users.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if users_from_stdin && args.secret.reads_stdin() {
         return Err(usage(
@@ -36,17 +35,14 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             let bytes = if users_from_stdin {
                 let mut b = Vec::new();
                 std::io::stdin().read_to_end(&mut b).map_err(|e| {
-                    runtime(
-                        "io",
-                        format!("cannot read standard input: {}", io_reason(&e)),
-                    )
+                    runtime(ErrorKind::Io, format!("cannot read standard input: {e}"))
                 })?;
                 b
             } else {
                 std::fs::read(path).map_err(|e| {
                     runtime(
-                        "io",
-                        format!("cannot read {}: {}", path.display(), io_reason(&e)),
+                        ErrorKind::Io,
+                        format!("cannot read {}: {e}", path.display()),
                     )
                 })?
             };
@@ -55,7 +51,8 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             } else {
                 path.display().to_string()
             };
-            users::parse(&bytes).map_err(|e| runtime("input", format!("--users {name}: {e}")))?
+            users::parse(&bytes)
+                .map_err(|e| runtime(ErrorKind::Runtime, format!("--users {name}: {e}")))?
         }
     };
     let repeat = args.repeat;
@@ -65,9 +62,9 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             users.len()
         )));
     }
-    let secret = load_secret(&args.secret, ctx)?;
+    let secret = load_secret(&args.secret, shell)?;
     if secret.is_none() && !args.require_signature {
-        ctx.note("no secret given: signatures are NOT verified (set MMJWT_SECRET or pass --secret-file PATH)");
+        shell.note("no secret given: signatures are NOT verified (set MMJWT_SECRET or pass --secret-file PATH)");
     }
     let key = secret.as_ref().map(crate::secret::Secret::hmac_key);
     let text_key = secret
@@ -103,17 +100,7 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
                 kid: args.cred.key_id.as_deref(),
             },
             require_signature: args.require_signature,
-            sdk: match args.sdk {
-                SdkChoice::Android => SdkSelection {
-                    android: true,
-                    ios: false,
-                },
-                SdkChoice::Ios => SdkSelection {
-                    android: false,
-                    ios: true,
-                },
-                SdkChoice::Both => SdkSelection::BOTH,
-            },
+            sdk: args.sdk,
         },
         limits,
         pointer: args.json_pointer.as_deref(),
@@ -124,7 +111,12 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| runtime("runtime", format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| {
+            runtime(
+                ErrorKind::Runtime,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
     let issuer = match (&args.url, &args.exec) {
         (Some(template), _) => {
             // The client is built inside the runtime, where its connector lives.
@@ -180,28 +172,24 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     judge::apply_rules(&mut report);
 
     let mut out = std::io::stdout().lock();
-    if ctx.json {
+    if shell.json {
         for a in &report.attempts {
             writeln!(
                 out,
                 "{}",
-                ctx.json_text(&render::attempt_json(&report, a, args.leeway))
+                shell.json_text(&render::attempt_json(&report, a, args.leeway))
             )?;
         }
-        writeln!(out, "{}", ctx.json_text(&render::summary_json(&report)))?;
+        writeln!(out, "{}", shell.json_text(&render::summary_json(&report)))?;
     } else {
-        out.write_all(render::text(&report, ctx.out).as_bytes())?;
+        out.write_all(render::text(&report, shell.out).as_bytes())?;
     }
     out.flush()?;
     if let Some(path) = &args.junit {
         std::fs::write(path, audit::junit::render(&report)).map_err(|e| {
             runtime(
-                "io",
-                format!(
-                    "cannot write the JUnit file {}: {}",
-                    path.display(),
-                    io_reason(&e)
-                ),
+                ErrorKind::Io,
+                format!("cannot write the JUnit file {}: {e}", path.display()),
             )
         })?;
     }

@@ -3,11 +3,12 @@
 //! `sh`). Each fault must be named by its code in the human, JSON and JUnit outputs; the
 //! correct issuer passes with exit 0; slow and dead issuers; hygiene of every output.
 
-use crate::common::*;
+use crate::support::http::{Reply, Server};
+use crate::support::*;
 use serde_json::{Value, json};
-use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpListener};
-use std::sync::{Arc, Mutex};
+use std::net::TcpListener;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const APP: &str = "test-app-code";
@@ -40,66 +41,46 @@ enum Fault {
     /// `{"data": {"auth": TOKEN}}`: needs `--json-pointer /data/auth`.
     Nested,
     Redirect,
-    Slow,
 }
 
-/// The test issuer: GET /token?user=ID answers a token for ID.
+/// The test issuer (the suite's capturing HTTP server): GET /token?user=ID answers a token for
+/// ID, or the fault's answer.
 struct Issuer {
-    addr: SocketAddr,
-    /// Every request head received, for the hygiene test.
-    heads: Arc<Mutex<Vec<String>>>,
+    server: Server,
 }
 
 impl Issuer {
     fn start(fault: Fault) -> Issuer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&heads);
-        let counter = Arc::new(Mutex::new(0u32));
-        let cache: Arc<Mutex<std::collections::HashMap<String, String>>> = Arc::default();
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(mut conn) = conn else { return };
-                let (seen, counter, cache) =
-                    (Arc::clone(&seen), Arc::clone(&counter), Arc::clone(&cache));
-                std::thread::spawn(move || {
-                    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
-                        head.push(byte[0]);
-                    }
-                    let head = String::from_utf8_lossy(&head).into_owned();
-                    seen.lock().unwrap().push(head.clone());
-                    let target = head.split(' ').nth(1).unwrap_or("/");
-                    let user = target
-                        .split_once("user=")
-                        .map(|(_, v)| percent_decode(v.split('&').next().unwrap()))
-                        .unwrap_or_default();
-                    let n = {
-                        let mut c = counter.lock().unwrap();
-                        *c += 1;
-                        *c
-                    };
-                    let (status, ctype, body) = answer(fault, &user, n, &cache);
-                    if fault == Fault::Slow {
-                        std::thread::sleep(Duration::from_secs(3));
-                    }
-                    let reply = format!(
-                        "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = conn.write_all(reply.as_bytes());
-                });
+        let counter = AtomicU32::new(0);
+        let cache: Mutex<std::collections::HashMap<String, String>> = Mutex::default();
+        let server = Server::start(move |hit| {
+            let user = hit
+                .query
+                .as_deref()
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("user=")))
+                .map(percent_decode)
+                .unwrap_or_default();
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            let (status, ctype, body) = answer(fault, &user, n, &cache);
+            Reply {
+                status,
+                headers: vec![("content-type", ctype.to_string())],
+                body,
             }
         });
-        Issuer { addr, heads }
+        Issuer { server }
     }
 
     fn url(&self) -> String {
-        format!("http://{}/token?user={{user}}", self.addr)
+        format!("{}/token?user={{user}}", self.server.url)
     }
+}
+
+/// An issuer that accepts the connection and never answers (held for 5 s at most).
+fn slow_issuer() -> (crate::support::http::RawServer, String) {
+    let raw = crate::support::http::RawServer::start(None, Duration::from_secs(5));
+    let url = format!("{}/token?user={{user}}", raw.url);
+    (raw, url)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -136,7 +117,7 @@ fn answer(
     user: &str,
     n: u32,
     cache: &Mutex<std::collections::HashMap<String, String>>,
-) -> (&'static str, &'static str, String) {
+) -> (u16, &'static str, String) {
     let t = now();
     let mut header = json!({"alg": "HS256", "typ": "JWT", "kid": KID});
     let mut claims = json!({
@@ -147,7 +128,6 @@ fn answer(
     match fault {
         Fault::None
         | Fault::JsonMember
-        | Fault::Slow
         | Fault::CachedToken
         | Fault::BearerPrefix
         | Fault::Nested => {}
@@ -190,16 +170,12 @@ fn answer(
         }
         Fault::WrongAppCode => claims["infobip-api-key"] = json!("someone-elses-app"),
         Fault::Status500 => {
-            return (
-                "500 Internal Server Error",
-                "text/plain",
-                "database is down".into(),
-            );
+            return (500, "text/plain", "database is down".into());
         }
         Fault::JsonWithoutToken => {
-            return ("200 OK", "application/json", r#"{"result":"ok"}"#.into());
+            return (200, "application/json", r#"{"result":"ok"}"#.into());
         }
-        Fault::Redirect => return ("302 Found", "text/plain", String::new()),
+        Fault::Redirect => return (302, "text/plain", String::new()),
     }
     let token = signed(&header.to_string(), &claims.to_string(), &key);
     let token = if fault == Fault::CachedToken {
@@ -214,17 +190,17 @@ fn answer(
     };
     match fault {
         Fault::JsonMember => (
-            "200 OK",
+            200,
             "application/json",
             json!({"token": token, "expiresIn": 900}).to_string(),
         ),
-        Fault::BearerPrefix => ("200 OK", "text/plain", format!("Bearer {token}\n")),
+        Fault::BearerPrefix => (200, "text/plain", format!("Bearer {token}\n")),
         Fault::Nested => (
-            "200 OK",
+            200,
             "application/json; charset=utf-8",
             json!({"data": {"auth": token}}).to_string(),
         ),
-        _ => ("200 OK", "text/plain", format!("{token}\n")),
+        _ => (200, "text/plain", format!("{token}\n")),
     }
 }
 
@@ -336,10 +312,17 @@ fn the_correct_issuer_passes_the_whole_battery_with_exit_0() {
     assert_eq!(cases, 24 + 7);
     assert!(failures.is_empty(), "{failures:?}");
     // Every id arrived intact through the percent-encoding (sub compared byte for byte).
-    let heads = issuer.heads.lock().unwrap();
-    assert_eq!(heads.len(), 24);
-    assert!(heads.iter().any(|h| h.contains("user=plus%2Bsign ")));
-    assert!(heads.iter().any(|h| h.contains("user=slash%2Fin%2Fid ")));
+    let hits = issuer.server.hits();
+    assert_eq!(hits.len(), 24);
+    let queries: Vec<String> = hits.iter().filter_map(|h| h.query.clone()).collect();
+    assert!(
+        queries.contains(&"user=plus%2Bsign".to_string()),
+        "{queries:?}"
+    );
+    assert!(
+        queries.contains(&"user=slash%2Fin%2Fid".to_string()),
+        "{queries:?}"
+    );
 }
 
 #[test]
@@ -620,12 +603,12 @@ fn an_exec_issuer_runs_without_a_shell() {
 
 #[test]
 fn a_slow_issuer_times_out_and_a_dead_one_exits_6() {
-    let issuer = Issuer::start(Fault::Slow);
+    let (_slow, url) = slow_issuer();
     let (out, _d) = audit(
         "alice\n",
         &[
             "--url",
-            &issuer.url(),
+            &url,
             "--timeout",
             "300ms",
             "--repeat",
@@ -685,26 +668,20 @@ fn neither_secret_nor_backend_header_appears_anywhere() {
     let key_file = dir.path().join("key.hex");
     std::fs::write(&key_file, SENTINEL_SECRET).unwrap();
     // A backend whose error page echoes the credential and the secret back.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for (i, conn) in listener.incoming().enumerate() {
-            let Ok(mut conn) = conn else { return };
-            let mut buf = [0u8; 4096];
-            let _ = conn.read(&mut buf);
-            let body = if i % 2 == 0 {
-                format!("denied {SENTINEL_HEADER} {SENTINEL_SECRET}")
-            } else {
-                format!("{{\"{SENTINEL_HEADER}\": 1}}")
-            };
-            let _ = write!(
-                conn,
-                "HTTP/1.1 403 Forbidden\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
+    let n = AtomicU32::new(0);
+    let backend = Server::start(move |_| {
+        let body = if n.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
+            format!("denied {SENTINEL_HEADER} {SENTINEL_SECRET}")
+        } else {
+            format!("{{\"{SENTINEL_HEADER}\": 1}}")
+        };
+        Reply {
+            status: 403,
+            headers: vec![("content-type", "text/plain".into())],
+            body,
         }
     });
-    let url = format!("http://{addr}/token?user={{user}}");
+    let url = format!("{}/token?user={{user}}", backend.url);
     let junit = dir.path().join("a.xml");
     let header = format!("X-Backend-Key: {SENTINEL_HEADER}");
     let mut outputs = Vec::new();
@@ -726,6 +703,13 @@ fn neither_secret_nor_backend_header_appears_anywhere() {
         outputs.push(std::fs::read_to_string(&junit).unwrap());
     }
     assert!(outputs[0].contains("HTTP 403 Forbidden"), "{}", outputs[0]);
+    // The header was sent, so its absence from the outputs means something.
+    assert!(
+        backend
+            .hits()
+            .iter()
+            .all(|h| h.header("x-backend-key") == Some(SENTINEL_HEADER))
+    );
     assert!(outputs[0].contains("[redacted]"), "{}", outputs[0]);
     // The exec issuer's stderr is scrubbed too.
     let out = mmjwt()
@@ -747,7 +731,7 @@ fn neither_secret_nor_backend_header_appears_anywhere() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("mmjwt: error: invalid value <value not shown> for '--header"),
+        stderr(&out).starts_with("mmjwt: error: --header: use 'Name: value'"),
         "{}",
         stderr(&out)
     );

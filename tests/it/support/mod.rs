@@ -1,7 +1,12 @@
-//! Helpers shared by the integration tests: the built binary with a clean environment, the test
-//! key, and token construction from raw JSON.
+//! What the integration tests share: the built binary with a clean environment, the test key,
+//! token construction from raw JSON, and (submodules) the test HTTP servers, the sandbox API
+//! client and the sandbox as a child process.
 
 #![allow(dead_code)]
+
+pub mod api;
+pub mod http;
+pub mod sandbox_process;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
