@@ -128,7 +128,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__audit)
-            opts="-h -V --url --exec --header --timeout --json-pointer --users --repeat --concurrency --max-skew --min-lifetime --max-lifetime --leeway --sdk --app-code --key-id --secret-file --secret-stdin --secret --require-signature --junit --color --json --help --version"
+            opts="-h -V --url --exec --header --header-file --timeout --json-pointer --users --repeat --concurrency --max-skew --min-lifetime --max-lifetime --leeway --sdk --app-code --key-id --secret-file --secret-stdin --secret --require-signature --junit --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,6 +143,10 @@ _mmjwt() {
                     return 0
                     ;;
                 --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -244,6 +244,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --url 'GET this URL per user: {user} becomes the percent-encoded user id. Redirects are not followed'
             cand --exec 'Run this program per user, without a shell: {user} in its words becomes the user id (also in MMJWT_AUDIT_USER); the token is read from its stdout'
             cand --header 'A header for the backend''s own authorization, ''Name: value'' (repeatable; with --url). The value is never printed'
+            cand --header-file 'Headers from a file, one ''Name: value'' per line (keeps credentials out of argv, which other users can read). Repeatable; with --url'
             cand --timeout 'Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m'
             cand --json-pointer 'Where the token is in a JSON answer (RFC 6901), e.g. /data/token. Without it the members token, jwt, accessToken, access_token and userDataJwt are tried'
             cand --users 'One user id per line (''-'' for standard input) instead of the built-in battery'

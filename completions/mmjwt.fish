@@ -228,6 +228,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l url -d 'GET this URL per user: {user} becomes the percent-encoded user id. Redirects are not followed' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l exec -d 'Run this program per user, without a shell: {user} in its words becomes the user id (also in MMJWT_AUDIT_USER); the token is read from its stdout' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l header -d 'A header for the backend\'s own authorization, \'Name: value\' (repeatable; with --url). The value is never printed' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l header-file -d 'Headers from a file, one \'Name: value\' per line (keeps credentials out of argv, which other users can read). Repeatable; with --url' -r -F
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l timeout -d 'Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l json-pointer -d 'Where the token is in a JSON answer (RFC 6901), e.g. /data/token. Without it the members token, jwt, accessToken, access_token and userDataJwt are tried' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l users -d 'One user id per line (\'-\' for standard input) instead of the built-in battery' -r -F

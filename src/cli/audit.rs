@@ -39,6 +39,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "NAME: VALUE", value_parser = values::header, conflicts_with = "exec")]
     pub header: Vec<HeaderArg>,
 
+    /// Headers from a file, one 'Name: value' per line (keeps credentials out of argv, which
+    /// other users can read). Repeatable; with --url.
+    #[arg(long, value_name = "FILE", conflicts_with = "exec")]
+    pub header_file: Vec<PathBuf>,
+
     /// Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::timeout)]
     pub timeout: Duration,

@@ -7,6 +7,7 @@ use crate::audit::issuer::{Issuer, Scrub};
 use crate::audit::run::{Plan, fetch_all};
 use crate::audit::{self, AuditReport, Limits, judge, render, users};
 use crate::cli::audit::AuditArgs;
+use crate::cli::values::{self, HeaderArg};
 use crate::error::{ErrorKind, runtime, usage};
 use crate::replay::client::Client;
 use crate::secret::HmacKey;
@@ -29,32 +30,7 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     if args.min_lifetime > args.max_lifetime {
         return Err(usage("--min-lifetime is above --max-lifetime"));
     }
-    let users = match &args.users {
-        None => users::battery(),
-        Some(path) => {
-            let bytes = if users_from_stdin {
-                let mut b = Vec::new();
-                std::io::stdin().read_to_end(&mut b).map_err(|e| {
-                    runtime(ErrorKind::Io, format!("cannot read standard input: {e}"))
-                })?;
-                b
-            } else {
-                std::fs::read(path).map_err(|e| {
-                    runtime(
-                        ErrorKind::Io,
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                })?
-            };
-            let name = if users_from_stdin {
-                "standard input".to_string()
-            } else {
-                path.display().to_string()
-            };
-            users::parse(&bytes)
-                .map_err(|e| runtime(ErrorKind::Runtime, format!("--users {name}: {e}")))?
-        }
-    };
+    let users = read_users(args)?;
     let repeat = args.repeat;
     if users.len() * repeat as usize > MAX_FETCHES {
         return Err(usage(format!(
@@ -70,16 +46,19 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     let text_key = secret
         .as_ref()
         .map(|s| HmacKey::new(s.expose_hex().as_bytes()));
+    let mut header_args = args.header.clone();
+    for path in &args.header_file {
+        header_args.extend(read_header_file(path)?);
+    }
     let mut scrub = Scrub::default();
     if let Some(s) = &secret {
         scrub.add(&s.expose_hex());
     }
-    for h in &args.header {
+    for h in &header_args {
         scrub.add(&h.value);
     }
     drop(secret);
-    let pairs: Vec<(String, String)> = args
-        .header
+    let pairs: Vec<(String, String)> = header_args
         .iter()
         .map(|h| (h.name.clone(), h.value.clone()))
         .collect();
@@ -171,29 +150,86 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     };
     judge::apply_rules(&mut report);
 
+    write_report(&report, args, shell)?;
+    Ok(report.exit_code())
+}
+
+/// The built-in battery, or `--users FILE|-`.
+fn read_users(args: &AuditArgs) -> anyhow::Result<Vec<String>> {
+    let Some(path) = &args.users else {
+        return Ok(users::battery());
+    };
+    let from_stdin = path.as_os_str() == "-";
+    let bytes = if from_stdin {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| runtime(ErrorKind::Io, format!("cannot read standard input: {e}")))?;
+        b
+    } else {
+        std::fs::read(path).map_err(|e| {
+            runtime(
+                ErrorKind::Io,
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?
+    };
+    let name = if from_stdin {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    users::parse(&bytes).map_err(|e| runtime(ErrorKind::Runtime, format!("--users {name}: {e}")))
+}
+
+/// `--header-file`: one `Name: value` per non-empty line. Errors name the file and the line,
+/// never the content.
+fn read_header_file(path: &std::path::Path) -> anyhow::Result<Vec<HeaderArg>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        runtime(
+            ErrorKind::Io,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let mut headers = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let h = values::header(line).map_err(|e| {
+            usage(format!(
+                "--header-file {} line {}: {e}",
+                path.display(),
+                i + 1
+            ))
+        })?;
+        headers.push(h);
+    }
+    Ok(headers)
+}
+
+/// The report on stdout (text, or JSON lines), then the JUnit file.
+fn write_report(report: &AuditReport, args: &AuditArgs, shell: &Shell) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if shell.json {
         for a in &report.attempts {
-            writeln!(
-                out,
-                "{}",
-                shell.json_text(&render::attempt_json(&report, a, args.leeway))
-            )?;
+            let v = render::attempt_json(report, a, args.leeway);
+            writeln!(out, "{}", shell.json_text(&v))?;
         }
-        writeln!(out, "{}", shell.json_text(&render::summary_json(&report)))?;
+        writeln!(out, "{}", shell.json_text(&render::summary_json(report)))?;
     } else {
-        out.write_all(render::text(&report, shell.out).as_bytes())?;
+        out.write_all(render::text(report, shell.out).as_bytes())?;
     }
     out.flush()?;
     if let Some(path) = &args.junit {
-        std::fs::write(path, audit::junit::render(&report)).map_err(|e| {
+        std::fs::write(path, audit::junit::render(report)).map_err(|e| {
             runtime(
                 ErrorKind::Io,
                 format!("cannot write the JUnit file {}: {e}", path.display()),
             )
         })?;
     }
-    Ok(report.exit_code())
+    Ok(())
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.

@@ -684,10 +684,23 @@ fn neither_secret_nor_backend_header_appears_anywhere() {
     let url = format!("{}/token?user={{user}}", backend.url);
     let junit = dir.path().join("a.xml");
     let header = format!("X-Backend-Key: {SENTINEL_HEADER}");
+    let header_file = dir.path().join("headers.txt");
+    std::fs::write(
+        &header_file,
+        format!("\nX-Backend-Key: {SENTINEL_HEADER}\n"),
+    )
+    .unwrap();
     let mut outputs = Vec::new();
     for json in [false, true] {
         let mut cmd = mmjwt();
-        cmd.args(["audit", "--url", &url, "--header", &header, "--secret-file"])
+        // The header once from argv, once from a file.
+        if json {
+            cmd.args(["audit", "--url", &url, "--header-file"])
+                .arg(&header_file);
+        } else {
+            cmd.args(["audit", "--url", &url, "--header", &header]);
+        }
+        cmd.arg("--secret-file")
             .arg(&key_file)
             .arg("--junit")
             .arg(&junit)
@@ -732,6 +745,20 @@ fn neither_secret_nor_backend_header_appears_anywhere() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with("mmjwt: error: --header: use 'Name: value'"),
+        "{}",
+        stderr(&out)
+    );
+    outputs.push(stderr(&out));
+    // A malformed line in --header-file: named by its line, not shown.
+    std::fs::write(&header_file, format!("A: b\n{SENTINEL_HEADER}\n")).unwrap();
+    let out = mmjwt()
+        .args(["audit", "--url", &url, "--header-file"])
+        .arg(&header_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2: use 'Name: value'"),
         "{}",
         stderr(&out)
     );
