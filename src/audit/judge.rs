@@ -7,7 +7,6 @@ use super::extract::{self, Extracted};
 use super::issuer::{Fetch, printable};
 use super::{Attempt, AttemptRef, AuditReport, Finding, Judged, Limits, Outcome, Rule};
 use crate::problem::{AuditCode, Code};
-use crate::secret::HmacKey;
 use crate::time::human_duration;
 use crate::token::Input;
 use crate::token::check::{self, Expectations};
@@ -21,9 +20,6 @@ pub struct Options<'a> {
     pub check: check::Options<'a>,
     pub limits: Limits,
     pub pointer: Option<&'a str>,
-    /// HMAC key made from the ASCII text of the hex secret, to recognise tokens signed with
-    /// the text instead of the decoded bytes.
-    pub text_key: Option<&'a HmacKey>,
 }
 
 /// Judges one fetch of `user` (index `at.user`).
@@ -78,10 +74,7 @@ pub fn judge_token(user: &str, found: Extracted, now: i64, opts: &Options<'_>) -
             }
         }
     }
-    let mut hints = token_hints(&found.token, iat, exp);
-    if let Some(h) = text_secret_hint(&found.token, &report, opts.text_key) {
-        hints.push(h);
-    }
+    let hints = token_hints(&found.token);
     let offset = iat.map(|t| t.saturating_sub(now));
     let lifetime = match (iat, exp) {
         (Some(i), Some(e)) => Some(e.saturating_sub(i)),
@@ -217,8 +210,9 @@ fn code_points(s: &str) -> String {
     out
 }
 
-/// Diagnoses of the token's text that explain why the SDKs would refuse it.
-fn token_hints(token: &str, iat: Option<i64>, exp: Option<i64>) -> Vec<String> {
+/// Diagnoses of the token's text that explain why the SDKs would refuse it (the check's own
+/// coded warnings cover the claims: milliseconds, the secret used as text, short lifetimes).
+fn token_hints(token: &str) -> Vec<String> {
     let mut hints = Vec::new();
     let bare = token.trim();
     if bare.len() >= 7 && bare[..7].eq_ignore_ascii_case("bearer ") {
@@ -232,32 +226,7 @@ fn token_hints(token: &str, iat: Option<i64>, exp: Option<i64>) -> Vec<String> {
             "the token is wrapped in double quotes: a JSON string sent as plain text?".into(),
         );
     }
-    // 10^11 seconds is the year 5138; milliseconds since 1973 are above it.
-    for (name, v) in [("iat", iat), ("exp", exp)] {
-        if v.is_some_and(|t| t > 100_000_000_000) {
-            hints.push(format!(
-                "{name} looks like milliseconds: JWT times are seconds (divide by 1000)"
-            ));
-        }
-    }
     hints
-}
-
-/// When the signature fails with the decoded secret but verifies with its ASCII text.
-fn text_secret_hint(token: &str, report: &check::Report, key: Option<&HmacKey>) -> Option<String> {
-    let key = key?;
-    if !report
-        .problems
-        .iter()
-        .any(|p| matches!(p.code, Code::SignatureInvalid))
-    {
-        return None;
-    }
-    let (input, sig) = token.rsplit_once('.')?;
-    let (sig, _) = crate::b64::decode_lenient(sig)?;
-    key.verify(input.as_bytes(), &sig).then(|| {
-        "the token is signed with the secret's hex TEXT as the key; the key is the hex-decoded bytes (e.g. Buffer.from(hex, 'hex'), HexFormat.parseHex)".to_string()
-    })
 }
 
 /// Sorts the fetches and runs every rule over them, filling `r.rules`.
@@ -456,15 +425,14 @@ mod tests {
 
     #[test]
     fn token_text_hints() {
-        let h = token_hints("Bearer a.b.c", None, None);
+        let h = token_hints("Bearer a.b.c");
         assert_eq!(h.len(), 1);
         assert!(h[0].contains("'Bearer '"));
-        let h = token_hints(" a.b.c\n", Some(1_700_000_000_000), Some(1_700_000_000));
+        let h = token_hints(" a.b.c\n");
+        assert_eq!(h.len(), 1);
         assert!(h[0].contains("whitespace"), "{h:?}");
-        assert!(h[1].starts_with("iat looks like milliseconds"), "{h:?}");
-        assert_eq!(h.len(), 2);
-        assert!(token_hints("\"a.b.c\"", None, None)[0].contains("double quotes"));
-        assert!(token_hints("a.b.c", Some(1), Some(2)).is_empty());
+        assert!(token_hints("\"a.b.c\"")[0].contains("double quotes"));
+        assert!(token_hints("a.b.c").is_empty());
     }
 
     #[test]

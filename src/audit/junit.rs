@@ -50,8 +50,15 @@ pub fn render(r: &AuditReport) -> String {
             secs(a.elapsed.as_secs_f64())
         );
         let codes = a.codes();
+        let notes = notes(a);
         if codes.is_empty() {
-            o.push_str("/>\n");
+            if notes.is_empty() {
+                o.push_str("/>\n");
+            } else {
+                // A passing fetch's warnings go where CI readers show a test's output.
+                let _ = writeln!(o, ">\n      <system-out>{}</system-out>", text(&notes));
+                o.push_str("    </testcase>\n");
+            }
             continue;
         }
         o.push_str(">\n");
@@ -65,11 +72,7 @@ pub fn render(r: &AuditReport) -> String {
         for (c, m) in &codes {
             let _ = writeln!(body, "{}: {m}", c.as_str());
         }
-        if let Outcome::Judged(j) = &a.outcome {
-            for h in &j.hints {
-                let _ = writeln!(body, "hint: {h}");
-            }
-        }
+        body.push_str(&notes);
         // CI pages show the message first: the codes, then what the first one means here.
         let first: String = codes[0].1.chars().take(200).collect();
         let _ = writeln!(
@@ -109,6 +112,20 @@ pub fn render(r: &AuditReport) -> String {
     }
     o.push_str("  </testsuite>\n</testsuites>\n");
     o
+}
+
+/// The check's coded warnings and the audit's hints, one `warning CODE: …` / `hint: …` line each.
+fn notes(a: &super::Attempt) -> String {
+    let mut out = String::new();
+    if let Outcome::Judged(j) = &a.outcome {
+        for w in &j.report.warnings {
+            let _ = writeln!(out, "warning {}: {}", w.code, w.message);
+        }
+        for h in &j.hints {
+            let _ = writeln!(out, "hint: {h}");
+        }
+    }
+    out
 }
 
 fn secs(s: f64) -> String {

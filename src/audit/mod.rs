@@ -74,7 +74,8 @@ pub struct Judged {
     pub lifetime: Option<i64>,
     /// The per-token audit findings (clock skew, lifetime bounds).
     pub findings: Vec<Finding>,
-    /// Diagnoses that explain problems (a `Bearer ` prefix, milliseconds, a text secret).
+    /// Diagnoses of the token's text that explain problems (a `Bearer ` prefix, whitespace,
+    /// quotes); the check's coded warnings are in `report.warnings`.
     pub hints: Vec<String>,
 }
 
@@ -279,7 +280,6 @@ pub(crate) fn sample_report() -> AuditReport {
         },
         limits: Limits::default(),
         pointer: None,
-        text_key: None,
     };
     let ok = |body: &str, received_at: i64| issuer::Fetch {
         result: Ok(issuer::Answer {

@@ -105,6 +105,7 @@ pub fn summary_json(r: &AuditReport) -> Value {
         "issuer_failed": r.attempts.len() - s.tokens,
         "unreachable": r.unreachable(),
         "by_code": s.by_code,
+        "warnings_by_code": s.warnings_by_code,
         "rules": rules,
         "clock_offset_s": range(&s.offsets),
         "lifetime_s": range(&s.lifetimes),
@@ -126,6 +127,8 @@ struct Stats {
     lifetimes: Vec<i64>,
     /// How many fetches carry each code.
     by_code: BTreeMap<&'static str, usize>,
+    /// How many tokens carry each warning code of the check.
+    warnings_by_code: BTreeMap<&'static str, usize>,
 }
 
 impl Stats {
@@ -141,12 +144,23 @@ impl Stats {
             }
         }
         let judged = || r.attempts.iter().filter_map(Attempt::judged);
+        let mut warnings_by_code: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for j in judged() {
+            let mut seen = Vec::new();
+            for w in &j.report.warnings {
+                if !seen.contains(&w.code) {
+                    seen.push(w.code);
+                    *warnings_by_code.entry(w.code.as_str()).or_default() += 1;
+                }
+            }
+        }
         Stats {
             tokens: judged().count(),
             passed: r.attempts.iter().filter(|a| a.passed()).count(),
             offsets: judged().filter_map(|j| j.offset).collect(),
             lifetimes: judged().filter_map(|j| j.lifetime).collect(),
             by_code,
+            warnings_by_code,
         }
     }
 }
@@ -262,23 +276,27 @@ pub fn text(r: &AuditReport, p: Painter) -> String {
         .filter(|rule| is_cross_token(rule.code))
         .flat_map(|rule| &rule.findings)
         .collect();
-    let hinted = r
-        .attempts
-        .iter()
-        .any(|a| a.judged().is_some_and(|j| !j.hints.is_empty()));
-    if !failing.is_empty() || !cross.is_empty() || hinted {
+    let noted = |a: &Attempt| {
+        a.judged()
+            .is_some_and(|j| !j.hints.is_empty() || !j.report.warnings.is_empty())
+    };
+    if !failing.is_empty() || !cross.is_empty() || r.attempts.iter().any(noted) {
         let _ = writeln!(o, "{}", p.label("findings"));
         for a in &r.attempts {
-            let hints = a.judged().map_or(&[][..], |j| &j.hints[..]);
-            if a.passed() && hints.is_empty() {
+            if a.passed() && !noted(a) {
                 continue;
             }
             let _ = writeln!(o, "  {}", r.label(a.at));
             for (code, source, message) in sourced(a) {
                 let _ = writeln!(o, "    {} {source}: {message}", p.bad(code));
             }
-            for h in hints {
-                let _ = writeln!(o, "    {} {h}", p.warn("hint"));
+            if let Some(j) = a.judged() {
+                for w in &j.report.warnings {
+                    let _ = writeln!(o, "    {} {}: {}", p.warn("warning"), w.code, w.message);
+                }
+                for h in &j.hints {
+                    let _ = writeln!(o, "    {} {h}", p.warn("hint"));
+                }
             }
         }
         for f in cross {
@@ -359,7 +377,7 @@ mod tests {
         assert_eq!(nfd["token"]["origin"], "text");
         assert_eq!(nfd["findings"][0]["code"], "SUB_MISMATCH");
         assert_eq!(nfd["findings"][0]["source"], "expectation");
-        assert_eq!(nfd["check"]["schema"], 1);
+        assert_eq!(nfd["check"]["schema"], crate::token::report::SCHEMA);
         let failed = attempt_json(&r, &r.attempts[3], 0);
         assert_eq!(failed["issuer"]["status"], 500);
         assert_eq!(failed["check"], Value::Null);

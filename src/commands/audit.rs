@@ -10,9 +10,9 @@ use crate::cli::audit::AuditArgs;
 use crate::cli::values::{self, HeaderArg};
 use crate::error::{ErrorKind, runtime, usage};
 use crate::replay::client::Client;
-use crate::secret::HmacKey;
 use crate::shell::Shell;
 use crate::token::check::{self, Expectations, Keys};
+use crate::token::pitfalls::KeyVariants;
 use std::io::{IsTerminal, Read, Write};
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,10 +42,10 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     if secret.is_none() && !args.require_signature {
         shell.note("no secret given: signatures are NOT verified (set MMJWT_SECRET or pass --secret-file PATH)");
     }
-    let key = secret.as_ref().map(crate::secret::Secret::hmac_key);
-    let text_key = secret
+    // With the key, the keys a mistaken signer would have used (SECRET_USED_AS_TEXT).
+    let keys = secret
         .as_ref()
-        .map(|s| HmacKey::new(s.expose_hex().as_bytes()));
+        .map(|s| (s.hmac_key(), KeyVariants::from_secret(s)));
     let mut header_args = args.header.clone();
     for path in &args.header_file {
         header_args.extend(read_header_file(path)?);
@@ -72,7 +72,9 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
         check: check::Options {
             now: 0,
             leeway: args.leeway,
-            keys: key.as_ref().map_or(Keys::None, Keys::Single),
+            keys: keys
+                .as_ref()
+                .map_or(Keys::None, |(k, v)| Keys::SingleWithVariants(k, v)),
             expect: Expectations {
                 sub: None,
                 app_code: args.cred.app_code.as_deref(),
@@ -83,7 +85,6 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
         },
         limits,
         pointer: args.json_pointer.as_deref(),
-        text_key: text_key.as_ref(),
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

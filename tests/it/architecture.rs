@@ -2,21 +2,27 @@
 //! contract written in more than one place (exit codes, error kinds, the module list) agrees
 //! with its one source.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
+/// The library's source files: everything under `src/` except the command layer (`cli`,
+/// `commands`), the process driver and the crate root, which are the only places allowed to
+/// name the command layer and clap.
+fn library_files() -> Vec<(String, String)> {
+    crate::support::source_files()
+        .into_iter()
+        .filter(|(rel, _)| {
+            let top = rel
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".rs");
+            !["cli", "commands", "driver", "lib", "main"].contains(&top)
+        })
+        .collect()
 }
 
 fn readme() -> String {
@@ -37,28 +43,16 @@ fn section(readme: &str, heading: &str) -> Vec<String> {
 
 #[test]
 fn library_modules_never_reach_up_into_the_command_layer() {
-    // Everything under src/ except the command layer (cli, commands), the process driver and
-    // the crate root, which are the only places allowed to name them.
-    let src = root().join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let upper = ["cli", "commands"];
-    let mut checked = 0;
-    for f in &files {
-        let rel = f
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let top = rel.split('/').next().unwrap().trim_end_matches(".rs");
-        if upper.contains(&top) || ["driver", "lib", "main"].contains(&top) {
-            continue;
-        }
-        checked += 1;
-        let text = std::fs::read_to_string(f).unwrap();
+    let files = library_files();
+    assert!(
+        files.len() > 30,
+        "only {} library files were read",
+        files.len()
+    );
+    for (rel, text) in &files {
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
-            for layer in upper {
+            for layer in ["cli", "commands"] {
                 for pattern in [format!("crate::{layer}"), format!("super::{layer}")] {
                     let names_it = code.match_indices(&pattern).any(|(i, _)| {
                         let next = code[i + pattern.len()..].chars().next();
@@ -73,25 +67,11 @@ fn library_modules_never_reach_up_into_the_command_layer() {
             }
         }
     }
-    assert!(checked > 30, "only {checked} library files were read");
 }
 
 #[test]
 fn only_the_command_layer_uses_clap() {
-    let src = root().join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    for f in &files {
-        let rel = f
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let top = rel.split('/').next().unwrap().trim_end_matches(".rs");
-        if ["cli", "commands", "driver"].contains(&top) {
-            continue;
-        }
-        let text = std::fs::read_to_string(f).unwrap();
+    for (rel, text) in library_files() {
         assert!(
             !text.contains("clap::") && !text.contains("use clap"),
             "src/{rel} uses clap; clap types and value parsing live in src/cli"

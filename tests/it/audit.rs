@@ -464,8 +464,17 @@ fn diagnoses_explain_the_usual_mistakes() {
             &["differ only by surrounding whitespace"],
         ),
         (Fault::BearerPrefix, &["hint", "'Bearer ' before the token"]),
-        (Fault::MillisTimes, &["iat looks like milliseconds"]),
-        (Fault::SecretAsText, &["signed with the secret's hex TEXT"]),
+        (
+            Fault::MillisTimes,
+            &["warning TIME_IN_MILLISECONDS: iat is", "divide by 1000"],
+        ),
+        (
+            Fault::SecretAsText,
+            &[
+                "signature: the HMAC-SHA256 signature does not match the secret: it was made with the secret's hex text as the key (SECRET_USED_AS_TEXT)",
+                "warning SECRET_USED_AS_TEXT:",
+            ],
+        ),
         (
             Fault::ClockBehind,
             &["behind this machine's clock", "offset -12"],

@@ -5,16 +5,8 @@ use super::*;
 /// The README's main job: nothing configured, no base URL.
 #[test]
 fn personalize_with_nothing_configured_uses_the_embedded_sandbox() {
-    let mut c = assert_cmd::cargo::cargo_bin_cmd!("mmjwt");
-    for v in [
-        "MMJWT_SECRET",
-        "MMJWT_APP_CODE",
-        "MMJWT_KEY_ID",
-        "MMJWT_BASE_URL",
-        "MMJWT_PUSH_REG_ID",
-    ] {
-        c.env_remove(v);
-    }
+    // Nothing configured: the helper clears every variable that would configure mmjwt.
+    let mut c = crate::support::mmjwt();
     let a = c
         .args(["replay", "personalize", "--user-id", "alice"])
         .timeout(Duration::from_secs(30))
@@ -28,16 +20,8 @@ fn personalize_with_nothing_configured_uses_the_embedded_sandbox() {
 /// In jwt-only mode an anonymous personalize is refused by the embedded sandbox.
 #[test]
 fn anonymous_personalize_is_refused_by_the_embedded_sandbox() {
-    let mut c = assert_cmd::cargo::cargo_bin_cmd!("mmjwt");
-    for v in [
-        "MMJWT_SECRET",
-        "MMJWT_APP_CODE",
-        "MMJWT_KEY_ID",
-        "MMJWT_BASE_URL",
-        "MMJWT_PUSH_REG_ID",
-    ] {
-        c.env_remove(v);
-    }
+    // Nothing configured: the helper clears every variable that would configure mmjwt.
+    let mut c = crate::support::mmjwt();
     c.args(["replay", "personalize", "--user-id", "alice", "--app-auth"])
         .timeout(Duration::from_secs(30))
         .assert()

@@ -26,6 +26,7 @@ pub fn mmjwt() -> assert_cmd::Command {
         "MMJWT_KEY_ID",
         "MMJWT_BASE_URL",
         "MMJWT_PUSH_REG_ID",
+        "MMJWT_PLUGIN",
         "NO_COLOR",
         "CLICOLOR",
         "CLICOLOR_FORCE",
@@ -102,4 +103,34 @@ pub fn raw_exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every Rust source file under `src/`: its path relative to `src/` (with `/`) and its text, for
+/// the tests that read the sources.
+pub fn source_files() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read_to_string(f).unwrap())
+        })
+        .collect()
 }
