@@ -901,3 +901,33 @@ fn debug_of_a_parsed_audit_command_line_hides_credentials() {
         assert!(text.contains("Audit("), "{text}");
     }
 }
+
+#[test]
+fn json_carries_what_the_plugins_would_pass_on_and_the_checks_warnings() {
+    let issuer = Issuer::start(Fault::NoKid);
+    let (out, _d) = audit(
+        "alice\n",
+        &["--json", "--url", &issuer.url(), "--repeat", "1"],
+    );
+    assert_eq!(out.status.code(), Some(10));
+    let (tokens, _) = json_lines(&out);
+    let android = &tokens[0]["check"]["sdk"]["android"];
+    assert_eq!(android["code"], "JWT_TOKEN_STRUCTURE_INVALID");
+    assert_eq!(
+        android["plugins"]["flutter"]["code"],
+        "JWT_TOKEN_STRUCTURE_INVALID"
+    );
+    assert_eq!(
+        android["plugins"]["react_native"]["code"],
+        "JWT_TOKEN_STRUCTURE_INVALID"
+    );
+
+    let issuer = Issuer::start(Fault::ShortLifetime);
+    let (out, _d) = audit(
+        "alice\n",
+        &["--json", "--url", &issuer.url(), "--repeat", "1"],
+    );
+    let (tokens, summary) = json_lines(&out);
+    assert!(finding_codes(&tokens[0]).contains(&"LIFETIME_TOO_SHORT".to_string()));
+    assert_eq!(summary["warnings_by_code"]["SHORT_LIFETIME"], 1);
+}
