@@ -1,6 +1,7 @@
 //! One module per subcommand (`run(args, shell) -> Result<exit code>`), plus what they share:
 //! where secrets come from, the clock, stdin, stdout and diagnostics on stderr.
 
+pub(crate) mod audit;
 pub(crate) mod batch;
 pub(crate) mod check;
 pub(crate) mod completions;

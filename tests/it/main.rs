@@ -5,6 +5,7 @@
 
 mod android_differential;
 mod architecture;
+mod audit;
 mod cli;
 mod corpus;
 mod exact;
