@@ -274,6 +274,48 @@ fn snapshot_keygen() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// audit
+
+/// An audit of an "issuer" that is `mmjwt gen` itself (run per user, no shell, no server): one
+/// that passes, and the same issuer held to a minimum lifetime it does not meet. One fetch at a
+/// time so the lines come in input order.
+#[test]
+fn snapshot_audit() {
+    let bin = env!("CARGO_BIN_EXE_mmjwt");
+    let exec = format!("{bin} gen --user-id {{user}}");
+    let redact = || {
+        Redact::default()
+            .value("[MMJWT]", bin)
+            // The fetch time is right-aligned, so its padding goes with it.
+            .pattern("[ELAPSED]", r"#\d+(?<redacted> +\d+ ms)")
+            // The issuer mints on the real clock, so iat can be a second off this machine's.
+            .pattern("[OFFSET]", r"offset (?<redacted>[+-]\d+) s\b")
+            .pattern("[SECONDS]", r"· (?<redacted>\d+(\.\d+)?) s\n")
+    };
+    let args = [
+        "audit",
+        "--exec",
+        &exec,
+        "--users",
+        "-",
+        "--repeat",
+        "1",
+        "--concurrency",
+        "1",
+    ];
+    run(&args)
+        .creds()
+        .stdin("alice\nbob\n")
+        .snapshot("audit/pass", redact());
+    let mut strict = args.to_vec();
+    strict.extend_from_slice(&["--min-lifetime", "20m"]);
+    run(&strict)
+        .creds()
+        .stdin("alice\nbob\n")
+        .snapshot("audit/lifetime-too-short", redact());
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 
 #[test]
