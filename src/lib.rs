@@ -77,6 +77,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Keygen(a) => commands::keygen::run(&a.prefix, ctx),
         Command::Sandbox(a) => commands::sandbox::run(a, ctx),
         Command::Replay(a) => commands::replay::run(a, ctx),
+        Command::Ui(a) => commands::ui::run(a, ctx),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
         Command::Man => commands::completions::run_man(),
     }

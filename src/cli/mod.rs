@@ -13,6 +13,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub mod replay;
+pub mod ui;
 
 /// Make, check and replay Infobip Mobile Messaging user-data JWTs, and run a local sandbox of
 /// the Mobile API user endpoints.
@@ -53,6 +54,9 @@ pub enum Command {
     Sandbox(sandbox::SandboxArgs),
     /// Send the fetchUser, saveUser or personalize call exactly as an SDK sends it.
     Replay(replay::ReplayArgs),
+    /// Open the offline token debugger (a jwt-only sandbox with its page) in the browser.
+    #[command(after_help = ui::UI_EXAMPLES)]
+    Ui(ui::UiArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.

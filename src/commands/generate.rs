@@ -6,7 +6,7 @@ use super::{Ctx, load_secret, open_private, resolve_now};
 use crate::cli::GenArgs;
 use crate::error::{runtime, usage};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::io::{BufRead, BufWriter, Write};
 
 /// Everything a token needs except the user id and jti.
@@ -131,13 +131,7 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, ctx: &Ctx) -> String {
     let (token, payload) = m.mint(&plan.claims(user_id, jti));
     if ctx.json {
-        let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
-        let v = json!({
-            "token": token,
-            "header": parse(m.header_json()),
-            "claims": parse(&payload),
-            "expires_at": crate::time::rfc3339(plan.exp),
-        });
+        let v = crate::render::minted::json(&token, m.header_json(), &payload, plan.exp);
         let mut s = ctx.json_text(&v);
         s.push('\n');
         s

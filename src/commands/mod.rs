@@ -8,6 +8,7 @@ pub mod generate;
 pub mod keygen;
 pub mod replay;
 pub mod sandbox;
+pub mod ui;
 
 use crate::cli::SecretArgs;
 use crate::color::{ColorChoice, Painter, Stream};

@@ -6,7 +6,8 @@
 //! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (envelope and messageIds),
 //! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
 //! `model` (persons and installations), `persist` (the state file), `routes` (HTTP), `server`
-//! (the accept loop and its limits), `log` (the request log line).
+//! (the accept loop and its limits), `log` (the request log line), `ui` (the debugger page and
+//! its JSON API).
 
 pub mod api;
 pub mod auth;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod persist;
 pub mod routes;
 mod server;
+pub mod ui;
 
 use crate::secret::HmacKey;
 use anyhow::Context as _;
@@ -115,6 +117,8 @@ pub struct Config {
     pub log: LogFormat,
     pub clock: Clock,
     pub limits: Limits,
+    /// Serve the debugger page and its API (`--no-ui` turns them off).
+    pub ui: bool,
 }
 
 impl Config {
@@ -132,6 +136,7 @@ impl Config {
             log: LogFormat::Off,
             clock: Clock::System,
             limits: Limits::default(),
+            ui: true,
         }
     }
 
@@ -185,6 +190,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
         store: Mutex::new(store),
         jti: Mutex::new(auth::JtiCache::default()),
         state,
+        ui: config.ui.then(ui::Ui::default),
     }))
 }
 
@@ -218,6 +224,9 @@ impl Sandbox {
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;
+        if let Some(ui) = &shared.ui {
+            ui.set_address(addr);
+        }
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         let app = routes::router(Arc::clone(&shared));
         let task = tokio::spawn(server::serve(listener, app, limits, stop_rx));

@@ -45,10 +45,12 @@ pub struct Shared {
     pub store: Mutex<Store>,
     pub jti: Mutex<JtiCache>,
     pub state: Option<StateFile>,
+    /// The page and its API (`None` with `--no-ui`).
+    pub ui: Option<super::ui::Ui>,
 }
 
 impl Shared {
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         match self.clock {
             Clock::System => crate::time::now_unix(),
             Clock::Fixed(t) => t,
@@ -83,8 +85,11 @@ enum Call {
 /// The router over `shared`, with the log/timeout middleware. Tests drive it with `oneshot`.
 pub fn router(shared: Arc<Shared>) -> Router {
     const BASE: &str = "/mobile/1/appinstance/{push_reg_id}";
-    Router::new()
-        .route(
+    let mut r = Router::new();
+    if shared.ui.is_some() {
+        r = r.merge(super::ui::routes(&shared));
+    }
+    r.route(
             &format!("{BASE}/user"),
             get(fetch).patch(patch).post(post_user),
         )
@@ -139,6 +144,11 @@ async fn post_user(state: State<Arc<Shared>>, req: Request) -> Response {
 }
 
 async fn not_found() -> Response {
+    not_found_response()
+}
+
+/// The JSON 404 of a path the sandbox does not serve.
+pub(crate) fn not_found_response() -> Response {
     refusal(
         &ApiError::new(
             StatusCode::NOT_FOUND,
@@ -195,7 +205,8 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         r
     };
     let note = res.extensions_mut().remove::<LogNote>().unwrap_or_default();
-    if let Some(sink) = &shared.log_sink {
+    let page_listens = shared.ui.as_ref().is_some_and(|u| u.events.listening());
+    if shared.log_sink.is_some() || page_listens {
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let entry = log::Entry {
             time: &time,
@@ -205,8 +216,17 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
             millis: start.elapsed().as_secs_f64() * 1000.0,
             note: &note,
         };
-        if let Some(line) = log::line(shared.log, &entry) {
+        if let Some(sink) = &shared.log_sink
+            && let Some(line) = log::line(shared.log, &entry)
+        {
             sink.write_line(&line);
+        }
+        // The page's live log: the same JSON object `--log-format json` writes.
+        if page_listens
+            && let Some(ui) = &shared.ui
+            && let Some(line) = log::line(LogFormat::Json, &entry)
+        {
+            ui.events.publish(&line);
         }
     }
     res

@@ -1,0 +1,143 @@
+//! The request log as server-sent events: every request the sandbox answers (Mobile API calls,
+//! the page's API calls) is published as the JSON log object `--log-format json` writes, to
+//! every open `GET /_mmjwt/api/events`. The line carries method, path, status, the caller's
+//! kind and `sub`, the `messageId` and reason: never a body, token, app code or secret.
+//!
+//! Nothing is built while nobody listens (the log is on every request's path), and a slow
+//! subscriber loses events rather than holding anything up: each has a bounded queue.
+
+use super::super::Shared;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Events a subscriber may fall behind by before new ones are dropped for it.
+const QUEUE: usize = 256;
+/// At most this many pages (tabs) listen at once; more get 503.
+pub const MAX_SUBSCRIBERS: usize = 16;
+
+/// The subscribers.
+#[derive(Debug, Default)]
+pub struct Hub {
+    subs: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
+    count: AtomicUsize,
+}
+
+impl Hub {
+    /// Whether anyone listens (checked before a line is built).
+    pub fn listening(&self) -> bool {
+        self.count.load(Ordering::Relaxed) > 0
+    }
+
+    /// Sends `line` to every subscriber with room; forgets those that went away.
+    pub fn publish(&self, line: &str) {
+        let line: Arc<str> = Arc::from(line);
+        let mut subs = self.subs.lock().unwrap_or_else(PoisonError::into_inner);
+        subs.retain(|s| match s.try_send(Arc::clone(&line)) {
+            Ok(()) | Err(mpsc::error::TrySendError::Full(_)) => true,
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        });
+        self.count.store(subs.len(), Ordering::Relaxed);
+    }
+
+    /// A new subscriber, or `None` when [`MAX_SUBSCRIBERS`] already listen.
+    fn subscribe(&self) -> Option<mpsc::Receiver<Arc<str>>> {
+        let mut subs = self.subs.lock().unwrap_or_else(PoisonError::into_inner);
+        subs.retain(|s| !s.is_closed());
+        if subs.len() >= MAX_SUBSCRIBERS {
+            return None;
+        }
+        let (tx, rx) = mpsc::channel(QUEUE);
+        subs.push(tx);
+        self.count.store(subs.len(), Ordering::Relaxed);
+        Some(rx)
+    }
+}
+
+/// The stream of one subscriber: each log line as an SSE `message` event (`data:` is the JSON
+/// object).
+struct Lines(mpsc::Receiver<Arc<str>>);
+
+impl futures_core::Stream for Lines {
+    type Item = Result<Event, Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0
+            .poll_recv(cx)
+            .map(|line| line.map(|l| Ok(Event::default().data(&*l))))
+    }
+}
+
+/// `GET /_mmjwt/api/events`.
+pub async fn stream(State(shared): State<Arc<Shared>>) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let Some(ui) = &shared.ui else {
+        return super::api::error(
+            axum::http::StatusCode::NOT_FOUND,
+            "ui",
+            "the page is off (--no-ui)",
+        );
+    };
+    let Some(rx) = ui.events.subscribe() else {
+        return super::api::error(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!("{MAX_SUBSCRIBERS} pages already follow the log; close one"),
+        );
+    };
+    // A comment every 15 s keeps proxies and the browser from timing the stream out.
+    Sse::new(Lines(rx))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publish_reaches_subscribers_and_forgets_closed_ones() {
+        let hub = Hub::default();
+        assert!(!hub.listening());
+        hub.publish("nobody hears this");
+        let mut a = hub.subscribe().unwrap();
+        let b = hub.subscribe().unwrap();
+        assert!(hub.listening());
+        drop(b);
+        hub.publish("{\"status\":200}");
+        assert_eq!(&*a.try_recv().unwrap(), "{\"status\":200}");
+        assert!(a.try_recv().is_err(), "one line, once");
+        assert_eq!(hub.count.load(Ordering::Relaxed), 1, "the closed one is gone");
+    }
+
+    #[test]
+    fn a_slow_subscriber_loses_lines_instead_of_blocking() {
+        let hub = Hub::default();
+        let mut a = hub.subscribe().unwrap();
+        for i in 0..QUEUE + 10 {
+            hub.publish(&i.to_string());
+        }
+        let mut got = 0;
+        while a.try_recv().is_ok() {
+            got += 1;
+        }
+        assert_eq!(got, QUEUE);
+    }
+
+    #[test]
+    fn subscribers_are_bounded() {
+        let hub = Hub::default();
+        let held: Vec<_> = (0..MAX_SUBSCRIBERS)
+            .map(|_| hub.subscribe().unwrap())
+            .collect();
+        assert!(hub.subscribe().is_none());
+        drop(held);
+        assert!(hub.subscribe().is_some(), "closed ones make room");
+    }
+}
