@@ -582,6 +582,28 @@ pub async fn state(State(shared): State<Arc<Shared>>) -> Response {
         "counts": {"persons": persons, "installations": installations},
         "persons": list(serde_json::to_value(&doc.persons).unwrap_or_default()),
         "installations": list(serde_json::to_value(&doc.installations).unwrap_or_default()),
+        "explain": explanations(),
     });
     json_bytes(StatusCode::OK, body.to_string())
+}
+
+/// The one-line explanation of each member the terminal report explains; `*` is what any
+/// other member gets.
+fn explanations() -> Value {
+    use crate::render::check::{explain_claim, explain_header};
+    let table = |names: &[&str], f: fn(&str) -> &'static str| {
+        let mut m: Map<String, Value> = names
+            .iter()
+            .map(|n| ((*n).to_string(), Value::from(f(n))))
+            .collect();
+        m.insert("*".into(), Value::from(f("")));
+        Value::Object(m)
+    };
+    json!({
+        "header": table(&["alg", "typ", "kid", "crit"], explain_header),
+        "claims": table(
+            &["typ", "sub", "infobip-api-key", "iat", "exp", "jti", "iss", "nbf", "aud"],
+            explain_claim
+        ),
+    })
 }
