@@ -3,6 +3,7 @@
 // Test code: a failed unwrap is a failed test, and helpers are `pub` for sibling modules.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
+mod browser;
 mod cli;
 mod common;
 mod corpus;
@@ -13,3 +14,5 @@ mod replay;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;
+mod ui;
+mod webdriver;
