@@ -90,16 +90,16 @@ pub fn router(shared: Arc<Shared>) -> Router {
         r = r.merge(super::ui::routes(&shared));
     }
     r.route(
-            &format!("{BASE}/user"),
-            get(fetch).patch(patch).post(post_user),
-        )
-        .route(&format!("{BASE}/personalize"), post(personalize))
-        .route(&format!("{BASE}/depersonalize"), post(depersonalize))
-        .route(&format!("{BASE}/repersonalize"), post(repersonalize))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(shared.clone(), log_and_time))
-        .with_state(shared)
+        &format!("{BASE}/user"),
+        get(fetch).patch(patch).post(post_user),
+    )
+    .route(&format!("{BASE}/personalize"), post(personalize))
+    .route(&format!("{BASE}/depersonalize"), post(depersonalize))
+    .route(&format!("{BASE}/repersonalize"), post(repersonalize))
+    .fallback(not_found)
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(middleware::from_fn_with_state(shared.clone(), log_and_time))
+    .with_state(shared)
 }
 
 async fn fetch(state: State<Arc<Shared>>, req: Request) -> Response {

@@ -148,8 +148,14 @@ fn the_page_in_a_real_browser() {
     b.wait_text("replay-request", "Authorization: Bearer <redacted");
     b.click(&b.button("Send fetchUser"));
     b.wait_text("replay-summary", "200 OK fetch-user");
-    b.wait_text("log-table", "GET /mobile/1/appinstance/mmjwt-ui-device/user");
-    b.wait_text("log-table", "POST /mobile/1/appinstance/mmjwt-ui-device/personalize");
+    b.wait_text(
+        "log-table",
+        "GET /mobile/1/appinstance/mmjwt-ui-device/user",
+    );
+    b.wait_text(
+        "log-table",
+        "POST /mobile/1/appinstance/mmjwt-ui-device/personalize",
+    );
     b.wait_text("persons-table", "alice-ui");
     b.wait_text("installations-table", "mmjwt-ui-device");
     b.wait_text("sandbox-info", "jwt-only");
@@ -174,7 +180,11 @@ fn the_page_in_a_real_browser() {
     let unlabelled = b.script(
         "return [...document.querySelectorAll('input, select, textarea')].filter(e => { const l = document.querySelector(`label[for=\"${e.id}\"]`); return !l || l.textContent.trim() === '' || l.offsetParent === null; }).map(e => e.id);",
     );
-    assert_eq!(unlabelled, Value::Array(vec![]), "controls without a visible label");
+    assert_eq!(
+        unlabelled,
+        Value::Array(vec![]),
+        "controls without a visible label"
+    );
 
     // 10. The secret is in no URL, storage or log.
     let seen = b.script(
@@ -191,12 +201,13 @@ fn the_page_in_a_real_browser() {
 
     // 11. From 360 px wide: nothing wider than the window.
     b.resize(360, 800);
-    let w = b.script(
-        "return [window.innerWidth, document.documentElement.scrollWidth];",
-    );
+    let w = b.script("return [window.innerWidth, document.documentElement.scrollWidth];");
     let (inner, scroll) = (w[0].as_i64().unwrap(), w[1].as_i64().unwrap());
     assert!(inner <= 400, "the window is narrow ({inner} px)");
-    assert!(scroll <= inner, "the page scrolls sideways at {inner} px: {scroll} px wide");
+    assert!(
+        scroll <= inner,
+        "the page scrolls sideways at {inner} px: {scroll} px wide"
+    );
     b.screenshot("5-narrow");
     b.resize(1280, 1800);
 

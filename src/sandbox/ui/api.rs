@@ -91,7 +91,10 @@ async fn body<T: DeserializeOwned>(req: Request) -> Result<T, Bad> {
         let text = e.to_string();
         let said = if text.starts_with("unknown field") || text.starts_with("missing field") {
             // Names of members, never their values.
-            text.split(" at line").next().unwrap_or_default().to_string()
+            text.split(" at line")
+                .next()
+                .unwrap_or_default()
+                .to_string()
         } else if e.is_data() {
             "a member has the wrong type (see the API in the README)".to_string()
         } else {
@@ -267,7 +270,10 @@ pub async fn generate(State(shared): State<Arc<Shared>>, req: Request) -> Respon
 
 async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
     let r: GenRequest = body(req).await?;
-    let app_code = r.app_code.clone().unwrap_or_else(|| shared.app_code.clone());
+    let app_code = r
+        .app_code
+        .clone()
+        .unwrap_or_else(|| shared.app_code.clone());
     let key_id = match &r.key_id {
         Some(k) => k.clone(),
         None => first_key_id(shared).unwrap_or_default(),

@@ -113,7 +113,11 @@ mod tests {
         hub.publish("{\"status\":200}");
         assert_eq!(&*a.try_recv().unwrap(), "{\"status\":200}");
         assert!(a.try_recv().is_err(), "one line, once");
-        assert_eq!(hub.count.load(Ordering::Relaxed), 1, "the closed one is gone");
+        assert_eq!(
+            hub.count.load(Ordering::Relaxed),
+            1,
+            "the closed one is gone"
+        );
     }
 
     #[test]

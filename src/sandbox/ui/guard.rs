@@ -101,7 +101,10 @@ pub fn judge(
             .to_str()
             .ok()
             .map(str::to_ascii_lowercase)
-            .is_some_and(|o| o.strip_prefix("http://").is_some_and(|h| allowed.contains(&h.to_string())));
+            .is_some_and(|o| {
+                o.strip_prefix("http://")
+                    .is_some_and(|h| allowed.contains(&h.to_string()))
+            });
         if !ok {
             return Err(Refusal::Origin(format!(
                 "requests from other origins are refused; open http://{host}/ itself"
@@ -178,7 +181,12 @@ mod tests {
 
     #[test]
     fn only_the_own_host_and_port_pass() {
-        for ok in ["127.0.0.1:4321", "localhost:4321", "LOCALHOST:4321", "[::1]:4321"] {
+        for ok in [
+            "127.0.0.1:4321",
+            "localhost:4321",
+            "LOCALHOST:4321",
+            "[::1]:4321",
+        ] {
             assert_eq!(judged(Method::GET, "/", &[("host", ok)]), Ok(()), "{ok}");
         }
         for bad in [
@@ -247,7 +255,11 @@ mod tests {
             ),
             Ok(())
         );
-        for bad in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"] {
+        for bad in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ] {
             let r = judged(Method::POST, path, &[host, ("content-type", bad)]).unwrap_err();
             assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{bad}");
         }

@@ -43,20 +43,54 @@ impl Ui {
     }
 }
 
+/// Any other method on a page or API path: 405 in the API's error shape (after the guard, so
+/// a foreign origin's CORS preflight is a 403).
+async fn method_not_allowed(method: axum::http::Method) -> axum::response::Response {
+    api::error(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method",
+        format!("{method} is not allowed here"),
+    )
+}
+
 /// The page and API routes, each behind the guard. Merged into the sandbox's router before
 /// its log and timeout layer, so these requests are logged (method, path, status) like any.
 pub fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
-        .route("/", get(assets::index))
-        .route(&format!("{PREFIX}/app.js"), get(assets::script))
-        .route(&format!("{PREFIX}/app.css"), get(assets::style))
-        .route(&format!("{PREFIX}/icon.svg"), get(assets::icon))
-        .route(&format!("{PREFIX}/api/check"), post(api::check))
-        .route(&format!("{PREFIX}/api/gen"), post(api::generate))
-        .route(&format!("{PREFIX}/api/replay"), post(api::replay))
-        .route(&format!("{PREFIX}/api/state"), get(api::state))
-        .route(&format!("{PREFIX}/api/events"), get(events::stream))
-        .route_layer(middleware::from_fn_with_state(
+        .route("/", get(assets::index).fallback(method_not_allowed))
+        .route(
+            &format!("{PREFIX}/app.js"),
+            get(assets::script).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/app.css"),
+            get(assets::style).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/icon.svg"),
+            get(assets::icon).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/api/check"),
+            post(api::check).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/api/gen"),
+            post(api::generate).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/api/replay"),
+            post(api::replay).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/api/state"),
+            get(api::state).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/api/events"),
+            get(events::stream).fallback(method_not_allowed),
+        )
+        .layer(middleware::from_fn_with_state(
             Arc::clone(shared),
             guard::guard,
         ))
