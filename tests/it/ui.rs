@@ -197,7 +197,7 @@ async fn a_foreign_host_gets_421_on_the_page_and_the_api() {
     }
     let answer = raw(
         addr,
-        &format!("GET / HTTP/1.1\r\nAccept: text/html\r\nConnection: close\r\n\r\n"),
+        "GET / HTTP/1.1\r\nAccept: text/html\r\nConnection: close\r\n\r\n",
     );
     assert!(
         answer.starts_with("HTTP/1.1 400") || answer.starts_with("HTTP/1.1 421"),
@@ -296,7 +296,7 @@ async fn bad_bodies_get_one_clear_error_that_quotes_no_value() {
         ),
         (
             "check",
-            json!({"token": "x", "user_id": 12345678}),
+            json!({"token": "x", "user_id": 12_345_678}),
             "usage",
             "wrong type",
         ),

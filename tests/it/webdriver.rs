@@ -118,7 +118,7 @@ impl Browser {
 
     fn raw(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
         let mut s = TcpStream::connect(self.addr).map_err(|e| e.to_string())?;
-        s.set_read_timeout(Some(Duration::from_secs(60)))
+        s.set_read_timeout(Some(Duration::from_mins(1)))
             .map_err(|e| e.to_string())?;
         let body = body.map(Value::to_string).unwrap_or_default();
         write!(
