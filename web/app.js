@@ -124,7 +124,7 @@ function renderReport(r, exactToken) {
   } else if (r.valid) {
     verdict.append(badge("warn", "No problem found, but the signature was NOT verified (give the secret)"));
   } else {
-    const codes = r.problems.map((p) => p.code).join(", ");
+    const codes = [...new Set(r.problems.map((p) => p.code))].join(", ");
     verdict.append(badge("bad", `Refused: ${codes}`));
   }
   verdict.append(el("span", ` exit code ${r.exit_code}`, "hint"));
