@@ -129,6 +129,8 @@ fn the_page_in_a_real_browser() {
         "the page's token is byte for byte what its mmjwt gen command makes"
     );
     assert!(!command.contains(SECRET_HEX), "the command has no secret");
+    b.click(&b.button("Copy command"));
+    b.wait_text("copy-status", "Cop");
     b.screenshot("3-generated");
 
     // 6. Open it in the decoder: verified with the sandbox's key, without typing a secret.
@@ -211,6 +213,9 @@ fn the_page_in_a_real_browser() {
     b.screenshot("5-narrow");
     b.resize(1280, 1800);
 
+    // No console errors so far (CSP violations included).
+    assert_console_clean(&b);
+
     // 12. The secret-as-text mistake, named (the pitfall codes of the check report).
     let as_text = mint(
         HmacKey::new(SECRET_HEX.as_bytes()),
@@ -231,6 +236,23 @@ fn the_page_in_a_real_browser() {
     b.screenshot("6-plugins");
 
     // 14. No console errors, CSP violations included.
+    assert_console_clean(&b);
+
+    // 15. The policy holds in the browser: an injected inline script does not run, and the
+    //     violation is on the console (so step 14 would have seen one).
+    let ran = b.script(
+        "const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.append(s); return window.inlineRan === true;",
+    );
+    assert_eq!(ran, Value::Bool(false), "inline script ran despite the CSP");
+    let said = b.console();
+    assert!(
+        said.iter()
+            .any(|(_, m)| m.contains("Content Security Policy")),
+        "the violation is reported: {said:?}"
+    );
+}
+
+fn assert_console_clean(b: &Browser) {
     let bad: Vec<(String, String)> = b
         .console()
         .into_iter()
