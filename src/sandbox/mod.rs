@@ -256,6 +256,10 @@ impl Sandbox {
     /// Stops accepting, lets in-flight requests finish (within the grace period), saves the
     /// state.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(ui) = &self.shared.ui {
+            // Open log streams never end by themselves.
+            ui.events.close();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }

@@ -17,6 +17,8 @@ const NOW: i64 = 1_700_000_030;
 async fn start(ui: bool) -> Sandbox {
     let mut c = Config::new(Mode::JwtOnly, APP).with_key(KID, test_key());
     c.ui = ui;
+    // Long enough that a stop held by an open stream would show.
+    c.limits.shutdown_grace = Duration::from_mins(1);
     Sandbox::start(c, SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .unwrap()
@@ -685,8 +687,16 @@ async fn the_live_log_carries_api_calls_without_bodies_tokens_or_secrets() {
         !seen.contains(&token[..30]),
         "not even the token's header: {seen}"
     );
-    drop(events);
-    sb.shutdown().await.unwrap();
+    // Stopping ends the open stream instead of waiting out the grace period for it.
+    tokio::time::timeout(Duration::from_secs(20), sb.shutdown())
+        .await
+        .expect("the stop does not wait for the open log stream")
+        .unwrap();
+    let end = tokio::time::timeout(Duration::from_secs(5), events.chunk()).await;
+    assert!(
+        matches!(end, Ok(Ok(None) | Err(_))),
+        "the stream has ended: {end:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,6 +27,8 @@ pub const MAX_SUBSCRIBERS: usize = 16;
 pub struct Hub {
     subs: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     count: AtomicUsize,
+    /// Set when the sandbox stops: no new subscribers.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl Hub {
@@ -46,9 +48,23 @@ impl Hub {
         self.count.store(subs.len(), Ordering::Relaxed);
     }
 
-    /// A new subscriber, or `None` when [`MAX_SUBSCRIBERS`] already listen.
+    /// Ends every stream (their pages see the end of the log) and refuses new ones. A
+    /// stopping sandbox calls it first: an open stream would otherwise hold the graceful stop
+    /// for its whole grace period.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        let mut subs = self.subs.lock().unwrap_or_else(PoisonError::into_inner);
+        subs.clear();
+        self.count.store(0, Ordering::Relaxed);
+    }
+
+    /// A new subscriber, or `None` when [`MAX_SUBSCRIBERS`] already listen or the sandbox is
+    /// stopping.
     fn subscribe(&self) -> Option<mpsc::Receiver<Arc<str>>> {
         let mut subs = self.subs.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.closed.load(Ordering::Relaxed) {
+            return None;
+        }
         subs.retain(|s| !s.is_closed());
         if subs.len() >= MAX_SUBSCRIBERS {
             return None;
@@ -143,5 +159,18 @@ mod tests {
         assert!(hub.subscribe().is_none());
         drop(held);
         assert!(hub.subscribe().is_some(), "closed ones make room");
+    }
+
+    #[test]
+    fn closing_ends_every_stream_and_refuses_new_ones() {
+        let hub = Hub::default();
+        let mut a = hub.subscribe().unwrap();
+        hub.close();
+        assert!(matches!(
+            a.try_recv(),
+            Err(mpsc::error::TryRecvError::Disconnected)
+        ));
+        assert!(hub.subscribe().is_none());
+        assert!(!hub.listening());
     }
 }
