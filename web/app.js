@@ -158,7 +158,12 @@ function renderReport(r, exactToken) {
     })
     : [el("li", "none")]);
   fill($("warnings"), r.warnings.length
-    ? r.warnings.map((w) => el("li", typeof w === "string" ? w : `${w.code || ""} ${w.message || JSON.stringify(w)}`))
+    ? r.warnings.map((w) => {
+      if (typeof w === "string") return el("li", w);
+      const li = el("li");
+      li.append(el("code", w.code), `: ${w.message}`);
+      return li;
+    })
     : [el("li", "none")]);
 }
 
