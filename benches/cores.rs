@@ -63,7 +63,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check_json_render", |b| {
         b.iter(|| {
             buf.clear();
-            let v = mmjwt::render::check::json(black_box(&report), &input, Some(1), NOW + 1, 0);
+            let v = mmjwt::token::report::json(black_box(&report), &input, Some(1), NOW + 1, 0);
             serde_json::to_writer(&mut buf, &v).expect("serialisable");
         });
     });

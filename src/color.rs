@@ -6,7 +6,7 @@ use colored::{ColoredString, Colorize};
 use std::io::IsTerminal;
 
 /// The `--color` flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorChoice {
     #[default]
     Auto,

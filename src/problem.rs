@@ -4,6 +4,7 @@
 //! The names are a public contract (`--json`, the sandbox's `messageId`), so they live here
 //! and nowhere else.
 
+use crate::error::exit;
 use serde::Serialize;
 
 /// Which layer of judgement found a problem.
@@ -36,7 +37,7 @@ impl Source {
 }
 
 macro_rules! codes {
-    ($($variant:ident => $name:literal, $exit:literal, $doc:literal;)*) => {
+    ($($variant:ident => $name:literal, $exit:expr, $doc:literal;)*) => {
         /// A stable, UPPER_SNAKE problem code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code {
@@ -71,26 +72,60 @@ macro_rules! codes {
 }
 
 codes! {
-    StructureInvalid => "JWT_TOKEN_STRUCTURE_INVALID", 10, "The token is not three segments of base64url JSON objects with every mandatory header and claim (the SDKs' own code).";
-    Expired => "JWT_TOKEN_EXPIRED", 11, "The token's exp is not after now (the SDKs' own code).";
-    SignatureInvalid => "SIGNATURE_INVALID", 12, "The HMAC-SHA256 signature does not match the secret (or is not 32 bytes).";
-    TokenTooLarge => "TOKEN_TOO_LARGE", 13, "The token is longer than the size cap and was refused before decoding.";
+    StructureInvalid => "JWT_TOKEN_STRUCTURE_INVALID", exit::SDK_STRUCTURE, "The token is not three segments of base64url JSON objects with every mandatory header and claim (the SDKs' own code).";
+    Expired => "JWT_TOKEN_EXPIRED", exit::SDK_EXPIRED, "The token's exp is not after now (the SDKs' own code).";
+    SignatureInvalid => "SIGNATURE_INVALID", exit::SIGNATURE, "The HMAC-SHA256 signature does not match the secret (or is not 32 bytes).";
+    TokenTooLarge => "TOKEN_TOO_LARGE", exit::SERVER_REJECT, "The token is longer than the size cap and was refused before decoding.";
     NotCanonicalBase64url => "NOT_CANONICAL_BASE64URL", 13, "A segment uses padding, the standard alphabet, whitespace or non-zero trailing bits instead of canonical base64url.";
-    DuplicateMember => "DUPLICATE_MEMBER", 13, "The header or the payload names the same member twice.";
-    AlgNotAllowed => "ALG_NOT_ALLOWED", 13, "The header alg is not exactly HS256 (none and every other algorithm are refused).";
-    HeaderTypInvalid => "HEADER_TYP_INVALID", 13, "The header typ is not \"JWT\".";
-    CritUnsupported => "CRIT_UNSUPPORTED", 13, "The header has a crit member; no extension is understood.";
-    TypNotBearer => "TYP_NOT_BEARER", 13, "The claim typ is not \"Bearer\".";
-    ClaimTypeInvalid => "CLAIM_TYPE_INVALID", 13, "A header member or claim has the wrong JSON type (e.g. a string exp, a numeric kid).";
-    ClaimEmpty => "CLAIM_EMPTY", 13, "kid, sub, infobip-api-key or jti is an empty string.";
-    IatInFuture => "IAT_IN_FUTURE", 13, "iat is later than now (plus leeway).";
-    ExpBeforeIat => "EXP_BEFORE_IAT", 13, "exp is not after iat.";
-    NotYetValid => "NOT_YET_VALID", 13, "nbf is later than now (plus leeway).";
-    KidMismatch => "KID_MISMATCH", 13, "The header kid differs from the expected key id.";
-    KidUnknown => "KID_UNKNOWN", 13, "No configured key has the header's kid (sandbox).";
-    AppCodeMismatch => "APP_CODE_MISMATCH", 13, "The infobip-api-key claim differs from the expected application code.";
-    SubMismatch => "SUB_MISMATCH", 13, "The sub claim differs from the expected external user id.";
-    SignatureNotVerified => "SIGNATURE_NOT_VERIFIED", 14, "No secret was given, so the signature was not verified (a failure only with --require-signature).";
+    DuplicateMember => "DUPLICATE_MEMBER", exit::SERVER_REJECT, "The header or the payload names the same member twice.";
+    AlgNotAllowed => "ALG_NOT_ALLOWED", exit::SERVER_REJECT, "The header alg is not exactly HS256 (none and every other algorithm are refused).";
+    HeaderTypInvalid => "HEADER_TYP_INVALID", exit::SERVER_REJECT, "The header typ is not \"JWT\".";
+    CritUnsupported => "CRIT_UNSUPPORTED", exit::SERVER_REJECT, "The header has a crit member; no extension is understood.";
+    TypNotBearer => "TYP_NOT_BEARER", exit::SERVER_REJECT, "The claim typ is not \"Bearer\".";
+    ClaimTypeInvalid => "CLAIM_TYPE_INVALID", exit::SERVER_REJECT, "A header member or claim has the wrong JSON type (e.g. a string exp, a numeric kid).";
+    ClaimEmpty => "CLAIM_EMPTY", exit::SERVER_REJECT, "kid, sub, infobip-api-key or jti is an empty string.";
+    IatInFuture => "IAT_IN_FUTURE", exit::SERVER_REJECT, "iat is later than now (plus leeway).";
+    ExpBeforeIat => "EXP_BEFORE_IAT", exit::SERVER_REJECT, "exp is not after iat.";
+    NotYetValid => "NOT_YET_VALID", exit::SERVER_REJECT, "nbf is later than now (plus leeway).";
+    KidMismatch => "KID_MISMATCH", exit::SERVER_REJECT, "The header kid differs from the expected key id.";
+    KidUnknown => "KID_UNKNOWN", exit::SERVER_REJECT, "No configured key has the header's kid (sandbox).";
+    AppCodeMismatch => "APP_CODE_MISMATCH", exit::SERVER_REJECT, "The infobip-api-key claim differs from the expected application code.";
+    SubMismatch => "SUB_MISMATCH", exit::SERVER_REJECT, "The sub claim differs from the expected external user id.";
+    SignatureNotVerified => "SIGNATURE_NOT_VERIFIED", exit::NOT_VERIFIED, "No secret was given, so the signature was not verified (a failure only with --require-signature).";
+}
+
+impl Code {
+    /// Which problem is *the* answer when a token has several (the sandbox's `messageId`, the
+    /// primary problem of a report): the lowest rank wins, the first found among equals. The
+    /// most basic fault comes first, the order the SDKs and a server meet them in: a malformed
+    /// token, an expired one, a forged one, then everything the server refuses for other
+    /// reasons, and last a signature nobody could check. Written out rather than borrowed from
+    /// the exit codes so that renumbering an exit code cannot change what the sandbox says (a
+    /// test holds the two orders equal today).
+    pub fn precedence(self) -> u8 {
+        match self {
+            Code::StructureInvalid => 0,
+            Code::Expired => 1,
+            Code::SignatureInvalid => 2,
+            Code::TokenTooLarge
+            | Code::NotCanonicalBase64url
+            | Code::DuplicateMember
+            | Code::AlgNotAllowed
+            | Code::HeaderTypInvalid
+            | Code::CritUnsupported
+            | Code::TypNotBearer
+            | Code::ClaimTypeInvalid
+            | Code::ClaimEmpty
+            | Code::IatInFuture
+            | Code::ExpBeforeIat
+            | Code::NotYetValid
+            | Code::KidMismatch
+            | Code::KidUnknown
+            | Code::AppCodeMismatch
+            | Code::SubMismatch => 3,
+            Code::SignatureNotVerified => 4,
+        }
+    }
 }
 
 impl std::fmt::Display for Code {
@@ -141,6 +176,19 @@ mod tests {
             assert!(code.exit_code() >= 10);
         }
         assert_eq!(Code::from_name("NOPE"), None);
+    }
+
+    #[test]
+    fn precedence_follows_the_exit_codes() {
+        for &a in Code::ALL {
+            for &b in Code::ALL {
+                assert_eq!(
+                    a.precedence().cmp(&b.precedence()),
+                    a.exit_code().cmp(&b.exit_code()),
+                    "{a} and {b}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,16 @@
-//! Key material: the hex secret the Infobip portal shows, decoded into HMAC key bytes that never
-//! appear in `Debug`, `Display` or error messages, and an HMAC-SHA256 key whose schedule is
-//! computed once and reused for every token.
+//! Key material: secret text as the user typed it ([`SecretText`]), the hex secret the Infobip
+//! portal shows decoded into key bytes ([`Secret`]), an HMAC-SHA256 key whose schedule is
+//! computed once and reused for every token ([`HmacKey`]), and random key ids.
+//!
+//! None of them appears in `Debug`, `Display` or error messages. The text and the key bytes are
+//! overwritten with zeros (`zeroize`, which the optimiser cannot remove) when dropped. The HMAC
+//! state is not: the `hmac` crate (0.12) gives no way to wipe it. It holds the two hashed key
+//! pads, not the key, but they are enough to sign, so it lives only as long as its command.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::fmt;
+use zeroize::Zeroize as _;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -51,11 +57,53 @@ impl fmt::Debug for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // Best effort: overwrite the key bytes before the allocation is released.
-        for b in &mut self.bytes {
-            *b = std::hint::black_box(0);
-        }
+        self.bytes.zeroize();
     }
+}
+
+/// Secret text as given (a `--secret` value, a `--key KID=HEX` flag, a `--token`): opaque until
+/// the one place that reads it, never shown by `Debug`, wiped when dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(String);
+
+impl SecretText {
+    pub fn new(text: impl Into<String>) -> SecretText {
+        SecretText(text.into())
+    }
+
+    /// The text, for the code that parses or sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretText([REDACTED])")
+    }
+}
+
+impl Drop for SecretText {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl std::str::FromStr for SecretText {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SecretText(s.to_owned()))
+    }
+}
+
+/// A random key id: the prefix and 8 random hex digits.
+pub fn random_key_id(prefix: &str) -> std::io::Result<String> {
+    let mut b = [0u8; 4];
+    getrandom::fill(&mut b).map_err(std::io::Error::other)?;
+    Ok(format!(
+        "{prefix}-{:02x}{:02x}{:02x}{:02x}",
+        b[0], b[1], b[2], b[3]
+    ))
 }
 
 impl Secret {
@@ -210,6 +258,25 @@ mod tests {
             Secret::from_hex("00112g").unwrap_err(),
             SecretError::NotHex { position: 6 }
         );
+    }
+
+    #[test]
+    fn secret_text_is_opaque_and_wiped() {
+        let t: SecretText = "deadbeef".parse().unwrap();
+        assert_eq!(t.expose(), "deadbeef");
+        assert_eq!(format!("{t:?}"), "SecretText([REDACTED])");
+        let mut s = String::from("deadbeef");
+        s.zeroize();
+        assert!(s.is_empty(), "zeroize empties what it wiped");
+    }
+
+    #[test]
+    fn key_ids_have_the_prefix_and_eight_hex_digits() {
+        let k = random_key_id("sandbox").unwrap();
+        let (prefix, hex) = k.split_once('-').unwrap();
+        assert_eq!(prefix, "sandbox");
+        assert_eq!(hex.len(), 8);
+        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use mmjwt::b64;
 use mmjwt::color::Painter;
-use mmjwt::render;
+use mmjwt::token::report;
 use mmjwt::sdk::SdkSelection;
 use mmjwt::secret::HmacKey;
 use mmjwt::token::check::{Expectations, Keys, Options, check};
@@ -71,8 +71,8 @@ fuzz_target!(|data: &[u8]| {
         report.problems, again.problems,
         "check is not deterministic"
     );
-    let _ = render::check::text(&report, &input, now, Painter::plain());
-    serde_json::to_string(&render::check::json(
+    let _ = report::text(&report, &input, now, Painter::plain());
+    serde_json::to_string(&report::json(
         &report,
         &input,
         None,

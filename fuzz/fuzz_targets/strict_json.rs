@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mmjwt::token::json::{JsonError, parse_object};
+use mmjwt::json::{JsonError, parse_object};
 use serde_json::Value;
 
 /// With the `raw_value` feature on (axum enables it), serde_json's own `Value` refuses an

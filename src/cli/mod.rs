@@ -4,16 +4,17 @@
 //! Conventions: long flags are kebab-case; every option that takes a value has an upper-case
 //! value name; every argument backed by an environment variable hides its value in `--help`.
 
+pub mod replay;
 pub mod sandbox;
+pub mod ui;
+pub mod values;
 
 use crate::color::ColorChoice;
-use crate::error::EXIT_TABLE;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::fmt;
+use crate::sdk::SdkSelection;
+use crate::secret::SecretText;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
-
-pub mod replay;
-pub mod ui;
+use values::ClaimArg;
 
 /// Make, check and replay Infobip Mobile Messaging user-data JWTs, and run a local sandbox of
 /// the Mobile API user endpoints.
@@ -22,8 +23,8 @@ pub mod ui;
     name = "mmjwt",
     version,
     propagate_version = true,
-    after_help = EXIT_TABLE,
-    after_long_help = EXIT_TABLE,
+    after_help = crate::error::exit_table(),
+    after_long_help = crate::error::exit_table(),
     max_term_width = 100
 )]
 pub struct Cli {
@@ -77,23 +78,6 @@ Examples:
   mmjwt check --secret-file key.hex --user-id alice \"$TOKEN\"
   echo \"Authorization: Bearer $TOKEN\" | mmjwt check --json
   mmjwt check --sdk ios --now 2026-01-01T00:00:00Z - < tokens.txt";
-
-/// A secret given on the command line; its `Debug` never shows the value.
-#[derive(Clone)]
-pub struct SecretText(pub String);
-
-impl fmt::Debug for SecretText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretText([REDACTED])")
-    }
-}
-
-impl std::str::FromStr for SecretText {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(SecretText(s.to_owned()))
-    }
-}
 
 /// Where the hex secret comes from. Without any of these, `MMJWT_SECRET` is read.
 #[derive(Debug, Clone, Default, Args)]
@@ -157,17 +141,18 @@ pub struct GenArgs {
         long,
         value_name = "DURATION",
         default_value = "15m",
-        conflicts_with = "exp"
+        conflicts_with = "exp",
+        value_parser = values::seconds
     )]
-    pub ttl: String,
+    pub ttl: i64,
 
     /// Expiry instead of a lifetime: Unix seconds or RFC 3339.
-    #[arg(long, value_name = "TIME")]
-    pub exp: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::instant)]
+    pub exp: Option<i64>,
 
     /// Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible.
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::instant)]
+    pub now: Option<i64>,
 
     /// The jti claim instead of a random UUID v4 (single tokens only).
     #[arg(long, value_name = "ID")]
@@ -179,7 +164,7 @@ pub struct GenArgs {
 
     /// An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable.
     #[arg(long, value_name = "KEY=VALUE")]
-    pub claim: Vec<String>,
+    pub claim: Vec<ClaimArg>,
 
     /// Allow an exp that is not after now (test fixtures).
     #[arg(long)]
@@ -194,15 +179,6 @@ pub struct GenArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Which SDK verdicts to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum SdkChoice {
-    Android,
-    Ios,
-    #[default]
-    Both,
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The token, or '-' for standard input (read when piped and no token is given).
@@ -211,16 +187,16 @@ pub struct CheckArgs {
     pub token: Option<String>,
 
     /// Which SDK's client-side validation to emulate.
-    #[arg(long, value_enum, default_value_t = SdkChoice::Both, value_name = "SDK")]
-    pub sdk: SdkChoice,
+    #[arg(long, value_name = "SDK", default_value = "both", value_parser = values::sdk_selection())]
+    pub sdk: SdkSelection,
 
     /// Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0.
-    #[arg(long, value_name = "DURATION", default_value = "0")]
-    pub leeway: String,
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
+    pub leeway: i64,
 
     /// Judge as if the time were this (Unix seconds or RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::instant)]
+    pub now: Option<i64>,
 
     /// The external user id the token must carry as sub.
     #[arg(long, value_name = "ID")]

@@ -1,8 +1,12 @@
 //! The clap types of `mmjwt replay fetch-user|patch-user|personalize`.
 
-use super::{CredArgs, SecretArgs, SecretText};
-use clap::{Args, Subcommand, ValueEnum};
+use super::values::{self, BaseUrl, PushRegId};
+use super::{CredArgs, SecretArgs};
+use crate::sdk::Platform;
+use crate::secret::SecretText;
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
 
 const REPLAY_EXAMPLES: &str = "\
 Examples:
@@ -84,14 +88,6 @@ pub struct PersonalizeArgs {
     pub common: CommonReplayArgs,
 }
 
-/// Which SDK's wire format to reproduce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum WireSdk {
-    #[default]
-    Android,
-    Ios,
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct CommonReplayArgs {
     /// Where the Mobile API is, e.g. a sandbox: http://127.0.0.1:8080. Without it, an embedded
@@ -102,12 +98,12 @@ pub struct CommonReplayArgs {
         env = "MMJWT_BASE_URL",
         hide_env_values = true
     )]
-    pub base_url: Option<String>,
+    pub base_url: Option<BaseUrl>,
 
     /// Whose wire format: android (POST + method override, true/false flags) or ios (PATCH,
     /// 1/0 flags, sorted JSON).
-    #[arg(long, value_enum, default_value_t = WireSdk::Android, value_name = "SDK")]
-    pub sdk: WireSdk,
+    #[arg(long, value_enum, default_value_t = Platform::Android, value_name = "SDK")]
+    pub sdk: Platform,
 
     /// The external user id: the token's sub (and personalize's externalUserId).
     #[arg(long, value_name = "ID", conflicts_with = "users")]
@@ -126,8 +122,11 @@ pub struct CommonReplayArgs {
     #[arg(long, value_name = "TOKEN|-", conflicts_with_all = ["app_auth", "users"])]
     pub token: Option<SecretText>,
 
-    /// Send 'Authorization: App <appCode>', as the SDK does for an anonymous user.
-    #[arg(long)]
+    // The help text is given as a string: rustdoc would read `<appCode>` as an HTML tag.
+    #[arg(
+        long,
+        help = "Send 'Authorization: App <appCode>', as the SDK does for an anonymous user"
+    )]
     pub app_auth: bool,
 
     #[command(flatten)]
@@ -137,12 +136,12 @@ pub struct CommonReplayArgs {
     pub secret: SecretArgs,
 
     /// Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses).
-    #[arg(long, value_name = "DURATION", default_value = "15m")]
-    pub ttl: String,
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = values::seconds)]
+    pub ttl: i64,
 
     /// Mint and preflight as if the time were this (Unix seconds or RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::instant)]
+    pub now: Option<i64>,
 
     /// The installation's push registration id (required with --base-url).
     #[arg(
@@ -151,14 +150,14 @@ pub struct CommonReplayArgs {
         env = "MMJWT_PUSH_REG_ID",
         hide_env_values = true
     )]
-    pub push_reg_id: Option<String>,
+    pub push_reg_id: Option<PushRegId>,
 
     /// The installationid header (default: a random UUID per run).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = values::header_id)]
     pub installation_id: Option<String>,
 
     /// Send a sessionId header (Android sends it only in the foreground).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = values::header_id)]
     pub session_id: Option<String>,
 
     /// Send foreground: false (the app is in the background).
@@ -166,12 +165,12 @@ pub struct CommonReplayArgs {
     pub background: bool,
 
     /// Replace the SDK-style User-Agent.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = values::user_agent)]
     pub user_agent: Option<String>,
 
     /// Connect and total timeout: 10s, 500ms.
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::timeout)]
+    pub timeout: Duration,
 
     /// Send even when the SDK's own token validation would refuse to.
     #[arg(long)]

@@ -1,8 +1,9 @@
 //! The clap types of `mmjwt sandbox`. Parsing only: keys are taken as opaque text here and
 //! checked in `commands::sandbox`, so that a malformed secret is never echoed by clap.
 
-use super::{CredArgs, SecretArgs, SecretText};
+use super::{CredArgs, SecretArgs, values};
 use crate::sandbox::{DEFAULT_LISTEN, LogFormat, Mode};
+use crate::secret::SecretText;
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,7 +44,7 @@ pub struct SandboxArgs {
     pub strict_installations: bool,
 
     /// An installation (push registration id) that exists from the start. Repeatable.
-    #[arg(long = "installation", value_name = "ID")]
+    #[arg(long = "installation", value_name = "ID", value_parser = values::installation)]
     pub installations: Vec<String>,
 
     /// Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED).
@@ -51,8 +52,8 @@ pub struct SandboxArgs {
     pub reject_replayed_jti: bool,
 
     /// Clock skew allowed for exp, nbf and iat (e.g. 30s).
-    #[arg(long, value_name = "DURATION", default_value = "0")]
-    pub leeway: String,
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
+    pub leeway: i64,
 
     /// Keep all data in this JSON file: loaded at start, saved after every change.
     #[arg(long, value_name = "FILE")]
@@ -67,6 +68,6 @@ pub struct SandboxArgs {
     pub no_ui: bool,
 
     /// Requests not answered within this get 408.
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub request_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::positive_seconds)]
+    pub request_timeout: i64,
 }

@@ -2,16 +2,16 @@
 //! joined by bounded queues, results written in input order. Memory stays flat whatever the
 //! input size.
 
-use crate::error::runtime;
+use crate::error::{ErrorKind, runtime};
 use std::io::{BufRead, Write};
 
 /// Lines per chunk for work whose output per line is small (a token, ~400 bytes): large enough
 /// to amortise the thread hand-off, small enough to keep memory flat (~1.5 MB a chunk).
-pub const CHUNK_LINES: usize = 4096;
+pub(crate) const CHUNK_LINES: usize = 4096;
 
 /// What a worker produced for its slice of lines.
 #[derive(Debug, Default)]
-pub struct Piece {
+pub(crate) struct Piece {
     /// Output text, written to stdout in order.
     pub text: String,
     /// Diagnostics for stderr, already prefixed with their line numbers.
@@ -20,17 +20,11 @@ pub struct Piece {
     pub exit: u8,
 }
 
-/// Combines exit codes: the lowest non-zero one wins.
-pub fn merge_exit(a: u8, b: u8) -> u8 {
-    match (a, b) {
-        (0, x) | (x, 0) => x,
-        (x, y) => x.min(y),
-    }
-}
+pub(crate) use crate::error::merge_exit;
 
 /// A run of whole input lines, as read (line endings included).
 #[derive(Debug)]
-pub struct Chunk {
+pub(crate) struct Chunk {
     /// Sequence number, for putting results back in order.
     seq: usize,
     /// Line number of the first line.
@@ -40,7 +34,7 @@ pub struct Chunk {
 
 impl Chunk {
     /// The lines of the chunk, without their `\n` / `\r\n` endings, numbered.
-    pub fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> {
         let data = self.data.as_slice();
         let mut start = 0;
         let mut no = self.first_line;
@@ -62,7 +56,7 @@ impl Chunk {
 /// chunks of lines, one worker thread per `state` processes them, and this thread puts the
 /// pieces back in input order on `out`. Queues are bounded, so memory stays flat whatever the
 /// input size. `on_error` sees each diagnostic, in order. Returns the merged exit code.
-pub fn run<S: Send>(
+pub(crate) fn run<S: Send>(
     chunk_lines: usize,
     input: impl BufRead + Send,
     out: &mut impl Write,
@@ -116,7 +110,7 @@ pub fn run<S: Send>(
         }
         reader
             .join()
-            .unwrap_or_else(|_| Err(runtime("internal", "the reader thread failed")))?;
+            .unwrap_or_else(|_| Err(runtime(ErrorKind::Internal, "the reader thread failed")))?;
         Ok(exit)
     })
 }
@@ -133,12 +127,9 @@ fn read_chunks(
         let mut data = Vec::with_capacity(1 << 17);
         let mut n_lines = 0;
         while n_lines < chunk_lines {
-            let n = input.read_until(b'\n', &mut data).map_err(|e| {
-                runtime(
-                    "io",
-                    format!("cannot read standard input: {}", super::io_reason(&e)),
-                )
-            })?;
+            let n = input
+                .read_until(b'\n', &mut data)
+                .map_err(|e| runtime(ErrorKind::Io, format!("cannot read standard input: {e}")))?;
             if n == 0 {
                 break;
             }
@@ -161,14 +152,14 @@ fn read_chunks(
 }
 
 /// The number of worker threads: every core, within reason.
-pub fn workers() -> usize {
+pub(crate) fn workers() -> usize {
     std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 16)
 }
 
 /// A line without its `\n` / `\r\n` ending.
-pub fn trim_eol(raw: &[u8]) -> &[u8] {
+pub(crate) fn trim_eol(raw: &[u8]) -> &[u8] {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     raw.strip_suffix(b"\r").unwrap_or(raw)
 }
@@ -229,12 +220,5 @@ mod tests {
         .unwrap();
         assert_eq!(code, 12);
         assert_eq!(seen, ["line 1", "line 2", "line 3"]);
-    }
-
-    #[test]
-    fn exit_merge() {
-        assert_eq!(merge_exit(0, 12), 12);
-        assert_eq!(merge_exit(11, 12), 11);
-        assert_eq!(merge_exit(1, 0), 1);
     }
 }

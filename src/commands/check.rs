@@ -2,18 +2,18 @@
 //! judged and reported (text or JSON); the exit code is the lowest non-zero one among them.
 
 use super::batch::{self, Chunk, Piece};
-use super::{Ctx, load_secret, resolve_now};
-use crate::cli::{CheckArgs, SdkChoice};
+use super::{load_secret, resolve_now};
+use crate::cli::CheckArgs;
 use crate::error::usage;
-use crate::render;
-use crate::sdk::SdkSelection;
+use crate::shell::Shell;
 use crate::token::check::{Expectations, Keys, Options, check};
+use crate::token::report;
 use crate::token::{Input, normalize_input};
 use std::borrow::Cow;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
     let from_stdin = match args.token.as_deref() {
         Some("-") => true,
         Some(_) => false,
@@ -29,10 +29,9 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             "standard input cannot carry both the secret and the tokens; use MMJWT_SECRET or --secret-file PATH",
         ));
     }
-    let now = resolve_now(args.now.as_deref())?;
-    let leeway =
-        crate::time::parse_duration(&args.leeway).map_err(|e| usage(format!("--leeway: {e}")))?;
-    let secret = load_secret(&args.secret, ctx)?;
+    let now = resolve_now(args.now);
+    let leeway = args.leeway;
+    let secret = load_secret(&args.secret, shell)?;
     let key = secret.as_ref().map(crate::secret::Secret::hmac_key);
     drop(secret);
     let opts = Options {
@@ -45,17 +44,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             kid: args.cred.key_id.as_deref(),
         },
         require_signature: args.require_signature,
-        sdk: match args.sdk {
-            SdkChoice::Android => SdkSelection {
-                android: true,
-                ios: false,
-            },
-            SdkChoice::Ios => SdkSelection {
-                android: false,
-                ios: true,
-            },
-            SdkChoice::Both => SdkSelection::BOTH,
-        },
+        sdk: args.sdk,
     };
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
@@ -68,7 +57,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             std::io::BufReader::with_capacity(1 << 20, std::io::stdin()),
             &mut out,
             &mut states,
-            |chunk, ()| Ok(judge_lines(chunk, &opts, ctx, &seen)),
+            |chunk, ()| Ok(judge_lines(chunk, &opts, shell, &seen)),
             |_| {},
         )?;
         if seen.load(Ordering::Relaxed) == 0 {
@@ -78,7 +67,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     } else {
         let input = normalize_input(args.token.as_deref().unwrap_or_default());
         let mut text = String::new();
-        let code = judge(&mut text, &input, None, &opts, ctx);
+        let code = judge(&mut text, &input, None, &opts, shell);
         out.write_all(text.as_bytes())?;
         code
     };
@@ -87,7 +76,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 }
 
 /// Judges the non-empty lines of a chunk.
-fn judge_lines(chunk: &Chunk, opts: &Options<'_>, ctx: &Ctx, seen: &AtomicUsize) -> Piece {
+fn judge_lines(chunk: &Chunk, opts: &Options<'_>, shell: &Shell, seen: &AtomicUsize) -> Piece {
     // A JSON report is about four times its token: one allocation for the chunk's output.
     let mut p = Piece {
         text: String::with_capacity(chunk.data.len() * 5),
@@ -103,7 +92,7 @@ fn judge_lines(chunk: &Chunk, opts: &Options<'_>, ctx: &Ctx, seen: &AtomicUsize)
         }
         seen.fetch_add(1, Ordering::Relaxed);
         let input = normalize_input(&text);
-        let code = judge(&mut p.text, &input, Some(line), opts, ctx);
+        let code = judge(&mut p.text, &input, Some(line), opts, shell);
         p.exit = batch::merge_exit(p.exit, code);
     }
     p
@@ -115,20 +104,20 @@ fn judge(
     input: &Input,
     line: Option<usize>,
     opts: &Options<'_>,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> u8 {
     let report = check(&input.token, opts);
-    if ctx.json && ctx.stdout_tty {
-        let v = render::check::json(&report, input, line, opts.now, opts.leeway);
-        out.push_str(&ctx.json_text(&v));
-    } else if ctx.json {
+    if shell.json && shell.stdout_tty {
+        let v = report::json(&report, input, line, opts.now, opts.leeway);
+        out.push_str(&shell.json_text(&v));
+    } else if shell.json {
         // One line per token, written without serde's machinery (batches spend their time here).
-        render::check::write_json(out, &report, input, line, opts.now, opts.leeway);
+        report::write_json(out, &report, input, line, opts.now, opts.leeway);
     } else {
         if let Some(l) = line {
-            out.push_str(&ctx.out.label(&format!("── line {l} ──\n")));
+            out.push_str(&shell.out.label(&format!("── line {l} ──\n")));
         }
-        out.push_str(&render::check::text(&report, input, opts.now, ctx.out));
+        out.push_str(&report::text(&report, input, opts.now, shell.out));
     }
     out.push('\n');
     report.exit_code()

@@ -2,10 +2,12 @@
 //! `--user-id -` (in input order, spread over all cores in ordered chunks, constant memory).
 
 use super::batch::{self, Chunk, Piece};
-use super::{Ctx, load_secret, open_private, resolve_now};
+use super::{load_secret, open_private, resolve_now};
 use crate::cli::GenArgs;
-use crate::error::{runtime, usage};
-use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
+use crate::cli::values::ClaimArg;
+use crate::error::{ErrorKind, runtime, usage};
+use crate::shell::Shell;
+use crate::token::mint::{Claims, JtiSource, Minter};
 use serde_json::Value;
 use std::io::{BufRead, BufWriter, Write};
 
@@ -33,7 +35,7 @@ impl Plan {
     }
 }
 
-pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
     let batch = args.user_id == "-";
     if batch && args.secret.reads_stdin() {
         return Err(usage(
@@ -70,15 +72,12 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             ));
         }
     }
-    let now = resolve_now(args.now.as_deref())?;
-    let exp = match &args.exp {
-        Some(t) => crate::time::parse_instant(t).map_err(|e| usage(format!("--exp: {e}")))?,
-        None => {
-            let ttl =
-                crate::time::parse_duration(&args.ttl).map_err(|e| usage(format!("--ttl: {e}")))?;
-            now.checked_add(ttl)
-                .ok_or_else(|| usage("--ttl is too large"))?
-        }
+    let now = resolve_now(args.now);
+    let exp = match args.exp {
+        Some(t) => t,
+        None => now
+            .checked_add(args.ttl)
+            .ok_or_else(|| usage("--ttl is too large"))?,
     };
     if exp <= now && !args.allow_expired {
         return Err(usage(format!(
@@ -86,8 +85,8 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             crate::time::rfc3339(exp).unwrap_or_else(|| exp.to_string())
         )));
     }
-    let extra = parse_claims(&args.claim)?;
-    let secret = load_secret(&args.secret, ctx)?.ok_or_else(|| {
+    let extra = collect_claims(&args.claim)?;
+    let secret = load_secret(&args.secret, shell)?.ok_or_else(|| {
         usage("no secret: set MMJWT_SECRET, or pass --secret-file PATH, --secret-stdin or --secret HEX")
     })?;
     let minter = Minter::new(&key_id, secret.hmac_key());
@@ -108,7 +107,7 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let code = if batch {
         let stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
         let mut w = BufWriter::with_capacity(1 << 16, &mut sink);
-        let code = run_batch(stdin, &mut w, &minter, &plan, ctx)?;
+        let code = run_batch(stdin, &mut w, &minter, &plan, shell)?;
         w.flush()?;
         code
     } else {
@@ -116,10 +115,10 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             Some(j) => j.clone(),
             None => JtiSource::default()
                 .next_uuid()
-                .map_err(|e| runtime("random", e.to_string()))?,
+                .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?,
         };
         let mut m = minter;
-        let line = one_token(&mut m, &plan, &args.user_id, &jti, ctx);
+        let line = one_token(&mut m, &plan, &args.user_id, &jti, shell);
         sink.write_all(line.as_bytes())?;
         0
     };
@@ -128,11 +127,11 @@ pub fn run(args: &GenArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 }
 
 /// The output line for one token: the token, or its JSON object.
-fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, ctx: &Ctx) -> String {
+fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, shell: &Shell) -> String {
     let (token, payload) = m.mint(&plan.claims(user_id, jti));
-    if ctx.json {
-        let v = crate::render::minted::json(&token, m.header_json(), &payload, plan.exp);
-        let mut s = ctx.json_text(&v);
+    if shell.json {
+        let v = crate::token::mint::gen_json(&token, m.header_json(), &payload, plan.exp);
+        let mut s = shell.json_text(&v);
         s.push('\n');
         s
     } else {
@@ -147,7 +146,7 @@ fn run_batch(
     out: &mut impl Write,
     minter: &Minter,
     plan: &Plan,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> anyhow::Result<u8> {
     let mut states: Vec<(Minter, JtiSource)> = (0..batch::workers())
         .map(|_| (minter.clone(), JtiSource::default()))
@@ -158,14 +157,14 @@ fn run_batch(
         input,
         out,
         &mut states,
-        |chunk, (m, jtis)| mint_chunk(chunk, m, jtis, plan, ctx),
+        |chunk, (m, jtis)| mint_chunk(chunk, m, jtis, plan, shell),
         |e| {
             bad += 1;
-            ctx.warn(e);
+            shell.warn(e);
         },
     )?;
     if bad > 0 {
-        eprintln!("mmjwt: {} {bad} line(s) skipped", ctx.err.bad("error:"));
+        eprintln!("mmjwt: {} {bad} line(s) skipped", shell.err.bad("error:"));
         return Ok(crate::error::exit::RUNTIME);
     }
     Ok(0)
@@ -176,10 +175,10 @@ fn mint_chunk(
     m: &mut Minter,
     jtis: &mut JtiSource,
     plan: &Plan,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> anyhow::Result<Piece> {
     let mut p = Piece {
-        text: String::with_capacity(chunk.data.len() * (if ctx.json { 80 } else { 40 })),
+        text: String::with_capacity(chunk.data.len() * (if shell.json { 80 } else { 40 })),
         ..Piece::default()
     };
     for (line, raw) in chunk.lines() {
@@ -196,9 +195,9 @@ fn mint_chunk(
         }
         let jti = jtis
             .next_uuid()
-            .map_err(|e| runtime("random", e.to_string()))?;
-        if ctx.json {
-            p.text.push_str(&one_token(m, plan, user_id, &jti, ctx));
+            .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?;
+        if shell.json {
+            p.text.push_str(&one_token(m, plan, user_id, &jti, shell));
         } else {
             m.mint_into(&plan.claims(user_id, &jti), &mut p.text);
             p.text.push('\n');
@@ -207,33 +206,14 @@ fn mint_chunk(
     Ok(p)
 }
 
-/// Parses `--claim KEY=VALUE` (string) and `--claim KEY:=JSON`.
-fn parse_claims(items: &[String]) -> anyhow::Result<Vec<(String, Value)>> {
-    let mut out: Vec<(String, Value)> = Vec::new();
-    for item in items {
-        let Some(eq) = item.find('=') else {
-            return Err(usage("--claim takes KEY=VALUE (a string) or KEY:=JSON"));
-        };
-        let (key, value) = if item[..eq].ends_with(':') {
-            let key = &item[..eq - 1];
-            let v: Value = serde_json::from_str(&item[eq + 1..])
-                .map_err(|e| usage(format!("--claim {key}:= is not valid JSON ({e})")))?;
-            (key, v)
-        } else {
-            (&item[..eq], Value::String(item[eq + 1..].to_string()))
-        };
-        if key.is_empty() {
-            return Err(usage("--claim needs a name before '='"));
+/// The `--claim`s in order; each name at most once.
+fn collect_claims(items: &[ClaimArg]) -> anyhow::Result<Vec<(String, Value)>> {
+    let mut out: Vec<(String, Value)> = Vec::with_capacity(items.len());
+    for c in items {
+        if out.iter().any(|(k, _)| *k == c.key) {
+            return Err(usage(format!("--claim {} is given twice", c.key)));
         }
-        if RESERVED_CLAIMS.contains(&key) {
-            return Err(usage(format!(
-                "--claim cannot set {key}: mmjwt writes it itself (see --user-id, --ttl, --jti, --no-iss)"
-            )));
-        }
-        if out.iter().any(|(k, _)| k == key) {
-            return Err(usage(format!("--claim {key} is given twice")));
-        }
-        out.push((key.to_string(), value));
+        out.push((c.key.clone(), c.value.clone()));
     }
     Ok(out)
 }
@@ -243,15 +223,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn claims_parse() {
-        let c = parse_claims(&["a=b=c".into(), "n:=3".into(), "o:={\"x\":[1]}".into()]).unwrap();
-        assert_eq!(c[0], ("a".into(), Value::from("b=c")));
-        assert_eq!(c[1], ("n".into(), Value::from(3)));
-        assert_eq!(c[2].1["x"][0], 1);
-        assert!(parse_claims(&["sub=x".into()]).is_err());
-        assert!(parse_claims(&["x".into()]).is_err());
-        assert!(parse_claims(&["=x".into()]).is_err());
-        assert!(parse_claims(&["n:=nope".into()]).is_err());
-        assert!(parse_claims(&["a=1".into(), "a=2".into()]).is_err());
+    fn a_claim_name_is_given_once() {
+        let c: Vec<ClaimArg> = ["a=1", "b:=2"].iter().map(|s| s.parse().unwrap()).collect();
+        assert_eq!(collect_claims(&c).unwrap().len(), 2);
+        let twice: Vec<ClaimArg> = ["a=1", "a=2"].iter().map(|s| s.parse().unwrap()).collect();
+        assert!(collect_claims(&twice).is_err());
     }
 }

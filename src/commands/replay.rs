@@ -2,22 +2,24 @@
 //! `--data`) into a [`Job`] and hands it to [`crate::replay::run::execute`]. Every input is
 //! checked here, before anything is started or sent.
 
-use super::{Ctx, io_reason, load_secret};
-use crate::cli::replay::{CommonReplayArgs, ReplayArgs, ReplayCall, WireSdk};
-use crate::error::{runtime, usage};
+use super::load_secret;
+use crate::cli::replay::{CommonReplayArgs, ReplayArgs, ReplayCall};
+use crate::cli::values::{BaseUrl, PushRegId};
+use crate::error::{ErrorKind, runtime, usage};
+use crate::replay::Call;
 use crate::replay::body::{self, Personalize};
+use crate::replay::job::{CallSpec, Creds, Job, Mode, Output, TokenSource, Users};
 use crate::replay::redact::Show;
 use crate::replay::request::{self, PersonalizeFlags};
-use crate::replay::run::{self, Job, Mode, TokenSource, Users};
-use crate::replay::{Call, Flavour};
+use crate::replay::run;
+use crate::shell::Shell;
 use std::io::Read;
 use std::path::Path;
-use std::time::Duration;
 
 /// `--data` and `--users` inputs larger than this are refused.
 const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
 
-pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     let c = args.call.common();
     let (call, data) = match &args.call {
         ReplayCall::FetchUser(_) => (Call::FetchUser, None),
@@ -25,44 +27,30 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         ReplayCall::Personalize(a) => (Call::Personalize, a.data.as_deref()),
     };
     check_stdin_use(c, data)?;
-    let flavour = match c.sdk {
-        WireSdk::Android => Flavour::Android,
-        WireSdk::Ios => Flavour::Ios,
-    };
-    let base_url = match c.base_url.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(u) => Some(request::check_base_url(u).map_err(usage)?),
-    };
-    let push_reg_id = c.push_reg_id.clone().filter(|s| !s.is_empty());
-    if let Some(id) = &push_reg_id {
-        request::check_push_reg_id(id).map_err(usage)?;
-    }
+    let platform = c.sdk;
+    let base_url = c
+        .base_url
+        .as_ref()
+        .and_then(BaseUrl::get)
+        .map(str::to_string);
+    let push_reg_id = c
+        .push_reg_id
+        .as_ref()
+        .and_then(PushRegId::get)
+        .map(str::to_string);
     let installation_id = match &c.installation_id {
-        Some(id) => {
-            request::check_header_id("--installation-id", id).map_err(usage)?;
-            id.clone()
-        }
+        Some(id) => id.clone(),
         None => crate::token::mint::JtiSource::default()
             .next_uuid()
-            .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?,
+            .map_err(|e| runtime(ErrorKind::Random, format!("no randomness from the OS: {e}")))?,
     };
-    if let Some(s) = &c.session_id {
-        request::check_header_id("--session-id", s).map_err(usage)?;
-    }
-    let user_agent = match &c.user_agent {
-        Some(ua) => {
-            request::check_user_agent(ua).map_err(usage)?;
-            ua.clone()
-        }
-        None => request::default_user_agent(flavour),
-    };
-    let timeout = parse_timeout(&c.timeout)?;
-    let now = c
-        .now
-        .as_deref()
-        .map(|t| crate::time::parse_instant(t).map_err(|e| usage(format!("--now: {e}"))))
-        .transpose()?;
-    let ttl = crate::time::parse_duration(&c.ttl).map_err(|e| usage(format!("--ttl: {e}")))?;
+    let user_agent = c
+        .user_agent
+        .clone()
+        .unwrap_or_else(|| request::default_user_agent(platform));
+    let timeout = c.timeout;
+    let now = c.now;
+    let ttl = c.ttl;
     if c.user_id.as_deref() == Some("") {
         return Err(usage("--user-id is empty"));
     }
@@ -83,11 +71,11 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     };
 
     let token = if let Some(t) = &c.token {
-        let t = read_token(&t.0)?;
+        let t = read_token(t.expose())?;
         if t.len() >= 7 && t[..7].eq_ignore_ascii_case("bearer ") {
-            ctx.note("--token starts with 'Bearer '; the SDK adds the scheme itself, so it is sent twice");
+            shell.note("--token starts with 'Bearer '; the SDK adds the scheme itself, so it is sent twice");
         }
-        TokenSource::Given(crate::cli::SecretText(t))
+        TokenSource::Given(crate::secret::SecretText::new(t))
     } else if c.app_auth {
         TokenSource::App
     } else {
@@ -97,10 +85,10 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         && call != Call::Personalize
         && !matches!(token, TokenSource::Mint { .. })
     {
-        ctx.note("--user-id is not used: the token is given or App authorization is sent");
+        shell.note("--user-id is not used: the token is given or App authorization is sent");
     }
     let users = match &c.users {
-        Some(path) => read_users(path, ctx)?,
+        Some(path) => read_users(path, shell)?,
         None => Users::One(c.user_id.clone()),
     };
     let flags = match &args.call {
@@ -111,49 +99,58 @@ pub fn run(args: &ReplayArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         },
         _ => PersonalizeFlags::default(),
     };
-    let secret = load_secret(&c.secret, ctx)?;
+    let secret = load_secret(&c.secret, shell)?;
     let job = Job {
-        call,
-        flavour,
+        spec: CallSpec {
+            call,
+            platform,
+            token,
+            patch,
+            personalize,
+            flags,
+            foreground: !c.background,
+            session_id: c.session_id.clone(),
+            user_agent,
+            installation_id,
+            push_reg_id,
+            preflight: !c.no_preflight,
+            now,
+        },
+        creds: Creds {
+            app_code: c.cred.app_code.clone().filter(|s| !s.is_empty()),
+            key_id: c.cred.key_id.clone().filter(|s| !s.is_empty()),
+            secret,
+        },
         base_url,
-        push_reg_id,
-        installation_id,
-        token,
-        app_code: c.cred.app_code.clone().filter(|s| !s.is_empty()),
-        key_id: c.cred.key_id.clone().filter(|s| !s.is_empty()),
-        secret,
         users,
-        patch,
-        personalize,
-        flags,
-        foreground: !c.background,
-        session_id: c.session_id.clone(),
-        user_agent,
-        timeout,
-        concurrency: usize::from(c.concurrency),
-        preflight: !c.no_preflight,
-        mode: if c.dry_run {
-            Mode::DryRun
-        } else if c.curl {
-            Mode::Curl
-        } else {
-            Mode::Send
+        output: Output {
+            mode: if c.dry_run {
+                Mode::DryRun
+            } else if c.curl {
+                Mode::Curl
+            } else {
+                Mode::Send
+            },
+            verbose: c.verbose,
+            show: if c.show_secrets {
+                Show::Everything
+            } else {
+                Show::Redacted
+            },
+            timeout,
+            concurrency: usize::from(c.concurrency),
         },
-        verbose: c.verbose,
-        show: if c.show_secrets {
-            Show::Everything
-        } else {
-            Show::Redacted
-        },
-        now,
     };
-    run::execute(job, ctx)
+    run::execute(job, shell)
 }
 
 /// Standard input can feed one thing only.
 fn check_stdin_use(c: &CommonReplayArgs, data: Option<&str>) -> anyhow::Result<()> {
     let uses = [
-        ("--token -", c.token.as_ref().is_some_and(|t| t.0 == "-")),
+        (
+            "--token -",
+            c.token.as_ref().is_some_and(|t| t.expose() == "-"),
+        ),
         ("--data -", data == Some("-")),
         (
             "--users -",
@@ -169,25 +166,6 @@ fn check_stdin_use(c: &CommonReplayArgs, data: Option<&str>) -> anyhow::Result<(
         )));
     }
     Ok(())
-}
-
-/// `500ms`, or any duration `mmjwt gen --ttl` takes; between 1 ms and 1 hour.
-fn parse_timeout(text: &str) -> anyhow::Result<Duration> {
-    let t = text.trim();
-    let d = if let Some(ms) = t.strip_suffix("ms") {
-        let n: u64 = ms
-            .trim()
-            .parse()
-            .map_err(|_| usage("--timeout: use forms like 10s, 500ms, 1m"))?;
-        Duration::from_millis(n)
-    } else {
-        let s = crate::time::parse_duration(t).map_err(|e| usage(format!("--timeout: {e}")))?;
-        Duration::from_secs(s.unsigned_abs())
-    };
-    if d.is_zero() || d > Duration::from_hours(1) {
-        return Err(usage("--timeout must be between 1ms and 1h"));
-    }
-    Ok(d)
 }
 
 /// `--data`: inline JSON, `@FILE` or `-`.
@@ -224,7 +202,7 @@ fn read_token(arg: &str) -> anyhow::Result<String> {
 
 /// `--users`: one id per line; blank lines are ignored, lines that are not UTF-8 skipped with a
 /// warning.
-fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
+fn read_users(path: &Path, shell: &Shell) -> anyhow::Result<Users> {
     let bytes = if path.as_os_str() == "-" {
         let mut b = Vec::new();
         std::io::stdin()
@@ -232,8 +210,8 @@ fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
             .read_to_end(&mut b)
             .map_err(|e| {
                 runtime(
-                    "io",
-                    format!("cannot read --users from standard input: {}", io_reason(&e)),
+                    ErrorKind::Io,
+                    format!("cannot read --users from standard input: {e}"),
                 )
             })?;
         b
@@ -242,7 +220,7 @@ fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
     };
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(runtime(
-            "io",
+            ErrorKind::Io,
             format!("--users is larger than {} MiB", MAX_INPUT_BYTES >> 20),
         ));
     }
@@ -254,7 +232,7 @@ fn read_users(path: &Path, ctx: &Ctx) -> anyhow::Result<Users> {
             Ok(s) if s.trim().is_empty() => {}
             Ok(s) => users.push((i + 1, s.to_string())),
             Err(_) => {
-                ctx.warn(&format!("--users line {}: not valid UTF-8; skipped", i + 1));
+                shell.warn(&format!("--users line {}: not valid UTF-8; skipped", i + 1));
                 skipped += 1;
             }
         }
@@ -272,13 +250,13 @@ fn read_stdin(what: &str) -> anyhow::Result<String> {
         .read_to_string(&mut s)
         .map_err(|e| {
             runtime(
-                "io",
-                format!("cannot read {what} from standard input: {}", io_reason(&e)),
+                ErrorKind::Io,
+                format!("cannot read {what} from standard input: {e}"),
             )
         })?;
     if s.len() as u64 > MAX_INPUT_BYTES {
         return Err(runtime(
-            "io",
+            ErrorKind::Io,
             format!("{what} is larger than {} MiB", MAX_INPUT_BYTES >> 20),
         ));
     }
@@ -288,18 +266,14 @@ fn read_stdin(what: &str) -> anyhow::Result<String> {
 fn read_bytes(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     let fail = |e: std::io::Error| {
         runtime(
-            "io",
-            format!(
-                "cannot read {what} file {}: {}",
-                path.display(),
-                io_reason(&e)
-            ),
+            ErrorKind::Io,
+            format!("cannot read {what} file {}: {}", path.display(), e),
         )
     };
     let meta = std::fs::metadata(path).map_err(fail)?;
     if meta.len() > MAX_INPUT_BYTES {
         return Err(runtime(
-            "io",
+            ErrorKind::Io,
             format!(
                 "{what} file {} is larger than {} MiB",
                 path.display(),
@@ -312,23 +286,17 @@ fn read_bytes(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
 
 fn read_file(path: &Path, what: &str) -> anyhow::Result<String> {
     let bytes = read_bytes(path, what)?;
-    String::from_utf8(bytes)
-        .map_err(|_| runtime("io", format!("{what} file {} is not UTF-8", path.display())))
+    String::from_utf8(bytes).map_err(|_| {
+        runtime(
+            ErrorKind::Io,
+            format!("{what} file {} is not UTF-8", path.display()),
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timeouts() {
-        assert_eq!(parse_timeout("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_timeout("10s").unwrap(), Duration::from_secs(10));
-        assert_eq!(parse_timeout("2").unwrap(), Duration::from_secs(2));
-        assert!(parse_timeout("0ms").is_err());
-        assert!(parse_timeout("2h").is_err());
-        assert!(parse_timeout("fast").is_err());
-    }
 
     #[test]
     fn tokens_are_checked_without_echo() {

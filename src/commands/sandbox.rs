@@ -2,26 +2,27 @@
 //! user did not give, and showing them once), starts the server, prints the base URL as the
 //! first stdout line, and stops gracefully on SIGINT or SIGTERM.
 
-use super::{Ctx, load_secret};
-use crate::cli::SecretText;
+use super::load_secret;
 use crate::cli::sandbox::SandboxArgs;
-use crate::commands::{io_reason, keygen::random_key_id};
-use crate::error::{runtime, usage};
+use crate::error::{ErrorKind, runtime, usage};
 use crate::sandbox::{Config, LogFormat, Sandbox};
 use crate::secret::Secret;
+use crate::secret::SecretText;
+use crate::secret::random_key_id;
+use crate::shell::Shell;
 use std::io::Write as _;
 use std::time::Duration;
 
-pub fn run(args: &SandboxArgs, ctx: &Ctx) -> anyhow::Result<u8> {
-    let leeway =
-        crate::time::parse_duration(&args.leeway).map_err(|e| usage(format!("--leeway: {e}")))?;
-    let timeout = crate::time::parse_duration(&args.request_timeout)
-        .map_err(|e| usage(format!("--request-timeout: {e}")))?;
-    if timeout == 0 {
-        return Err(usage("--request-timeout must be at least 1s"));
-    }
-    let mut keys = parse_key_flags(&args.keys, ctx)?;
-    add_single_key(args, ctx, &mut keys)?;
+/// Said before credentials made up for this run. A constant, because a string literal longer
+/// than rustfmt's line width makes it give up on the whole `block_on` block around it.
+const GENERATED_NOTE: &str = "mmjwt: sandbox: no credentials given; \
+    these were generated for this run only (sign tokens with them):";
+
+pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
+    let leeway = args.leeway;
+    let timeout = args.request_timeout;
+    let mut keys = parse_key_flags(&args.keys, shell)?;
+    add_single_key(args, shell, &mut keys)?;
 
     let mut generated = Vec::new();
     let app_code = match &args.cred.app_code {
@@ -34,7 +35,9 @@ pub fn run(args: &SandboxArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         }
     };
     if keys.is_empty() {
-        let fail = |e: std::io::Error| runtime("random", format!("no randomness from the OS: {e}"));
+        let fail = |e: std::io::Error| {
+            runtime(ErrorKind::Random, format!("no randomness from the OS: {e}"))
+        };
         let kid = random_key_id("sandbox").map_err(fail)?;
         let secret = Secret::random().map_err(fail)?;
         generated.push(format!("MMJWT_KEY_ID={kid}"));
@@ -54,7 +57,7 @@ pub fn run(args: &SandboxArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     config.reject_replayed_jti = args.reject_replayed_jti;
     config.leeway = leeway;
     config.state_file.clone_from(&args.state);
-    config.log = args.log_format.unwrap_or(if ctx.json {
+    config.log = args.log_format.unwrap_or(if shell.json {
         LogFormat::Json
     } else {
         LogFormat::Text
@@ -63,7 +66,7 @@ pub fn run(args: &SandboxArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     config.ui = !args.no_ui;
 
     if !args.listen.ip().is_loopback() {
-        ctx.warn(&format!(
+        shell.warn(&format!(
             "listening on {}, which is not a loopback address: anyone who can reach it can read and change the sandbox's data",
             args.listen.ip()
         ));
@@ -72,21 +75,26 @@ pub fn run(args: &SandboxArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| runtime("runtime", format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| {
+            runtime(
+                ErrorKind::Runtime,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
     rt.block_on(async {
         // Signal handlers go in before the URL is printed, so a script that reads the URL and
         // sends SIGTERM at once still gets a graceful stop.
         let signals = Signals::install()?;
-        let sandbox = Sandbox::start(config, args.listen).await.map_err(|e| runtime("sandbox", format!("{e:#}")))?;
+        let sandbox = Sandbox::start(config, args.listen)
+            .await
+            .map_err(|e| runtime(ErrorKind::Sandbox, format!("{e:#}")))?;
         let url = sandbox.url();
         let mut out = std::io::stdout().lock();
         // A closed stdout must not stop the server; the URL is also on stderr.
         let _ = writeln!(out, "{url}").and_then(|()| out.flush());
         drop(out);
         if !generated.is_empty() {
-            eprintln!(
-                "mmjwt: sandbox: no credentials given; these were generated for this run only (sign tokens with them):"
-            );
+            eprintln!("{GENERATED_NOTE}");
             for line in &generated {
                 eprintln!("{line}");
             }
@@ -113,19 +121,19 @@ pub fn run(args: &SandboxArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         sandbox
             .shutdown()
             .await
-            .map_err(|e| runtime("state", format!("{e:#}")))?;
+            .map_err(|e| runtime(ErrorKind::State, format!("{e:#}")))?;
         Ok(0)
     })
 }
 
 /// `--key KID=HEX` / `--key KID=@FILE`. Errors name the flag's position and the kid, never the
 /// value.
-fn parse_key_flags(raw: &[SecretText], ctx: &Ctx) -> anyhow::Result<Vec<(String, Secret)>> {
+fn parse_key_flags(raw: &[SecretText], shell: &Shell) -> anyhow::Result<Vec<(String, Secret)>> {
     let mut keys: Vec<(String, Secret)> = Vec::new();
     let mut inline = false;
     for (i, k) in raw.iter().enumerate() {
         let n = i + 1;
-        let Some((kid, value)) = k.0.split_once('=') else {
+        let Some((kid, value)) = k.expose().split_once('=') else {
             return Err(usage(format!(
                 "--key #{n} must be KID=HEXSECRET or KID=@FILE"
             )));
@@ -137,11 +145,8 @@ fn parse_key_flags(raw: &[SecretText], ctx: &Ctx) -> anyhow::Result<Vec<(String,
         let (text, origin) = if let Some(path) = value.strip_prefix('@') {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 runtime(
-                    "secret",
-                    format!(
-                        "cannot read the secret file of key {shown}: {path}: {}",
-                        io_reason(&e)
-                    ),
+                    ErrorKind::Secret,
+                    format!("cannot read the secret file of key {shown}: {path}: {e}"),
                 )
             })?;
             (text, format!("file {path}"))
@@ -149,14 +154,15 @@ fn parse_key_flags(raw: &[SecretText], ctx: &Ctx) -> anyhow::Result<Vec<(String,
             inline = true;
             (value.to_owned(), format!("--key #{n}"))
         };
+        let text = zeroize::Zeroizing::new(text);
         let secret = Secret::from_hex(&text).map_err(|e| {
             runtime(
-                "secret",
+                ErrorKind::Secret,
                 format!("malformed secret for key {shown} ({origin}): {e}"),
             )
         })?;
         if secret.is_weak() {
-            ctx.warn(&format!(
+            shell.warn(&format!(
                 "key {shown} is {} bytes; HS256 wants at least 32 (RFC 7518 §3.2)",
                 secret.len()
             ));
@@ -167,7 +173,7 @@ fn parse_key_flags(raw: &[SecretText], ctx: &Ctx) -> anyhow::Result<Vec<(String,
         keys.push((kid.to_owned(), secret));
     }
     if inline {
-        ctx.warn("--key KID=HEX puts the secret in argv, which other users and process lists can read; prefer KID=@FILE or MMJWT_KEY_ID with MMJWT_SECRET");
+        shell.warn("--key KID=HEX puts the secret in argv, which other users and process lists can read; prefer KID=@FILE or MMJWT_KEY_ID with MMJWT_SECRET");
     }
     Ok(keys)
 }
@@ -176,13 +182,13 @@ fn parse_key_flags(raw: &[SecretText], ctx: &Ctx) -> anyhow::Result<Vec<(String,
 /// `--secret`/`MMJWT_SECRET`.
 fn add_single_key(
     args: &SandboxArgs,
-    ctx: &Ctx,
+    shell: &Shell,
     keys: &mut Vec<(String, Secret)>,
 ) -> anyhow::Result<()> {
     let secret_flag = args.secret.secret_file.is_some()
         || args.secret.secret_stdin
         || args.secret.secret.is_some();
-    let secret = load_secret(&args.secret, ctx)?;
+    let secret = load_secret(&args.secret, shell)?;
     match (&args.cred.key_id, secret) {
         (Some(kid), Some(secret)) => {
             if kid.is_empty() {
@@ -202,7 +208,9 @@ fn add_single_key(
             ));
         }
         (Some(_), None) => {
-            ctx.warn("MMJWT_KEY_ID/--key-id has no secret and is ignored; the --key keys are used");
+            shell.warn(
+                "MMJWT_KEY_ID/--key-id has no secret and is ignored; the --key keys are used",
+            );
         }
         (None, Some(_)) if secret_flag => {
             return Err(usage(
@@ -210,7 +218,7 @@ fn add_single_key(
             ));
         }
         (None, Some(_)) => {
-            ctx.warn("MMJWT_SECRET is set without MMJWT_KEY_ID and is ignored");
+            shell.warn("MMJWT_SECRET is set without MMJWT_KEY_ID and is ignored");
         }
         (None, None) => {}
     }
@@ -220,7 +228,7 @@ fn add_single_key(
 fn random_hex(bytes: usize) -> anyhow::Result<String> {
     let mut b = vec![0u8; bytes];
     getrandom::fill(&mut b)
-        .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?;
+        .map_err(|e| runtime(ErrorKind::Random, format!("no randomness from the OS: {e}")))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
@@ -238,9 +246,9 @@ impl Signals {
         {
             use tokio::signal::unix::{SignalKind, signal};
             let term = signal(SignalKind::terminate())
-                .map_err(|e| runtime("signal", format!("cannot watch SIGTERM: {e}")))?;
+                .map_err(|e| runtime(ErrorKind::Signal, format!("cannot watch SIGTERM: {e}")))?;
             let int = signal(SignalKind::interrupt())
-                .map_err(|e| runtime("signal", format!("cannot watch SIGINT: {e}")))?;
+                .map_err(|e| runtime(ErrorKind::Signal, format!("cannot watch SIGINT: {e}")))?;
             Ok(Signals { term, int })
         }
         #[cfg(not(unix))]

@@ -2,18 +2,19 @@
 //! missing ones made up, as `replay`'s embedded sandbox does), its page's URL as the first
 //! stdout line, the default browser opened when there is one, and a graceful stop on Ctrl-C.
 
+use super::load_secret;
 use super::sandbox::Signals;
-use super::{Ctx, load_secret};
 use crate::cli::ui::UiArgs;
-use crate::error::runtime;
+use crate::error::{ErrorKind, runtime};
 use crate::replay::embedded;
 use crate::sandbox::{Config, Mode, Sandbox};
+use crate::shell::Shell;
 use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Command, Stdio};
 
-pub fn run(args: &UiArgs, ctx: &Ctx) -> anyhow::Result<u8> {
-    let secret = load_secret(&args.secret, ctx)?;
+pub(crate) fn run(args: &UiArgs, shell: &Shell) -> anyhow::Result<u8> {
+    let secret = load_secret(&args.secret, shell)?;
     let creds = embedded::complete(
         args.cred.app_code.clone().filter(|s| !s.is_empty()),
         args.cred.key_id.clone().filter(|s| !s.is_empty()),
@@ -28,13 +29,18 @@ pub fn run(args: &UiArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| runtime("runtime", format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| {
+            runtime(
+                ErrorKind::Runtime,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
     rt.block_on(async {
         let signals = Signals::install()?;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let sandbox = Sandbox::start(config, addr)
             .await
-            .map_err(|e| runtime("sandbox", format!("{e:#}")))?;
+            .map_err(|e| runtime(ErrorKind::Sandbox, format!("{e:#}")))?;
         let url = format!("{}/", sandbox.url());
         let mut out = std::io::stdout().lock();
         // A closed stdout must not stop the page; the URL is on stderr too.
@@ -54,14 +60,14 @@ pub fn run(args: &UiArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             serde_json::Value::String(creds.key_id.clone()),
         );
         if !args.no_open && !open_browser(&url) {
-            ctx.note("no browser could be started; open the URL above yourself");
+            shell.note("no browser could be started; open the URL above yourself");
         }
         let which = signals.wait().await;
         eprintln!("mmjwt: ui: {which}: stopping");
         sandbox
             .shutdown()
             .await
-            .map_err(|e| runtime("state", format!("{e:#}")))?;
+            .map_err(|e| runtime(ErrorKind::State, format!("{e:#}")))?;
         Ok(0)
     })
 }

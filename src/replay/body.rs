@@ -7,7 +7,7 @@
 //!   `userIdentity` then `userAttributes` (a Java object), their keys in `HashMap` order.
 //!   iOS: sorted keys throughout.
 
-use super::Flavour;
+use super::Platform;
 use super::gson::{self, Style};
 use serde_json::{Map, Value};
 
@@ -250,29 +250,29 @@ fn printable(key: &str) -> String {
 }
 
 fn kind(v: &Value) -> &'static str {
-    crate::token::json::kind_of(v)
+    crate::json::kind_of(v)
 }
 
 /// The saveUser body bytes.
-pub fn patch_json(map: &Map<String, Value>, flavour: Flavour) -> String {
+pub fn patch_json(map: &Map<String, Value>, platform: Platform) -> String {
     let value = Value::Object(map.clone());
-    match flavour {
+    match platform {
         // `new HashMap<>(user.getMap())` through the serializer that keeps nulls.
-        Flavour::Android => gson::to_json(
+        Platform::Android => gson::to_json(
             &value,
             Style {
                 nulls: true,
                 copied_top: true,
             },
         ),
-        Flavour::Ios => ios_json(&value),
+        Platform::Ios => ios_json(&value),
     }
 }
 
 /// The personalize body bytes.
-pub fn personalize_json(p: &Personalize, flavour: Flavour) -> String {
-    match flavour {
-        Flavour::Android => {
+pub fn personalize_json(p: &Personalize, platform: Platform) -> String {
+    match platform {
+        Platform::Android => {
             // `UserPersonalizeBody` is a Java object: fields in declaration order, and Gson
             // without serializeNulls leaves out the attributes when there are none.
             let style = Style {
@@ -288,7 +288,7 @@ pub fn personalize_json(p: &Personalize, flavour: Flavour) -> String {
             out.push('}');
             out
         }
-        Flavour::Ios => {
+        Platform::Ios => {
             let mut m = Map::new();
             if !p.attributes.is_empty() {
                 m.insert("userAttributes".into(), Value::Object(p.attributes.clone()));
@@ -387,7 +387,7 @@ mod tests {
         .unwrap();
         // Copy of 4 entries has 8 buckets: birthday 0, firstName 1, lastName 1, customAttributes 7.
         assert_eq!(
-            patch_json(&m, Flavour::Android),
+            patch_json(&m, Platform::Android),
             r#"{"birthday":null,"firstName":"A\u003cb\u003e","lastName":"O\u0027Neil","customAttributes":{"level":3,"vip":null}}"#
         );
     }
@@ -400,7 +400,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            patch_json(&m, Flavour::Ios),
+            patch_json(&m, Platform::Ios),
             r#"{"customAttributes":{"level":3,"vip":null},"emails":[{"address":"a@b.c"}],"firstName":"A/B"}"#
         );
     }
@@ -412,20 +412,20 @@ mod tests {
             "userAttributes": {"lastName": "L", "firstName": "F"}}))
         .unwrap();
         assert_eq!(
-            personalize_json(&p, Flavour::Android),
+            personalize_json(&p, Platform::Android),
             r#"{"userIdentity":{"emails":[{"address":"a@b.c"}],"externalUserId":"alice","phones":[{"number":"1"}]},"userAttributes":{"lastName":"L","firstName":"F"}}"#
         );
         assert_eq!(
-            personalize_json(&p, Flavour::Ios),
+            personalize_json(&p, Platform::Ios),
             r#"{"userAttributes":{"firstName":"F","lastName":"L"},"userIdentity":{"emails":[{"address":"a@b.c"}],"externalUserId":"alice","phones":[{"number":"1"}]}}"#
         );
         let only = Personalize::default().for_user("bob");
         assert_eq!(
-            personalize_json(&only, Flavour::Android),
+            personalize_json(&only, Platform::Android),
             r#"{"userIdentity":{"externalUserId":"bob"}}"#
         );
         assert_eq!(
-            personalize_json(&only, Flavour::Ios),
+            personalize_json(&only, Platform::Ios),
             r#"{"userIdentity":{"externalUserId":"bob"}}"#
         );
     }

@@ -113,7 +113,7 @@ impl Client {
         }
         let http = b.build().map_err(|e| {
             crate::error::runtime(
-                "http",
+                crate::error::ErrorKind::Http,
                 format!("cannot set up the HTTP client: {}", e.without_url()),
             )
         })?;

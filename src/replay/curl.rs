@@ -40,7 +40,7 @@ pub fn quote(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::replay::request::{self, Payload, PersonalizeFlags, Spec};
-    use crate::replay::{Call, Flavour, body};
+    use crate::replay::{Call, Platform, body};
 
     #[test]
     fn quoting() {
@@ -54,7 +54,7 @@ mod tests {
         let p = body::Personalize::default().for_user("o'brien");
         let req = request::build(&Spec {
             call: Call::Personalize,
-            flavour: Flavour::Ios,
+            platform: Platform::Ios,
             push_reg_id: "R",
             installation_id: None,
             app_code: "c",

@@ -2,9 +2,9 @@
 //! 127.0.0.1:0, with the configured credentials, any missing part replaced by an ephemeral one,
 //! so that `mmjwt replay personalize --user-id alice` works on a machine with nothing set up.
 
-use crate::commands::keygen::random_key_id;
-use crate::error::runtime;
+use crate::error::{ErrorKind, runtime};
 use crate::secret::Secret;
+use crate::secret::random_key_id;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::sandbox;
@@ -25,7 +25,8 @@ pub fn complete(
     key_id: Option<String>,
     secret: Option<Secret>,
 ) -> anyhow::Result<Credentials> {
-    let fail = |e: std::io::Error| runtime("random", format!("no randomness from the OS: {e}"));
+    let fail =
+        |e: std::io::Error| runtime(ErrorKind::Random, format!("no randomness from the OS: {e}"));
     let mut ephemeral = Vec::new();
     let app_code = match app_code {
         Some(c) => c,

@@ -8,22 +8,26 @@
 //! - [`client`]: the only code that touches the network (reqwest, rustls, no redirects,
 //!   connect and total timeouts), returning an [`client::Outcome`] as data.
 //! - [`redact`], [`curl`], [`render`]: what is shown, with credentials redacted.
-//! - [`batch`]: many users at bounded concurrency, and the summary.
+//! - [`summary`]: the batch summary of many calls.
 //! - [`run`]: the orchestration `mmjwt replay` runs; [`embedded`]: the in-process sandbox used
 //!   when no base URL is given.
 
-pub mod batch;
 pub mod body;
 pub mod client;
 pub mod curl;
 pub mod embedded;
 pub mod gson;
+pub mod job;
+pub mod plan;
 pub mod redact;
 pub mod render;
 pub mod request;
 pub mod run;
+pub mod summary;
 
 use serde::Serialize;
+
+pub use crate::sdk::Platform;
 
 /// The three user-data calls that carry a JWT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,31 +45,6 @@ impl Call {
             Call::FetchUser => "fetch-user",
             Call::PatchUser => "patch-user",
             Call::Personalize => "personalize",
-        }
-    }
-}
-
-/// Whose wire format to reproduce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Flavour {
-    Android,
-    Ios,
-}
-
-impl Flavour {
-    pub fn name(self) -> &'static str {
-        match self {
-            Flavour::Android => "android",
-            Flavour::Ios => "ios",
-        }
-    }
-
-    /// As people write it in prose.
-    pub fn display(self) -> &'static str {
-        match self {
-            Flavour::Android => "Android",
-            Flavour::Ios => "iOS",
         }
     }
 }

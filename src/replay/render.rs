@@ -5,7 +5,7 @@
 use super::client::{Outcome, Response};
 use super::redact::{self, Show};
 use super::request::{Auth, Request};
-use super::{Call, Flavour};
+use super::{Call, Platform};
 use crate::color::Painter;
 use crate::error::exit;
 use crate::sdk::SdkVerdict;
@@ -27,7 +27,7 @@ pub enum Preflight {
 #[derive(Debug, Clone)]
 pub struct Exchange {
     pub call: Call,
-    pub flavour: Flavour,
+    pub platform: Platform,
     pub url: String,
     pub request: Request,
     pub auth: Auth,
@@ -190,13 +190,13 @@ pub fn json(ex: &Exchange, show: Show) -> Value {
     });
     let mut v = json!({
         "call": ex.call.name(),
-        "sdk": ex.flavour.name(),
+        "sdk": ex.platform.name(),
     });
     if let Some((line, user)) = &ex.line {
         v["line"] = Value::from(*line);
         v["user_id"] = Value::from(user.as_str());
     }
-    v["preflight"] = preflight_json(&ex.preflight, ex.flavour);
+    v["preflight"] = preflight_json(&ex.preflight, ex.platform);
     v["sent"] = Value::from(ex.outcome.is_some());
     v["request"] = json!({
         "method": ex.request.method,
@@ -222,7 +222,7 @@ pub fn json(ex: &Exchange, show: Show) -> Value {
     v
 }
 
-fn preflight_json(p: &Preflight, flavour: Flavour) -> Value {
+fn preflight_json(p: &Preflight, platform: Platform) -> Value {
     let (status, code, message) = match p {
         Preflight::NotApplicable => ("not-applicable", None, None),
         Preflight::Skipped => ("skipped", None, None),
@@ -233,7 +233,7 @@ fn preflight_json(p: &Preflight, flavour: Flavour) -> Value {
             v.message.clone(),
         ),
     };
-    json!({"sdk": flavour.name(), "status": status, "code": code, "message": message})
+    json!({"sdk": platform.name(), "status": status, "code": code, "message": message})
 }
 
 fn response_json(r: &Response) -> Value {
@@ -277,10 +277,10 @@ fn response_json(r: &Response) -> Value {
 }
 
 /// The SDK's refusal in one line.
-pub fn refusal_text(v: &SdkVerdict, flavour: Flavour) -> String {
+pub fn refusal_text(v: &SdkVerdict, platform: Platform) -> String {
     format!(
         "the {} SDK would not send this request: {}: {} (--no-preflight sends it anyway)",
-        flavour.display(),
+        platform.display(),
         v.code.map_or("?", |c| c.as_str()),
         v.message.as_deref().unwrap_or_default()
     )
@@ -296,7 +296,7 @@ pub fn batch_line(ex: &Exchange, p: Painter) -> String {
         (Preflight::Refused(v), _) => p.bad(&format!(
             "not sent: {} ({} preflight)",
             v.code.map_or("?", |c| c.as_str()),
-            ex.flavour.display()
+            ex.platform.display()
         )),
         (_, None) => "not sent".to_string(),
         (_, Some(Outcome::Failed(f))) => p.bad(&format!(
@@ -354,7 +354,7 @@ mod tests {
     fn exchange(outcome: Option<Outcome>) -> Exchange {
         Exchange {
             call: Call::FetchUser,
-            flavour: Flavour::Android,
+            platform: Platform::Android,
             url: "http://127.0.0.1:9/mobile/1/appinstance/R/user?ri=true".into(),
             request: Request {
                 method: "GET",

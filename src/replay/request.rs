@@ -3,7 +3,7 @@
 
 use super::body::{self, Personalize};
 use super::gson;
-use super::{Call, Flavour};
+use super::{Call, Platform};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -68,7 +68,7 @@ pub enum Payload<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Spec<'a> {
     pub call: Call,
-    pub flavour: Flavour,
+    pub platform: Platform,
     pub push_reg_id: &'a str,
     pub installation_id: Option<&'a str>,
     pub app_code: &'a str,
@@ -145,7 +145,7 @@ impl Request {
 /// Builds the request `spec` describes.
 pub fn build(spec: &Spec<'_>) -> Request {
     let base = format!("/mobile/1/appinstance/{}", spec.push_reg_id);
-    let android = spec.flavour == Flavour::Android;
+    let android = spec.platform == Platform::Android;
     let (method, path, query) = match spec.call {
         Call::FetchUser => (
             "GET",
@@ -158,13 +158,13 @@ pub fn build(spec: &Spec<'_>) -> Request {
         Call::Personalize => (
             "POST",
             format!("{base}/personalize"),
-            personalize_query(spec.flags, spec.flavour),
+            personalize_query(spec.flags, spec.platform),
         ),
     };
     let body = match spec.payload {
         Payload::None => None,
-        Payload::Patch(m) => Some(body::patch_json(m, spec.flavour)),
-        Payload::Personalize(p) => Some(body::personalize_json(p, spec.flavour)),
+        Payload::Patch(m) => Some(body::patch_json(m, spec.platform)),
+        Payload::Personalize(p) => Some(body::personalize_json(p, spec.platform)),
     };
     let headers = if android {
         android_headers(spec, body.is_some())
@@ -229,7 +229,7 @@ fn ios_headers(spec: &Spec<'_>) -> Vec<(&'static str, String)> {
 }
 
 /// Android: `true`/`false` in `HashMap` order; iOS: `1`/`0` sorted by name.
-fn personalize_query(flags: PersonalizeFlags, flavour: Flavour) -> String {
+fn personalize_query(flags: PersonalizeFlags, platform: Platform) -> String {
     let pairs = [
         ("forceDepersonalize", flags.force_depersonalize),
         ("keepAsLead", flags.keep_as_lead),
@@ -237,13 +237,13 @@ fn personalize_query(flags: PersonalizeFlags, flavour: Flavour) -> String {
     ];
     let value = |name: &str| pairs.iter().find(|(n, _)| *n == name).is_some_and(|p| p.1);
     let names: Vec<&str> = pairs.iter().map(|p| p.0).collect();
-    match flavour {
-        Flavour::Android => gson::hashmap_order(&names, gson::grown_capacity(names.len()))
+    match platform {
+        Platform::Android => gson::hashmap_order(&names, gson::grown_capacity(names.len()))
             .into_iter()
             .map(|n| format!("{n}={}", value(n)))
             .collect::<Vec<_>>()
             .join("&"),
-        Flavour::Ios => names
+        Platform::Ios => names
             .iter()
             .map(|n| format!("{n}={}", u8::from(value(n))))
             .collect::<Vec<_>>()
@@ -258,17 +258,17 @@ pub fn application_code_hash(app_code: &str) -> String {
 }
 
 /// The User-Agent each SDK builds, with mmjwt's own device and app fields.
-pub fn default_user_agent(flavour: Flavour) -> String {
+pub fn default_user_agent(platform: Platform) -> String {
     let app_version = env!("CARGO_PKG_VERSION");
-    match flavour {
+    match platform {
         // 8 system fields (OS, OS version, ABI, model, manufacturer, app name, app version,
         // device name), then 6 carrier fields, empty as when carrier info is unavailable.
-        Flavour::Android => format!(
+        Platform::Android => format!(
             "Infobip Mobile API Client/{ANDROID_SDK_VERSION}(Android;14;arm64-v8a;mmjwt-replay;mmjwt;mmjwt;{app_version};mmjwt-replay;;;;;;)"
         ),
         // OS, OS version, (arch: always empty), model, (manufacturer: always empty), bundle id,
         // app version, device name, carrier, MNC, MCC.
-        Flavour::Ios => format!(
+        Platform::Ios => format!(
             "MobileMessaging/{IOS_SDK_VERSION}(iOS;17.5;;mmjwt-replay;;org.mmjwt.replay;{app_version};mmjwt-replay;;;)"
         ),
     }
@@ -277,7 +277,7 @@ pub fn default_user_agent(flavour: Flavour) -> String {
 /// Checks a `--user-agent`: printable ASCII only, as the Android SDK leaves it.
 pub fn check_user_agent(ua: &str) -> Result<(), String> {
     if ua.is_empty() || !ua.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return Err("--user-agent must be non-empty printable ASCII".into());
+        return Err("must be non-empty printable ASCII".into());
     }
     Ok(())
 }
@@ -295,14 +295,14 @@ pub fn check_push_reg_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("--push-reg-id must be 1-256 characters of A-Z a-z 0-9 - _ . ~ (the SDKs put it into the path unencoded)".into())
+        Err("must be 1-256 characters of A-Z a-z 0-9 - _ . ~ (the SDKs put it into the path unencoded)".into())
     }
 }
 
 /// Checks another id that travels in a header.
-pub fn check_header_id(flag: &str, id: &str) -> Result<(), String> {
+pub fn check_header_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| (0x21..0x7f).contains(&b)) {
-        return Err(format!("{flag} must be 1-256 visible ASCII characters"));
+        return Err("must be 1-256 visible ASCII characters".into());
     }
     Ok(())
 }
@@ -311,21 +311,18 @@ pub fn check_header_id(flag: &str, id: &str) -> Result<(), String> {
 /// info (it would be printed), no query or fragment. A path prefix is kept.
 pub fn check_base_url(text: &str) -> Result<String, String> {
     let url = reqwest::Url::parse(text.trim())
-        .map_err(|e| format!("--base-url is not a URL ({e}); e.g. http://127.0.0.1:8080"))?;
+        .map_err(|e| format!("not a URL ({e}); e.g. http://127.0.0.1:8080"))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "--base-url must be http or https, not {}",
-            url.scheme()
-        ));
+        return Err(format!("must be http or https, not {}", url.scheme()));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err("--base-url has no host".into());
+        return Err("has no host".into());
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("--base-url must not carry a user name or password".into());
+        return Err("must not carry a user name or password".into());
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err("--base-url must not have a query or fragment".into());
+        return Err("must not have a query or fragment".into());
     }
     let s = url.as_str();
     Ok(s.trim_end_matches('/').to_string())
@@ -335,10 +332,10 @@ pub fn check_base_url(text: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    fn spec<'a>(call: Call, flavour: Flavour, auth: &'a Auth, payload: Payload<'a>) -> Spec<'a> {
+    fn spec<'a>(call: Call, platform: Platform, auth: &'a Auth, payload: Payload<'a>) -> Spec<'a> {
         Spec {
             call,
-            flavour,
+            platform,
             push_reg_id: "REG-1",
             installation_id: Some("inst-1"),
             app_code: "test-app-code",
@@ -361,7 +358,7 @@ mod tests {
         let auth = Auth::App("test-app-code".into());
         let a = build(&spec(
             Call::FetchUser,
-            Flavour::Android,
+            Platform::Android,
             &auth,
             Payload::None,
         ));
@@ -371,7 +368,7 @@ mod tests {
         );
         assert_eq!(a.header("content-type"), None);
         assert_eq!(a.header("Authorization"), Some("App test-app-code"));
-        let i = build(&spec(Call::FetchUser, Flavour::Ios, &auth, Payload::None));
+        let i = build(&spec(Call::FetchUser, Platform::Ios, &auth, Payload::None));
         assert_eq!(
             i.path_and_query(),
             "/mobile/1/appinstance/REG-1/user?ri=1&rt=0"
@@ -386,7 +383,7 @@ mod tests {
         let m = body::check_patch(serde_json::json!({"firstName": "A"})).unwrap();
         let a = build(&spec(
             Call::PatchUser,
-            Flavour::Android,
+            Platform::Android,
             &auth,
             Payload::Patch(&m),
         ));
@@ -396,7 +393,7 @@ mod tests {
         assert_eq!(a.body.as_deref(), Some(r#"{"firstName":"A"}"#));
         let i = build(&spec(
             Call::PatchUser,
-            Flavour::Ios,
+            Platform::Ios,
             &auth,
             Payload::Patch(&m),
         ));
@@ -411,7 +408,7 @@ mod tests {
         let p = Personalize::default().for_user("alice");
         let mut s = spec(
             Call::Personalize,
-            Flavour::Android,
+            Platform::Android,
             &auth,
             Payload::Personalize(&p),
         );
@@ -424,7 +421,7 @@ mod tests {
             build(&s).query,
             "setDeviceAsPrimary=false&keepAsLead=false&forceDepersonalize=true"
         );
-        s.flavour = Flavour::Ios;
+        s.platform = Platform::Ios;
         s.flags.keep_as_lead = true;
         assert_eq!(
             build(&s).query,
@@ -435,20 +432,20 @@ mod tests {
     #[test]
     fn session_id_rules() {
         let auth = Auth::App("c".into());
-        let mut s = spec(Call::FetchUser, Flavour::Android, &auth, Payload::None);
+        let mut s = spec(Call::FetchUser, Platform::Android, &auth, Payload::None);
         s.session_id = Some("sess");
         assert_eq!(build(&s).header("sessionId"), Some("sess"));
         s.foreground = false;
         assert_eq!(build(&s).header("sessionId"), None);
         assert_eq!(build(&s).header("foreground"), Some("false"));
-        s.flavour = Flavour::Ios;
+        s.platform = Platform::Ios;
         assert_eq!(build(&s).header("sessionId"), Some("sess"));
     }
 
     #[test]
     fn debug_redacts_the_credential() {
         let auth = Auth::Bearer("secret.token.value".into());
-        let r = build(&spec(Call::FetchUser, Flavour::Ios, &auth, Payload::None));
+        let r = build(&spec(Call::FetchUser, Platform::Ios, &auth, Payload::None));
         let d = format!("{r:?} {auth:?}");
         assert!(!d.contains("secret.token.value"), "{d}");
     }
@@ -477,16 +474,16 @@ mod tests {
         }
         assert!(check_user_agent("X/1 (a;b)").is_ok());
         assert!(check_user_agent("X\n").is_err());
-        assert!(check_header_id("--session-id", "a b").is_err());
+        assert!(check_header_id("a b").is_err());
     }
 
     #[test]
     fn default_user_agents_have_the_sdk_field_counts() {
-        let a = default_user_agent(Flavour::Android);
+        let a = default_user_agent(Platform::Android);
         let inner = a.split_once('(').unwrap().1.trim_end_matches(')');
         assert_eq!(inner.split(';').count(), 14);
         assert!(a.starts_with("Infobip Mobile API Client/"));
-        let i = default_user_agent(Flavour::Ios);
+        let i = default_user_agent(Platform::Ios);
         let inner = i.split_once('(').unwrap().1.trim_end_matches(')');
         assert_eq!(inner.split(';').count(), 11);
         assert!(i.starts_with("MobileMessaging/"));

@@ -1,88 +1,25 @@
-//! What `mmjwt replay` does once its arguments are resolved into a [`Job`]: decide where to
-//! send ([`target`]), make the credential, build the request, run the SDK's preflight, then
-//! print, send or batch, and report. The command module only parses and resolves arguments.
+//! What `mmjwt replay` does with a resolved [`Job`]: decide where to send ([`target`]),
+//! complete the credentials, make the [`Plan`], then for each call build its exchange, run the
+//! SDK's preflight, and print, send or batch, and report. Each call passes through one shape
+//! per stage: job, plan, exchange. The command module only parses and resolves arguments.
 
-use super::batch::Summary;
+use super::Call;
 use super::body::{self, Personalize};
 use super::client::{Client, Outcome};
 use super::embedded::{self, Embedded};
+use super::job::{CallSpec, Creds, Job, Mode, Output, TokenSource, Users};
+use super::plan::Plan;
 use super::redact::{self, Show};
 use super::render::{self, Exchange, Preflight};
-use super::request::{self, Auth, Payload, PersonalizeFlags, Spec};
-use super::{Call, Flavour};
-use crate::commands::Ctx;
-use crate::error::{runtime, usage};
-use crate::secret::Secret;
-use crate::token::mint::{Claims, JtiSource, Minter};
-use serde_json::{Map, Value};
+use super::summary::Summary;
+use crate::error::{ErrorKind, runtime, usage};
+use crate::shell::Shell;
+use crate::token::mint::Minter;
+use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
-
-/// Where the Authorization comes from.
-#[derive(Debug, Clone)]
-pub enum TokenSource {
-    /// `--token`: sent as given.
-    Given(crate::cli::SecretText),
-    /// Minted per call from the user id, like `mmjwt gen`, with this lifetime in seconds.
-    Mint { ttl: i64 },
-    /// `--app-auth`: `App <appCode>`.
-    App,
-}
-
-/// Who the calls are for.
-#[derive(Debug, Clone)]
-pub enum Users {
-    /// One call; `--user-id` if given.
-    One(Option<String>),
-    /// `--users`: one call per line (line number, user id); `skipped` unusable lines.
-    Many {
-        users: Vec<(usize, String)>,
-        skipped: usize,
-    },
-}
-
-/// What to do with the built request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Send,
-    /// Print the request, send nothing.
-    DryRun,
-    /// Print a curl command, send nothing.
-    Curl,
-}
-
-/// A fully resolved `replay` invocation.
-#[derive(Debug)]
-pub struct Job {
-    pub call: Call,
-    pub flavour: Flavour,
-    /// Checked, without a trailing `/`; `None` means the embedded sandbox.
-    pub base_url: Option<String>,
-    pub push_reg_id: Option<String>,
-    pub installation_id: String,
-    pub token: TokenSource,
-    pub app_code: Option<String>,
-    pub key_id: Option<String>,
-    pub secret: Option<Secret>,
-    pub users: Users,
-    pub patch: Option<Map<String, Value>>,
-    /// The personalize body from `--data` (empty when not given).
-    pub personalize: Personalize,
-    pub flags: PersonalizeFlags,
-    pub foreground: bool,
-    pub session_id: Option<String>,
-    pub user_agent: String,
-    pub timeout: Duration,
-    pub concurrency: usize,
-    pub preflight: bool,
-    pub mode: Mode,
-    pub verbose: bool,
-    pub show: Show,
-    /// `--now`: the clock for minting and preflight.
-    pub now: Option<i64>,
-}
+use std::time::Instant;
 
 /// Where requests go, and the embedded sandbox to stop afterwards.
 #[derive(Debug)]
@@ -95,106 +32,105 @@ pub struct Target {
 /// with the configured credentials (missing ones made up, which fills them in `creds`).
 pub async fn target(
     base_url: Option<&str>,
-    creds: &mut Creds,
-    ctx: &Ctx,
-) -> anyhow::Result<Target> {
+    creds: Creds,
+    shell: &Shell,
+) -> anyhow::Result<(Target, Creds)> {
     if let Some(url) = base_url {
-        return Ok(Target {
+        let target = Target {
             base_url: url.to_string(),
             embedded: None,
-        });
+        };
+        return Ok((target, creds));
     }
-    let complete = embedded::complete(
-        creds.app_code.take(),
-        creds.key_id.take(),
-        creds.secret.take(),
-    )?;
+    let complete = embedded::complete(creds.app_code, creds.key_id, creds.secret)?;
     let sandbox = Embedded::start(&complete).await?;
     let made_up = if complete.ephemeral.is_empty() {
         "the configured credentials".to_string()
     } else {
         format!("ephemeral {}", complete.ephemeral.join(", "))
     };
-    ctx.note(&format!(
+    shell.note(&format!(
         "no --base-url: replaying against an embedded sandbox at {} (jwt-only mode, {made_up})",
         sandbox.url()
     ));
-    creds.app_code = Some(complete.app_code);
-    creds.key_id = Some(complete.key_id);
-    creds.secret = Some(complete.secret);
-    Ok(Target {
+    let target = Target {
         base_url: sandbox.url().trim_end_matches('/').to_string(),
         embedded: Some(sandbox),
-    })
-}
-
-/// Credentials as configured; `target` may complete them.
-#[derive(Debug, Default)]
-pub struct Creds {
-    pub app_code: Option<String>,
-    pub key_id: Option<String>,
-    pub secret: Option<Secret>,
+    };
+    let creds = Creds {
+        app_code: Some(complete.app_code),
+        key_id: Some(complete.key_id),
+        secret: Some(complete.secret),
+    };
+    Ok((target, creds))
 }
 
 /// Runs the job; returns the exit code.
-pub fn execute(mut job: Job, ctx: &Ctx) -> anyhow::Result<u8> {
-    if job.base_url.is_some() && job.push_reg_id.is_none() {
+pub fn execute(job: Job, shell: &Shell) -> anyhow::Result<u8> {
+    let Job {
+        mut spec,
+        mut creds,
+        base_url,
+        users,
+        output,
+    } = job;
+    if base_url.is_some() && spec.push_reg_id.is_none() {
         return Err(usage(
             "--push-reg-id ID is required with --base-url (the installation's push registration id; or set MMJWT_PUSH_REG_ID)",
         ));
     }
-    if job.base_url.is_none() && job.mode != Mode::Send {
+    if base_url.is_none() && output.mode != Mode::Send {
         return Err(usage(
             "--dry-run and --curl need --base-url: the embedded sandbox only exists while a request is sent",
         ));
     }
-    if let Users::One(user) = &job.users {
-        if matches!(job.token, TokenSource::Mint { .. }) && user.is_none() {
+    if let Users::One(user) = &users {
+        if matches!(spec.token, TokenSource::Mint { .. }) && user.is_none() {
             return Err(usage(
                 "no token: pass --user-id ID to generate one (or --token TOKEN, --app-auth, --users FILE)",
             ));
         }
-        if job.call == Call::Personalize {
+        if spec.call == Call::Personalize {
             // A given token's sub stands in for --user-id, as the app would personalize as
             // the person its backend issued the token for.
-            let sub = match &job.token {
-                TokenSource::Given(t) if user.is_none() => claim_from_token(&t.0, "sub"),
+            let sub = match &spec.token {
+                TokenSource::Given(t) if user.is_none() => claim_from_token(t.expose(), "sub"),
                 _ => None,
             };
             let who = user.as_deref().or(sub.as_deref());
-            let p = single_personalize(&job.personalize, who, &job.token, ctx);
+            let p = single_personalize(&spec.personalize, who, &spec.token, shell);
             body::require_identity(&p).map_err(usage)?;
-            job.personalize = p;
+            spec.personalize = p;
         }
     }
-    if job.app_code.is_none()
-        && let TokenSource::Given(t) = &job.token
-        && let Some(code) = claim_from_token(&t.0, "infobip-api-key")
+    if creds.app_code.is_none()
+        && let TokenSource::Given(t) = &spec.token
+        && let Some(code) = claim_from_token(t.expose(), "infobip-api-key")
     {
-        ctx.note(
+        shell.note(
             "no --app-code: the applicationcode header uses the token's infobip-api-key claim",
         );
-        job.app_code = Some(code);
+        creds.app_code = Some(code);
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| runtime("runtime", format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| {
+            runtime(
+                ErrorKind::Runtime,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
     rt.block_on(async move {
-        let mut creds = Creds {
-            app_code: job.app_code.take(),
-            key_id: job.key_id.take(),
-            secret: job.secret.take(),
-        };
-        let target = target(job.base_url.as_deref(), &mut creds, ctx).await?;
-        let result = match shared(&job, &target, creds) {
-            Ok(shared) => {
-                let shared = Arc::new(shared);
-                match &job.users {
-                    Users::One(user) => single(&job, &shared, user.as_deref(), ctx).await,
+        let (target, creds) = target(base_url.as_deref(), creds, shell).await?;
+        let result = match plan(spec, &target, creds) {
+            Ok(plan) => {
+                let plan = Arc::new(plan);
+                match users {
+                    Users::One(user) => single(&output, &plan, user.as_deref(), shell).await,
                     Users::Many { users, skipped } => {
-                        many(&job, &shared, users.clone(), *skipped, ctx).await
+                        many(&output, &plan, users, skipped, shell).await
                     }
                 }
             }
@@ -213,12 +149,12 @@ fn single_personalize(
     template: &Personalize,
     user: Option<&str>,
     token: &TokenSource,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> Personalize {
     match (template.external_user_id(), user) {
         (None, Some(u)) => template.for_user(u),
         (Some(given), Some(u)) if given != u && matches!(token, TokenSource::Mint { .. }) => {
-            ctx.note("userIdentity.externalUserId in --data differs from --user-id (the token's sub); sent as given");
+            shell.note("userIdentity.externalUserId in --data differs from --user-id (the token's sub); sent as given");
             template.clone()
         }
         _ => template.clone(),
@@ -233,32 +169,13 @@ fn claim_from_token(token: &str, name: &str) -> Option<String> {
     v.get(name)?.as_str().map(str::to_string)
 }
 
-/// What every call of the job shares.
-#[derive(Debug)]
-struct Shared {
-    call: Call,
-    flavour: Flavour,
-    base_url: String,
-    app_code: String,
-    token: TokenSource,
-    minter: Option<Minter>,
-    patch: Option<Map<String, Value>>,
-    personalize: Personalize,
-    flags: PersonalizeFlags,
-    foreground: bool,
-    session_id: Option<String>,
-    user_agent: String,
-    installation_id: String,
-    push_reg_id: Option<String>,
-    preflight: bool,
-    now: Option<i64>,
-}
-
-fn shared(job: &Job, target: &Target, creds: Creds) -> anyhow::Result<Shared> {
+/// The job's calls made concrete: the target's base URL, the application code, and the
+/// signing key when tokens are minted.
+fn plan(spec: CallSpec, target: &Target, creds: Creds) -> anyhow::Result<Plan> {
     let app_code = creds.app_code.ok_or_else(|| {
         usage("missing the application code: pass --app-code or set MMJWT_APP_CODE")
     })?;
-    let minter = if matches!(job.token, TokenSource::Mint { .. }) {
+    let minter = if matches!(spec.token, TokenSource::Mint { .. }) {
         let kid = creds.key_id.ok_or_else(|| {
             usage("missing the key id to sign tokens: pass --key-id or set MMJWT_KEY_ID")
         })?;
@@ -269,140 +186,12 @@ fn shared(job: &Job, target: &Target, creds: Creds) -> anyhow::Result<Shared> {
     } else {
         None
     };
-    Ok(Shared {
-        call: job.call,
-        flavour: job.flavour,
+    Ok(Plan {
+        spec,
         base_url: target.base_url.clone(),
         app_code,
-        token: job.token.clone(),
         minter,
-        patch: job.patch.clone(),
-        personalize: job.personalize.clone(),
-        flags: job.flags,
-        foreground: job.foreground,
-        session_id: job.session_id.clone(),
-        user_agent: job.user_agent.clone(),
-        installation_id: job.installation_id.clone(),
-        push_reg_id: job.push_reg_id.clone(),
-        preflight: job.preflight,
-        now: job.now,
     })
-}
-
-/// Per-worker state: signing reuses buffers, jtis come from a block of randomness.
-#[derive(Debug)]
-struct Worker {
-    minter: Option<Minter>,
-    jtis: JtiSource,
-}
-
-impl Shared {
-    fn worker(&self) -> Worker {
-        Worker {
-            minter: self.minter.clone(),
-            jtis: JtiSource::default(),
-        }
-    }
-
-    /// Builds one call for `user` (batch: `line` is set and the body is for that user).
-    fn prepare(
-        &self,
-        w: &mut Worker,
-        user: Option<&str>,
-        line: Option<(usize, String)>,
-    ) -> anyhow::Result<Exchange> {
-        let now = self.now.unwrap_or_else(crate::time::now_unix);
-        let auth = match &self.token {
-            TokenSource::Given(t) => Auth::Bearer(t.0.clone()),
-            TokenSource::App => Auth::App(self.app_code.clone()),
-            TokenSource::Mint { ttl } => {
-                let sub = user.unwrap_or_default();
-                let jti = w
-                    .jtis
-                    .next_uuid()
-                    .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?;
-                let minter = w
-                    .minter
-                    .as_mut()
-                    .ok_or_else(|| runtime("internal", "no signing key"))?;
-                let (token, _) = minter.mint(&Claims {
-                    sub,
-                    app_code: &self.app_code,
-                    iat: now,
-                    exp: now.saturating_add(*ttl),
-                    jti: &jti,
-                    iss: Some(&self.app_code),
-                    extra: &[],
-                });
-                Auth::Bearer(token)
-            }
-        };
-        let generated_reg_id;
-        let push_reg_id = if let Some(r) = &self.push_reg_id {
-            r.as_str()
-        } else {
-            // Only the embedded sandbox gets here: a fresh installation per call.
-            generated_reg_id = w
-                .jtis
-                .next_uuid()
-                .map_err(|e| runtime("random", format!("no randomness from the OS: {e}")))?;
-            generated_reg_id.as_str()
-        };
-        let personalize;
-        let payload = match self.call {
-            Call::FetchUser => Payload::None,
-            Call::PatchUser => Payload::Patch(
-                self.patch
-                    .as_ref()
-                    .ok_or_else(|| runtime("internal", "patch-user without a body"))?,
-            ),
-            Call::Personalize => {
-                personalize = match (&line, user) {
-                    (Some(_), Some(u)) => self.personalize.for_user(u),
-                    _ => self.personalize.clone(),
-                };
-                Payload::Personalize(&personalize)
-            }
-        };
-        let request = request::build(&Spec {
-            call: self.call,
-            flavour: self.flavour,
-            push_reg_id,
-            installation_id: Some(&self.installation_id),
-            app_code: &self.app_code,
-            auth: &auth,
-            foreground: self.foreground,
-            session_id: self.session_id.as_deref(),
-            user_agent: &self.user_agent,
-            payload,
-            flags: self.flags,
-        });
-        let preflight = match &auth {
-            Auth::App(_) => Preflight::NotApplicable,
-            Auth::Bearer(_) if !self.preflight => Preflight::Skipped,
-            Auth::Bearer(t) => {
-                let verdict = match self.flavour {
-                    Flavour::Android => crate::sdk::android::validate(t, now),
-                    Flavour::Ios => crate::sdk::ios::validate(t, now),
-                };
-                if verdict.accepted {
-                    Preflight::Passed
-                } else {
-                    Preflight::Refused(verdict)
-                }
-            }
-        };
-        Ok(Exchange {
-            call: self.call,
-            flavour: self.flavour,
-            url: request.url(&self.base_url),
-            request,
-            auth,
-            line,
-            preflight,
-            outcome: None,
-        })
-    }
 }
 
 /// Writes to stdout; a closed pipe surfaces as an error the caller treats as success.
@@ -413,93 +202,106 @@ fn out(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn single(job: &Job, shared: &Shared, user: Option<&str>, ctx: &Ctx) -> anyhow::Result<u8> {
-    let mut w = shared.worker();
-    let mut ex = shared.prepare(&mut w, user, None)?;
-    if job.verbose {
+async fn single(
+    output: &Output,
+    plan: &Plan,
+    user: Option<&str>,
+    shell: &Shell,
+) -> anyhow::Result<u8> {
+    let mut w = plan.worker();
+    let mut ex = plan.prepare(&mut w, user, None)?;
+    if output.verbose {
         let said = match &ex.preflight {
             Preflight::NotApplicable => "not applicable (App authorization)".to_string(),
             Preflight::Skipped => "skipped (--no-preflight)".to_string(),
-            Preflight::Passed => format!("the {} SDK accepts the token", job.flavour.display()),
-            Preflight::Refused(_) => format!("the {} SDK refuses the token", job.flavour.display()),
+            Preflight::Passed => {
+                format!("the {} SDK accepts the token", plan.spec.platform.display())
+            }
+            Preflight::Refused(_) => {
+                format!("the {} SDK refuses the token", plan.spec.platform.display())
+            }
         };
         eprintln!("* preflight: {said}");
     }
     if let Preflight::Refused(v) = &ex.preflight {
-        if ctx.json {
+        if shell.json {
             out(&format!(
                 "{}\n",
-                ctx.json_text(&render::json(&ex, job.show))
+                shell.json_text(&render::json(&ex, output.show))
             ))?;
         }
         eprintln!(
             "mmjwt: {} {}",
-            ctx.err.bad("refused:"),
-            render::refusal_text(v, job.flavour)
+            shell.err.bad("refused:"),
+            render::refusal_text(v, plan.spec.platform)
         );
         return Ok(ex.exit_code());
     }
-    match job.mode {
+    match output.mode {
         Mode::DryRun => {
-            if ctx.json {
+            if shell.json {
                 out(&format!(
                     "{}\n",
-                    ctx.json_text(&render::json(&ex, job.show))
+                    shell.json_text(&render::json(&ex, output.show))
                 ))?;
             } else {
-                out(&render::request_text(&ex, job.show, ""))?;
+                out(&render::request_text(&ex, output.show, ""))?;
             }
             Ok(ex.exit_code())
         }
         Mode::Curl => {
-            let cmd = super::curl::command(&ex.request, &ex.url, &ex.auth, job.show, job.timeout);
-            if ctx.json {
+            let cmd =
+                super::curl::command(&ex.request, &ex.url, &ex.auth, output.show, output.timeout);
+            if shell.json {
                 out(&format!(
                     "{}\n",
-                    ctx.json_text(&serde_json::json!({"curl": cmd.trim_end()}))
+                    shell.json_text(&serde_json::json!({"curl": cmd.trim_end()}))
                 ))?;
             } else {
                 out(&cmd)?;
             }
-            if job.show == Show::Redacted {
-                ctx.note(
+            if output.show == Show::Redacted {
+                shell.note(
                     "the Authorization value is redacted; --show-secrets puts it in the command",
                 );
             }
             Ok(ex.exit_code())
         }
         Mode::Send => {
-            let client = Client::new(job.timeout, &shared.base_url)?;
-            if job.verbose {
-                eprint!("{}", render::request_text(&ex, job.show, "> "));
+            let client = Client::new(output.timeout, &plan.base_url)?;
+            if output.verbose {
+                eprint!("{}", render::request_text(&ex, output.show, "> "));
             }
             let outcome = client.send(&ex.url, &ex.request).await;
-            if job.verbose
+            if output.verbose
                 && let Outcome::Response(r) = &outcome
             {
                 eprint!("{}", render::response_head_text(r, "< "));
                 eprintln!("* {} ms", r.elapsed.as_millis());
             }
             ex.outcome = Some(outcome);
-            report_single(&ex, job, ctx)?;
+            report_single(&ex, output, shell)?;
             Ok(ex.exit_code())
         }
     }
 }
 
-fn report_single(ex: &Exchange, job: &Job, ctx: &Ctx) -> anyhow::Result<()> {
-    if ctx.json {
-        out(&format!("{}\n", ctx.json_text(&render::json(ex, job.show))))?;
+fn report_single(ex: &Exchange, output: &Output, shell: &Shell) -> anyhow::Result<()> {
+    if shell.json {
+        out(&format!(
+            "{}\n",
+            shell.json_text(&render::json(ex, output.show))
+        ))?;
     }
     match &ex.outcome {
         Some(Outcome::Response(r)) => {
-            if !ctx.json {
-                out(&render::response_text(r, ctx.out, ctx.stdout_tty))?;
+            if !shell.json {
+                out(&render::response_text(r, shell.out, shell.stdout_tty))?;
             }
             if let Some(why) = &r.body_problem {
-                ctx.warn(&redact::scrub(why, &ex.auth));
+                shell.warn(&redact::scrub(why, &ex.auth));
             } else if !r.body.is_empty() && serde_json::from_slice::<Value>(&r.body).is_err() {
-                ctx.note(&format!(
+                shell.note(&format!(
                     "the response body ({} bytes, content-type {}) is not JSON",
                     r.body.len(),
                     r.header("content-type").unwrap_or("not given")
@@ -509,7 +311,7 @@ fn report_single(ex: &Exchange, job: &Job, ctx: &Ctx) -> anyhow::Result<()> {
         Some(Outcome::Failed(f)) => {
             eprintln!(
                 "mmjwt: {} {}",
-                ctx.err.bad("error:"),
+                shell.err.bad("error:"),
                 redact::scrub(&f.message, &ex.auth)
             );
         }
@@ -520,35 +322,36 @@ fn report_single(ex: &Exchange, job: &Job, ctx: &Ctx) -> anyhow::Result<()> {
 
 /// `--users`: every user at bounded concurrency; lines in completion order, then a summary.
 async fn many(
-    job: &Job,
-    shared: &Arc<Shared>,
+    output: &Output,
+    plan: &Arc<Plan>,
     users: Vec<(usize, String)>,
     skipped: usize,
-    ctx: &Ctx,
+    shell: &Shell,
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
     let total = users.len();
     let users = Arc::new(users);
-    let client = Client::new(job.timeout, &shared.base_url)?;
+    let client = Client::new(output.timeout, &plan.base_url)?;
     let next = Arc::new(AtomicUsize::new(0));
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<anyhow::Result<Exchange>>(job.concurrency * 2);
-    let mode = job.mode;
-    for _ in 0..job.concurrency.min(total) {
-        let (users, next, tx, shared, client) = (
+    let (tx, mut rx) =
+        tokio::sync::mpsc::channel::<anyhow::Result<Exchange>>(output.concurrency * 2);
+    let mode = output.mode;
+    for _ in 0..output.concurrency.min(total) {
+        let (users, next, tx, plan, client) = (
             Arc::clone(&users),
             Arc::clone(&next),
             tx.clone(),
-            Arc::clone(shared),
+            Arc::clone(plan),
             client.clone(),
         );
         tokio::spawn(async move {
-            let mut w = shared.worker();
+            let mut w = plan.worker();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((line, user)) = users.get(i) else {
                     break;
                 };
-                let mut result = shared.prepare(&mut w, Some(user), Some((*line, user.clone())));
+                let mut result = plan.prepare(&mut w, Some(user), Some((*line, user.clone())));
                 if let Ok(ex) = &mut result
                     && mode == Mode::Send
                     && !matches!(ex.preflight, Preflight::Refused(_))
@@ -571,25 +374,30 @@ async fn many(
     while let Some(result) = rx.recv().await {
         let ex = result?;
         summary.add(&ex);
-        let text = match (mode, ctx.json) {
+        let text = match (mode, shell.json) {
             (Mode::Curl, false) => {
-                super::curl::command(&ex.request, &ex.url, &ex.auth, job.show, job.timeout)
+                super::curl::command(&ex.request, &ex.url, &ex.auth, output.show, output.timeout)
             }
             (Mode::Curl, true) => {
-                let cmd =
-                    super::curl::command(&ex.request, &ex.url, &ex.auth, job.show, job.timeout);
+                let cmd = super::curl::command(
+                    &ex.request,
+                    &ex.url,
+                    &ex.auth,
+                    output.show,
+                    output.timeout,
+                );
                 format!(
                     "{}\n",
                     serde_json::json!({"line": ex.line.as_ref().map(|l| l.0), "curl": cmd.trim_end()})
                 )
             }
-            (Mode::DryRun, false) => format!("{}\n", render::request_text(&ex, job.show, "")),
-            (_, true) => format!("{}\n", render::json(&ex, job.show)),
-            (Mode::Send, false) => render::batch_line(&ex, ctx.out),
+            (Mode::DryRun, false) => format!("{}\n", render::request_text(&ex, output.show, "")),
+            (_, true) => format!("{}\n", render::json(&ex, output.show)),
+            (Mode::Send, false) => render::batch_line(&ex, shell.out),
         };
-        if job.verbose && mode == Mode::Send {
+        if output.verbose && mode == Mode::Send {
             // Whole exchanges, so that concurrent calls do not interleave on stderr.
-            let mut heads = render::request_text(&ex, job.show, "> ");
+            let mut heads = render::request_text(&ex, output.show, "> ");
             if let Some(Outcome::Response(r)) = &ex.outcome {
                 heads.push_str(&render::response_head_text(r, "< "));
             }
@@ -601,10 +409,10 @@ async fn many(
     bar.finish_and_clear();
     if mode == Mode::Send {
         let wall = started.elapsed();
-        let text = if ctx.json {
-            format!("{}\n", summary.json(wall, job.concurrency))
+        let text = if shell.json {
+            format!("{}\n", summary.json(wall, output.concurrency))
         } else {
-            summary.text(wall, job.concurrency, ctx.out)
+            summary.text(wall, output.concurrency, shell.out)
         };
         out(&text)?;
     }

@@ -9,7 +9,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 /// `messageId`s the sandbox answers with besides the token problem codes of
-/// [`crate::problem::Code`]. Names that Infobip's SDKs know are kept as they spell them.
+/// [`crate::problem::Code`] (a token whose `sub` is not the person's external user id is the
+/// problem code `SUB_MISMATCH`: the same fault `check --user-id` finds). None of these names
+/// is a problem code. Names that Infobip's SDKs know are kept as they spell them.
 pub mod message_id {
     /// A wrong application code (the one error Infobip documents: HTTP 401, text
     /// "Invalid Application Id").
@@ -20,8 +22,6 @@ pub mod message_id {
     pub const AUTHORIZATION_INVALID: &str = "AUTHORIZATION_INVALID";
     /// jwt-only mode: the call needs a Bearer token.
     pub const JWT_REQUIRED: &str = "JWT_REQUIRED";
-    /// The token's `sub` is not the person's external user id.
-    pub const SUB_MISMATCH: &str = "SUB_MISMATCH";
     /// jwt-only mode: `externalUserId` may change only through personalize.
     pub const EXTERNAL_USER_ID_CHANGE_FORBIDDEN: &str = "EXTERNAL_USER_ID_CHANGE_FORBIDDEN";
     /// `--reject-replayed-jti`: this `jti` was already used within its lifetime.

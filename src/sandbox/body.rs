@@ -3,8 +3,8 @@
 //! that names the member. Pure: bytes and strings in, typed requests or an [`ApiError`] out.
 
 use super::api::{ApiError, message_id};
-use super::model::{Email, Gender, Phone};
-use crate::token::json::kind_of;
+use super::person::{Email, Gender, Phone};
+use crate::json::kind_of;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 

@@ -5,18 +5,20 @@
 //! This module is the library face ([`Config`], [`Sandbox`], [`SandboxThread`], [`router`]);
 //! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (envelope and messageIds),
 //! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
-//! `model` (persons and installations), `persist` (the state file), `routes` (HTTP), `server`
-//! (the accept loop and its limits), `log` (the request log line), `ui` (the debugger page and
+//! `person` (the data types) and `store` (the operations on them), `persist` (the state file),
+//! `routes` (HTTP), `server` (the accept loop and its limits), `log` (the request log line and
+//! its writer), `ui` (the debugger page and
 //! its JSON API).
 
 pub mod api;
 pub mod auth;
 pub mod body;
 pub mod log;
-pub mod model;
 pub mod persist;
+pub mod person;
 pub mod routes;
 mod server;
+pub mod store;
 pub mod ui;
 
 use crate::secret::HmacKey;
@@ -33,7 +35,7 @@ pub use routes::{MAX_BODY_BYTES, Shared};
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
 /// The three options of the App Profile's "User data authorization" setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Allow all mobile SDK requests (App authorization; Bearer tokens are verified if sent).
     AllowAll,
@@ -54,7 +56,7 @@ impl Mode {
 }
 
 /// How each request is logged on stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     /// One human-readable line per request.
     Text,
@@ -148,16 +150,21 @@ impl Config {
     }
 }
 
+/// Whether `id` can be an installation's push registration id in a URL path.
+pub fn check_installation_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > routes::MAX_PUSH_REG_ID || id.contains(['/', '?', '#']) {
+        return Err(format!(
+            "is not usable in a URL path (1 to {} bytes, no '/', '?' or '#')",
+            routes::MAX_PUSH_REG_ID
+        ));
+    }
+    Ok(())
+}
+
 /// Loads the state (if any), registers `--installation`s and builds what the handlers share.
 pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     for id in &config.installations {
-        if id.is_empty() || id.len() > routes::MAX_PUSH_REG_ID || id.contains(['/', '?', '#']) {
-            anyhow::bail!(
-                "installation id {:?} is not usable in a URL path (1 to {} bytes, no '/', '?' or '#')",
-                id,
-                routes::MAX_PUSH_REG_ID
-            );
-        }
+        check_installation_id(id).map_err(|e| anyhow::anyhow!("installation id {id:?} {e}"))?;
     }
     let strict = config.strict_installations;
     let (state, mut store) = match &config.state_file {
@@ -165,7 +172,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
             let (f, s) = persist::StateFile::open(path, strict)?;
             (Some(f), s)
         }
-        None => (None, model::Store::new(strict)),
+        None => (None, store::Store::new(strict)),
     };
     for id in &config.installations {
         store
@@ -215,12 +222,9 @@ impl Sandbox {
     pub async fn start(config: Config, addr: SocketAddr) -> anyhow::Result<Sandbox> {
         let limits = config.limits;
         let shared = prepare(config)?;
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {addr}: {}",
-                crate::commands::io_reason(&e)
-            )
-        })?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;

@@ -7,8 +7,8 @@
 //! from writing one state file (the rename replaces the state file's inode, so the lock cannot
 //! live on the state file itself).
 
-use super::model::{StateDoc, Store};
-use crate::commands::io_reason;
+use super::person::StateDoc;
+use super::store::Store;
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -35,11 +35,7 @@ impl StateFile {
             .truncate(false)
             .open(&lock_path)
             .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot open the lock file {}: {}",
-                    lock_path.display(),
-                    io_reason(&e)
-                )
+                anyhow::anyhow!("cannot open the lock file {}: {}", lock_path.display(), e)
             })?;
         match lock.try_lock() {
             Ok(()) => {}
@@ -47,7 +43,7 @@ impl StateFile {
                 anyhow::bail!("state file {shown} is in use by another running sandbox");
             }
             Err(std::fs::TryLockError::Error(e)) => {
-                anyhow::bail!("cannot lock {}: {}", lock_path.display(), io_reason(&e));
+                anyhow::bail!("cannot lock {}: {}", lock_path.display(), e);
             }
         }
         let file = StateFile {
@@ -63,7 +59,7 @@ impl StateFile {
                 file.save(&store)?;
                 store
             }
-            Err(e) => anyhow::bail!("cannot read state file {shown}: {}", io_reason(&e)),
+            Err(e) => anyhow::bail!("cannot read state file {shown}: {e}"),
         };
         Ok((file, store))
     }
@@ -77,11 +73,7 @@ impl StateFile {
         let mut bytes = serde_json::to_vec(&store.to_doc())?;
         bytes.push(b'\n');
         let fail = |what: &str, e: &std::io::Error| {
-            anyhow::anyhow!(
-                "cannot {what} state file {}: {}",
-                self.path.display(),
-                io_reason(e)
-            )
+            anyhow::anyhow!("cannot {what} state file {}: {}", self.path.display(), e)
         };
         let mut f = private_options()
             .write(true)
@@ -145,7 +137,7 @@ fn sync_dir(path: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::model::Access;
+    use crate::sandbox::store::Access;
 
     #[test]
     fn saves_loads_and_refuses_garbage() {

@@ -7,9 +7,10 @@ use super::api::{ApiError, json_response, message_id};
 use super::auth::{AuthNote, Authenticator, Caller, JtiCache};
 use super::body::{self, PersonalizeBody, UserPatch};
 use super::log::{self, LogNote};
-use super::model::{Access, PersonalizeFlags, Store};
 use super::persist::StateFile;
+use super::store::{Access, PersonalizeFlags, Store};
 use super::{Clock, LogFormat, Mode};
+use crate::problem::Code;
 use crate::secret::HmacKey;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody as _};
@@ -347,7 +348,7 @@ async fn handle(
                 && p.identity.external_user_id.as_deref() != Some(sub.as_str())
             {
                 return Err(ApiError::unauthorized(
-                    message_id::SUB_MISMATCH,
+                    Code::SubMismatch.as_str(),
                     format!(
                         "the token's sub {} is not userIdentity.externalUserId",
                         Value::String(sub.clone())
@@ -503,7 +504,10 @@ fn run_persisted(shared: &Shared, task: &Task) -> Result<Value, ApiError> {
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             message_id::STATE_NOT_SAVED,
-            format!("the change was undone because it could not be saved: {e:#}"),
+            format!(
+                "the change was undone because it could not be saved: {}",
+                crate::error::for_people(&format!("{e:#}"))
+            ),
         ));
     }
     result

@@ -7,7 +7,7 @@ use super::{
     HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, Parsed,
     SdkVerdict,
 };
-use crate::token::json::Members;
+use crate::json::Members;
 use serde_json::Value;
 
 /// Judges `token` as the Android SDK would at Unix time `now` (whole seconds).

@@ -7,7 +7,7 @@ use super::{
     HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, Parsed,
     SdkVerdict,
 };
-use crate::token::json::Members;
+use crate::json::Members;
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::Value;
@@ -108,9 +108,7 @@ fn decode_object(part: &str) -> Option<Members> {
     let bytes = ios_base64_decode(part)?;
     // JSONSerialization skips a UTF-8 byte order mark; repeated names keep the last value.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    crate::token::json::parse_object(bytes)
-        .ok()
-        .map(|o| o.members)
+    crate::json::parse_object(bytes).ok().map(|o| o.members)
 }
 
 /// The missing names, sorted, in Swift's array description: `["kid", "typ"]`.
@@ -174,7 +172,7 @@ mod tests {
 
     #[test]
     fn missing_names_are_sorted_swift_arrays() {
-        let m = crate::token::json::parse_object(br#"{"alg":"HS256"}"#)
+        let m = crate::json::parse_object(br#"{"alg":"HS256"}"#)
             .unwrap()
             .members;
         assert_eq!(missing_sorted(&m, &MANDATORY_HEADERS), r#"["kid", "typ"]"#);

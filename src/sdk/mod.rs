@@ -8,8 +8,8 @@ pub mod android;
 pub mod ios;
 mod orgjson;
 
+use crate::json::Members;
 use crate::problem::Code;
-use crate::token::json::Members;
 use serde::Serialize;
 
 /// Segments that the server layer already decoded as canonical base64url and parsed as strict
@@ -92,7 +92,36 @@ impl SdkVerdict {
     }
 }
 
-/// Which SDKs to emulate.
+/// One of the two mobile SDKs: whose validation a verdict is, whose wire format `replay`
+/// reproduces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Android,
+    Ios,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 2] = [Platform::Android, Platform::Ios];
+
+    /// The name on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Android => "android",
+            Platform::Ios => "ios",
+        }
+    }
+
+    /// As people write it in prose.
+    pub fn display(self) -> &'static str {
+        match self {
+            Platform::Android => "Android",
+            Platform::Ios => "iOS",
+        }
+    }
+}
+
+/// Which SDKs to emulate (`check --sdk android|ios|both`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SdkSelection {
     pub android: bool,
@@ -108,4 +137,12 @@ impl SdkSelection {
         android: false,
         ios: false,
     };
+
+    /// Only `platform`.
+    pub fn only(platform: Platform) -> SdkSelection {
+        SdkSelection {
+            android: platform == Platform::Android,
+            ios: platform == Platform::Ios,
+        }
+    }
 }

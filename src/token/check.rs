@@ -5,8 +5,8 @@
 //! The sandbox authorizes Bearer requests with this same function.
 
 use super::MAX_TOKEN_BYTES;
-use super::json::{Members, StrictObject, kind_of, parse_object};
 use crate::b64;
+use crate::json::{Members, StrictObject, kind_of, parse_object};
 use crate::problem::{Code, Problem, Source, worst_exit};
 use crate::sdk::{self, MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection, SdkVerdict};
 use crate::secret::HmacKey;
@@ -124,10 +124,10 @@ impl Report {
         worst_exit(&self.problems).unwrap_or(0)
     }
 
-    /// The problem the sandbox answers with: the one with the lowest exit code, first found
+    /// The problem the sandbox answers with: the lowest [`Code::precedence`], first found
     /// among equals.
     pub fn primary_problem(&self) -> Option<&Problem> {
-        self.problems.iter().min_by_key(|p| p.code.exit_code())
+        self.problems.iter().min_by_key(|p| p.code.precedence())
     }
 
     fn step(&mut self, name: &'static str, outcome: Outcome, detail: impl Into<Cow<'static, str>>) {

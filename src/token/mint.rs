@@ -3,6 +3,7 @@
 //! which callers pass in.
 
 use crate::b64;
+use crate::json;
 use crate::secret::HmacKey;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -75,49 +76,28 @@ impl Minter {
 
 fn write_payload(c: &Claims<'_>, out: &mut String) {
     out.push_str(r#"{"typ":"Bearer","sub":"#);
-    push_json_str(c.sub, out);
+    json::write::string(out, c.sub);
     out.push_str(r#","infobip-api-key":"#);
-    push_json_str(c.app_code, out);
+    json::write::string(out, c.app_code);
     let _ = write!(out, r#","iat":{},"exp":{},"jti":"#, c.iat, c.exp);
-    push_json_str(c.jti, out);
+    json::write::string(out, c.jti);
     if let Some(iss) = c.iss {
         out.push_str(r#","iss":"#);
-        push_json_str(iss, out);
+        json::write::string(out, iss);
     }
     for (k, v) in c.extra {
         out.push(',');
-        push_json_str(k, out);
+        json::write::string(out, k);
         out.push(':');
-        out.push_str(&v.to_string());
+        json::write::value(out, v);
     }
     out.push('}');
 }
 
 fn json_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    push_json_str(s, &mut out);
+    json::write::string(&mut out, s);
     out
-}
-
-/// Writes `s` as a JSON string literal, escaping exactly what JSON requires (as serde_json does).
-fn push_json_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A random UUID v4 in its hyphenated lowercase form, from 16 random bytes.
@@ -158,6 +138,19 @@ impl JtiSource {
         self.pos += 16;
         Ok(uuid_v4(r))
     }
+}
+
+/// The `gen --json` object for a minted token: `{token, header, claims, expires_at}`
+/// (`header_json` and `payload_json` as encoded in it). `mmjwt gen` and the debugger page's
+/// `POST /_mmjwt/api/gen` both answer it, so the two give the same bytes.
+pub fn gen_json(token: &str, header_json: &str, payload_json: &str, exp: i64) -> Value {
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+    serde_json::json!({
+        "token": token,
+        "header": parse(header_json),
+        "claims": parse(payload_json),
+        "expires_at": crate::time::rfc3339(exp),
+    })
 }
 
 #[cfg(test)]

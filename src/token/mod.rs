@@ -1,9 +1,9 @@
-//! The token itself: making one (`gen`), judging one (`check`), and the strict JSON reader the
-//! judgement uses.
+//! The token itself: making one ([`mint`], `gen`), judging one ([`check`]), the judgement as
+//! people and programs read it ([`report`]), and the cleaning of pasted input.
 
 pub mod check;
-pub mod json;
 pub mod mint;
+pub mod report;
 
 /// Tokens longer than this are refused before any decoding (a real Infobip token is ~400 bytes).
 pub const MAX_TOKEN_BYTES: usize = 8192;

@@ -1,7 +1,7 @@
 //! The command line as a whole: help text carries the exit-code table, completions in
 //! `completions/` are current, the man page renders, and keygen's output is usable.
 
-use crate::common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 #[test]

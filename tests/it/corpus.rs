@@ -24,10 +24,10 @@
 
 use mmjwt::b64;
 use mmjwt::problem::Code;
-use mmjwt::render::check as render;
 use mmjwt::sdk::{SdkSelection, SdkVerdict};
 use mmjwt::secret::{HmacKey, Secret};
 use mmjwt::token::check::{Expectations, KeyRing, Keys, Options, Report, check};
+use mmjwt::token::report;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -430,8 +430,8 @@ fn judge(case: &Case) -> Vec<String> {
     let input = mmjwt::token::normalize_input(&case.token);
     for (report, line) in [(&full, Some(7)), (&r, None)] {
         let mut fast = String::new();
-        render::write_json(&mut fast, report, &input, line, case.now, case.leeway);
-        let view = render::json(report, &input, line, case.now, case.leeway);
+        report::write_json(&mut fast, report, &input, line, case.now, case.leeway);
+        let view = report::json(report, &input, line, case.now, case.leeway);
         let slow = serde_json::to_string(&view).unwrap();
         if fast != slow {
             bad.push(format!("{id}: compact JSON differs:\n{fast}\n{slow}"));

@@ -1,7 +1,7 @@
 //! Black-box tests of `gen` and `check`: the reference token, refusals, batch order, exit codes,
 //! stream separation, JSON shapes, colour control and standard input.
 
-use crate::common::*;
+use crate::support::*;
 use mmjwt::secret::Secret;
 use predicates::prelude::*;
 

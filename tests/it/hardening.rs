@@ -3,15 +3,15 @@
 //! (server layer and both SDK emulations), and proptest properties — no panic on any input,
 //! gen → check round trips, and jsonwebtoken accepting every token mmjwt mints.
 
-use crate::common::{REFERENCE_TOKEN, test_key};
+use crate::support::{REFERENCE_TOKEN, test_key};
 use mmjwt::b64;
 use mmjwt::color::Painter;
-use mmjwt::render;
+use mmjwt::json::parse_object;
 use mmjwt::sdk::{SdkSelection, android, ios};
 use mmjwt::secret::HmacKey;
 use mmjwt::token::check::{Expectations, KeyRing, Keys, Options, check};
-use mmjwt::token::json::parse_object;
 use mmjwt::token::mint::{Claims, Minter};
+use mmjwt::token::report;
 use mmjwt::token::{MAX_TOKEN_BYTES, normalize_input};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -111,7 +111,7 @@ fn over_cap_tokens_are_refused_before_decoding() {
         r#"{{"typ":"Bearer","sub":"u","infobip-api-key":"a","iat":{NOW},"exp":{},"jti":"j","pad":"{pad}"}}"#,
         NOW + 60
     );
-    let big = crate::common::signed(crate::common::HEADER, &payload, &test_key());
+    let big = crate::support::signed(crate::support::HEADER, &payload, &test_key());
     assert!(big.len() > MAX_TOKEN_BYTES);
     report_is_refused_before_decoding(&big);
     report_is_refused_before_decoding(&"a".repeat(MAX_TOKEN_BYTES + 1));
@@ -154,7 +154,7 @@ fn deep_nesting_never_exhausts_the_stack() {
             // Both SDK emulations directly: the token is far over the cap, which they do not
             // know about.
             let seg = b64::encode(text.as_bytes());
-            let header = b64::encode(crate::common::HEADER.as_bytes());
+            let header = b64::encode(crate::support::HEADER.as_bytes());
             for token in [format!("{seg}.{seg}.sig"), format!("{header}.{seg}.sig")] {
                 assert!(!android::validate(&token, NOW).accepted);
                 assert!(!ios::validate(&token, NOW).accepted);
@@ -164,7 +164,7 @@ fn deep_nesting_never_exhausts_the_stack() {
         let depth = 2_500;
         let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
         let header = format!(r#"{{"alg":"HS256","typ":"JWT","kid":"k","x":{deep}}}"#);
-        let token = crate::common::signed(&header, "{}", &key);
+        let token = crate::support::signed(&header, "{}", &key);
         assert!(token.len() <= MAX_TOKEN_BYTES);
         let r = check(
             &token,
@@ -179,7 +179,7 @@ fn deep_nesting_never_exhausts_the_stack() {
         );
         assert!(!r.android.unwrap().accepted && !r.ios.unwrap().accepted);
         let payload = format!(r#"{{"x":{deep}}}"#);
-        let token = crate::common::signed(crate::common::HEADER, &payload, &key);
+        let token = crate::support::signed(crate::support::HEADER, &payload, &key);
         let r = check(&token, &Options::at(NOW));
         assert!(r.claims.is_none());
     });
@@ -216,7 +216,7 @@ fn assembled() -> impl Strategy<Value = String> {
     ];
     (json_bit.clone(), json_bit).prop_map(|(h, p)| {
         let key = test_key();
-        crate::common::signed(&h, &p, &key)
+        crate::support::signed(&h, &p, &key)
     })
 }
 
@@ -244,8 +244,8 @@ fn judge_everything(token: &str, now: i64, leeway: i64, which: u8) {
     let r = check(&input.token, &opts);
     assert_eq!(r.valid(), r.problems.is_empty());
     assert_eq!(r.exit_code() == 0, r.valid());
-    let _ = render::check::text(&r, &input, now, Painter::plain());
-    let json = serde_json::to_string(&render::check::json(&r, &input, None, now, leeway)).unwrap();
+    let _ = report::text(&r, &input, now, Painter::plain());
+    let json = serde_json::to_string(&report::json(&r, &input, None, now, leeway)).unwrap();
     assert!(json.starts_with('{'));
 }
 
@@ -415,7 +415,7 @@ fn multi_byte_prefix_lookalikes_are_judged_not_crashed() {
         "Bearer\u{e9}eyJhbGciOiJIUzI1NiJ9.e30.x",
         "0123456789012\u{e9}",
     ] {
-        let out = crate::common::mmjwt()
+        let out = crate::support::mmjwt()
             .args(["check", "--now", "1700000000", input])
             .output()
             .unwrap();
@@ -428,23 +428,10 @@ fn multi_byte_prefix_lookalikes_are_judged_not_crashed() {
 /// except by length.
 #[test]
 fn signatures_are_compared_only_in_constant_time() {
-    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                rust_files(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    let files = crate::support::source_files();
     assert!(files.len() > 10);
     let mut verify_slice = 0;
-    for f in &files {
-        let text = std::fs::read_to_string(f).unwrap();
+    for (f, text) in &files {
         verify_slice += text.matches(".verify_slice(").count();
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default().to_lowercase();
@@ -455,8 +442,8 @@ fn signatures_are_compared_only_in_constant_time() {
             if compares && about_mac {
                 assert!(
                     code.contains(".len()"),
-                    "{}:{}: compares MAC bytes directly: {line}",
-                    f.display(),
+                    "src/{}:{}: compares MAC bytes directly: {line}",
+                    f,
                     n + 1
                 );
             }

@@ -4,7 +4,7 @@
 //! the `sandbox` binary and its request log; success, failure, help), tokens are not echoed in
 //! error lines or logs, and secret files readable by others are warned about.
 
-use crate::common::{mmjwt, signed};
+use crate::support::{mmjwt, signed};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use mmjwt::secret::HmacKey;
@@ -670,7 +670,7 @@ fn the_sandbox_never_logs_the_sentinel_secret_or_tokens() {
         for log in ["text", "json"] {
             let mut all = vec!["--app-code", "app", "--log-format", log];
             all.extend(args);
-            let run = crate::sandbox::Running::start(&all, env);
+            let run = crate::support::sandbox_process::Running::start(&all, env);
             let addr: std::net::SocketAddr = run.url.trim_start_matches("http://").parse().unwrap();
             let good = live_token("alice", 300, &key);
             let expired = live_token("alice", -10, &key);

@@ -3,9 +3,9 @@
 // Test code: a failed unwrap is a failed test, and helpers are `pub` for sibling modules.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
+mod architecture;
 mod browser;
 mod cli;
-mod common;
 mod corpus;
 mod gen_check;
 mod hardening;
@@ -14,5 +14,6 @@ mod replay;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;
+mod support;
 mod ui;
 mod webdriver;

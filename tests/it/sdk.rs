@@ -1,7 +1,7 @@
 //! The SDKs' own validator test cases (spec 7.1–7.3) and the Android/iOS differential cases
 //! (spec 7.5), run against the emulations.
 
-use crate::common::{b64, test_key};
+use crate::support::{b64, test_key};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use mmjwt::problem::Code;
@@ -250,7 +250,7 @@ fn differential_cases() {
 mod reuse {
     //! `check` lets the SDK emulations reuse the server layer's strict parse of clean segments.
     //! These properties hold that shortcut to the emulations' own answers.
-    use crate::common::{b64, signed, test_key};
+    use crate::support::{b64, signed, test_key};
     use mmjwt::sdk::{SdkSelection, android, ios};
     use mmjwt::token::check::{Options, check};
     use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! rules, limits, the API answering byte for byte what the command line prints, the live log
 //! carrying no secret, `--no-ui`, and `mmjwt ui` itself. Everything on 127.0.0.1, port 0.
 
-use crate::common::{REFERENCE_TOKEN, SECRET_HEX, mmjwt, raw_exchange, test_key};
+use crate::support::{REFERENCE_TOKEN, SECRET_HEX, mmjwt, raw_exchange, test_key};
 use mmjwt::sandbox::{Config, Mode, Sandbox};
 use serde_json::{Value, json};
 use std::io::{BufRead as _, BufReader};

@@ -8,12 +8,13 @@
 //! `--json` errors name it: `usage`, `secret`, ...).
 
 use super::super::Shared;
+use crate::replay::Call;
 use crate::replay::body as replay_body;
 use crate::replay::client::Client;
 use crate::replay::redact::Show;
 use crate::replay::render::{self as replay_render, Exchange, Preflight};
 use crate::replay::request::{self, Auth, Payload, PersonalizeFlags, Spec};
-use crate::replay::{Call, Flavour};
+use crate::sdk::Platform;
 use crate::secret::{HmacKey, Secret};
 use crate::token::check::{Expectations, Keys, Options, check as judge};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
@@ -232,7 +233,7 @@ async fn check_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
     };
     let report = judge(&input.token, &opts);
     let mut out = String::with_capacity(2048);
-    crate::render::check::write_json(&mut out, &report, &input, None, now, leeway);
+    crate::token::report::write_json(&mut out, &report, &input, None, now, leeway);
     Ok(out)
 }
 
@@ -350,7 +351,7 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         iss: (!r.no_iss).then_some(app_code.as_str()),
         extra: &extra,
     });
-    let v = crate::render::minted::json(&token, minter.header_json(), &payload, exp);
+    let v = crate::token::mint::gen_json(&token, minter.header_json(), &payload, exp);
     Ok(v.to_string())
 }
 
@@ -422,9 +423,9 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             ));
         }
     };
-    let flavour = match r.sdk.as_str() {
-        "android" => Flavour::Android,
-        "ios" => Flavour::Ios,
+    let platform = match r.sdk.as_str() {
+        "android" => Platform::Android,
+        "ios" => Platform::Ios,
         _ => return Err(Bad::usage("sdk must be android or ios")),
     };
     let auth = match (&r.token, r.app_auth) {
@@ -459,15 +460,14 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
     };
     let push_reg_id = match given(r.push_reg_id.as_ref()) {
         Some(id) => {
-            request::check_push_reg_id(id)
-                .map_err(|e| Bad::usage(e.replace("--push-reg-id", "push_reg_id")))?;
+            request::check_push_reg_id(id).map_err(|e| Bad::usage(format!("push_reg_id {e}")))?;
             id.to_string()
         }
         None => fresh()?,
     };
     let installation_id = match given(r.installation_id.as_ref()) {
         Some(id) => {
-            request::check_header_id("installation_id", id).map_err(Bad::usage)?;
+            request::check_header_id(id).map_err(|e| Bad::usage(format!("installation_id {e}")))?;
             id.to_string()
         }
         None => fresh()?,
@@ -503,10 +503,10 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             Payload::Personalize(&personalize)
         }
     };
-    let user_agent = request::default_user_agent(flavour);
+    let user_agent = request::default_user_agent(platform);
     let built = request::build(&Spec {
         call,
-        flavour,
+        platform,
         push_reg_id: &push_reg_id,
         installation_id: Some(&installation_id),
         app_code: &shared.app_code,
@@ -525,9 +525,9 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         Auth::App(_) => Preflight::NotApplicable,
         Auth::Bearer(_) if !r.preflight => Preflight::Skipped,
         Auth::Bearer(t) => {
-            let verdict = match flavour {
-                Flavour::Android => crate::sdk::android::validate(t, now),
-                Flavour::Ios => crate::sdk::ios::validate(t, now),
+            let verdict = match platform {
+                Platform::Android => crate::sdk::android::validate(t, now),
+                Platform::Ios => crate::sdk::ios::validate(t, now),
             };
             if verdict.accepted {
                 Preflight::Passed
@@ -544,7 +544,7 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
     let base = super::super::url_of(own);
     let mut ex = Exchange {
         call,
-        flavour,
+        platform,
         url: built.url(&base),
         request: built,
         auth,
@@ -596,7 +596,7 @@ pub async fn state(State(shared): State<Arc<Shared>>) -> Response {
 /// The one-line explanation of each member the terminal report explains; `*` is what any
 /// other member gets.
 fn explanations() -> Value {
-    use crate::render::check::{explain_claim, explain_header};
+    use crate::token::report::{explain_claim, explain_header};
     let table = |names: &[&str], f: fn(&str) -> &'static str| {
         let mut m: Map<String, Value> = names
             .iter()

@@ -2,7 +2,7 @@
 //! writes for the same data. Batch `check --json` spends most of its output time here, so the
 //! fixed parts of a report are copied as literals and strings are escaped a run at a time.
 
-use crate::token::json::Members;
+use super::Members;
 use serde_json::Value;
 use std::fmt::Write as _;
 

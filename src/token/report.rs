@@ -2,12 +2,12 @@
 //! every server-side step, a verdict line) or as the stable JSON object.
 
 use crate::color::Painter;
+use crate::json::Members;
 use crate::problem::Code;
 use crate::sdk::SdkVerdict;
 use crate::time::{relative, rfc3339};
 use crate::token::Input;
 use crate::token::check::{Outcome, Report, Step};
-use crate::token::json::Members;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -179,7 +179,7 @@ pub fn write_json(
     now: i64,
     leeway: i64,
 ) {
-    use super::jsonw;
+    use crate::json::write as jsonw;
     out.push_str("{\"schema\":");
     jsonw::int(out, SCHEMA);
     out.push_str(if report.valid() {
@@ -308,7 +308,7 @@ fn write_verdict(out: &mut String, v: Option<&SdkVerdict>) {
     }
     out.push_str(",\"message\":");
     match &v.message {
-        Some(m) => super::jsonw::string(out, m),
+        Some(m) => crate::json::write::string(out, m),
         None => out.push_str("null"),
     }
     out.push('}');

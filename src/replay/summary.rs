@@ -1,10 +1,11 @@
 //! The batch summary: counts by status, by `messageId`, by network failure and by preflight
-//! refusal, latency percentiles and throughput, and the batch's exit code (the highest of
-//! its calls). Pure: calls are added as they finish; the caller measures wall time.
+//! refusal, latency percentiles and throughput, and the batch's exit code (its calls' codes
+//! merged as calls are, [`crate::error::Merge::Calls`]: the highest). Pure: calls are added as they finish; the caller measures wall time.
 
 use super::client::Outcome;
 use super::render::{Exchange, Preflight};
 use crate::color::Painter;
+use crate::error::Merge;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -29,7 +30,7 @@ pub struct Summary {
 impl Summary {
     pub fn add(&mut self, ex: &Exchange) {
         self.calls += 1;
-        self.exit = self.exit.max(ex.exit_code());
+        self.exit = Merge::Calls.merge(self.exit, ex.exit_code());
         if let Preflight::Refused(v) = &ex.preflight {
             *self
                 .preflight_refused
@@ -56,7 +57,7 @@ impl Summary {
     /// A line of input that was skipped; the batch then exits with at least 1.
     pub fn skip_line(&mut self) {
         self.skipped_lines += 1;
-        self.exit = self.exit.max(crate::error::exit::RUNTIME);
+        self.exit = Merge::Calls.merge(self.exit, crate::error::exit::RUNTIME);
     }
 
     /// The nearest-rank percentile `p` (0–100) of the latencies, in milliseconds.

@@ -1,94 +1,20 @@
-//! The sandbox's data: persons (keyed internally by a number, and by external user id once they
-//! have one) and installations (keyed by push registration id, each linked to one person), and
-//! the operations the endpoints perform on them. Pure and synchronous: no I/O, no clock; the
-//! HTTP layer decides who may call what, this module decides what the data becomes.
+//! The store of persons and installations and the operations the endpoints perform on it.
+//! Pure and synchronous: no I/O, no clock; the HTTP layer decides who may call what, this
+//! module decides what the data becomes.
 //!
 //! Operations validate everything before they change anything, so a refused request leaves the
 //! store exactly as it was.
 
 use super::api::{ApiError, message_id};
 use super::body::{Attributes, Field, Identity, PersonalizeBody, UserPatch};
+use super::person::{
+    Installation, MAX_INSTALLATIONS, MAX_PERSONS, Person, PersonType, STATE_FORMAT, STATE_VERSION,
+    StateDoc,
+};
+use crate::problem::Code;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// At most this many installations, and twice as many persons, are kept (a bound on memory
-/// whatever clients send).
-pub const MAX_INSTALLATIONS: usize = 100_000;
-pub const MAX_PERSONS: usize = 2 * MAX_INSTALLATIONS;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Gender {
-    Male,
-    Female,
-}
-
-/// Infobip's person type: a lead until personalized as a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PersonType {
-    #[default]
-    Lead,
-    Customer,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Phone {
-    pub number: String,
-    #[serde(default)]
-    pub preferred: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Email {
-    pub address: String,
-    #[serde(default)]
-    pub preferred: bool,
-}
-
-/// One person. `personalized` is true once personalize (or a patch setting externalUserId)
-/// has identified it; an anonymous person is one created for a fresh installation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Person {
-    pub id: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middle_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<Gender>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthday: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phones: Option<Vec<Phone>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emails: Option<Vec<Email>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<Map<String, Value>>,
-    #[serde(rename = "type")]
-    pub person_type: PersonType,
-    #[serde(default)]
-    pub personalized: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Installation {
-    pub push_reg_id: String,
-    pub person_id: u64,
-    #[serde(default)]
-    pub is_primary: bool,
-}
 
 /// What the caller proved, as far as the data is concerned.
 #[derive(Debug, Clone, Copy, Default)]
@@ -108,20 +34,6 @@ pub struct PersonalizeFlags {
     pub keep_as_lead: Option<bool>,
     pub set_device_as_primary: bool,
 }
-
-/// The file form of the store (see the README for the format).
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct StateDoc {
-    pub format: String,
-    pub version: u32,
-    pub next_person_id: u64,
-    pub persons: Vec<Person>,
-    pub installations: Vec<Installation>,
-}
-
-pub const STATE_FORMAT: &str = "mmjwt-sandbox-state";
-pub const STATE_VERSION: u32 = 1;
 
 /// All persons and installations, with the indexes that make lookups cheap.
 #[derive(Debug, Clone)]
@@ -457,7 +369,7 @@ impl Store {
                 None => "the person, who has no externalUserId".to_string(),
             };
             return Err(ApiError::unauthorized(
-                message_id::SUB_MISMATCH,
+                Code::SubMismatch.as_str(),
                 format!(
                     "the token's sub {} does not identify {whose}",
                     Value::String(sub.into())
@@ -877,7 +789,7 @@ mod tests {
         };
         assert_eq!(
             s.fetch("r", &bearer_b, false).unwrap_err().message_id,
-            message_id::SUB_MISMATCH
+            Code::SubMismatch.as_str()
         );
         let app_jwt_only = Access {
             anonymous_only: true,

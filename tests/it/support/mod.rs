@@ -1,7 +1,12 @@
-//! Helpers shared by the integration tests: the built binary with a clean environment, the test
-//! key, and token construction from raw JSON.
+//! What the integration tests share: the built binary with a clean environment, the test key,
+//! token construction from raw JSON, and (submodules) the test HTTP servers, the sandbox API
+//! client and the sandbox as a child process.
 
 #![allow(dead_code)]
+
+pub mod api;
+pub mod http;
+pub mod sandbox_process;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -97,4 +102,34 @@ pub fn raw_exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every Rust source file under `src/`: its path relative to `src/` (with `/`) and its text, for
+/// the tests that read the sources.
+pub fn source_files() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read_to_string(f).unwrap())
+        })
+        .collect()
 }

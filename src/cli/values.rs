@@ -1,0 +1,270 @@
+//! Typed values at the clap edge: every flag value that has a shape is parsed here, where clap
+//! parses, so a bad one is a usage error (exit 2) that clap names with its flag, and the
+//! commands receive durations, instants, claims, URLs and ids instead of strings. Secrets and
+//! tokens are not parsed here: they stay opaque ([`crate::secret::SecretText`]) so that clap
+//! never quotes them back.
+//!
+//! The library's enums get their command-line names here too (`ValueEnum`), so no module below
+//! the command layer depends on clap.
+
+use crate::color::ColorChoice;
+use crate::sandbox::{LogFormat, Mode};
+use crate::sdk::{Platform, SdkSelection};
+use clap::ValueEnum;
+use clap::builder::PossibleValue;
+use clap::builder::TypedValueParser as _;
+use serde_json::Value;
+use std::time::Duration;
+
+/// A duration in whole seconds: `90s`, `15m`, `2h`, `1d`, `1h30m` or bare seconds.
+pub fn seconds(text: &str) -> Result<i64, String> {
+    crate::time::parse_duration(text)
+}
+
+/// A duration of at least one second (`--request-timeout`).
+pub fn positive_seconds(text: &str) -> Result<i64, String> {
+    match crate::time::parse_duration(text)? {
+        0 => Err("must be at least 1s".into()),
+        n => Ok(n),
+    }
+}
+
+/// A network timeout: `500ms` or any duration `seconds` takes, between 1 ms and 1 hour.
+pub fn timeout(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let d = if let Some(ms) = t.strip_suffix("ms") {
+        let n: u64 = ms
+            .trim()
+            .parse()
+            .map_err(|_| "use forms like 10s, 500ms, 1m".to_string())?;
+        Duration::from_millis(n)
+    } else {
+        Duration::from_secs(crate::time::parse_duration(t)?.unsigned_abs())
+    };
+    if d.is_zero() || d > Duration::from_hours(1) {
+        return Err("must be between 1ms and 1h".into());
+    }
+    Ok(d)
+}
+
+/// An instant: Unix seconds or RFC 3339.
+pub fn instant(text: &str) -> Result<i64, String> {
+    crate::time::parse_instant(text)
+}
+
+/// `--claim KEY=VALUE` (a string) or `--claim KEY:=JSON` (any JSON value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimArg {
+    pub key: String,
+    pub value: Value,
+}
+
+impl std::str::FromStr for ClaimArg {
+    type Err = String;
+    fn from_str(item: &str) -> Result<Self, String> {
+        let Some(eq) = item.find('=') else {
+            return Err("use KEY=VALUE (a string) or KEY:=JSON".into());
+        };
+        let (key, value) = if item[..eq].ends_with(':') {
+            let key = &item[..eq - 1];
+            let v: Value = serde_json::from_str(&item[eq + 1..])
+                .map_err(|e| format!("the value after {key}:= is not valid JSON ({e})"))?;
+            (key, v)
+        } else {
+            (&item[..eq], Value::String(item[eq + 1..].to_string()))
+        };
+        if key.is_empty() {
+            return Err("a claim needs a name before '='".into());
+        }
+        if crate::token::mint::RESERVED_CLAIMS.contains(&key) {
+            return Err(format!(
+                "cannot set {key}: mmjwt writes it itself (see --user-id, --ttl, --jti, --no-iss)"
+            ));
+        }
+        Ok(ClaimArg {
+            key: key.to_string(),
+            value,
+        })
+    }
+}
+
+/// `--base-url`: http or https, a host, no user info, query or fragment; kept without a
+/// trailing `/`. Empty (an empty `MMJWT_BASE_URL`) means "not given".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(Option<String>);
+
+impl BaseUrl {
+    /// The URL, or `None` when it was given empty.
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl std::str::FromStr for BaseUrl {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Ok(BaseUrl(None));
+        }
+        crate::replay::request::check_base_url(text).map(|u| BaseUrl(Some(u)))
+    }
+}
+
+/// `--push-reg-id`: characters both SDKs can put into a path unencoded. Empty (an empty
+/// `MMJWT_PUSH_REG_ID`) means "not given".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushRegId(Option<String>);
+
+impl PushRegId {
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl std::str::FromStr for PushRegId {
+    type Err = String;
+    fn from_str(id: &str) -> Result<Self, String> {
+        if id.is_empty() {
+            return Ok(PushRegId(None));
+        }
+        crate::replay::request::check_push_reg_id(id)?;
+        Ok(PushRegId(Some(id.to_string())))
+    }
+}
+
+/// An id that travels in a header (`--installation-id`, `--session-id`): 1-256 visible ASCII
+/// characters.
+pub fn header_id(id: &str) -> Result<String, String> {
+    crate::replay::request::check_header_id(id)?;
+    Ok(id.to_string())
+}
+
+/// `--user-agent`: non-empty printable ASCII.
+pub fn user_agent(ua: &str) -> Result<String, String> {
+    crate::replay::request::check_user_agent(ua)?;
+    Ok(ua.to_string())
+}
+
+/// `sandbox --installation`: a push registration id usable in a URL path.
+pub fn installation(id: &str) -> Result<String, String> {
+    crate::sandbox::check_installation_id(id)?;
+    Ok(id.to_string())
+}
+
+/// `check --sdk android|ios|both`.
+pub fn sdk_selection() -> impl clap::builder::TypedValueParser<Value = SdkSelection> {
+    clap::builder::PossibleValuesParser::new([
+        PossibleValue::new("android"),
+        PossibleValue::new("ios"),
+        PossibleValue::new("both"),
+    ])
+    .map(|s| match s.as_str() {
+        "android" => SdkSelection::only(Platform::Android),
+        "ios" => SdkSelection::only(Platform::Ios),
+        _ => SdkSelection::BOTH,
+    })
+}
+
+impl ValueEnum for Platform {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Platform::ALL
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for Mode {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Mode::AllowAll, Mode::JwtOnly, Mode::Disallow]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            Mode::AllowAll => {
+                "Allow all mobile SDK requests (App authorization; Bearer tokens are verified if sent)"
+            }
+            Mode::JwtOnly => "Allow only mobile SDK requests with JWT authorization",
+            Mode::Disallow => "Disallow all mobile SDK requests to user data",
+        };
+        Some(PossibleValue::new(self.as_str()).help(help))
+    }
+}
+
+impl ValueEnum for LogFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[LogFormat::Text, LogFormat::Json, LogFormat::Off]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (name, help) = match self {
+            LogFormat::Text => ("text", "One human-readable line per request"),
+            LogFormat::Json => ("json", "One JSON object per line (NDJSON)"),
+            LogFormat::Off => ("off", "Nothing (in-process use by tests and `replay`)"),
+        };
+        Some(PossibleValue::new(name).help(help))
+    }
+}
+
+impl ValueEnum for ColorChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[ColorChoice::Auto, ColorChoice::Always, ColorChoice::Never]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_parse() {
+        let c: ClaimArg = "a=b=c".parse().unwrap();
+        assert_eq!((c.key.as_str(), c.value), ("a", Value::from("b=c")));
+        let n: ClaimArg = "n:=3".parse().unwrap();
+        assert_eq!(n.value, Value::from(3));
+        let o: ClaimArg = "o:={\"x\":[1]}".parse().unwrap();
+        assert_eq!(o.value["x"][0], 1);
+        for bad in ["sub=x", "x", "=x", "n:=nope"] {
+            assert!(bad.parse::<ClaimArg>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(timeout("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(timeout("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(timeout("2").unwrap(), Duration::from_secs(2));
+        assert!(timeout("0ms").is_err());
+        assert!(timeout("2h").is_err());
+        assert!(timeout("fast").is_err());
+    }
+
+    #[test]
+    fn empty_environment_values_mean_not_given() {
+        assert_eq!("".parse::<BaseUrl>().unwrap().get(), None);
+        assert_eq!(
+            "http://127.0.0.1:8080/".parse::<BaseUrl>().unwrap().get(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert!("ftp://x".parse::<BaseUrl>().is_err());
+        assert_eq!("".parse::<PushRegId>().unwrap().get(), None);
+        assert!("a/b".parse::<PushRegId>().is_err());
+    }
+
+    #[test]
+    fn the_library_enums_keep_their_names() {
+        for p in Platform::ALL {
+            assert_eq!(Platform::from_str(p.name(), false), Ok(p));
+        }
+        for m in Mode::value_variants() {
+            assert_eq!(Mode::from_str(m.as_str(), false).as_ref(), Ok(m));
+        }
+        assert!(installation("a/b").is_err());
+        assert_eq!(installation("reg-1").unwrap(), "reg-1");
+    }
+}

@@ -1,0 +1,96 @@
+//! A `replay` invocation as data, in the shape the command layer resolves it into: what each
+//! call is ([`CallSpec`]), who signs ([`Creds`]), where to send ([`Job::base_url`]), for whom
+//! ([`Users`]) and how to show it ([`Output`]). [`super::run::execute`] turns it into a
+//! [`super::plan::Plan`] and each call into an [`super::render::Exchange`].
+
+use super::body::Personalize;
+use super::redact::Show;
+use super::request::PersonalizeFlags;
+use super::{Call, Platform};
+use crate::secret::{Secret, SecretText};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// Where the Authorization comes from.
+#[derive(Debug, Clone)]
+pub enum TokenSource {
+    /// `--token`: sent as given.
+    Given(SecretText),
+    /// Minted per call from the user id, like `mmjwt gen`, with this lifetime in seconds.
+    Mint { ttl: i64 },
+    /// `--app-auth`: `App <appCode>`.
+    App,
+}
+
+/// Who the calls are for.
+#[derive(Debug, Clone)]
+pub enum Users {
+    /// One call; `--user-id` if given.
+    One(Option<String>),
+    /// `--users`: one call per line (line number, user id); `skipped` unusable lines.
+    Many {
+        users: Vec<(usize, String)>,
+        skipped: usize,
+    },
+}
+
+/// What to do with the built request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Send,
+    /// Print the request, send nothing.
+    DryRun,
+    /// Print a curl command, send nothing.
+    Curl,
+}
+
+/// Everything every call of the job shares, as the SDK would build it.
+#[derive(Debug)]
+pub struct CallSpec {
+    pub call: Call,
+    pub platform: Platform,
+    pub token: TokenSource,
+    pub patch: Option<Map<String, Value>>,
+    /// The personalize body from `--data` (empty when not given).
+    pub personalize: Personalize,
+    pub flags: PersonalizeFlags,
+    pub foreground: bool,
+    pub session_id: Option<String>,
+    pub user_agent: String,
+    pub installation_id: String,
+    /// `None` only with the embedded sandbox: each call then gets a fresh installation.
+    pub push_reg_id: Option<String>,
+    /// Run the SDK's own token validation before sending.
+    pub preflight: bool,
+    /// `--now`: the clock for minting and preflight.
+    pub now: Option<i64>,
+}
+
+/// Credentials as configured; the embedded sandbox completes the missing ones.
+#[derive(Debug, Default)]
+pub struct Creds {
+    pub app_code: Option<String>,
+    pub key_id: Option<String>,
+    pub secret: Option<Secret>,
+}
+
+/// How the job is carried out and shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub mode: Mode,
+    pub verbose: bool,
+    pub show: Show,
+    pub timeout: Duration,
+    pub concurrency: usize,
+}
+
+/// A fully resolved `replay` invocation.
+#[derive(Debug)]
+pub struct Job {
+    pub spec: CallSpec,
+    pub creds: Creds,
+    /// Checked, without a trailing `/`; `None` means the embedded sandbox.
+    pub base_url: Option<String>,
+    pub users: Users,
+    pub output: Output,
+}

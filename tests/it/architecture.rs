@@ -1,0 +1,163 @@
+//! The structure's rules, read from the sources and the README: layers point down, and each
+//! contract written in more than one place (exit codes, error kinds, the module list) agrees
+//! with its one source.
+
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The library's source files: everything under `src/` except the command layer (`cli`,
+/// `commands`), the process driver and the crate root, which are the only places allowed to
+/// name the command layer and clap.
+fn library_files() -> Vec<(String, String)> {
+    crate::support::source_files()
+        .into_iter()
+        .filter(|(rel, _)| {
+            let top = rel
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".rs");
+            !["cli", "commands", "driver", "lib", "main"].contains(&top)
+        })
+        .collect()
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(root().join("README.md")).unwrap()
+}
+
+/// The lines of the README section that starts with `heading`, up to the next `## `.
+fn section(readme: &str, heading: &str) -> Vec<String> {
+    let start = readme
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("README has no section {heading}"));
+    readme[start + heading.len() + 2..]
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn library_modules_never_reach_up_into_the_command_layer() {
+    let files = library_files();
+    assert!(
+        files.len() > 30,
+        "only {} library files were read",
+        files.len()
+    );
+    for (rel, text) in &files {
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for layer in ["cli", "commands"] {
+                for pattern in [format!("crate::{layer}"), format!("super::{layer}")] {
+                    let names_it = code.match_indices(&pattern).any(|(i, _)| {
+                        let next = code[i + pattern.len()..].chars().next();
+                        !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    });
+                    assert!(
+                        !names_it,
+                        "src/{rel}:{}: a library module names the command layer: {line}",
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn only_the_command_layer_uses_clap() {
+    for (rel, text) in library_files() {
+        assert!(
+            !text.contains("clap::") && !text.contains("use clap"),
+            "src/{rel} uses clap; clap types and value parsing live in src/cli"
+        );
+    }
+}
+
+#[test]
+fn the_readme_exit_code_table_is_the_one_in_the_code() {
+    let rows: Vec<String> = section(&readme(), "## Exit codes")
+        .into_iter()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| code") && !l.starts_with("|---"))
+        .collect();
+    let want: Vec<String> = mmjwt::error::EXIT_CODES
+        .iter()
+        .map(|(code, meaning)| format!("| {code} | {meaning} |"))
+        .collect();
+    assert_eq!(
+        rows, want,
+        "README's exit-code table differs from src/error.rs"
+    );
+    assert!(
+        section(&readme(), "## Exit codes")
+            .join(" ")
+            .contains(mmjwt::error::MERGE_RULE),
+        "README does not state the merge rule of src/error.rs word for word"
+    );
+}
+
+#[test]
+fn the_readme_lists_every_json_error_kind() {
+    let text = section(&readme(), "## JSON output").join("\n");
+    for kind in mmjwt::error::ErrorKind::ALL {
+        let row = format!("| `{}` |", kind.as_str());
+        assert!(text.contains(&row), "README lacks the error kind row {row}");
+    }
+}
+
+#[test]
+fn the_readme_layout_names_every_top_level_module() {
+    let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    let layout = section(&readme(), "## Layout").join("\n");
+    let mut n = 0;
+    for line in lib.lines() {
+        let Some(name) = line
+            .strip_prefix("pub mod ")
+            .or_else(|| line.strip_prefix("mod "))
+            .and_then(|l| l.strip_suffix(';'))
+        else {
+            continue;
+        };
+        n += 1;
+        assert!(
+            layout.contains(&format!("`src/{name}")),
+            "README Layout does not describe src/{name}"
+        );
+    }
+    assert!(n > 10);
+}
+
+#[test]
+fn a_bad_flag_value_is_a_usage_error_named_by_its_flag() {
+    for (args, flag) in [
+        (vec!["sandbox", "--installation", "a/b"], "--installation"),
+        (vec!["check", "--leeway", "5x", "a.b.c"], "--leeway"),
+        (vec!["gen", "--user-id", "a", "--ttl", "soon"], "--ttl"),
+        (vec!["gen", "--user-id", "a", "--claim", "iat=1"], "--claim"),
+        (
+            vec!["replay", "fetch-user", "--user-agent", "\u{1}"],
+            "--user-agent",
+        ),
+        (
+            vec!["sandbox", "--request-timeout", "0"],
+            "--request-timeout",
+        ),
+    ] {
+        let mut json_args = vec!["--json"];
+        json_args.extend(&args);
+        let out = crate::support::mmjwt().args(&json_args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with(&format!("mmjwt: error: {flag}")) && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+        let v = crate::support::json_out(&out);
+        assert_eq!(v["error"]["kind"], "usage", "{args:?}");
+    }
+}
