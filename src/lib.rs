@@ -10,6 +10,7 @@
 //!   report as text or JSON in [`token::report`]);
 //! - [`sdk`]: the Android and iOS SDKs' client-side validation, emulated;
 //! - [`sandbox`]: the local Mobile API emulator; [`replay`]: the SDKs' HTTP calls;
+//! - [`ui`]: the debugger page the sandbox serves, its API calling `token`, `replay` and the sandbox;
 //! - [`json`]: the strict JSON reader and the compact writer both `token` and `sdk` use;
 //! - leaves: [`problem`] (the code vocabulary), [`error`] (exit codes and error kinds),
 //!   [`secret`], [`b64`], [`time`], [`color`], [`shell`] (output decisions, warnings).
@@ -31,5 +32,6 @@ pub mod secret;
 pub mod shell;
 pub mod time;
 pub mod token;
+pub mod ui;
 
 pub use driver::run;

@@ -63,7 +63,9 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
         LogFormat::Text
     });
     config.limits.request_timeout = Duration::from_secs(timeout.unsigned_abs());
-    config.ui = !args.no_ui;
+    if !args.no_ui {
+        config.extension = Some(crate::ui::routes);
+    }
 
     if !args.listen.ip().is_loopback() {
         shell.warn(&format!(

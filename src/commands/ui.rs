@@ -25,6 +25,7 @@ pub(crate) fn run(args: &UiArgs, shell: &Shell) -> anyhow::Result<u8> {
         .keys
         .insert(creds.key_id.clone(), creds.secret.hmac_key());
     config.log = args.log_format;
+    config.extension = Some(crate::ui::routes);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -7,8 +7,7 @@
 //! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
 //! `person` (the data types) and `store` (the operations on them), `persist` (the state file),
 //! `routes` (HTTP), `server` (the accept loop and its limits), `log` (the request log line and
-//! its writer), `ui` (the debugger page and
-//! its JSON API).
+//! its writer, and the live log others may follow).
 
 pub mod api;
 pub mod auth;
@@ -19,7 +18,6 @@ pub mod person;
 pub mod routes;
 mod server;
 pub mod store;
-pub mod ui;
 
 use crate::secret::HmacKey;
 use anyhow::Context as _;
@@ -30,6 +28,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use routes::{MAX_BODY_BYTES, Shared};
+
+/// Routes a sandbox serves besides the Mobile API, built from what its handlers share.
+pub type Extension = fn(&Arc<Shared>) -> axum::Router<Arc<Shared>>;
 
 /// The default listen address of `mmjwt sandbox`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
@@ -119,8 +120,9 @@ pub struct Config {
     pub log: LogFormat,
     pub clock: Clock,
     pub limits: Limits,
-    /// Serve the debugger page and its API (`--no-ui` turns them off).
-    pub ui: bool,
+    /// More routes served next to the Mobile API, behind the same log and timeout (the
+    /// debugger page of `crate::ui`; `None` for the Mobile API alone, as with `--no-ui`).
+    pub extension: Option<Extension>,
 }
 
 impl Config {
@@ -138,7 +140,7 @@ impl Config {
             log: LogFormat::Off,
             clock: Clock::System,
             limits: Limits::default(),
-            ui: true,
+            extension: None,
         }
     }
 
@@ -197,7 +199,9 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
         store: Mutex::new(store),
         jti: Mutex::new(auth::JtiCache::default()),
         state,
-        ui: config.ui.then(ui::Ui::default),
+        extension: config.extension,
+        address: std::sync::OnceLock::new(),
+        events: log::events::Hub::default(),
     }))
 }
 
@@ -228,9 +232,7 @@ impl Sandbox {
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;
-        if let Some(ui) = &shared.ui {
-            ui.set_address(addr);
-        }
+        let _ = shared.address.set(addr);
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         let app = routes::router(Arc::clone(&shared));
         let task = tokio::spawn(server::serve(listener, app, limits, stop_rx));
@@ -260,10 +262,8 @@ impl Sandbox {
     /// Stops accepting, lets in-flight requests finish (within the grace period), saves the
     /// state.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
-        if let Some(ui) = &self.shared.ui {
-            // Open log streams never end by themselves.
-            ui.events.close();
-        }
+        // Open log streams never end by themselves.
+        self.shared.events.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }
@@ -286,7 +286,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn url_of(addr: SocketAddr) -> String {
+pub(crate) fn url_of(addr: SocketAddr) -> String {
     let shown = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
             SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port())

@@ -46,11 +46,20 @@ pub struct Shared {
     pub store: Mutex<Store>,
     pub jti: Mutex<JtiCache>,
     pub state: Option<StateFile>,
-    /// The page and its API (`None` with `--no-ui`).
-    pub ui: Option<super::ui::Ui>,
+    /// Routes served next to the Mobile API (the debugger page), if any.
+    pub extension: Option<super::Extension>,
+    /// The bound address, once the sandbox listens (`None` for in-process `oneshot` use).
+    pub address: std::sync::OnceLock<std::net::SocketAddr>,
+    /// Followers of the request log.
+    pub events: log::events::Hub,
 }
 
 impl Shared {
+    /// The bound address, once the sandbox listens.
+    pub fn address(&self) -> Option<std::net::SocketAddr> {
+        self.address.get().copied()
+    }
+
     pub(crate) fn now(&self) -> i64 {
         match self.clock {
             Clock::System => crate::time::now_unix(),
@@ -87,8 +96,8 @@ enum Call {
 pub fn router(shared: Arc<Shared>) -> Router {
     const BASE: &str = "/mobile/1/appinstance/{push_reg_id}";
     let mut r = Router::new();
-    if shared.ui.is_some() {
-        r = r.merge(super::ui::routes(&shared));
+    if let Some(extension) = shared.extension {
+        r = r.merge(extension(&shared));
     }
     r.route(
         &format!("{BASE}/user"),
@@ -206,7 +215,7 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         r
     };
     let note = res.extensions_mut().remove::<LogNote>().unwrap_or_default();
-    let page_listens = shared.ui.as_ref().is_some_and(|u| u.events.listening());
+    let page_listens = shared.events.listening();
     if shared.log_sink.is_some() || page_listens {
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let entry = log::Entry {
@@ -223,11 +232,8 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
             sink.write_line(&line);
         }
         // The page's live log: the same JSON object `--log-format json` writes.
-        if page_listens
-            && let Some(ui) = &shared.ui
-            && let Some(line) = log::line(LogFormat::Json, &entry)
-        {
-            ui.events.publish(&line);
+        if page_listens && let Some(line) = log::line(LogFormat::Json, &entry) {
+            shared.events.publish(&line);
         }
     }
     res

@@ -52,8 +52,9 @@ fn the_page_in_a_real_browser() {
     let Some((chromium, driver)) = webdriver::required("the_page_in_a_real_browser") else {
         return;
     };
-    let sandbox =
-        SandboxThread::spawn(Config::new(Mode::JwtOnly, APP).with_key(KID, test_key())).unwrap();
+    let mut config = Config::new(Mode::JwtOnly, APP).with_key(KID, test_key());
+    config.extension = Some(mmjwt::ui::routes);
+    let sandbox = SandboxThread::spawn(config).unwrap();
     let url = sandbox.url();
     let b = Browser::start(&chromium, &driver);
 

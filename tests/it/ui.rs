@@ -16,7 +16,9 @@ const NOW: i64 = 1_700_000_030;
 
 async fn start(ui: bool) -> Sandbox {
     let mut c = Config::new(Mode::JwtOnly, APP).with_key(KID, test_key());
-    c.ui = ui;
+    if ui {
+        c.extension = Some(mmjwt::ui::routes);
+    }
     // Long enough that a stop held by an open stream would show.
     c.limits.shutdown_grace = Duration::from_mins(1);
     Sandbox::start(c, SocketAddr::from(([127, 0, 0, 1], 0)))

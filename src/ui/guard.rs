@@ -5,8 +5,8 @@
 //! script or eval and without framing, `nosniff`, `no-referrer`, `no-store`. No CORS header
 //! is ever sent, so no other origin can read an answer.
 
-use super::super::Shared;
 use super::PREFIX;
+use crate::sandbox::Shared;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -152,7 +152,7 @@ pub fn secure(headers: &mut HeaderMap) {
 
 /// The middleware: refuses what [`judge`] refuses, and secures every answer.
 pub async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let own = shared.ui.as_ref().and_then(super::Ui::address);
+    let own = shared.address();
     let mut res = match judge(req.method(), req.uri().path(), req.headers(), own) {
         Ok(()) => next.run(req).await,
         Err(r) => super::api::error(r.status(), r.kind(), r.message()),

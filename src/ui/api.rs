@@ -7,13 +7,13 @@
 //! Errors are `{"error": {"kind", "message"}}` with a 4xx status (`kind` as the command line's
 //! `--json` errors name it: `usage`, `secret`, ...).
 
-use super::super::Shared;
 use crate::replay::Call;
 use crate::replay::body as replay_body;
 use crate::replay::client::Client;
 use crate::replay::redact::Show;
 use crate::replay::render::{self as replay_render, Exchange, Preflight};
 use crate::replay::request::{self, Auth, Payload, PersonalizeFlags, Spec};
+use crate::sandbox::Shared;
 use crate::sdk::Platform;
 use crate::secret::{HmacKey, Secret};
 use crate::token::check::{Expectations, Keys, Options, check as judge};
@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Request bodies over this are refused (413), as on the Mobile API routes.
-pub const MAX_BODY_BYTES: usize = super::super::MAX_BODY_BYTES;
+pub const MAX_BODY_BYTES: usize = crate::sandbox::MAX_BODY_BYTES;
 /// How long `replay` waits for this sandbox to answer the call it sends.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(5);
 /// `state` lists at most this many persons and installations (the counts are always whole).
@@ -537,11 +537,9 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         }
     };
     let own = shared
-        .ui
-        .as_ref()
-        .and_then(super::Ui::address)
+        .address()
         .ok_or_else(|| Bad::usage("the sandbox's address is not known yet"))?;
-    let base = super::super::url_of(own);
+    let base = crate::sandbox::url_of(own);
     let mut ex = Exchange {
         call,
         platform,

@@ -4,6 +4,10 @@
 //! Content-Type rules, the security headers), `api` (check, gen, replay, state), `events` (the
 //! request log as server-sent events).
 //!
+//! A layer above `sandbox` and `replay` (its `replay` call builds and sends what `mmjwt
+//! replay` does): the sandbox serves these routes when its `Config::extension` is [`routes`],
+//! which `mmjwt sandbox` (unless `--no-ui`) and `mmjwt ui` set.
+//!
 //! The page handles secrets on a port any local web page can reach, so every route here goes
 //! through the guard, and nothing a request carries (bodies, tokens, secrets) is kept or logged.
 
@@ -12,36 +16,14 @@ mod assets;
 pub mod events;
 pub mod guard;
 
-use super::Shared;
+use crate::sandbox::Shared;
 use axum::Router;
 use axum::middleware;
 use axum::routing::{get, post};
-use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Where the page's own files and API live (the Mobile API never uses this prefix).
 pub const PREFIX: &str = "/_mmjwt";
-
-/// What the page and its API need besides the sandbox itself.
-#[derive(Debug, Default)]
-pub struct Ui {
-    /// The address the sandbox is bound to, known once it listens; until then every request
-    /// is refused (no Host can be checked against it).
-    own: OnceLock<SocketAddr>,
-    /// Subscribers of `GET /_mmjwt/api/events`.
-    pub events: events::Hub,
-}
-
-impl Ui {
-    /// Records the bound address (the first call wins; a sandbox binds once).
-    pub fn set_address(&self, addr: SocketAddr) {
-        let _ = self.own.set(addr);
-    }
-
-    pub fn address(&self) -> Option<SocketAddr> {
-        self.own.get().copied()
-    }
-}
 
 /// Any other method on a page or API path: 405 in the API's error shape (after the guard, so
 /// a foreign origin's CORS preflight is a 403).
@@ -53,8 +35,9 @@ async fn method_not_allowed(method: axum::http::Method) -> axum::response::Respo
     )
 }
 
-/// The page and API routes, each behind the guard. Merged into the sandbox's router before
-/// its log and timeout layer, so these requests are logged (method, path, status) like any.
+/// The page and API routes, each behind the guard: the sandbox's `Extension`. Merged into its
+/// router before its log and timeout layer, so these requests are logged (method, path,
+/// status) like any.
 pub fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/", get(assets::index).fallback(method_not_allowed))

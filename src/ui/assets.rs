@@ -4,10 +4,10 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-const INDEX: &str = include_str!("../../../web/index.html");
-const SCRIPT: &str = include_str!("../../../web/app.js");
-const STYLE: &str = include_str!("../../../web/app.css");
-const ICON: &str = include_str!("../../../web/icon.svg");
+const INDEX: &str = include_str!("../../web/index.html");
+const SCRIPT: &str = include_str!("../../web/app.js");
+const STYLE: &str = include_str!("../../web/app.css");
+const ICON: &str = include_str!("../../web/icon.svg");
 
 fn file(content_type: &'static str, body: &'static str) -> Response {
     let mut res = Response::new(axum::body::Body::from(body));
@@ -26,7 +26,7 @@ pub(super) async fn index(headers: HeaderMap) -> Response {
     if wants_html {
         file("text/html; charset=utf-8", INDEX)
     } else {
-        let mut res = super::super::routes::not_found_response();
+        let mut res = crate::sandbox::routes::not_found_response();
         *res.status_mut() = StatusCode::NOT_FOUND;
         res
     }

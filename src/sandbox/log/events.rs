@@ -1,20 +1,10 @@
-//! The request log as server-sent events: every request the sandbox answers (Mobile API calls,
-//! the page's API calls) is published as the JSON log object `--log-format json` writes, to
-//! every open `GET /_mmjwt/api/events`. The line carries method, path, status, the caller's
-//! kind and `sub`, the `messageId` and reason: never a body, token, app code or secret.
-//!
-//! Nothing is built while nobody listens (the log is on every request's path), and a slow
-//! subscriber loses events rather than holding anything up: each has a bounded queue.
+//! The live request log: every line the sandbox logs is also offered, as the JSON object
+//! `--log-format json` writes, to whoever follows it (the debugger page's event stream). Nothing
+//! is built while nobody follows (the log is on every request's path), and a slow follower
+//! loses lines rather than holding anything up: each has a bounded queue.
 
-use super::super::Shared;
-use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use std::convert::Infallible;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
-use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Events a subscriber may fall behind by before new ones are dropped for it.
@@ -28,7 +18,7 @@ pub struct Hub {
     subs: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     count: AtomicUsize,
     /// Set when the sandbox stops: no new subscribers.
-    closed: std::sync::atomic::AtomicBool,
+    closed: AtomicBool,
 }
 
 impl Hub {
@@ -60,7 +50,7 @@ impl Hub {
 
     /// A new subscriber, or `None` when [`MAX_SUBSCRIBERS`] already listen or the sandbox is
     /// stopping.
-    fn subscribe(&self) -> Option<mpsc::Receiver<Arc<str>>> {
+    pub fn subscribe(&self) -> Option<mpsc::Receiver<Arc<str>>> {
         let mut subs = self.subs.lock().unwrap_or_else(PoisonError::into_inner);
         if self.closed.load(Ordering::Relaxed) {
             return None;
@@ -74,43 +64,6 @@ impl Hub {
         self.count.store(subs.len(), Ordering::Relaxed);
         Some(rx)
     }
-}
-
-/// The stream of one subscriber: each log line as an SSE `message` event (`data:` is the JSON
-/// object).
-struct Lines(mpsc::Receiver<Arc<str>>);
-
-impl futures_core::Stream for Lines {
-    type Item = Result<Event, Infallible>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0
-            .poll_recv(cx)
-            .map(|line| line.map(|l| Ok(Event::default().data(&*l))))
-    }
-}
-
-/// `GET /_mmjwt/api/events`.
-pub async fn stream(State(shared): State<Arc<Shared>>) -> axum::response::Response {
-    use axum::response::IntoResponse as _;
-    let Some(ui) = &shared.ui else {
-        return super::api::error(
-            axum::http::StatusCode::NOT_FOUND,
-            "ui",
-            "the page is off (--no-ui)",
-        );
-    };
-    let Some(rx) = ui.events.subscribe() else {
-        return super::api::error(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            format!("{MAX_SUBSCRIBERS} pages already follow the log; close one"),
-        );
-    };
-    // A comment every 15 s keeps proxies and the browser from timing the stream out.
-    Sse::new(Lines(rx))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
 }
 
 #[cfg(test)]
