@@ -63,6 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             break
         }
         'mmjwt;check' {
+            [CompletionResult]::new('--plugin', '--plugin', [CompletionResultType]::ParameterName, 'Also show what the app''s catch block receives through this plugin on each platform. Repeatable or comma-separated; an empty value shows none')
             [CompletionResult]::new('--sdk', '--sdk', [CompletionResultType]::ParameterName, 'Which SDK''s client-side validation to emulate')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge as if the time were this (Unix seconds or RFC 3339)')
@@ -72,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Judge the string exactly as given, as the SDK gets it from setUserDataJwt: nothing stripped (on stdin, each line minus its \n or \r\n)')
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
             [CompletionResult]::new('--require-signature', '--require-signature', [CompletionResultType]::ParameterName, 'Fail (exit 14) when no secret is available to verify the signature')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')

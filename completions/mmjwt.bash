@@ -128,12 +128,16 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__check)
-            opts="-h -V --sdk --leeway --now --user-id --app-code --key-id --secret-file --secret-stdin --secret --require-signature --color --json --help --version"
+            opts="-h -V --exact --plugin --sdk --leeway --now --user-id --app-code --key-id --secret-file --secret-stdin --secret --require-signature --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
+                    return 0
+                    ;;
                 --sdk)
                     COMPREPLY=($(compgen -W "android ios both" -- "${cur}"))
                     return 0

@@ -58,6 +58,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --version 'Print version'
         }
         &'mmjwt;check'= {
+            cand --plugin 'Also show what the app''s catch block receives through this plugin on each platform. Repeatable or comma-separated; an empty value shows none'
             cand --sdk 'Which SDK''s client-side validation to emulate'
             cand --leeway 'Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0'
             cand --now 'Judge as if the time were this (Unix seconds or RFC 3339)'
@@ -67,6 +68,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
             cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
             cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --exact 'Judge the string exactly as given, as the SDK gets it from setUserDataJwt: nothing stripped (on stdin, each line minus its \n or \r\n)'
             cand --secret-stdin 'Read the hex secret from standard input'
             cand --require-signature 'Fail (exit 14) when no secret is available to verify the signature'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'

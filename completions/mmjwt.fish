@@ -60,6 +60,10 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l allow-empty -d 'Allo
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l plugin -d 'Also show what the app\'s catch block receives through this plugin on each platform. Repeatable or comma-separated; an empty value shows none' -r -f -a "flutter\t''
+react-native\t''
+cordova\t''
+all\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l sdk -d 'Which SDK\'s client-side validation to emulate' -r -f -a "android\t''
 ios\t''
 both\t''"
@@ -73,6 +77,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l secret -d 'The hex
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l exact -d 'Judge the string exactly as given, as the SDK gets it from setUserDataJwt: nothing stripped (on stdin, each line minus its \\n or \\r\\n)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l require-signature -d 'Fail (exit 14) when no secret is available to verify the signature'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'

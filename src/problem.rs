@@ -140,6 +140,90 @@ impl Serialize for Code {
     }
 }
 
+/// A stable, UPPER_SNAKE warning code: something worth fixing that does not by itself make the
+/// token invalid (or that explains why it is), never changing the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Warn {
+    /// The signature matches HMAC keyed with the secret's hex text (or its base64 decoding)
+    /// instead of the hex-decoded bytes.
+    SecretUsedAsText,
+    /// `exp <= iat`: the token was expired when it was made.
+    ExpiredAtIssue,
+    /// `exp - iat` is under 60 seconds.
+    ShortLifetime,
+    /// `iat`, `exp` or `nbf` is over 10^11: milliseconds, not seconds.
+    TimeInMilliseconds,
+    /// The string as given (before `check` cleaned it) gets a different SDK refusal.
+    AsGivenRefused,
+    /// `jku`, `x5u`, `jwk` or `x5c` in the header: ignored, keys are never taken from a token.
+    KeyReferenceIgnored,
+    /// `aud` in the payload: not part of Infobip's profile, not checked.
+    AudNotChecked,
+    /// `iss` differs from `infobip-api-key`.
+    IssDiffers,
+}
+
+impl Warn {
+    /// Every warning code, in documentation order.
+    pub const ALL: &'static [Warn] = &[
+        Warn::SecretUsedAsText,
+        Warn::ExpiredAtIssue,
+        Warn::ShortLifetime,
+        Warn::TimeInMilliseconds,
+        Warn::AsGivenRefused,
+        Warn::KeyReferenceIgnored,
+        Warn::AudNotChecked,
+        Warn::IssDiffers,
+    ];
+
+    /// The stable name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Warn::SecretUsedAsText => "SECRET_USED_AS_TEXT",
+            Warn::ExpiredAtIssue => "EXPIRED_AT_ISSUE",
+            Warn::ShortLifetime => "SHORT_LIFETIME",
+            Warn::TimeInMilliseconds => "TIME_IN_MILLISECONDS",
+            Warn::AsGivenRefused => "AS_GIVEN_REFUSED",
+            Warn::KeyReferenceIgnored => "KEY_REFERENCE_IGNORED",
+            Warn::AudNotChecked => "AUD_NOT_CHECKED",
+            Warn::IssDiffers => "ISS_DIFFERS",
+        }
+    }
+
+    /// Parses a stable name back into a code.
+    pub fn from_name(name: &str) -> Option<Warn> {
+        Warn::ALL.iter().copied().find(|w| w.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Warn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Warn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One warning: its code and a message that ends with the fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: Warn,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(code: Warn, message: impl Into<String>) -> Self {
+        Warning {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
 /// One finding: a code, the words for it, and the layer that found it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -176,6 +260,21 @@ mod tests {
             assert!(code.exit_code() >= 10);
         }
         assert_eq!(Code::from_name("NOPE"), None);
+    }
+
+    #[test]
+    fn warning_names_round_trip_and_differ_from_problem_names() {
+        let mut seen = std::collections::HashSet::new();
+        for &w in Warn::ALL {
+            assert!(seen.insert(w.as_str()), "duplicate name {w}");
+            assert_eq!(Warn::from_name(w.as_str()), Some(w));
+            assert_eq!(
+                Code::from_name(w.as_str()),
+                None,
+                "{w} is also a problem code"
+            );
+        }
+        assert_eq!(Warn::from_name("NOPE"), None);
     }
 
     #[test]

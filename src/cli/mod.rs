@@ -77,6 +77,8 @@ Examples:
   mmjwt check \"$TOKEN\"
   mmjwt check --secret-file key.hex --user-id alice \"$TOKEN\"
   echo \"Authorization: Bearer $TOKEN\" | mmjwt check --json
+  mmjwt check --plugin flutter \"$TOKEN\"          # what the Dart catch block receives
+  curl -s \"$TOKEN_URL\" | mmjwt check --exact      # the backend's answer, as the SDK gets it
   mmjwt check --sdk ios --now 2026-01-01T00:00:00Z - < tokens.txt";
 
 /// Where the hex secret comes from. Without any of these, `MMJWT_SECRET` is read.
@@ -182,9 +184,26 @@ pub struct GenArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The token, or '-' for standard input (read when piped and no token is given).
-    /// Surrounding whitespace and an 'Authorization:' / 'Bearer ' prefix are stripped.
+    /// Surrounding whitespace and an 'Authorization:' / 'Bearer ' prefix are stripped
+    /// (unless --exact).
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+
+    /// Judge the string exactly as given, as the SDK gets it from setUserDataJwt: nothing
+    /// stripped (on stdin, each line minus its \n or \r\n).
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Also show what the app's catch block receives through this plugin on each platform.
+    /// Repeatable or comma-separated; an empty value shows none.
+    #[arg(
+        long,
+        value_name = "PLUGIN",
+        env = "MMJWT_PLUGIN",
+        hide_env_values = true,
+        value_parser = values::PluginListParser
+    )]
+    pub plugin: Vec<values::PluginList>,
 
     /// Which SDK's client-side validation to emulate.
     #[arg(long, value_name = "SDK", default_value = "both", value_parser = values::sdk_selection())]

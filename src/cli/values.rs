@@ -9,6 +9,7 @@
 
 use crate::color::ColorChoice;
 use crate::sandbox::{LogFormat, Mode};
+use crate::sdk::plugins::Plugin;
 use crate::sdk::{Platform, SdkSelection};
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
@@ -163,6 +164,78 @@ pub fn sdk_selection() -> impl clap::builder::TypedValueParser<Value = SdkSelect
         "ios" => SdkSelection::only(Platform::Ios),
         _ => SdkSelection::BOTH,
     })
+}
+
+/// A `--plugin` name: one plugin, or `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PluginName {
+    One(Plugin),
+    All,
+}
+
+impl ValueEnum for PluginName {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            PluginName::One(Plugin::Flutter),
+            PluginName::One(Plugin::ReactNative),
+            PluginName::One(Plugin::Cordova),
+            PluginName::All,
+        ]
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            PluginName::One(p) => p.name(),
+            PluginName::All => "all",
+        }))
+    }
+}
+
+/// One `--plugin` value: a comma-separated list of plugins (`all` expanded), possibly empty:
+/// `MMJWT_PLUGIN=` set but empty means no plugin, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PluginList(pub Vec<Plugin>);
+
+/// Parses a [`PluginList`], each name as clap parses an enum (same errors, same completions).
+#[derive(Debug, Clone, Copy)]
+pub struct PluginListParser;
+
+impl clap::builder::TypedValueParser for PluginListParser {
+    type Value = PluginList;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<PluginList, clap::Error> {
+        let one = clap::builder::EnumValueParser::<PluginName>::new();
+        let names: Vec<PluginName> = match value.to_str() {
+            Some(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(|name| one.parse_ref(cmd, arg, std::ffi::OsStr::new(name)))
+                .collect::<Result<_, _>>()?,
+            None => vec![one.parse_ref(cmd, arg, value)?],
+        };
+        Ok(PluginList(
+            names
+                .into_iter()
+                .flat_map(|n| match n {
+                    PluginName::One(p) => vec![p],
+                    PluginName::All => Plugin::ALL.to_vec(),
+                })
+                .collect(),
+        ))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            PluginName::value_variants()
+                .iter()
+                .filter_map(ValueEnum::to_possible_value),
+        ))
+    }
 }
 
 impl ValueEnum for Platform {

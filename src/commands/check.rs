@@ -4,11 +4,14 @@
 use super::batch::{self, Chunk, Piece};
 use super::{load_secret, resolve_now};
 use crate::cli::CheckArgs;
+use crate::cli::values::PluginList;
 use crate::error::usage;
+use crate::sdk::plugins::Plugin;
 use crate::shell::Shell;
-use crate::token::check::{Expectations, Keys, Options, check};
+use crate::token::check::{Expectations, Keys, Options, check_input};
+use crate::token::pitfalls::KeyVariants;
 use crate::token::report;
-use crate::token::{Input, normalize_input};
+use crate::token::{Input, exact_input, normalize_input};
 use std::borrow::Cow;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,12 +35,21 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
     let now = resolve_now(args.now);
     let leeway = args.leeway;
     let secret = load_secret(&args.secret, shell)?;
-    let key = secret.as_ref().map(crate::secret::Secret::hmac_key);
+    let key = secret
+        .as_ref()
+        .map(|s| (s.hmac_key(), KeyVariants::from_secret(s)));
     drop(secret);
+    let shown = plugins(&args.plugin);
+    let how = How {
+        exact: args.exact,
+        plugins: &shown,
+    };
     let opts = Options {
         now,
         leeway,
-        keys: key.as_ref().map_or(Keys::None, Keys::Single),
+        keys: key
+            .as_ref()
+            .map_or(Keys::None, |(k, v)| Keys::SingleWithVariants(k, v)),
         expect: Expectations {
             sub: args.user_id.as_deref(),
             app_code: args.cred.app_code.as_deref(),
@@ -57,7 +69,7 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
             std::io::BufReader::with_capacity(1 << 20, std::io::stdin()),
             &mut out,
             &mut states,
-            |chunk, ()| Ok(judge_lines(chunk, &opts, shell, &seen)),
+            |chunk, ()| Ok(judge_lines(chunk, &opts, how, shell, &seen)),
             |_| {},
         )?;
         if seen.load(Ordering::Relaxed) == 0 {
@@ -65,9 +77,9 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
         }
         code
     } else {
-        let input = normalize_input(args.token.as_deref().unwrap_or_default());
+        let raw = args.token.as_deref().unwrap_or_default();
         let mut text = String::new();
-        let code = judge(&mut text, &input, None, &opts, shell);
+        let code = judge(&mut text, raw, None, &opts, how, shell);
         out.write_all(text.as_bytes())?;
         code
     };
@@ -75,8 +87,29 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// Judges the non-empty lines of a chunk.
-fn judge_lines(chunk: &Chunk, opts: &Options<'_>, shell: &Shell, seen: &AtomicUsize) -> Piece {
+/// How to read and show each token.
+#[derive(Debug, Clone, Copy)]
+struct How<'a> {
+    exact: bool,
+    plugins: &'a [Plugin],
+}
+
+/// The plugins to show, each once, in a fixed order.
+fn plugins(lists: &[PluginList]) -> Vec<Plugin> {
+    let mut v: Vec<Plugin> = lists.iter().flat_map(|l| l.0.iter().copied()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Judges the non-empty lines of a chunk (with `--exact`, every line that has a character).
+fn judge_lines(
+    chunk: &Chunk,
+    opts: &Options<'_>,
+    how: How<'_>,
+    shell: &Shell,
+    seen: &AtomicUsize,
+) -> Piece {
     // A JSON report is about four times its token: one allocation for the chunk's output.
     let mut p = Piece {
         text: String::with_capacity(chunk.data.len() * 5),
@@ -87,26 +120,33 @@ fn judge_lines(chunk: &Chunk, opts: &Options<'_>, shell: &Shell, seen: &AtomicUs
         // needed for lines that are not UTF-8.
         let text =
             std::str::from_utf8(raw).map_or_else(|_| String::from_utf8_lossy(raw), Cow::Borrowed);
-        if text.trim().is_empty() {
+        // An NBSP-only line is a token to --exact (the SDKs disagree about it), blank otherwise.
+        if text.is_empty() || (!how.exact && text.trim().is_empty()) {
             continue;
         }
         seen.fetch_add(1, Ordering::Relaxed);
-        let input = normalize_input(&text);
-        let code = judge(&mut p.text, &input, Some(line), opts, shell);
+        let code = judge(&mut p.text, &text, Some(line), opts, how, shell);
         p.exit = batch::merge_exit(p.exit, code);
     }
     p
 }
 
-/// Appends one token's report (and a newline) to `out`; returns its exit code.
+/// Appends the report on `raw` (and a newline) to `out`; returns its exit code.
 fn judge(
     out: &mut String,
-    input: &Input,
+    raw: &str,
     line: Option<usize>,
     opts: &Options<'_>,
+    how: How<'_>,
     shell: &Shell,
 ) -> u8 {
-    let report = check(&input.token, opts);
+    let input: Input = if how.exact {
+        exact_input(raw)
+    } else {
+        normalize_input(raw)
+    };
+    let input = &input;
+    let report = check_input(raw, input, opts);
     if shell.json && shell.stdout_tty {
         let v = report::json(&report, input, line, opts.now, opts.leeway);
         out.push_str(&shell.json_text(&v));
@@ -117,7 +157,13 @@ fn judge(
         if let Some(l) = line {
             out.push_str(&shell.out.label(&format!("── line {l} ──\n")));
         }
-        out.push_str(&report::text(&report, input, opts.now, shell.out));
+        out.push_str(&report::text_with_plugins(
+            &report,
+            input,
+            opts.now,
+            shell.out,
+            how.plugins,
+        ));
     }
     out.push('\n');
     report.exit_code()

@@ -49,7 +49,7 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
     let mut kid_list = Vec::new();
     for (kid, secret) in &keys {
         kid_list.push(format!("{kid} ({} bytes)", secret.len()));
-        config.keys.insert(kid.clone(), secret.hmac_key());
+        config = config.with_secret(kid.clone(), secret);
     }
     drop(keys);
     config.strict_installations = args.strict_installations;

@@ -20,10 +20,8 @@ pub(crate) fn run(args: &UiArgs, shell: &Shell) -> anyhow::Result<u8> {
         args.cred.key_id.clone().filter(|s| !s.is_empty()),
         secret,
     )?;
-    let mut config = Config::new(Mode::JwtOnly, creds.app_code.clone());
-    config
-        .keys
-        .insert(creds.key_id.clone(), creds.secret.hmac_key());
+    let mut config = Config::new(Mode::JwtOnly, creds.app_code.clone())
+        .with_secret(creds.key_id.clone(), &creds.secret);
     config.log = args.log_format;
     config.extension = Some(crate::ui::routes);
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -68,10 +68,8 @@ impl Embedded {
     /// Starts the sandbox in jwt-only mode with `creds` as its only key, quiet (replay prints
     /// what matters itself).
     pub async fn start(creds: &Credentials) -> anyhow::Result<Embedded> {
-        let mut config = sandbox::Config::new(sandbox::Mode::JwtOnly, creds.app_code.clone());
-        config
-            .keys
-            .insert(creds.key_id.clone(), creds.secret.hmac_key());
+        let mut config = sandbox::Config::new(sandbox::Mode::JwtOnly, creds.app_code.clone())
+            .with_secret(creds.key_id.clone(), &creds.secret);
         config.log = sandbox::LogFormat::Off;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let sandbox = sandbox::Sandbox::start(config, addr).await?;

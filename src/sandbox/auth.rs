@@ -7,7 +7,8 @@
 use super::api::{ApiError, message_id};
 use crate::sdk::SdkSelection;
 use crate::secret::HmacKey;
-use crate::token::check::{Expectations, Keys, Options, check};
+use crate::token::check::{Expectations, KeyRing, Keys, Options, check};
+use crate::token::pitfalls::KeyVariants;
 use axum::http::{HeaderMap, header};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -49,7 +50,25 @@ impl AuthNote {
 pub struct Authenticator<'a> {
     pub app_code: &'a str,
     pub keys: &'a HashMap<String, HmacKey>,
+    /// Per kid, the keys of a misused secret (may be empty).
+    pub variants: &'a HashMap<String, KeyVariants>,
     pub leeway: i64,
+}
+
+/// The configured keys with their variants, as the check core looks them up.
+struct Ring<'a> {
+    keys: &'a HashMap<String, HmacKey>,
+    variants: &'a HashMap<String, KeyVariants>,
+}
+
+impl KeyRing for Ring<'_> {
+    fn key_for(&self, kid: &str) -> Option<&HmacKey> {
+        self.keys.get(kid)
+    }
+
+    fn variants_for(&self, kid: &str) -> Option<&KeyVariants> {
+        self.variants.get(kid)
+    }
 }
 
 /// A verified token's identity and lifetime (for the replay cache).
@@ -127,10 +146,14 @@ impl Authenticator<'_> {
     }
 
     fn bearer(&self, token: &str, now: i64) -> Outcome {
+        let ring = Ring {
+            keys: self.keys,
+            variants: self.variants,
+        };
         let opts = Options {
             now,
             leeway: self.leeway,
-            keys: Keys::Ring(self.keys),
+            keys: Keys::Ring(&ring),
             expect: Expectations {
                 sub: None,
                 app_code: Some(self.app_code),
@@ -267,9 +290,11 @@ mod tests {
     #[test]
     fn app_scheme_is_case_insensitive_and_code_exact() {
         let keys = HashMap::new();
+        let variants = HashMap::new();
         let a = Authenticator {
             app_code: "code",
             keys: &keys,
+            variants: &variants,
             leeway: 0,
         };
         let mut h = HeaderMap::new();

@@ -19,7 +19,8 @@ pub mod routes;
 mod server;
 pub mod store;
 
-use crate::secret::HmacKey;
+use crate::secret::{HmacKey, Secret};
+use crate::token::pitfalls::KeyVariants;
 use anyhow::Context as _;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -109,6 +110,9 @@ pub struct Config {
     pub app_code: String,
     /// kid -> key; Bearer tokens are verified with the key their `kid` names.
     pub keys: HashMap<String, HmacKey>,
+    /// kid -> the keys a mistaken signer would have used with that secret, so a refusal can
+    /// say `SECRET_USED_AS_TEXT`. Keys without an entry get the plain refusal.
+    pub key_variants: HashMap<String, KeyVariants>,
     /// Refuse unknown push registration ids (NO_REGISTRATION) instead of creating them.
     pub strict_installations: bool,
     /// Installations that exist from the start.
@@ -132,6 +136,7 @@ impl Config {
             mode,
             app_code: app_code.into(),
             keys: HashMap::new(),
+            key_variants: HashMap::new(),
             strict_installations: false,
             installations: Vec::new(),
             reject_replayed_jti: false,
@@ -148,6 +153,16 @@ impl Config {
     #[must_use]
     pub fn with_key(mut self, kid: impl Into<String>, key: HmacKey) -> Config {
         self.keys.insert(kid.into(), key);
+        self
+    }
+
+    /// Adds a key from its secret, with the variants that name a misused secret.
+    #[must_use]
+    pub fn with_secret(mut self, kid: impl Into<String>, secret: &Secret) -> Config {
+        let kid = kid.into();
+        self.keys.insert(kid.clone(), secret.hmac_key());
+        self.key_variants
+            .insert(kid, KeyVariants::from_secret(secret));
         self
     }
 }
@@ -190,6 +205,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
         mode: config.mode,
         app_code: config.app_code,
         keys: config.keys,
+        key_variants: config.key_variants,
         leeway: config.leeway,
         reject_replayed_jti: config.reject_replayed_jti,
         clock: config.clock,

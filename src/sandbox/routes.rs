@@ -36,6 +36,7 @@ pub struct Shared {
     pub mode: Mode,
     pub app_code: String,
     pub keys: HashMap<String, HmacKey>,
+    pub key_variants: HashMap<String, crate::token::pitfalls::KeyVariants>,
     pub leeway: i64,
     pub reject_replayed_jti: bool,
     pub clock: Clock,
@@ -274,6 +275,7 @@ async fn handle(
     let outcome = Authenticator {
         app_code: &shared.app_code,
         keys: &shared.keys,
+        variants: &shared.key_variants,
         leeway: shared.leeway,
     }
     .authenticate(&parts.headers, now);

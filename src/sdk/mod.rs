@@ -7,6 +7,7 @@
 pub mod android;
 pub mod ios;
 mod orgjson;
+pub mod plugins;
 
 use crate::json::Members;
 use crate::problem::Code;

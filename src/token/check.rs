@@ -5,9 +5,10 @@
 //! The sandbox authorizes Bearer requests with this same function.
 
 use super::MAX_TOKEN_BYTES;
+use super::pitfalls::{self, KeyVariants};
 use crate::b64;
 use crate::json::{Members, StrictObject, kind_of, parse_object};
-use crate::problem::{Code, Problem, Source, worst_exit};
+use crate::problem::{Code, Problem, Source, Warn, Warning, worst_exit};
 use crate::sdk::{self, MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection, SdkVerdict};
 use crate::secret::HmacKey;
 use serde::Serialize;
@@ -18,6 +19,11 @@ use std::collections::HashMap;
 /// Looks keys up by `kid` (the sandbox's configured keys).
 pub trait KeyRing {
     fn key_for(&self, kid: &str) -> Option<&HmacKey>;
+
+    /// The mistaken keys to try when `kid`'s key does not verify (see [`KeyVariants`]).
+    fn variants_for(&self, _kid: &str) -> Option<&KeyVariants> {
+        None
+    }
 }
 
 impl KeyRing for HashMap<String, HmacKey> {
@@ -33,6 +39,9 @@ pub enum Keys<'a> {
     None,
     /// One secret, used whatever the `kid` says (a `kid` mismatch is an expectation problem).
     Single(&'a HmacKey),
+    /// [`Keys::Single`], and on a mismatch the keys a mistaken signer would have used
+    /// (`SECRET_USED_AS_TEXT`).
+    SingleWithVariants(&'a HmacKey, &'a KeyVariants),
     /// The key named by `kid`; an unknown `kid` is `KID_UNKNOWN`.
     Ring(&'a (dyn KeyRing + Sync)),
 }
@@ -42,6 +51,7 @@ impl std::fmt::Debug for Keys<'_> {
         f.write_str(match self {
             Keys::None => "Keys::None",
             Keys::Single(_) => "Keys::Single([REDACTED])",
+            Keys::SingleWithVariants(..) => "Keys::SingleWithVariants([REDACTED])",
             Keys::Ring(_) => "Keys::Ring([REDACTED])",
         })
     }
@@ -109,7 +119,7 @@ pub struct Report {
     pub ios: Option<SdkVerdict>,
     pub steps: Vec<Step>,
     pub problems: Vec<Problem>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// True only when a key verified the HMAC.
     pub verified: bool,
 }
@@ -191,6 +201,27 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
         r.ios = Some(v);
     }
     r.problems.splice(0..0, sdk_problems);
+    if let Some(claims) = &r.claims {
+        let found = pitfalls::time_warnings(claims);
+        r.warnings.extend(found);
+    }
+    r
+}
+
+/// [`check`] of `input.token`, plus `AS_GIVEN_REFUSED` when `raw` (what the app would pass
+/// the SDK, before cleaning) gets a different SDK refusal than the cleaned token.
+pub fn check_input(raw: &str, input: &super::Input, opts: &Options<'_>) -> Report {
+    let mut r = check(&input.token, opts);
+    if raw != input.token {
+        let found = pitfalls::as_given(
+            raw,
+            (r.android.as_ref(), r.ios.as_ref()),
+            &input.notes,
+            opts.now,
+            opts.sdk,
+        );
+        r.warnings.extend(found);
+    }
     r
 }
 
@@ -453,8 +484,11 @@ fn header_checks(r: &mut Report, h: &StrictObject, _opts: &Options<'_>) -> bool 
     }
     for name in ["jku", "x5u", "jwk", "x5c"] {
         if m.contains_key(name) {
-            r.warnings.push(format!(
-                "the header has {name}; it is ignored (keys are never fetched or taken from a token)"
+            r.warnings.push(Warning::new(
+                Warn::KeyReferenceIgnored,
+                format!(
+                    "the header has {name}; it is ignored (keys are never fetched or taken from a token)"
+                ),
             ));
         }
     }
@@ -610,14 +644,19 @@ fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
         }
     }
     if m.contains_key("aud") {
-        r.warnings
-            .push("the payload has aud; Infobip's profile has none and it is not checked".into());
+        r.warnings.push(Warning::new(
+            Warn::AudNotChecked,
+            "the payload has aud; Infobip's profile has none and it is not checked",
+        ));
     }
     if let (Some(Value::String(iss)), Some(Value::String(app))) =
         (m.get("iss"), m.get("infobip-api-key"))
         && iss != app
     {
-        r.warnings.push("iss differs from infobip-api-key (the official examples set both to the application code)".into());
+        r.warnings.push(Warning::new(
+            Warn::IssDiffers,
+            "iss differs from infobip-api-key (the official examples set both to the application code)",
+        ));
     }
 }
 
@@ -654,7 +693,7 @@ fn signature_check(
         );
         return;
     }
-    let key = match opts.keys {
+    let (key, variants) = match opts.keys {
         Keys::None => {
             if opts.require_signature {
                 r.fail(
@@ -668,9 +707,10 @@ fn signature_check(
             }
             return;
         }
-        Keys::Single(k) => k,
+        Keys::Single(k) => (k, None),
+        Keys::SingleWithVariants(k, v) => (k, Some(v)),
         Keys::Ring(ring) => match kid.and_then(|k| ring.key_for(k)) {
-            Some(k) => k,
+            Some(k) => (k, kid.and_then(|kid| ring.variants_for(kid))),
             None => {
                 r.fail(
                     "signature",
@@ -686,12 +726,24 @@ fn signature_check(
         r.verified = true;
         r.step("signature", Outcome::Pass, "HMAC-SHA256 verified");
     } else {
-        r.fail(
-            "signature",
-            Code::SignatureInvalid,
-            Source::Signature,
-            "the HMAC-SHA256 signature does not match the secret",
-        );
+        // Only a failed signature pays for trying the mistaken keys.
+        match variants.and_then(|v| v.diagnose(signing_input, signature)) {
+            Some(misuse) => {
+                r.fail(
+                    "signature",
+                    Code::SignatureInvalid,
+                    Source::Signature,
+                    misuse.problem_message(),
+                );
+                r.warnings.push(misuse.warning());
+            }
+            None => r.fail(
+                "signature",
+                Code::SignatureInvalid,
+                Source::Signature,
+                "the HMAC-SHA256 signature does not match the secret",
+            ),
+        }
     }
 }
 

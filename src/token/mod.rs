@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod mint;
+pub mod pitfalls;
 pub mod report;
 
 /// Tokens longer than this are refused before any decoding (a real Infobip token is ~400 bytes).
@@ -39,6 +40,34 @@ pub fn normalize_input(raw: &str) -> Input {
     }
 }
 
+/// The string exactly as given (`--exact`): nothing removed. The notes say so and name the
+/// characters at either end that a terminal does not show, since they decide the verdicts.
+pub fn exact_input(raw: &str) -> Input {
+    let mut notes = vec!["judged exactly as given (--exact)".to_string()];
+    let invisible = |c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}';
+    let mut ends = Vec::new();
+    if let Some(c) = raw.chars().next().filter(|&c| invisible(c)) {
+        ends.push(format!("starts with U+{:04X}", u32::from(c)));
+    }
+    if raw.chars().count() > 1
+        && let Some(c) = raw.chars().next_back().filter(|&c| invisible(c))
+    {
+        ends.push(format!("ends with U+{:04X}", u32::from(c)));
+    }
+    if !ends.is_empty() {
+        notes.push(format!("the string {}", ends.join(" and ")));
+    }
+    if strip_prefix_ignore_ascii_case(raw.trim_start(), "bearer ").is_some()
+        || strip_prefix_ignore_ascii_case(raw.trim_start(), "authorization:").is_some()
+    {
+        notes.push("the string carries an HTTP scheme or header name, not only the token".into());
+    }
+    Input {
+        token: raw.to_string(),
+        notes,
+    }
+}
+
 /// `text` without an ASCII `prefix`, compared case-insensitively. Compares bytes, so a
 /// multi-byte character where the prefix would end is a mismatch rather than a slicing panic.
 fn strip_prefix_ignore_ascii_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -62,6 +91,25 @@ mod tests {
         assert_eq!(i.notes, vec!["'Bearer ' prefix removed".to_string()]);
         assert!(normalize_input("a.b.c").notes.is_empty());
         assert_eq!(normalize_input("ünï").token, "ünï");
+    }
+
+    #[test]
+    fn exact_input_keeps_everything_and_names_invisible_ends() {
+        let i = exact_input(" a.b.c\u{a0}");
+        assert_eq!(i.token, " a.b.c\u{a0}");
+        assert_eq!(
+            i.notes,
+            [
+                "judged exactly as given (--exact)",
+                "the string starts with U+0020 and ends with U+00A0"
+            ]
+        );
+        assert_eq!(
+            exact_input("\u{a0}").notes[1],
+            "the string starts with U+00A0"
+        );
+        assert_eq!(exact_input("Bearer x").notes.len(), 2);
+        assert_eq!(exact_input("a.b.c").notes.len(), 1);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 use crate::color::Painter;
 use crate::json::Members;
 use crate::problem::Code;
+use crate::sdk::Platform;
 use crate::sdk::SdkVerdict;
+use crate::sdk::plugins::{self, Plugin, PluginErrors};
 use crate::time::{relative, rfc3339};
 use crate::token::Input;
 use crate::token::check::{Outcome, Report, Step};
@@ -13,7 +15,7 @@ use serde_json::Value;
 use std::fmt::Write as _;
 
 /// Version of the `check --json` object; bumped only for incompatible changes.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// The one-line explanation of a header member (the page shows the same table).
 pub fn explain_header(name: &str) -> &'static str {
@@ -78,8 +80,34 @@ struct Times {
 
 #[derive(Debug, Serialize)]
 struct SdkView<'a> {
-    android: Option<&'a SdkVerdict>,
-    ios: Option<&'a SdkVerdict>,
+    android: Option<AndroidView<'a>>,
+    ios: Option<VerdictView<'a>>,
+}
+
+/// One SDK's verdict plus what each plugin hands the app for it (schema 2).
+#[derive(Debug, Serialize)]
+struct VerdictView<'a> {
+    accepted: bool,
+    code: Option<Code>,
+    message: Option<&'a str>,
+    plugins: Option<PluginErrors>,
+}
+
+/// Android's verdict view, which also carries the code of SDK 13.22.0 and older.
+#[derive(Debug, Serialize)]
+struct AndroidView<'a> {
+    #[serde(flatten)]
+    verdict: VerdictView<'a>,
+    legacy_code: Option<&'static str>,
+}
+
+fn verdict_view(platform: Platform, v: &SdkVerdict) -> VerdictView<'_> {
+    VerdictView {
+        accepted: v.accepted,
+        code: v.code,
+        message: v.message.as_deref(),
+        plugins: plugins::errors(platform, v),
+    }
 }
 
 /// The steps as `{name, outcome, detail}`; passing steps leave out their (fixed) detail, which
@@ -127,7 +155,7 @@ pub struct JsonReport<'a> {
     sdk: SdkView<'a>,
     checks: Steps<'a>,
     problems: &'a [crate::problem::Problem],
-    warnings: &'a [String],
+    warnings: &'a [crate::problem::Warning],
 }
 
 /// Builds the JSON view of one token's report; `line` is its stdin line, if any.
@@ -159,8 +187,11 @@ pub fn json<'a>(
             nbf: time_view(claim("nbf"), now),
         },
         sdk: SdkView {
-            android: report.android.as_ref(),
-            ios: report.ios.as_ref(),
+            android: report.android.as_ref().map(|v| AndroidView {
+                verdict: verdict_view(Platform::Android, v),
+                legacy_code: plugins::android_legacy_code(v),
+            }),
+            ios: report.ios.as_ref().map(|v| verdict_view(Platform::Ios, v)),
         },
         checks: Steps(&report.steps),
         problems: &report.problems,
@@ -249,9 +280,9 @@ pub fn write_json(
         }
     }
     out.push_str("},\"sdk\":{\"android\":");
-    write_verdict(out, report.android.as_ref());
+    write_verdict(out, Platform::Android, report.android.as_ref());
     out.push_str(",\"ios\":");
-    write_verdict(out, report.ios.as_ref());
+    write_verdict(out, Platform::Ios, report.ios.as_ref());
     out.push_str("},\"checks\":[");
     for (i, step) in report.steps.iter().enumerate() {
         if i > 0 {
@@ -283,12 +314,22 @@ pub fn write_json(
         out.push_str(p.source.as_str());
         out.push_str("\"}");
     }
-    out.push_str("],\"warnings\":");
-    jsonw::strings(out, &report.warnings);
-    out.push('}');
+    out.push_str("],\"warnings\":[");
+    for (i, w) in report.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        // Codes are fixed identifiers: nothing to escape.
+        out.push_str("{\"code\":\"");
+        out.push_str(w.code.as_str());
+        out.push_str("\",\"message\":");
+        jsonw::string(out, &w.message);
+        out.push('}');
+    }
+    out.push_str("]}");
 }
 
-fn write_verdict(out: &mut String, v: Option<&SdkVerdict>) {
+fn write_verdict(out: &mut String, platform: Platform, v: Option<&SdkVerdict>) {
     let Some(v) = v else {
         out.push_str("null");
         return;
@@ -311,11 +352,68 @@ fn write_verdict(out: &mut String, v: Option<&SdkVerdict>) {
         Some(m) => crate::json::write::string(out, m),
         None => out.push_str("null"),
     }
+    out.push_str(",\"plugins\":");
+    match plugins::errors(platform, v) {
+        Some(e) => write_plugins(out, &e),
+        None => out.push_str("null"),
+    }
+    if platform == Platform::Android {
+        out.push_str(",\"legacy_code\":");
+        match plugins::android_legacy_code(v) {
+            // "20013" / "20014": digits, nothing to escape.
+            Some(c) => {
+                out.push('"');
+                out.push_str(c);
+                out.push('"');
+            }
+            None => out.push_str("null"),
+        }
+    }
     out.push('}');
+}
+
+fn write_plugins(out: &mut String, e: &PluginErrors) {
+    use crate::json::write as jsonw;
+    out.push_str("{\"flutter\":{\"code\":");
+    jsonw::string(out, &e.flutter.code);
+    out.push_str(",\"message\":");
+    match &e.flutter.message {
+        Some(m) => jsonw::string(out, m),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"details\":");
+    jsonw::string(out, &e.flutter.details);
+    for (key, js) in [
+        ("},\"react_native\":", &e.react_native),
+        ("},\"cordova\":", &e.cordova),
+    ] {
+        out.push_str(key);
+        out.push_str("{\"code\":");
+        jsonw::string(out, &js.code);
+        out.push_str(",\"description\":");
+        jsonw::string(out, &js.description);
+        if let Some(d) = js.domain {
+            out.push_str(",\"domain\":");
+            jsonw::string(out, d);
+        }
+    }
+    out.push_str("}}");
 }
 
 /// The human report for one token.
 pub fn text(report: &Report, input: &Input, now: i64, p: Painter) -> String {
+    text_with_plugins(report, input, now, p, &[])
+}
+
+/// The human report, with what each of `shown` plugins hands the app under each refusing
+/// SDK's verdict.
+pub fn text_with_plugins(
+    report: &Report,
+    input: &Input,
+    now: i64,
+    p: Painter,
+    shown: &[Plugin],
+) -> String {
     let mut o = String::new();
     let parts: Vec<&str> = input.token.splitn(3, '.').collect();
     let coloured = match parts.as_slice() {
@@ -351,7 +449,10 @@ pub fn text(report: &Report, input: &Input, now: i64, p: Painter) -> String {
     );
 
     let _ = writeln!(o, "{}", p.label("sdk"));
-    for (name, v) in [("android", &report.android), ("ios", &report.ios)] {
+    for (name, platform, v) in [
+        ("android", Platform::Android, &report.android),
+        ("ios", Platform::Ios, &report.ios),
+    ] {
         let Some(v) = v else { continue };
         let line = if v.accepted {
             p.ok("accepted")
@@ -363,6 +464,7 @@ pub fn text(report: &Report, input: &Input, now: i64, p: Painter) -> String {
             )
         };
         let _ = writeln!(o, "  {name:<8} {line}");
+        plugin_lines(&mut o, p, platform, v, shown);
     }
 
     let _ = writeln!(o, "{}", p.label("server"));
@@ -377,11 +479,34 @@ pub fn text(report: &Report, input: &Input, now: i64, p: Painter) -> String {
     if !report.warnings.is_empty() {
         let _ = writeln!(o, "{}", p.label("warnings"));
         for w in &report.warnings {
-            let _ = writeln!(o, "  {} {w}", p.warn("!"));
+            let _ = writeln!(
+                o,
+                "  {} {} {}",
+                p.warn("!"),
+                p.warn(w.code.as_str()),
+                w.message
+            );
         }
     }
     let _ = writeln!(o, "{}", verdict_line(report, p));
     o
+}
+
+/// `    flutter       PlatformException(...)` and its notes, for each plugin shown.
+fn plugin_lines(o: &mut String, p: Painter, platform: Platform, v: &SdkVerdict, shown: &[Plugin]) {
+    let Some(errors) = plugins::errors(platform, v) else {
+        return;
+    };
+    for &plugin in shown {
+        let object = match errors.js(plugin) {
+            Some(js) => plugins::js_text(js),
+            None => plugins::dart_text(errors.flutter()),
+        };
+        let _ = writeln!(o, "    {:<13} {object}", plugin.name());
+        for note in plugins::notes(platform, plugin, v) {
+            let _ = writeln!(o, "    {:<13} {}", "", p.dim(&format!("note: {note}")));
+        }
+    }
 }
 
 fn section(

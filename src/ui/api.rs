@@ -16,9 +16,10 @@ use crate::replay::request::{self, Auth, Payload, PersonalizeFlags, Spec};
 use crate::sandbox::Shared;
 use crate::sdk::Platform;
 use crate::secret::{HmacKey, Secret};
-use crate::token::check::{Expectations, Keys, Options, check as judge};
+use crate::token::check::{Expectations, Keys, Options, check_input};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
-use crate::token::{Input, normalize_input};
+use crate::token::pitfalls::KeyVariants;
+use crate::token::{exact_input, normalize_input};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -203,26 +204,31 @@ async fn check_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
     let r: CheckRequest = body(req).await?;
     let now = now_of(shared, r.now.as_ref(), "now")?;
     let leeway = span("leeway", r.leeway.as_ref(), 0)?;
-    let typed = secret(r.secret.as_deref())?.map(|s| s.hmac_key());
+    let typed = secret(r.secret.as_deref())?.map(|s| (s.hmac_key(), KeyVariants::from_secret(&s)));
     drop(r.secret);
     let input = if r.exact {
-        Input {
-            token: r.token,
-            notes: Vec::new(),
-        }
+        exact_input(&r.token)
     } else {
         normalize_input(&r.token)
     };
-    let sandbox_key: Option<&HmacKey> = if typed.is_none() && r.sandbox_key {
-        member(&input.token, 0, "kid").and_then(|kid| shared.keys.get(&kid))
+    // The sandbox's key of the token's kid, as if its secret had been typed.
+    let kid = member(&input.token, 0, "kid");
+    let sandbox_key: Option<(&HmacKey, Option<&KeyVariants>)> = if typed.is_none() && r.sandbox_key
+    {
+        kid.as_ref()
+            .and_then(|k| Some((shared.keys.get(k)?, shared.key_variants.get(k))))
     } else {
         None
     };
-    let key = typed.as_ref().or(sandbox_key);
+    let keys = match (&typed, sandbox_key) {
+        (Some((k, v)), _) | (None, Some((k, Some(v)))) => Keys::SingleWithVariants(k, v),
+        (None, Some((k, None))) => Keys::Single(k),
+        (None, None) => Keys::None,
+    };
     let opts = Options {
         now,
         leeway,
-        keys: key.map_or(Keys::None, Keys::Single),
+        keys,
         expect: Expectations {
             sub: given(r.user_id.as_ref()),
             app_code: given(r.app_code.as_ref()),
@@ -231,7 +237,7 @@ async fn check_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         require_signature: false,
         sdk: crate::sdk::SdkSelection::BOTH,
     };
-    let report = judge(&input.token, &opts);
+    let report = check_input(&r.token, &input, &opts);
     let mut out = String::with_capacity(2048);
     crate::token::report::write_json(&mut out, &report, &input, None, now, leeway);
     Ok(out)

@@ -111,3 +111,18 @@ fn help_is_plain_when_piped_and_styled_only_when_asked() {
         .success()
         .stdout(esc.not());
 }
+
+#[test]
+fn readme_documents_every_warning_code() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let table = readme
+        .split("### Warning codes")
+        .nth(1)
+        .expect("README has a Warning codes section");
+    for w in mmjwt::problem::Warn::ALL {
+        let row = format!("\n| `{}` | ", w.as_str());
+        assert!(table.contains(&row), "README's warning table lacks {w}");
+    }
+}

@@ -380,7 +380,7 @@ fn judge(case: &Case) -> Vec<String> {
         bad.push(format!("{id}: verified {}", r.verified));
     }
     if let Some(w) = &case.warning_contains
-        && !r.warnings.iter().any(|x| x.contains(w.as_str()))
+        && !r.warnings.iter().any(|x| x.message.contains(w.as_str()))
     {
         bad.push(format!("{id}: no warning about {w}: {:?}", r.warnings));
     }

@@ -832,3 +832,54 @@ fn a_panic_while_holding_the_secret_reports_a_place_not_a_value() {
         assert_clean("forced panic", &out);
     }
 }
+
+/// The new outputs of `check` (plugin objects, `--exact`, the coded warnings, above all
+/// `SECRET_USED_AS_TEXT`, which is computed from the secret's own text) never show the secret
+/// in any form, in text or JSON, and the sandbox's refusal of a text-signed token neither.
+#[test]
+fn plugin_objects_exact_and_pitfall_warnings_never_show_the_secret() {
+    let hex = sentinel_hex();
+    let payload = r#"{"typ":"Bearer","sub":"alice","infobip-api-key":"app","iat":1700000000,"exp":1700000010,"jti":"j"}"#;
+    let header = r#"{"alg":"HS256","typ":"JWT","kid":"kid-1"}"#;
+    let as_text = signed(header, payload, &HmacKey::new(hex.as_bytes()));
+    let as_base64 = signed(
+        header,
+        payload,
+        &HmacKey::new(&STANDARD.decode(&hex).unwrap()),
+    );
+    let ms = signed(
+        header,
+        r#"{"typ":"Bearer","sub":"alice","infobip-api-key":"app","iat":1700000000000,"exp":1700000000000,"jti":"j"}"#,
+        &HmacKey::new(SENTINEL),
+    );
+    let bearer = format!("Bearer {as_text}");
+    for token in [&as_text, &as_base64, &ms, &bearer] {
+        for extra in [
+            &["--plugin", "all"][..],
+            &["--exact", "--plugin", "flutter"][..],
+        ] {
+            for json in [false, true] {
+                for via in [Via::Env, Via::File] {
+                    let mut args = vec!["check", "--now", NOW];
+                    args.extend_from_slice(extra);
+                    args.push(token);
+                    let out = run(via, &hex, &args, json);
+                    assert!(out.status.code().unwrap() >= 10, "{args:?}");
+                    assert_clean(&format!("check {args:?} json={json}"), &out);
+                }
+            }
+        }
+    }
+    // Make sure the diagnosis ran at all (else this test would prove nothing).
+    let out = run(Via::Env, &hex, &["check", "--now", NOW, &as_text], true);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SECRET_USED_AS_TEXT"));
+
+    let secret = mmjwt::secret::Secret::from_hex(&hex).unwrap();
+    let mut config = mmjwt::sandbox::Config::new(mmjwt::sandbox::Mode::AllowAll, "app")
+        .with_secret("kid-1", &secret);
+    config.clock = mmjwt::sandbox::Clock::Fixed(1_700_000_000);
+    let sb = mmjwt::sandbox::SandboxThread::spawn(config).unwrap();
+    let reply = http(sb.addr(), &format!("Bearer {as_text}"));
+    assert!(reply.contains("SECRET_USED_AS_TEXT"), "{reply}");
+    assert_text_clean("sandbox refusal", &reply);
+}

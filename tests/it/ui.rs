@@ -424,11 +424,33 @@ async fn check_answers_byte_for_byte_what_check_json_prints() {
         assert_eq!(status, 200, "{api_text}");
         assert_eq!(api_text, cli_check(token, secret, &args), "{body}");
     }
+    // The most common integration bug, named the same way: signed with the hex text's bytes.
+    let as_text =
+        mmjwt::token::mint::Minter::new(KID, mmjwt::secret::HmacKey::new(SECRET_HEX.as_bytes()))
+            .mint(&mmjwt::token::mint::Claims {
+                sub: "alice",
+                app_code: APP,
+                iat: NOW - 10,
+                exp: NOW + 600,
+                jti: "j-1",
+                iss: Some(APP),
+                extra: &[],
+            })
+            .0;
+    let (_, api_text) = api(
+        &sb,
+        "check",
+        &json!({"token": as_text, "secret": SECRET_HEX, "now": NOW}),
+    )
+    .await;
+    assert_eq!(api_text, cli_check(&as_text, Some(SECRET_HEX), &[]));
+    assert!(api_text.contains("SECRET_USED_AS_TEXT"), "{api_text}");
     // Prefixes are cleaned and noted as the command line does it.
     let pasted = format!("  Bearer {REFERENCE_TOKEN}\n");
     let (_, api_text) = api(&sb, "check", &json!({"token": pasted, "now": NOW})).await;
     assert_eq!(api_text, cli_check(&pasted, None, &[]));
     assert!(api_text.contains("'Bearer ' prefix removed"));
+    assert!(api_text.contains("AS_GIVEN_REFUSED"), "{api_text}");
     // The sandbox's own key stands in for the secret when asked: the answer is the one for
     // that secret on the command line.
     let (_, api_text) = api(
@@ -439,17 +461,20 @@ async fn check_answers_byte_for_byte_what_check_json_prints() {
     .await;
     assert_eq!(api_text, cli_check(REFERENCE_TOKEN, Some(SECRET_HEX), &[]));
     assert!(api_text.contains(r#""verified":true"#));
-    // Exact input judges the string as given: the whitespace is part of the token.
-    let (_, exact) = api(
-        &sb,
-        "check",
-        &json!({"token": pasted, "now": NOW, "exact": true}),
-    )
-    .await;
-    let v: Value = serde_json::from_str(&exact).unwrap();
-    assert_eq!(v["input"]["notes"], json!([]));
-    assert_eq!(v["input"]["length"], pasted.len());
-    assert_eq!(v["valid"], false);
+    // Exact input judges the string as given, as `check --exact`: the whitespace and the
+    // scheme are part of the token.
+    for given in [pasted.as_str(), "\u{a0}", " eyJhbGciOiJIUzI1NiJ9.e30.x"] {
+        let (_, exact) = api(
+            &sb,
+            "check",
+            &json!({"token": given, "now": NOW, "exact": true}),
+        )
+        .await;
+        assert_eq!(exact, cli_check(given, None, &["--exact"]), "{given:?}");
+        let v: Value = serde_json::from_str(&exact).unwrap();
+        assert_eq!(v["input"]["length"], given.len());
+        assert_eq!(v["valid"], false);
+    }
     sb.shutdown().await.unwrap();
 }
 

@@ -26,6 +26,7 @@ pub fn mmjwt() -> assert_cmd::Command {
         "MMJWT_KEY_ID",
         "MMJWT_BASE_URL",
         "MMJWT_PUSH_REG_ID",
+        "MMJWT_PLUGIN",
         "NO_COLOR",
         "CLICOLOR",
         "CLICOLOR_FORCE",
