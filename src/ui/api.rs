@@ -10,12 +10,14 @@
 use crate::replay::Call;
 use crate::replay::body as replay_body;
 use crate::replay::client::Client;
+use crate::replay::job::{CallSpec, TokenSource};
+use crate::replay::plan::Plan;
 use crate::replay::redact::Show;
-use crate::replay::render::{self as replay_render, Exchange, Preflight};
-use crate::replay::request::{self, Auth, Payload, PersonalizeFlags, Spec};
+use crate::replay::render::{self as replay_render, Preflight};
+use crate::replay::request::{self, PersonalizeFlags};
 use crate::sandbox::Shared;
 use crate::sdk::Platform;
-use crate::secret::{HmacKey, Secret};
+use crate::secret::{HmacKey, Secret, SecretText};
 use crate::token::check::{Expectations, Keys, Options, check_input};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
 use crate::token::pitfalls::KeyVariants;
@@ -434,7 +436,7 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         "ios" => Platform::Ios,
         _ => return Err(Bad::usage("sdk must be android or ios")),
     };
-    let auth = match (&r.token, r.app_auth) {
+    let token = match (&r.token, r.app_auth) {
         (Some(_), true) => {
             return Err(Bad::usage("give a token or app_auth, not both"));
         }
@@ -447,9 +449,9 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             if t.is_empty() {
                 return Err(Bad::usage("the token is empty"));
             }
-            Auth::Bearer(t)
+            TokenSource::Given(SecretText::new(t))
         }
-        (None, true) => Auth::App(shared.app_code.clone()),
+        (None, true) => TokenSource::App,
         (None, false) => {
             return Err(Bad::usage(
                 "no token: give token (or app_auth for App authorization)",
@@ -478,18 +480,18 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         }
         None => fresh()?,
     };
-    let now = now_of(shared, r.now.as_ref(), "now")?;
-    let patch;
-    let personalize;
-    let payload = match call {
-        Call::FetchUser => Payload::None,
+    let now = instant("now", r.now.as_ref())?;
+    let (patch, personalize) = match call {
+        Call::FetchUser => (None, replay_body::Personalize::default()),
         Call::PatchUser => {
             let data = r
                 .data
                 .clone()
                 .ok_or_else(|| Bad::usage("patch-user needs data: the user's members to save"))?;
-            patch = replay_body::check_patch(data).map_err(Bad::usage)?;
-            Payload::Patch(&patch)
+            (
+                Some(replay_body::check_patch(data).map_err(Bad::usage)?),
+                replay_body::Personalize::default(),
+            )
         }
         Call::Personalize => {
             let template = match r.data.clone() {
@@ -497,65 +499,54 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
                 None => replay_body::Personalize::default(),
             };
             // As `mmjwt replay personalize --token T`: the person is the token's sub.
-            let sub = match &auth {
-                Auth::Bearer(t) => member(t, 1, "sub"),
-                Auth::App(_) => None,
+            let sub = match &token {
+                TokenSource::Given(t) => member(t.expose(), 1, "sub"),
+                _ => None,
             };
-            personalize = match (template.external_user_id(), sub) {
+            let p = match (template.external_user_id(), sub) {
                 (None, Some(s)) => template.for_user(&s),
                 _ => template,
             };
-            replay_body::require_identity(&personalize).map_err(Bad::usage)?;
-            Payload::Personalize(&personalize)
-        }
-    };
-    let user_agent = request::default_user_agent(platform);
-    let built = request::build(&Spec {
-        call,
-        platform,
-        push_reg_id: &push_reg_id,
-        installation_id: Some(&installation_id),
-        app_code: &shared.app_code,
-        auth: &auth,
-        foreground: true,
-        session_id: None,
-        user_agent: &user_agent,
-        payload,
-        flags: PersonalizeFlags {
-            force_depersonalize: r.force_depersonalize,
-            keep_as_lead: r.keep_as_lead,
-            set_device_as_primary: r.set_device_as_primary,
-        },
-    });
-    let preflight = match &auth {
-        Auth::App(_) => Preflight::NotApplicable,
-        Auth::Bearer(_) if !r.preflight => Preflight::Skipped,
-        Auth::Bearer(t) => {
-            let verdict = match platform {
-                Platform::Android => crate::sdk::android::validate(t, now),
-                Platform::Ios => crate::sdk::ios::validate(t, now),
-            };
-            if verdict.accepted {
-                Preflight::Passed
-            } else {
-                Preflight::Refused(verdict)
-            }
+            replay_body::require_identity(&p).map_err(Bad::usage)?;
+            (None, p)
         }
     };
     let own = shared
         .address()
         .ok_or_else(|| Bad::usage("the sandbox's address is not known yet"))?;
     let base = crate::sandbox::url_of(own);
-    let mut ex = Exchange {
-        call,
-        platform,
-        url: built.url(&base),
-        request: built,
-        auth,
-        line: None,
-        preflight,
-        outcome: None,
+    // The one builder `mmjwt replay` uses: credential, request, the SDK's preflight.
+    let plan = Plan {
+        spec: CallSpec {
+            call,
+            platform,
+            token,
+            patch,
+            personalize,
+            flags: PersonalizeFlags {
+                force_depersonalize: r.force_depersonalize,
+                keep_as_lead: r.keep_as_lead,
+                set_device_as_primary: r.set_device_as_primary,
+            },
+            foreground: true,
+            session_id: None,
+            user_agent: request::default_user_agent(platform),
+            installation_id,
+            push_reg_id: Some(push_reg_id),
+            preflight: r.preflight,
+            now,
+        },
+        base_url: base.clone(),
+        app_code: shared.app_code.clone(),
+        minter: None,
     };
+    let mut ex = plan
+        .prepare(&mut plan.worker(), None, None)
+        .map_err(|e| Bad {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            kind: "internal",
+            message: format!("{e:#}"),
+        })?;
     // As the SDK: a token it refuses is never sent.
     if !matches!(ex.preflight, Preflight::Refused(_)) {
         let client = Client::new(REPLAY_TIMEOUT, &base).map_err(|e| Bad {
