@@ -40,7 +40,10 @@ pub fn required(test: &str) -> Option<(PathBuf, PathBuf)> {
         !ci,
         "{test}: Chromium and chromedriver are missing, and CI=true requires the browser tests; install them: {INSTALL}"
     );
-    eprintln!(
+    // Straight to stderr, not through eprintln!: the test harness hides what a passing test
+    // prints with the macros, and this must be seen.
+    let _ = writeln!(
+        std::io::stderr().lock(),
         "SKIPPED browser test {test}: Chromium and chromedriver are not installed (Debian packages chromium, chromium-driver: {INSTALL})"
     );
     None
