@@ -267,6 +267,10 @@ async fn foreign_origins_get_403_and_api_posts_must_be_json() {
             .await
             .unwrap();
         assert_eq!(r.status(), 415, "{ct}");
+        assert_eq!(
+            r.text().await.unwrap(),
+            r#"{"error":{"kind":"content-type","message":"the API takes JSON: send Content-Type: application/json"}}"#
+        );
     }
     let r = http.post(&check).body(body.clone()).send().await.unwrap();
     assert_eq!(r.status(), 415, "no content type");
@@ -801,7 +805,16 @@ fn mmjwt_ui_prints_the_url_first_serves_the_page_and_stops_on_sigterm() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("token debugger at http://127.0.0.1:"), "{err}");
-    assert!(err.contains("no browser could be started"), "{err}");
+    // What a person reads, whole.
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("mmjwt: ui: token debugger at {url} (jwt-only sandbox, app code \"{APP}\", key id \"{KID}\"; the configured credentials); Ctrl-C stops it").as_str(),
+            "mmjwt: note: no browser could be started; open the URL above yourself",
+            "mmjwt: ui: SIGTERM: stopping",
+        ],
+        "{err}"
+    );
     assert!(!err.contains(SECRET_HEX), "{err}");
 }
