@@ -818,3 +818,63 @@ fn mmjwt_ui_prints_the_url_first_serves_the_page_and_stops_on_sigterm() {
     );
     assert!(!err.contains(SECRET_HEX), "{err}");
 }
+
+#[test]
+fn the_sandbox_log_on_stderr_records_api_calls_without_their_secrets() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mmjwt"))
+        .args(["sandbox", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(["--app-code", APP, "--key-id", KID])
+        .env("MMJWT_SECRET", SECRET_HEX)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr: SocketAddr = first.trim().trim_start_matches("http://").parse().unwrap();
+    let wrong = "ab".repeat(32);
+    for body in [
+        json!({"token": REFERENCE_TOKEN, "secret": wrong}),
+        json!({"user_id": "dora", "secret": wrong}),
+    ] {
+        let path = if body.get("token").is_some() {
+            "check"
+        } else {
+            "gen"
+        };
+        let body = body.to_string();
+        let answer = raw(
+            addr,
+            &format!(
+                "POST /_mmjwt/api/{path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    let ok = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let logged: Vec<Value> = err
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let paths: Vec<&str> = logged.iter().filter_map(|l| l["path"].as_str()).collect();
+    assert_eq!(paths, ["/_mmjwt/api/check", "/_mmjwt/api/gen"], "{err}");
+    assert!(
+        logged
+            .iter()
+            .all(|l| l["status"] == 200 && l["auth"] == "none"),
+        "{err}"
+    );
+    for secret in [SECRET_HEX, wrong.as_str(), &REFERENCE_TOKEN[..40], "dora"] {
+        assert!(!err.contains(secret), "the log holds {secret}: {err}");
+    }
+}
