@@ -161,6 +161,10 @@ pub enum Warn {
     AudNotChecked,
     /// `iss` differs from `infobip-api-key`.
     IssDiffers,
+    /// The header or payload nests so deep that Android's org.json, which recurses once per
+    /// level, may overflow a device thread's stack (nothing in the SDK catches
+    /// `StackOverflowError`) instead of giving the verdict shown.
+    AndroidStackRisk,
 }
 
 impl Warn {
@@ -174,6 +178,7 @@ impl Warn {
         Warn::KeyReferenceIgnored,
         Warn::AudNotChecked,
         Warn::IssDiffers,
+        Warn::AndroidStackRisk,
     ];
 
     /// The stable name used in JSON.
@@ -187,6 +192,7 @@ impl Warn {
             Warn::KeyReferenceIgnored => "KEY_REFERENCE_IGNORED",
             Warn::AudNotChecked => "AUD_NOT_CHECKED",
             Warn::IssDiffers => "ISS_DIFFERS",
+            Warn::AndroidStackRisk => "ANDROID_STACK_RISK",
         }
     }
 

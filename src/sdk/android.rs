@@ -1,6 +1,11 @@
 //! The Android SDK's `AuthorizationUtils.isValidJwt`, reproduced with the quirks that decide its
 //! answers: Java `String.split` part counting, `android.util.Base64`'s URL-safe decoder (which
-//! skips characters outside its alphabet), org.json's lenient parser and `getLong` conversions.
+//! skips characters outside its alphabet), org.json's lenient parser and `getLong` conversions,
+//! with the Java standard library's own number and case rules (see `javanum`).
+//!
+//! Besides the verdict, [`analyse`] says how deep org.json would recurse: Java has no limit short
+//! of the thread's stack, and a `StackOverflowError` is caught by nothing in the SDK, so on a
+//! device a deeply nested token can kill the calling thread instead of getting the verdict.
 
 use super::orgjson::{self, JVal};
 use super::{
@@ -13,6 +18,45 @@ use serde_json::Value;
 /// Judges `token` as the Android SDK would at Unix time `now` (whole seconds).
 pub fn validate(token: &str, now: i64) -> SdkVerdict {
     validate_parsed(token, now, &Parsed::default())
+}
+
+/// Nesting (containers open at once, the header or payload object counting as 1) from which
+/// mmjwt warns that org.json's recursion may overflow a device thread's stack. No token needs
+/// more than a few levels; on OpenJDK 17 the overflow came at 445 levels on a 256 KiB thread
+/// stack and at about 2,200 (objects) to 2,700 (arrays) on the default 1 MiB one, and the depth
+/// at which it happens on a device is not known, so the bound sits well below all of those.
+pub const STACK_RISK_DEPTH: usize = 256;
+
+/// The verdict, and how deep org.json nested on the way to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    pub verdict: SdkVerdict,
+    /// The deepest nesting org.json reached in the header and in the payload (0 where it did
+    /// not run: a segment the server layer parsed strictly nests at most 128 levels).
+    pub depth: Depth,
+    /// What `getLong("exp")` returned, when the check got that far and it succeeded.
+    pub exp: Option<i64>,
+}
+
+/// Nesting depth per segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Depth {
+    pub header: usize,
+    pub payload: usize,
+}
+
+impl Analysis {
+    /// The segment (`"header"` or `"payload"`) and depth at which the real parser may die of
+    /// `StackOverflowError` on a device before answering, if either nests that deep.
+    pub fn stack_risk(&self) -> Option<(&'static str, usize)> {
+        let Depth { header, payload } = self.depth;
+        let (part, depth) = if payload > header {
+            ("payload", payload)
+        } else {
+            ("header", header)
+        };
+        (depth >= STACK_RISK_DEPTH).then_some((part, depth))
+    }
 }
 
 /// An object as org.json read it, or a strict parse known to read the same.
@@ -43,15 +87,37 @@ impl Obj<'_> {
     }
 }
 
-fn read<'a>(part: &str, parsed: Option<&'a Members>) -> Option<Obj<'a>> {
+fn read<'a>(part: &str, parsed: Option<&'a Members>, depth: &mut usize) -> Option<Obj<'a>> {
     match parsed {
         Some(m) => Some(Obj::Strict(m)),
-        None => decode_and_parse(part).map(Obj::Org),
+        None => decode_and_parse(part, depth).map(Obj::Org),
     }
 }
 
 /// [`validate`], reusing segments the server layer already parsed.
 pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict {
+    analyse(token, now, parsed).verdict
+}
+
+/// [`validate_parsed`], with how deep org.json nested.
+pub fn analyse(token: &str, now: i64, parsed: &Parsed<'_>) -> Analysis {
+    let mut depth = Depth::default();
+    let mut exp = None;
+    let verdict = judge(token, now, parsed, &mut depth, &mut exp);
+    Analysis {
+        verdict,
+        depth,
+        exp,
+    }
+}
+
+fn judge(
+    token: &str,
+    now: i64,
+    parsed: &Parsed<'_>,
+    depth: &mut Depth,
+    exp_read: &mut Option<i64>,
+) -> SdkVerdict {
     if token.chars().all(is_java_whitespace) {
         return SdkVerdict::structure(super::BLANK_MESSAGE);
     }
@@ -59,7 +125,7 @@ pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict
     if parts.len() != 3 {
         return SdkVerdict::structure(PARTS_MESSAGE);
     }
-    let Some(header) = read(parts[0], parsed.header_for(parts[0])) else {
+    let Some(header) = read(parts[0], parsed.header_for(parts[0]), &mut depth.header) else {
         return SdkVerdict::structure(HEADER_MESSAGE);
     };
     // Android iterates a `Set.of(...)`, whose order changes per process; when several members
@@ -69,7 +135,7 @@ pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict
             "Token header is missing mandatory header {missing}"
         ));
     }
-    let Some(payload) = read(parts[1], parsed.payload_for(parts[1])) else {
+    let Some(payload) = read(parts[1], parsed.payload_for(parts[1]), &mut depth.payload) else {
         return SdkVerdict::structure(PAYLOAD_MESSAGE);
     };
     if let Some(missing) = MANDATORY_CLAIMS.iter().find(|c| !payload.has(c)) {
@@ -81,6 +147,7 @@ pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict
     let Some(exp) = payload.get_long("exp") else {
         return SdkVerdict::structure("Token payload is missing mandatory claim exp");
     };
+    *exp_read = Some(exp);
     if now >= exp {
         return SdkVerdict::expired();
     }
@@ -108,11 +175,15 @@ fn java_split_dot(token: &str) -> Vec<&str> {
     parts
 }
 
-fn decode_and_parse(part: &str) -> Option<orgjson::Object> {
+/// `decodeAndParse`: `null` (here `None`) when the base64 or the JSON is bad; `depth` is set to
+/// how deep the JSON nested.
+fn decode_and_parse(part: &str, depth: &mut usize) -> Option<orgjson::Object> {
     let bytes = android_base64_decode(part.as_bytes())?;
     // `new String(bytes)`: malformed UTF-8 becomes U+FFFD rather than an error.
     let text = String::from_utf8_lossy(&bytes);
-    orgjson::parse_object(&text).ok()
+    let parse = orgjson::parse_object(&text);
+    *depth = parse.depth;
+    parse.object.ok()
 }
 
 /// `android.util.Base64.decode(part, URL_SAFE | NO_WRAP)`: the AOSP decoder's state machine.
@@ -236,6 +307,60 @@ mod tests {
         assert_eq!(java_split_dot(".a.b.c"), vec!["", "a", "b", "c"]);
         assert_eq!(java_split_dot("a..c"), vec!["a", "", "c"]);
         assert_eq!(java_split_dot("..."), Vec::<&str>::new());
+    }
+
+    fn token(header: &str, payload: &str) -> String {
+        let enc = |s: &str| crate::b64::encode(s.as_bytes());
+        format!("{}.{}.sig", enc(header), enc(payload))
+    }
+
+    const PAYLOAD: &str =
+        r#"{"typ":"Bearer","sub":"u","infobip-api-key":"a","iat":1,"exp":"0x1p31","jti":"j"}"#;
+
+    #[test]
+    fn analysis_measures_each_segment() {
+        let deep = format!(
+            r#"{{"alg":"HS256","typ":"JWT","kid":"k","x":{}{}}}"#,
+            "[".repeat(300),
+            "]".repeat(300)
+        );
+        let a = analyse(&token(&deep, PAYLOAD), 1_700_000_000, &Parsed::default());
+        assert_eq!(
+            a.verdict,
+            SdkVerdict::accepted(),
+            "a string exp of 0x1p31 is 2^31"
+        );
+        assert_eq!(
+            a.depth,
+            Depth {
+                header: 301,
+                payload: 1
+            }
+        );
+        assert_eq!(a.stack_risk(), Some(("header", 301)));
+        // The payload is only parsed once the header passed.
+        let a = analyse(&token(r#"{"alg":1}"#, &deep), 0, &Parsed::default());
+        assert_eq!(
+            a.depth,
+            Depth {
+                header: 1,
+                payload: 0
+            }
+        );
+        assert_eq!(a.stack_risk(), None);
+        let a = analyse(
+            &token(r#"{"alg":1,"typ":1,"kid":1}"#, &deep),
+            0,
+            &Parsed::default(),
+        );
+        assert_eq!(a.stack_risk(), Some(("payload", 301)));
+        assert_eq!(
+            validate(
+                &token(r#"{"alg":1,"typ":1,"kid":1}"#, PAYLOAD),
+                2_147_483_648
+            ),
+            SdkVerdict::expired()
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod android;
 pub mod ios;
+mod javanum;
 mod orgjson;
 pub mod plugins;
 

@@ -1,9 +1,14 @@
 //! Android's `org.json` (`JSONTokener` / `JSONObject`) as the SDK runs it: a lenient reader that
 //! accepts unquoted names and strings, single quotes, `=`/`=>` separators, `;` between pairs,
 //! comments, hex and octal integers, duplicate names (last wins) and ignores text after the
-//! closing brace. It works on UTF-16 code units, like Java strings.
+//! closing brace. It works on UTF-16 code units, like Java strings, and leaves Java's number and
+//! case rules to `javanum`.
 
-/// An org.json value. Integers cover Java's `Integer` and `Long`.
+use super::javanum;
+
+/// An org.json value. Integers cover Java's `Integer` and `Long`. The SDK only asks the top-level
+/// object for its members, so nested containers keep only their kind: besides saving work, that
+/// keeps a deeply nested value from recursing when it is dropped.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum JVal {
     Null,
@@ -11,8 +16,8 @@ pub(super) enum JVal {
     Int(i64),
     Double(f64),
     Str(String),
-    Object(Object),
-    Array(Vec<JVal>),
+    Object,
+    Array,
 }
 
 /// A `JSONObject`: insertion-ordered names, a repeated name replaces the earlier value.
@@ -46,12 +51,21 @@ impl Object {
     }
 }
 
-/// Java recursion would overflow the thread's stack somewhere in the thousands; mmjwt stops
-/// earlier and treats deeper input as unparseable.
-const MAX_DEPTH: usize = 512;
+/// What parsing found: the object (or that the text is none), and how deep the containers
+/// nested at the deepest point the parser reached, the outermost object counting as 1.
+#[derive(Debug)]
+pub(super) struct Parse {
+    pub(super) object: Result<Object, ()>,
+    pub(super) depth: usize,
+}
 
 /// `new JSONObject(text)`: the first value must be an object; what follows it is ignored.
-pub(super) fn parse_object(text: &str) -> Result<Object, ()> {
+///
+/// org.json recurses once per nesting level and has no limit of its own: the thread's stack is
+/// the limit. This parser keeps its own stack on the heap instead, so any depth parses (the
+/// input's length bounds it) and [`Parse::depth`] tells the caller how deep Java would have
+/// recursed.
+pub(super) fn parse_object(text: &str) -> Parse {
     let mut units: Vec<u16> = text.encode_utf16().collect();
     if units.first() == Some(&0xFEFF) {
         units.remove(0);
@@ -61,15 +75,47 @@ pub(super) fn parse_object(text: &str) -> Result<Object, ()> {
         pos: 0,
         depth: 0,
     };
-    match t.next_value()? {
-        JVal::Object(o) => Ok(o),
+    let object = match t.next_value() {
+        Ok(Value::Object(o)) => Ok(o),
         _ => Err(()),
+    };
+    Parse {
+        object,
+        depth: t.depth,
     }
+}
+
+/// The top-level value: only an object matters, with its members.
+enum Value {
+    Object(Object),
+    Other,
+}
+
+/// An open container on the parser's stack.
+enum Frame {
+    /// Reading an object; `name` is set between a name and its value.
+    Object {
+        object: Object,
+        name: Option<String>,
+    },
+    /// Reading an array (its items are never looked at).
+    Array,
+}
+
+/// What the parser does next.
+enum Step {
+    /// Read a value (`nextValue`).
+    Value,
+    /// A value was read; hand it to the innermost open container.
+    Done(JVal),
+    /// The innermost container closed.
+    Close,
 }
 
 struct Tokener<'a> {
     s: &'a [u16],
     pos: usize,
+    /// The deepest nesting reached so far.
     depth: usize,
 }
 
@@ -121,81 +167,112 @@ impl Tokener<'_> {
         }
     }
 
-    fn next_value(&mut self) -> Result<JVal, ()> {
+    /// `nextValue()` with JSONTokener's `readObject` / `readArray` recursion unrolled onto
+    /// `stack`; each step is the one the Java code takes at that point, in the same order, so
+    /// the first error found is the one Java finds.
+    fn next_value(&mut self) -> Result<Value, ()> {
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut step = Step::Value;
+        loop {
+            step = match step {
+                Step::Value => self.begin_value(&mut stack)?,
+                Step::Done(value) => match stack.last_mut() {
+                    None => return Ok(Value::Other),
+                    Some(Frame::Object { object, name }) => match name.take() {
+                        None => {
+                            // The value just read is a member name.
+                            let JVal::Str(n) = value else {
+                                return Err(());
+                            };
+                            match self.next_clean()? {
+                                Some(0x3A | 0x3D) => {}
+                                _ => return Err(()),
+                            }
+                            if self.s.get(self.pos) == Some(&u('>')) {
+                                self.pos += 1;
+                            }
+                            *name = Some(n);
+                            Step::Value
+                        }
+                        Some(n) => {
+                            object.put(n, value)?;
+                            match self.next_clean()? {
+                                Some(0x7D) => Step::Close,
+                                Some(0x3B | 0x2C) => Step::Value,
+                                _ => return Err(()),
+                            }
+                        }
+                    },
+                    Some(Frame::Array) => match self.next_clean()? {
+                        Some(0x5D) => Step::Close,
+                        Some(0x2C | 0x3B) => self.array_items()?,
+                        _ => return Err(()),
+                    },
+                },
+                Step::Close => match stack.pop() {
+                    Some(Frame::Object { object, .. }) if stack.is_empty() => {
+                        return Ok(Value::Object(object));
+                    }
+                    Some(Frame::Object { .. }) => Step::Done(JVal::Object),
+                    _ if stack.is_empty() => return Ok(Value::Other),
+                    _ => Step::Done(JVal::Array),
+                },
+            };
+        }
+    }
+
+    /// The start of `nextValue()`: a scalar is read whole; `{` and `[` open a container.
+    fn begin_value(&mut self, stack: &mut Vec<Frame>) -> Result<Step, ()> {
         match self.next_clean()? {
             None => Err(()),
-            Some(0x7B) => self.nested(Self::read_object).map(JVal::Object),
-            Some(0x5B) => self.nested(Self::read_array).map(JVal::Array),
-            Some(q @ (0x27 | 0x22)) => self.next_string(q).map(JVal::Str),
+            Some(0x7B) => {
+                self.open(
+                    stack,
+                    Frame::Object {
+                        object: Object::default(),
+                        name: None,
+                    },
+                );
+                match self.next_clean()? {
+                    Some(0x7D) => Ok(Step::Close),
+                    Some(_) => {
+                        self.pos -= 1;
+                        Ok(Step::Value)
+                    }
+                    // Java then asks for a name and finds the end of the input.
+                    None => Err(()),
+                }
+            }
+            Some(0x5B) => {
+                self.open(stack, Frame::Array);
+                self.array_items()
+            }
+            Some(q @ (0x27 | 0x22)) => self.next_string(q).map(|s| Step::Done(JVal::Str(s))),
             Some(_) => {
                 self.pos -= 1;
-                self.read_literal()
+                self.read_literal().map(Step::Done)
             }
         }
     }
 
-    fn nested<T>(&mut self, f: fn(&mut Self) -> Result<T, ()>) -> Result<T, ()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(());
-        }
-        let r = f(self);
-        self.depth -= 1;
-        r
+    fn open(&mut self, stack: &mut Vec<Frame>, frame: Frame) {
+        stack.push(frame);
+        self.depth = self.depth.max(stack.len());
     }
 
-    fn read_object(&mut self) -> Result<Object, ()> {
-        let mut obj = Object::default();
-        match self.next_clean()? {
-            Some(0x7D) => return Ok(obj),
-            Some(_) => self.pos -= 1,
-            None => {}
-        }
-        loop {
-            let JVal::Str(name) = self.next_value()? else {
-                return Err(());
-            };
-            match self.next_clean()? {
-                Some(0x3A | 0x3D) => {}
-                _ => return Err(()),
-            }
-            if self.s.get(self.pos) == Some(&u('>')) {
-                self.pos += 1;
-            }
-            let value = self.next_value()?;
-            obj.put(name, value)?;
-            match self.next_clean()? {
-                Some(0x7D) => return Ok(obj),
-                Some(0x3B | 0x2C) => {}
-                _ => return Err(()),
-            }
-        }
-    }
-
-    fn read_array(&mut self) -> Result<Vec<JVal>, ()> {
-        let mut items = Vec::new();
-        let mut trailing_separator = false;
+    /// The head of `readArray`'s loop, for the innermost array: separators with no value
+    /// before them stand for nulls; `]` closes the array, anything else starts a value.
+    fn array_items(&mut self) -> Result<Step, ()> {
         loop {
             match self.next_clean()? {
                 None => return Err(()),
-                Some(0x5D) => {
-                    if trailing_separator {
-                        items.push(JVal::Null);
-                    }
-                    return Ok(items);
+                // (`[1,]` has a second item, a null; nothing reads it.)
+                Some(0x5D) => return Ok(Step::Close),
+                Some(0x2C | 0x3B) => {}
+                Some(_) => {
+                    self.pos -= 1;
+                    return Ok(Step::Value);
                 }
-                Some(0x2C | 0x3B) => {
-                    items.push(JVal::Null);
-                    trailing_separator = true;
-                    continue;
-                }
-                Some(_) => self.pos -= 1,
-            }
-            items.push(self.next_value()?);
-            match self.next_clean()? {
-                Some(0x5D) => return Ok(items),
-                Some(0x2C | 0x3B) => trailing_separator = true,
-                _ => return Err(()),
             }
         }
     }
@@ -219,10 +296,11 @@ impl Tokener<'_> {
                         if self.pos + 4 > self.s.len() {
                             return Err(());
                         }
-                        let hex = String::from_utf16_lossy(&self.s[self.pos..self.pos + 4]);
+                        let hex = &self.s[self.pos..self.pos + 4];
                         self.pos += 4;
-                        // Integer.parseInt(hex, 16) also takes a sign; the char cast wraps.
-                        i32::from_str_radix(&hex, 16).map_err(|_| ())? as u16
+                        // `(char) Integer.parseInt(hex, 16)`: a sign and any script's digits
+                        // are allowed, and the cast wraps (`\u-001` is U+FFFF).
+                        javanum::parse_int(hex, 16).ok_or(())? as u16
                     }
                     0x74 => u('\t'),
                     0x62 => 0x08,
@@ -238,6 +316,8 @@ impl Tokener<'_> {
         Err(())
     }
 
+    /// `readLiteral()`: null, a boolean, a number (integer first, then `Double.valueOf`) or an
+    /// unquoted string, decided by Java's own rules (see `javanum`).
     fn read_literal(&mut self) -> Result<JVal, ()> {
         const STOP: &str = "{}[]/\\:,=;# \t\u{0C}";
         let start = self.pos;
@@ -248,100 +328,40 @@ impl Tokener<'_> {
             }
             self.pos += 1;
         }
-        let literal = String::from_utf16_lossy(&self.s[start..self.pos]);
+        let literal = &self.s[start..self.pos];
         if literal.is_empty() {
             return Err(());
         }
-        if literal.eq_ignore_ascii_case("null") {
+        if javanum::equals_ignore_case("null", literal) {
             return Ok(JVal::Null);
         }
-        if literal.eq_ignore_ascii_case("true") {
+        if javanum::equals_ignore_case("true", literal) {
             return Ok(JVal::Bool(true));
         }
-        if literal.eq_ignore_ascii_case("false") {
+        if javanum::equals_ignore_case("false", literal) {
             return Ok(JVal::Bool(false));
         }
-        if !literal.contains('.') {
-            let (digits, radix) = if let Some(h) = literal
-                .strip_prefix("0x")
-                .or_else(|| literal.strip_prefix("0X"))
-            {
-                (h, 16)
-            } else if literal.len() > 1 && literal.starts_with('0') {
-                (&literal[1..], 8)
-            } else {
-                (literal.as_str(), 10)
+        if !literal.contains(&u('.')) {
+            let (digits, radix) = match literal {
+                [0x30, 0x78 | 0x58, rest @ ..] => (rest, 16),
+                [0x30, rest @ ..] if !rest.is_empty() => (rest, 8),
+                _ => (literal, 10),
             };
-            if let Some(n) = java_parse_long(digits, radix) {
+            if let Some(n) = javanum::parse_long(digits, radix) {
                 return Ok(JVal::Int(n));
             }
         }
-        if let Some(d) = java_parse_double(&literal) {
+        if let Some(d) = javanum::parse_double(literal) {
             return Ok(JVal::Double(d));
         }
-        Ok(JVal::Str(literal))
+        Ok(JVal::Str(String::from_utf16_lossy(literal)))
     }
 }
 
-/// `Long.parseLong(s, radix)`: an optional sign, then at least one digit; overflow fails.
-fn java_parse_long(s: &str, radix: u32) -> Option<i64> {
-    let (neg, digits) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let magnitude = i128::from_str_radix(digits, radix).ok()?;
-    let v = if neg { -magnitude } else { magnitude };
-    i64::try_from(v).ok()
-}
-
-/// `Double.parseDouble(s)` for the decimal forms: trimmed, an optional sign, `NaN`,
-/// `Infinity`, digits with an optional fraction and exponent, and an optional `f`/`d` suffix.
-/// (Hexadecimal floating literals are not emulated.)
+/// `Double.parseDouble(s)` on a Rust string (a `getLong` on a string value).
 pub(super) fn java_parse_double(s: &str) -> Option<f64> {
-    let t = s.trim_matches(|c: char| c <= ' ');
-    let (sign, body) = match t.as_bytes().first() {
-        Some(b'-') => (-1.0, &t[1..]),
-        Some(b'+') => (1.0, &t[1..]),
-        _ => (1.0, t),
-    };
-    match body {
-        "NaN" => return Some(f64::NAN),
-        "Infinity" => return Some(sign * f64::INFINITY),
-        _ => {}
-    }
-    let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    let int_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    i += int_digits;
-    let mut frac_digits = 0;
-    if bytes.get(i) == Some(&b'.') {
-        i += 1;
-        frac_digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        i += frac_digits;
-    }
-    if int_digits + frac_digits == 0 {
-        return None;
-    }
-    if matches!(bytes.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(bytes.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let exp_digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if exp_digits == 0 {
-            return None;
-        }
-        i += exp_digits;
-    }
-    if i != bytes.len() {
-        return None;
-    }
-    body.parse::<f64>().ok().map(|v| sign * v)
+    let units: Vec<u16> = s.encode_utf16().collect();
+    javanum::parse_double(&units)
 }
 
 #[cfg(test)]
@@ -349,17 +369,22 @@ mod tests {
     use super::*;
 
     fn obj(s: &str) -> Object {
-        parse_object(s).unwrap()
+        parse_object(s).object.unwrap()
+    }
+
+    fn fails(s: &str) -> bool {
+        parse_object(s).object.is_err()
     }
 
     #[test]
     fn strict_json_parses() {
-        let o = obj(r#"{"alg":"HS256","n":1700000000,"f":1.5,"b":true,"z":null,"a":[1,2]}"#);
+        let o = obj(r#"{"alg":"HS256","n":1700000000,"f":1.5,"b":true,"z":null,"a":[1,2],"o":{}}"#);
         assert_eq!(o.get("alg"), Some(&JVal::Str("HS256".into())));
         assert_eq!(o.get("n"), Some(&JVal::Int(1_700_000_000)));
         assert_eq!(o.get("f"), Some(&JVal::Double(1.5)));
         assert_eq!(o.get("z"), Some(&JVal::Null));
-        assert!(o.has("a"));
+        assert_eq!(o.get("a"), Some(&JVal::Array));
+        assert_eq!(o.get("o"), Some(&JVal::Object));
     }
 
     #[test]
@@ -368,11 +393,12 @@ mod tests {
         assert_eq!(o.get("alg"), Some(&JVal::Str("HS256".into())));
         assert_eq!(o.get("typ"), Some(&JVal::Str("JWT".into())));
         assert_eq!(o.get("kid"), Some(&JVal::Str("k1".into())));
-        let o = obj("{a:0x1F, b:010, c:1e3, d:TRUE, a:2}");
+        let o = obj("{a:0x1F, b:010, c:1e3, d:TRUE, a:2, e:[,;1,], f:[NaN]}");
         assert_eq!(o.get("a"), Some(&JVal::Int(2)));
         assert_eq!(o.get("b"), Some(&JVal::Int(8)));
         assert_eq!(o.get("c"), Some(&JVal::Double(1000.0)));
         assert_eq!(o.get("d"), Some(&JVal::Bool(true)));
+        assert_eq!(o.get("e"), Some(&JVal::Array));
     }
 
     #[test]
@@ -385,13 +411,21 @@ mod tests {
             "{\"a\"}",
             "{\"a\":}",
             "{\"a\":1",
+            "{\"a\":1,}",
             "{1:2}",
             "{\"a\":NaN}",
+            "{\"a\":{\"b\":Infinity}}",
             "{\"a\":\"x",
             "{/* open",
             "{null:1}",
+            "{[]:1}",
+            "{{}:1}",
+            "{\"a\":[1 2]}",
+            "{\"a\":[1",
+            "{\"s\":\"\\u12\"}",
+            "{\"s\":\"\\u12G4\"}",
         ] {
-            assert!(parse_object(bad).is_err(), "{bad:?}");
+            assert!(fails(bad), "{bad:?}");
         }
     }
 
@@ -401,24 +435,73 @@ mod tests {
         assert_eq!(o.get("s"), Some(&JVal::Str("A\nx/😀".into())));
     }
 
+    /// The Java library's rules, not JSON's: spec 4.5.
     #[test]
-    fn depth_is_bounded() {
-        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
-        assert!(parse_object(&deep).is_err());
-        let ok = format!("{{\"a\":{}1{}}}", "[".repeat(100), "]".repeat(100));
-        assert!(parse_object(&ok).is_ok());
+    fn java_corners() {
+        // Hexadecimal floating point, with or without a sign or suffix.
+        let o = obj("{a:0x1p31, b:0x1.8p1, c:-0X1P-3, d:0x1p4f, e:'0x1p31', g:0x10, h:-0x10}");
+        assert_eq!(o.get("a"), Some(&JVal::Double(2_147_483_648.0)));
+        assert_eq!(o.get("b"), Some(&JVal::Double(3.0)));
+        assert_eq!(o.get("c"), Some(&JVal::Double(-0.125)));
+        assert_eq!(o.get("d"), Some(&JVal::Double(16.0)));
+        assert_eq!(o.get("e"), Some(&JVal::Str("0x1p31".into())));
+        assert_eq!(o.get("g"), Some(&JVal::Int(16)));
+        assert_eq!(o.get("h"), Some(&JVal::Str("-0x10".into())));
+        // Every script's decimal digits, and fullwidth hex letters in escapes.
+        let o = obj(
+            "{a:２０００００００００, b:٣, c:０１２, d:0x-Ｆ, \"\\u٠٠٦٥\":1, \"\\u００６Ｃ\":2}",
+        );
+        assert_eq!(o.get("a"), Some(&JVal::Int(2_000_000_000)));
+        assert_eq!(o.get("b"), Some(&JVal::Int(3)));
+        assert_eq!(
+            o.get("c"),
+            Some(&JVal::Int(12)),
+            "a fullwidth zero is no octal prefix"
+        );
+        assert_eq!(o.get("d"), Some(&JVal::Int(-15)));
+        assert!(o.has("e") && o.has("l"));
+        // A name that reads as a number or a boolean is no name.
+        assert!(fails("{٣:1}"));
+        assert!(fails("{falſe:1}"));
+        assert_eq!(obj("{a:falſe}").get("a"), Some(&JVal::Bool(false)));
+        assert_eq!(obj("{a:NuLl}").get("a"), Some(&JVal::Null));
+        // `\u-001` wraps to U+FFFF; a surrogate is no hex digit.
+        assert_eq!(
+            obj(r#"{"s":"\u-001"}"#).get("s"),
+            Some(&JVal::Str("\u{FFFF}".into()))
+        );
+        assert!(fails("{\"s\":\"\\u00\u{1D7CE}\"}"));
+    }
+
+    #[test]
+    fn any_depth_parses_and_is_measured() {
+        let deep = |n: usize| format!("{{\"a\":{}1{}}}", "[".repeat(n), "]".repeat(n));
+        for n in [0, 100, 512, 2_500, 100_000] {
+            let p = parse_object(&deep(n));
+            assert!(p.object.is_ok(), "{n}");
+            assert_eq!(p.depth, n + 1);
+        }
+        let objects = format!(
+            "{{{}\"a\":1{}",
+            "\"a\":{".repeat(50_000),
+            "}".repeat(50_001)
+        );
+        let p = parse_object(&objects);
+        assert!(p.object.unwrap().has("a"));
+        assert_eq!(p.depth, 50_001);
+        // The depth reached counts even when the text then fails.
+        let p = parse_object(&format!("{{\"a\":{}", "[".repeat(3_000)));
+        assert!(p.object.is_err());
+        assert_eq!(p.depth, 3_001);
+        assert_eq!(parse_object("{}").depth, 1);
+        assert_eq!(parse_object("1").depth, 0);
     }
 
     #[test]
     fn java_numbers() {
         assert_eq!(java_parse_double(" 1.7e9 "), Some(1.7e9));
-        assert_eq!(java_parse_double("1d"), Some(1.0));
-        assert!(java_parse_double("NaN").unwrap().is_nan());
-        assert_eq!(java_parse_double("-Infinity"), Some(f64::NEG_INFINITY));
+        assert_eq!(java_parse_double("0x1p31"), Some(2_147_483_648.0));
+        assert_eq!(java_parse_double("２"), None);
         assert_eq!(java_parse_double("abc"), None);
-        assert_eq!(java_parse_double("."), None);
-        assert_eq!(java_parse_double("1e"), None);
-        assert_eq!(java_parse_long("-12", 10), Some(-12));
-        assert_eq!(java_parse_long("99999999999999999999", 10), None);
     }
 }

@@ -191,7 +191,11 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
     };
     let mut sdk_problems = Vec::new();
     if opts.sdk.android {
-        let v = sdk::android::validate_parsed(token, opts.now, &parsed);
+        let analysis = sdk::android::analyse(token, opts.now, &parsed);
+        if let Some((part, depth)) = analysis.stack_risk() {
+            r.warnings.push(stack_risk_warning(part, depth));
+        }
+        let v = analysis.verdict;
         push_sdk_problem(&mut sdk_problems, &v, Source::Android);
         r.android = Some(v);
     }
@@ -230,6 +234,16 @@ pub fn check_input(raw: &str, input: &super::Input, opts: &Options<'_>) -> Repor
 struct Clean {
     header: bool,
     payload: bool,
+}
+
+/// The verdict shown for Android assumes the parse finishes; on a device it may not.
+fn stack_risk_warning(part: &str, depth: usize) -> Warning {
+    Warning::new(
+        Warn::AndroidStackRisk,
+        format!(
+            "the {part} nests {depth} levels deep; Android's org.json recurses once per level and has no limit of its own, so on a device the calling thread may die of StackOverflowError instead of getting the Android verdict shown; keep headers and payloads flat (real tokens nest 1 or 2 levels)"
+        ),
+    )
 }
 
 fn push_sdk_problem(problems: &mut Vec<Problem>, v: &SdkVerdict, source: Source) {

@@ -3,6 +3,7 @@
 // Test code: a failed unwrap is a failed test, and helpers are `pub` for sibling modules.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
+mod android_differential;
 mod architecture;
 mod browser;
 mod cli;
