@@ -6,6 +6,7 @@
 mod android_differential;
 mod architecture;
 mod audit;
+mod browser;
 mod cli;
 mod corpus;
 mod exact;
@@ -19,3 +20,5 @@ mod sandbox;
 mod sandbox_hardening;
 mod sdk;
 mod support;
+mod ui;
+mod webdriver;
