@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -110,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
             [CompletionResult]::new('--strict-installations', '--strict-installations', [CompletionResultType]::ParameterName, 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use')
             [CompletionResult]::new('--reject-replayed-jti', '--reject-replayed-jti', [CompletionResultType]::ParameterName, 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)')
+            [CompletionResult]::new('--no-ui', '--no-ui', [CompletionResultType]::ParameterName, 'Do not serve the debugger page at / and its API under /_mmjwt/')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -289,6 +291,22 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mmjwt;ui' {
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Request log on stderr as well as on the page: text, json or off (default)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--no-open', '--no-open', [CompletionResultType]::ParameterName, 'Do not open the default browser; only print the URL')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mmjwt;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
@@ -314,6 +332,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -347,6 +366,9 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             break
         }
         'mmjwt;help;audit' {
+            break
+        }
+        'mmjwt;help;ui' {
             break
         }
         'mmjwt;help;completions' {

@@ -43,6 +43,9 @@ _mmjwt() {
             mmjwt,sandbox)
                 cmd="mmjwt__subcmd__sandbox"
                 ;;
+            mmjwt,ui)
+                cmd="mmjwt__subcmd__ui"
+                ;;
             mmjwt__subcmd__help,audit)
                 cmd="mmjwt__subcmd__help__subcmd__audit"
                 ;;
@@ -69,6 +72,9 @@ _mmjwt() {
                 ;;
             mmjwt__subcmd__help,sandbox)
                 cmd="mmjwt__subcmd__help__subcmd__sandbox"
+                ;;
+            mmjwt__subcmd__help,ui)
+                cmd="mmjwt__subcmd__help__subcmd__ui"
                 ;;
             mmjwt__subcmd__help__subcmd__replay,fetch-user)
                 cmd="mmjwt__subcmd__help__subcmd__replay__subcmd__fetch__subcmd__user"
@@ -110,7 +116,7 @@ _mmjwt() {
 
     case "${cmd}" in
         mmjwt)
-            opts="-h -V --color --json --help --version gen check keygen sandbox replay audit completions man help"
+            opts="-h -V --color --json --help --version gen check keygen sandbox replay audit ui completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,7 +362,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__help)
-            opts="gen check keygen sandbox replay audit completions man help"
+            opts="gen check keygen sandbox replay audit ui completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +530,20 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__help__subcmd__sandbox)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__help__subcmd__ui)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -932,7 +952,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__sandbox)
-            opts="-h -V --listen --mode --app-code --key-id --secret-file --secret-stdin --secret --key --strict-installations --installation --reject-replayed-jti --leeway --state --log-format --request-timeout --color --json --help --version"
+            opts="-h -V --listen --mode --app-code --key-id --secret-file --secret-stdin --secret --key --strict-installations --installation --reject-replayed-jti --leeway --state --log-format --no-ui --request-timeout --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +1004,44 @@ _mmjwt() {
                     ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__ui)
+            opts="-h -V --no-open --app-code --key-id --secret-file --secret-stdin --secret --log-format --color --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --app-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json off" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
             cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+            cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -103,6 +104,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --secret-stdin 'Read the hex secret from standard input'
             cand --strict-installations 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use'
             cand --reject-replayed-jti 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)'
+            cand --no-ui 'Do not serve the debugger page at / and its API under /_mmjwt/'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -271,6 +273,21 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mmjwt;ui'= {
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --log-format 'Request log on stderr as well as on the page: text, json or off (default)'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --no-open 'Do not open the default browser; only print the URL'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mmjwt;completions'= {
             cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
@@ -294,6 +311,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
             cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+            cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -318,6 +336,8 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
         &'mmjwt;help;replay;personalize'= {
         }
         &'mmjwt;help;audit'= {
+        }
+        &'mmjwt;help;ui'= {
         }
         &'mmjwt;help;completions'= {
         }

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod replay;
 pub mod sandbox;
+pub mod ui;
 pub mod values;
 
 use crate::color::ColorChoice;
@@ -59,6 +60,9 @@ pub enum Command {
     /// server will, one by one and across tokens (a CI check of the backend).
     #[command(after_help = audit::AUDIT_EXAMPLES)]
     Audit(audit::AuditArgs),
+    /// Open the offline token debugger (a jwt-only sandbox with its page) in the browser.
+    #[command(after_help = ui::UI_EXAMPLES)]
+    Ui(ui::UiArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.

@@ -9,6 +9,7 @@ pub(crate) mod generate;
 pub(crate) mod keygen;
 pub(crate) mod replay;
 pub(crate) mod sandbox;
+pub(crate) mod ui;
 
 use crate::cli::SecretArgs;
 use crate::error::{ErrorKind, runtime};

@@ -6,6 +6,7 @@
 mod android_differential;
 mod architecture;
 mod audit;
+mod browser;
 mod cli;
 mod corpus;
 mod exact;
@@ -20,3 +21,5 @@ mod sandbox_hardening;
 mod sdk;
 mod snapshots;
 mod support;
+mod ui;
+mod webdriver;
