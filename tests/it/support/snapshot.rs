@@ -299,6 +299,13 @@ pub fn sandbox_child(args: &[&str], creds: bool) -> (Run, Running) {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let child = Running::start(args, &env);
+    // `Running::start` waits for the "listening on" line; the debugger page line follows it
+    // (unless --no-ui), and a request's log line must not overtake it either.
+    if !args.contains(&"--no-ui") {
+        child
+            .next_line_where(|l| l.starts_with("mmjwt: sandbox: token debugger page at "))
+            .expect("the sandbox did not name its debugger page within 10 s");
+    }
     (shown, child)
 }
 
