@@ -19,6 +19,7 @@ mod replay;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;
+mod snapshots;
 mod support;
 mod ui;
 mod webdriver;
