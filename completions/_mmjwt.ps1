@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -109,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
             [CompletionResult]::new('--strict-installations', '--strict-installations', [CompletionResultType]::ParameterName, 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use')
             [CompletionResult]::new('--reject-replayed-jti', '--reject-replayed-jti', [CompletionResultType]::ParameterName, 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)')
+            [CompletionResult]::new('--no-ui', '--no-ui', [CompletionResultType]::ParameterName, 'Do not serve the debugger page at / and its API under /_mmjwt/')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -258,6 +261,52 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
         'mmjwt;replay;help;help' {
             break
         }
+        'mmjwt;audit' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'GET this URL per user: {user} becomes the percent-encoded user id. Redirects are not followed')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run this program per user, without a shell: {user} in its words becomes the user id (also in MMJWT_AUDIT_USER); the token is read from its stdout')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header for the backend''s own authorization, ''Name: value'' (repeatable; with --url). The value is never printed')
+            [CompletionResult]::new('--header-file', '--header-file', [CompletionResultType]::ParameterName, 'Headers from a file, one ''Name: value'' per line (keeps credentials out of argv, which other users can read). Repeatable; with --url')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m')
+            [CompletionResult]::new('--json-pointer', '--json-pointer', [CompletionResultType]::ParameterName, 'Where the token is in a JSON answer (RFC 6901), e.g. /data/token. Without it the members token, jwt, accessToken, access_token and userDataJwt are tried')
+            [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'One user id per line (''-'' for standard input) instead of the built-in battery')
+            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Fetches per user (1-100)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Fetches in flight at once (1-64)')
+            [CompletionResult]::new('--max-skew', '--max-skew', [CompletionResultType]::ParameterName, 'CLOCK_SKEW when iat is further than this from this machine''s clock, either way')
+            [CompletionResult]::new('--min-lifetime', '--min-lifetime', [CompletionResultType]::ParameterName, 'LIFETIME_TOO_SHORT below this exp - iat')
+            [CompletionResult]::new('--max-lifetime', '--max-lifetime', [CompletionResultType]::ParameterName, 'LIFETIME_TOO_LONG above this exp - iat')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew the check allows for exp, nbf and iat (as in mmjwt check). Default 0')
+            [CompletionResult]::new('--sdk', '--sdk', [CompletionResultType]::ParameterName, 'Which SDK''s client-side validation to emulate')
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write the report as JUnit XML to this file (for CI test reports)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--require-signature', '--require-signature', [CompletionResultType]::ParameterName, 'Fail (exit 14) when no secret is available to verify the signatures')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;ui' {
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Request log on stderr as well as on the page: text, json or off (default)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--no-open', '--no-open', [CompletionResultType]::ParameterName, 'Do not open the default browser; only print the URL')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mmjwt;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
@@ -282,6 +331,8 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)')
+            [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -312,6 +363,12 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             break
         }
         'mmjwt;help;replay;personalize' {
+            break
+        }
+        'mmjwt;help;audit' {
+            break
+        }
+        'mmjwt;help;ui' {
             break
         }
         'mmjwt;help;completions' {

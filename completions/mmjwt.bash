@@ -16,6 +16,9 @@ _mmjwt() {
             ",$1")
                 cmd="mmjwt"
                 ;;
+            mmjwt,audit)
+                cmd="mmjwt__subcmd__audit"
+                ;;
             mmjwt,check)
                 cmd="mmjwt__subcmd__check"
                 ;;
@@ -40,6 +43,12 @@ _mmjwt() {
             mmjwt,sandbox)
                 cmd="mmjwt__subcmd__sandbox"
                 ;;
+            mmjwt,ui)
+                cmd="mmjwt__subcmd__ui"
+                ;;
+            mmjwt__subcmd__help,audit)
+                cmd="mmjwt__subcmd__help__subcmd__audit"
+                ;;
             mmjwt__subcmd__help,check)
                 cmd="mmjwt__subcmd__help__subcmd__check"
                 ;;
@@ -63,6 +72,9 @@ _mmjwt() {
                 ;;
             mmjwt__subcmd__help,sandbox)
                 cmd="mmjwt__subcmd__help__subcmd__sandbox"
+                ;;
+            mmjwt__subcmd__help,ui)
+                cmd="mmjwt__subcmd__help__subcmd__ui"
                 ;;
             mmjwt__subcmd__help__subcmd__replay,fetch-user)
                 cmd="mmjwt__subcmd__help__subcmd__replay__subcmd__fetch__subcmd__user"
@@ -104,12 +116,106 @@ _mmjwt() {
 
     case "${cmd}" in
         mmjwt)
-            opts="-h -V --color --json --help --version gen check keygen sandbox replay completions man help"
+            opts="-h -V --color --json --help --version gen check keygen sandbox replay audit ui completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__audit)
+            opts="-h -V --url --exec --header --header-file --timeout --json-pointer --users --repeat --concurrency --max-skew --min-lifetime --max-lifetime --leeway --sdk --app-code --key-id --secret-file --secret-stdin --secret --require-signature --junit --color --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-pointer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --users)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-skew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sdk)
+                    COMPREPLY=($(compgen -W "android ios both" -- "${cur}"))
+                    return 0
+                    ;;
+                --app-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -256,8 +362,22 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__help)
-            opts="gen check keygen sandbox replay completions man help"
+            opts="gen check keygen sandbox replay audit ui completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -410,6 +530,20 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__help__subcmd__sandbox)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__help__subcmd__ui)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -818,7 +952,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__sandbox)
-            opts="-h -V --listen --mode --app-code --key-id --secret-file --secret-stdin --secret --key --strict-installations --installation --reject-replayed-jti --leeway --state --log-format --request-timeout --color --json --help --version"
+            opts="-h -V --listen --mode --app-code --key-id --secret-file --secret-stdin --secret --key --strict-installations --installation --reject-replayed-jti --leeway --state --log-format --no-ui --request-timeout --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -870,6 +1004,44 @@ _mmjwt() {
                     ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__ui)
+            opts="-h -V --no-open --app-code --key-id --secret-file --secret-stdin --secret --log-format --color --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --app-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json off" -- "${cur}"))
                     return 0
                     ;;
                 --color)

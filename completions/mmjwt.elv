@@ -29,6 +29,8 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand keygen 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
             cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
+            cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+            cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -102,6 +104,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --secret-stdin 'Read the hex secret from standard input'
             cand --strict-installations 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use'
             cand --reject-replayed-jti 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)'
+            cand --no-ui 'Do not serve the debugger page at / and its API under /_mmjwt/'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -241,6 +244,50 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
         }
         &'mmjwt;replay;help;help'= {
         }
+        &'mmjwt;audit'= {
+            cand --url 'GET this URL per user: {user} becomes the percent-encoded user id. Redirects are not followed'
+            cand --exec 'Run this program per user, without a shell: {user} in its words becomes the user id (also in MMJWT_AUDIT_USER); the token is read from its stdout'
+            cand --header 'A header for the backend''s own authorization, ''Name: value'' (repeatable; with --url). The value is never printed'
+            cand --header-file 'Headers from a file, one ''Name: value'' per line (keeps credentials out of argv, which other users can read). Repeatable; with --url'
+            cand --timeout 'Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m'
+            cand --json-pointer 'Where the token is in a JSON answer (RFC 6901), e.g. /data/token. Without it the members token, jwt, accessToken, access_token and userDataJwt are tried'
+            cand --users 'One user id per line (''-'' for standard input) instead of the built-in battery'
+            cand --repeat 'Fetches per user (1-100)'
+            cand --concurrency 'Fetches in flight at once (1-64)'
+            cand --max-skew 'CLOCK_SKEW when iat is further than this from this machine''s clock, either way'
+            cand --min-lifetime 'LIFETIME_TOO_SHORT below this exp - iat'
+            cand --max-lifetime 'LIFETIME_TOO_LONG above this exp - iat'
+            cand --leeway 'Clock skew the check allows for exp, nbf and iat (as in mmjwt check). Default 0'
+            cand --sdk 'Which SDK''s client-side validation to emulate'
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --junit 'Also write the report as JUnit XML to this file (for CI test reports)'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --require-signature 'Fail (exit 14) when no secret is available to verify the signatures'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;ui'= {
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --log-format 'Request log on stderr as well as on the page: text, json or off (default)'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --no-open 'Do not open the default browser; only print the URL'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mmjwt;completions'= {
             cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
@@ -263,6 +310,8 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand keygen 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
             cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
+            cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+            cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -285,6 +334,10 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
         &'mmjwt;help;replay;patch-user'= {
         }
         &'mmjwt;help;replay;personalize'= {
+        }
+        &'mmjwt;help;audit'= {
+        }
+        &'mmjwt;help;ui'= {
         }
         &'mmjwt;help;completions'= {
         }

@@ -35,6 +35,8 @@ complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "check" -d 'Decode and j
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "audit" -d 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "ui" -d 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -111,6 +113,7 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l strict-installations -d 'Refuse push registration ids not given with --installation (NO_REGISTRATION) instead of creating them on first use'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l reject-replayed-jti -d 'Refuse a token whose jti was already used within its lifetime (JTI_REPLAYED)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l no-ui -d 'Do not serve the debugger page at / and its API under /_mmjwt/'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand sandbox" -s V -l version -d 'Print version'
@@ -229,6 +232,50 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from help" -f -a "patch-user" -d 'saveUser: PATCH the user\'s attributes (Android: POST with X-HTTP-Method-Override)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from help" -f -a "personalize" -d 'personalize: POST a user identity (and attributes) to tie the installation to a person'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l url -d 'GET this URL per user: {user} becomes the percent-encoded user id. Redirects are not followed' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l exec -d 'Run this program per user, without a shell: {user} in its words becomes the user id (also in MMJWT_AUDIT_USER); the token is read from its stdout' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l header -d 'A header for the backend\'s own authorization, \'Name: value\' (repeatable; with --url). The value is never printed' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l header-file -d 'Headers from a file, one \'Name: value\' per line (keeps credentials out of argv, which other users can read). Repeatable; with --url' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l timeout -d 'Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l json-pointer -d 'Where the token is in a JSON answer (RFC 6901), e.g. /data/token. Without it the members token, jwt, accessToken, access_token and userDataJwt are tried' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l users -d 'One user id per line (\'-\' for standard input) instead of the built-in battery' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l repeat -d 'Fetches per user (1-100)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l concurrency -d 'Fetches in flight at once (1-64)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l max-skew -d 'CLOCK_SKEW when iat is further than this from this machine\'s clock, either way' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l min-lifetime -d 'LIFETIME_TOO_SHORT below this exp - iat' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l max-lifetime -d 'LIFETIME_TOO_LONG above this exp - iat' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l leeway -d 'Clock skew the check allows for exp, nbf and iat (as in mmjwt check). Default 0' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l sdk -d 'Which SDK\'s client-side validation to emulate' -r -f -a "android\t''
+ios\t''
+both\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l junit -d 'Also write the report as JUnit XML to this file (for CI test reports)' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l require-signature -d 'Fail (exit 14) when no secret is available to verify the signatures'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l log-format -d 'Request log on stderr as well as on the page: text, json or off (default)' -r -f -a "text\t'One human-readable line per request'
+json\t'One JSON object per line (NDJSON)'
+off\t'Nothing (in-process use by tests and `replay`)'"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l no-open -d 'Do not open the default browser; only print the URL'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -s V -l version -d 'Print version'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -241,14 +288,16 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s V -l version -d 'Print version'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "audit" -d 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "ui" -d 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "fetch-user" -d 'fetchUser: GET the installation\'s user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "patch-user" -d 'saveUser: PATCH the user\'s attributes (Android: POST with X-HTTP-Method-Override)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "personalize" -d 'personalize: POST a user identity (and attributes) to tie the installation to a person'

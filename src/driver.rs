@@ -59,6 +59,8 @@ fn dispatch(command: &Command, shell: &Shell) -> anyhow::Result<u8> {
         Command::Keygen(a) => commands::keygen::run(&a.prefix, shell),
         Command::Sandbox(a) => commands::sandbox::run(a, shell),
         Command::Replay(a) => commands::replay::run(a, shell),
+        Command::Audit(a) => commands::audit::run(a, shell),
+        Command::Ui(a) => commands::ui::run(a, shell),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
         Command::Man => commands::completions::run_man(),
     }
@@ -71,7 +73,7 @@ fn report_error(shell: &Shell, kind: ErrorKind, code: u8, message: &str) {
     eprintln!("mmjwt: {} {one_line}", shell.err.bad("error:"));
     if shell.json {
         let v = serde_json::json!({"error": {"kind": kind.as_str(), "message": one_line, "exit_code": code}});
-        println!("{v}");
+        stdout(&format!("{v}\n"));
     }
 }
 
@@ -115,9 +117,9 @@ fn clap_error(e: &clap::Error, json: bool, color: color::ColorChoice) -> ExitCod
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             // Help goes to stdout: styled only where stdout would be coloured.
             if color::Painter::for_stream(color, color::Stream::Stdout).enabled {
-                print!("{}", e.render().ansi());
+                stdout(&e.render().ansi().to_string());
             } else {
-                print!("{}", e.render());
+                stdout(&e.render().to_string());
             }
             ExitCode::SUCCESS
         }
@@ -173,6 +175,14 @@ fn value_error(e: &clap::Error) -> Option<String> {
 fn usage_json(json: bool, msg: &str) {
     if json {
         let v = serde_json::json!({"error": {"kind": error::ErrorKind::Usage.as_str(), "message": msg, "exit_code": error::exit::USAGE}});
-        println!("{v}");
+        stdout(&format!("{v}\n"));
     }
+}
+
+/// Writes to stdout, ignoring a closed pipe: `mmjwt --help | head -1` is not a failure, and
+/// `print!` would panic on it.
+fn stdout(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

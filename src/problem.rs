@@ -253,6 +253,100 @@ pub fn worst_exit(problems: &[Problem]) -> Option<u8> {
     problems.iter().map(|p| p.code.exit_code()).min()
 }
 
+/// The findings `mmjwt audit` adds to the problem codes: what only a look at an issuer, across
+/// many tokens and against this machine's clock, can tell. Stable names, like [`Code`]'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuditCode {
+    /// The same `jti` in two or more tokens.
+    JtiReused,
+    /// `iat` further than `--max-skew` from this machine's clock at the response.
+    ClockSkew,
+    /// `exp - iat` below `--min-lifetime`.
+    LifetimeTooShort,
+    /// `exp - iat` above `--max-lifetime`.
+    LifetimeTooLong,
+    /// The tokens' lifetimes differ by more than a second.
+    LifetimeInconsistent,
+    /// The tokens carry more than one `kid`.
+    KidInconsistent,
+    /// No token came back: an HTTP status, an exit status, a timeout, or no token in the answer.
+    IssuerFailed,
+}
+
+impl AuditCode {
+    /// Every audit code, in documentation order.
+    pub const ALL: &'static [AuditCode] = &[
+        AuditCode::JtiReused,
+        AuditCode::ClockSkew,
+        AuditCode::LifetimeTooShort,
+        AuditCode::LifetimeTooLong,
+        AuditCode::LifetimeInconsistent,
+        AuditCode::KidInconsistent,
+        AuditCode::IssuerFailed,
+    ];
+
+    /// The stable name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditCode::JtiReused => "JTI_REUSED",
+            AuditCode::ClockSkew => "CLOCK_SKEW",
+            AuditCode::LifetimeTooShort => "LIFETIME_TOO_SHORT",
+            AuditCode::LifetimeTooLong => "LIFETIME_TOO_LONG",
+            AuditCode::LifetimeInconsistent => "LIFETIME_INCONSISTENT",
+            AuditCode::KidInconsistent => "KID_INCONSISTENT",
+            AuditCode::IssuerFailed => "ISSUER_FAILED",
+        }
+    }
+
+    /// Every audit finding is a server-side kind of refusal (exit 13): the token, or the way
+    /// tokens are issued, is not what the server and the SDKs can rely on.
+    pub fn exit_code(self) -> u8 {
+        crate::error::exit::SERVER_REJECT
+    }
+
+    /// One line saying what the code means.
+    pub fn description(self) -> &'static str {
+        match self {
+            AuditCode::JtiReused => {
+                "Two or more tokens carry the same jti (a cached token, or a jti that is not random)."
+            }
+            AuditCode::ClockSkew => {
+                "iat is further than --max-skew from this machine's clock at the moment of the response, in either direction."
+            }
+            AuditCode::LifetimeTooShort => {
+                "exp - iat is below --min-lifetime: the token can expire between the SDK's check and the server's."
+            }
+            AuditCode::LifetimeTooLong => {
+                "exp - iat is above --max-lifetime: a leaked token stays usable for too long."
+            }
+            AuditCode::LifetimeInconsistent => {
+                "The tokens' lifetimes (exp - iat) differ by more than one second."
+            }
+            AuditCode::KidInconsistent => "The tokens carry more than one kid.",
+            AuditCode::IssuerFailed => {
+                "The issuer gave no token: an HTTP status other than 2xx, a non-zero exit, a timeout, or no token in the response."
+            }
+        }
+    }
+
+    /// Parses a stable name back into a code.
+    pub fn from_name(name: &str) -> Option<AuditCode> {
+        AuditCode::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for AuditCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AuditCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +360,22 @@ mod tests {
             assert!(code.exit_code() >= 10);
         }
         assert_eq!(Code::from_name("NOPE"), None);
+    }
+
+    #[test]
+    fn audit_names_round_trip_and_never_collide_with_problem_codes() {
+        let mut seen = std::collections::HashSet::new();
+        for &code in AuditCode::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate name {code}");
+            assert_eq!(AuditCode::from_name(code.as_str()), Some(code));
+            assert_eq!(Code::from_name(code.as_str()), None);
+            assert_eq!(code.exit_code(), 13);
+        }
+        assert_eq!(AuditCode::from_name("NOPE"), None);
+        // Nor with the warning codes: one name, one meaning across every output.
+        for &w in Warn::ALL {
+            assert_eq!(AuditCode::from_name(w.as_str()), None, "{w}");
+        }
     }
 
     #[test]

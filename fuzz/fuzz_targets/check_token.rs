@@ -1,6 +1,7 @@
 //! Fuzzes the one token judgement (`check`) through every layer: input cleaning, both SDK
 //! emulations, the server-side steps, the signature with no key / one key / a key ring, and both
-//! renderers. The first byte picks the mode; in "assembled" mode the rest is split into header
+//! renderers (text with every plugin's objects, and both JSON writers, which must agree byte for
+//! byte), the string as given and as `--exact` reads it. The first byte picks the mode; in "assembled" mode the rest is split into header
 //! and payload bytes that are encoded and correctly signed, so the fuzzer reaches the claim
 //! checks behind the MAC instead of stopping at the signature.
 #![no_main]
@@ -8,11 +9,13 @@
 use libfuzzer_sys::fuzz_target;
 use mmjwt::b64;
 use mmjwt::color::Painter;
-use mmjwt::token::report;
 use mmjwt::sdk::SdkSelection;
-use mmjwt::secret::HmacKey;
-use mmjwt::token::check::{Expectations, Keys, Options, check};
-use mmjwt::token::normalize_input;
+use mmjwt::sdk::plugins::Plugin;
+use mmjwt::secret::{HmacKey, Secret};
+use mmjwt::token::check::{Expectations, Keys, Options, check, check_input};
+use mmjwt::token::pitfalls::KeyVariants;
+use mmjwt::token::report;
+use mmjwt::token::{exact_input, normalize_input};
 use std::collections::HashMap;
 
 const KEY: &[u8; 32] = b"fuzz-key-fuzz-key-fuzz-key-fuzz!";
@@ -38,10 +41,12 @@ fuzz_target!(|data: &[u8]| {
     let input = normalize_input(&token);
     let mut ring = HashMap::new();
     ring.insert("k1".to_string(), key.clone());
+    let variants = KeyVariants::from_secret(&Secret::from_bytes(KEY.to_vec()));
     let keys = match (mode >> 1) & 3 {
         0 => Keys::None,
         1 => Keys::Single(&key),
-        _ => Keys::Ring(&ring),
+        2 => Keys::Ring(&ring),
+        _ => Keys::SingleWithVariants(&key, &variants),
     };
     let now = NOWS[usize::from((mode >> 3) & 3)];
     let opts = Options {
@@ -72,12 +77,23 @@ fuzz_target!(|data: &[u8]| {
         "check is not deterministic"
     );
     let _ = report::text(&report, &input, now, Painter::plain());
-    serde_json::to_string(&report::json(
-        &report,
-        &input,
-        None,
-        now,
-        opts.leeway,
-    ))
-    .expect("the JSON report serialises");
+    serde_json::to_string(&report::json(&report, &input, None, now, opts.leeway))
+        .expect("the JSON report serialises");
+
+    // The string as given only adds warnings; `--exact` judges it unchanged.
+    let given = check_input(&token, &input, &opts);
+    assert_eq!(
+        given.problems, report.problems,
+        "as-given changed the problems"
+    );
+    let exact = exact_input(&token);
+    let exact_report = check_input(&token, &exact, &opts);
+    for (inp, r) in [(&input, &given), (&exact, &exact_report)] {
+        let _ = report::text_with_plugins(r, inp, now, Painter::plain(), &Plugin::ALL);
+        let mut fast = String::new();
+        report::write_json(&mut fast, r, inp, Some(1), now, opts.leeway);
+        let slow = serde_json::to_string(&report::json(r, inp, Some(1), now, opts.leeway))
+            .expect("the JSON report serialises");
+        assert_eq!(fast, slow, "the two JSON writers differ");
+    }
 });

@@ -4,9 +4,11 @@
 //! Conventions: long flags are kebab-case; every option that takes a value has an upper-case
 //! value name; every argument backed by an environment variable hides its value in `--help`.
 
+pub mod audit;
 pub mod lone;
 pub mod replay;
 pub mod sandbox;
+pub mod ui;
 pub mod values;
 
 pub use lone::parse;
@@ -65,6 +67,13 @@ pub enum Command {
     Sandbox(sandbox::SandboxArgs),
     /// Send the fetchUser, saveUser or personalize call exactly as an SDK sends it.
     Replay(replay::ReplayArgs),
+    /// Ask a token issuer for tokens for many user ids and judge them as the SDKs and the
+    /// server will, one by one and across tokens (a CI check of the backend).
+    #[command(after_help = audit::AUDIT_EXAMPLES)]
+    Audit(audit::AuditArgs),
+    /// Open the offline token debugger (a jwt-only sandbox with its page) in the browser.
+    #[command(after_help = ui::UI_EXAMPLES)]
+    Ui(ui::UiArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.

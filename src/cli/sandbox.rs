@@ -63,6 +63,10 @@ pub struct SandboxArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
 
+    /// Do not serve the debugger page at / and its API under /_mmjwt/.
+    #[arg(long)]
+    pub no_ui: bool,
+
     /// Requests not answered within this get 408.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::positive_seconds)]
     pub request_timeout: i64,

@@ -7,6 +7,7 @@
 //! The library's enums get their command-line names here too (`ValueEnum`), so no module below
 //! the command layer depends on clap.
 
+use crate::audit::template::{ExecTemplate, UrlTemplate};
 use crate::color::ColorChoice;
 use crate::sandbox::{LogFormat, Mode};
 use crate::sdk::plugins::Plugin;
@@ -150,6 +151,65 @@ pub fn user_agent(ua: &str) -> Result<String, String> {
 pub fn installation(id: &str) -> Result<String, String> {
     crate::sandbox::check_installation_id(id)?;
     Ok(id.to_string())
+}
+
+/// A `--header` pair; `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HeaderArg {
+    pub name: String,
+    pub value: String,
+}
+
+impl std::fmt::Debug for HeaderArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HeaderArg({}: [REDACTED])", self.name)
+    }
+}
+
+/// `audit --header 'Name: value'`. The messages never contain the value.
+pub fn header(s: &str) -> Result<HeaderArg, String> {
+    let Some((name, value)) = s.split_once(':') else {
+        return Err("use 'Name: value' (no ':' found)".into());
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the header name before ':' is empty".into());
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    {
+        return Err("the header name has characters a header name cannot have".into());
+    }
+    let value = value.trim();
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(format!(
+            "the value of {name} has a line break or NUL, which HTTP cannot carry"
+        ));
+    }
+    Ok(HeaderArg {
+        name: name.to_string(),
+        value: value.to_string(),
+    })
+}
+
+/// `audit --url`: see [`UrlTemplate::parse`].
+pub fn url_template(s: &str) -> Result<UrlTemplate, String> {
+    UrlTemplate::parse(s)
+}
+
+/// `audit --exec`: see [`ExecTemplate::parse`].
+pub fn exec_template(s: &str) -> Result<ExecTemplate, String> {
+    ExecTemplate::parse(s)
+}
+
+/// An RFC 6901 pointer: empty (the whole answer) or starting with '/'.
+pub fn json_pointer(s: &str) -> Result<String, String> {
+    if s.is_empty() || s.starts_with('/') {
+        Ok(s.to_string())
+    } else {
+        Err("a JSON pointer starts with '/', e.g. /data/token".into())
+    }
 }
 
 /// `check --sdk android|ios|both`.
@@ -339,5 +399,40 @@ mod tests {
         }
         assert!(installation("a/b").is_err());
         assert_eq!(installation("reg-1").unwrap(), "reg-1");
+    }
+
+    #[test]
+    fn audit_headers_parse_and_errors_never_show_the_value() {
+        let h = header("X-Api-Key:  s3cr3t-value ").unwrap();
+        assert_eq!(
+            (h.name.as_str(), h.value.as_str()),
+            ("X-Api-Key", "s3cr3t-value")
+        );
+        assert!(!format!("{h:?}").contains("s3cr3t"));
+        assert_eq!(
+            header("Authorization: Bearer a:b").unwrap().value,
+            "Bearer a:b"
+        );
+        for bad in [
+            "s3cr3t-value",
+            ": s3cr3t-value",
+            "X Key: s3cr3t-value",
+            "X: s3cr3t\nvalue",
+        ] {
+            let e = header(bad).unwrap_err();
+            assert!(!e.contains("s3cr3t"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn audit_durations_and_pointers() {
+        assert_eq!(timeout("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(timeout("2s").unwrap(), Duration::from_secs(2));
+        assert!(timeout("0s").is_err());
+        assert!(timeout("2h").is_err());
+        assert_eq!(seconds("24h").unwrap(), 86_400);
+        assert!(seconds("-1").is_err());
+        assert_eq!(json_pointer("/data/token").unwrap(), "/data/token");
+        assert!(json_pointer("data").is_err());
     }
 }

@@ -8,7 +8,7 @@ use crate::cli::values::ClaimArg;
 use crate::error::{ErrorKind, runtime, usage};
 use crate::shell::Shell;
 use crate::token::mint::{Claims, JtiSource, Minter};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::io::{BufRead, BufWriter, Write};
 
 /// Everything a token needs except the user id and jti.
@@ -130,13 +130,7 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
 fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, shell: &Shell) -> String {
     let (token, payload) = m.mint(&plan.claims(user_id, jti));
     if shell.json {
-        let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
-        let v = json!({
-            "token": token,
-            "header": parse(m.header_json()),
-            "claims": parse(&payload),
-            "expires_at": crate::time::rfc3339(plan.exp),
-        });
+        let v = crate::token::mint::gen_json(&token, m.header_json(), &payload, plan.exp);
         let mut s = shell.json_text(&v);
         s.push('\n');
         s

@@ -1,6 +1,7 @@
 //! One module per subcommand (`run(args, shell) -> Result<exit code>`), plus what they share:
 //! where secrets come from, the clock, stdin, stdout and diagnostics on stderr.
 
+pub(crate) mod audit;
 pub(crate) mod batch;
 pub(crate) mod check;
 pub(crate) mod completions;
@@ -8,6 +9,7 @@ pub(crate) mod generate;
 pub(crate) mod keygen;
 pub(crate) mod replay;
 pub(crate) mod sandbox;
+pub(crate) mod ui;
 
 use crate::cli::SecretArgs;
 use crate::error::{ErrorKind, runtime};

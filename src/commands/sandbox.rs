@@ -63,6 +63,9 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
         LogFormat::Text
     });
     config.limits.request_timeout = Duration::from_secs(timeout.unsigned_abs());
+    if !args.no_ui {
+        config.extension = Some(crate::ui::routes);
+    }
 
     if !args.listen.ip().is_loopback() {
         shell.warn(&format!(
@@ -112,6 +115,9 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
             serde_json::Value::String(app_code.clone()),
             kid_list.join(", ")
         );
+        if !args.no_ui {
+            eprintln!("mmjwt: sandbox: token debugger page at {url}/ (--no-ui turns it off)");
+        }
         let which = signals.wait().await;
         eprintln!("mmjwt: sandbox: {which}: finishing requests in flight and stopping");
         sandbox
@@ -229,7 +235,7 @@ fn random_hex(bytes: usize) -> anyhow::Result<String> {
 }
 
 /// SIGINT and SIGTERM, registered up front (a signal that arrives before `wait` is kept).
-struct Signals {
+pub(super) struct Signals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
     #[cfg(unix)]
@@ -237,7 +243,7 @@ struct Signals {
 }
 
 impl Signals {
-    fn install() -> anyhow::Result<Signals> {
+    pub(super) fn install() -> anyhow::Result<Signals> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -251,7 +257,7 @@ impl Signals {
         Ok(Signals {})
     }
 
-    async fn wait(mut self) -> &'static str {
+    pub(super) async fn wait(mut self) -> &'static str {
         #[cfg(unix)]
         {
             tokio::select! {

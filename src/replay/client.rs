@@ -127,7 +127,6 @@ impl Client {
     /// Sends `req` to `url` and reads the whole answer.
     pub async fn send(&self, url: &str, req: &Request) -> Outcome {
         let start = Instant::now();
-        let host = host_of(url);
         let fail = |kind, message: String| {
             Outcome::Failed(Failure {
                 kind,
@@ -142,9 +141,37 @@ impl Client {
             Ok(h) => h,
             Err(message) => return fail(FailureKind::Other, message),
         };
+        self.exchange(start, method, url, headers, req.body.clone())
+            .await
+    }
+
+    /// A GET with the caller's headers (`audit` asking a token issuer); the caller marks
+    /// credential values sensitive. Same policy as [`Client::send`]: no redirects, the timeouts,
+    /// the body cap, failures as data.
+    pub async fn get(&self, url: &str, headers: HeaderMap) -> Outcome {
+        self.exchange(Instant::now(), reqwest::Method::GET, url, headers, None)
+            .await
+    }
+
+    async fn exchange(
+        &self,
+        start: Instant,
+        method: reqwest::Method,
+        url: &str,
+        headers: HeaderMap,
+        body: Option<String>,
+    ) -> Outcome {
+        let host = host_of(url);
+        let fail = |kind, message: String| {
+            Outcome::Failed(Failure {
+                kind,
+                message,
+                elapsed: start.elapsed(),
+            })
+        };
         let mut builder = self.http.request(method, url).headers(headers);
-        if let Some(body) = &req.body {
-            builder = builder.body(body.clone());
+        if let Some(body) = body {
+            builder = builder.body(body);
         }
         let mut resp = match builder.send().await {
             Ok(r) => r,

@@ -7,7 +7,7 @@
 //! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
 //! `person` (the data types) and `store` (the operations on them), `persist` (the state file),
 //! `routes` (HTTP), `server` (the accept loop and its limits), `log` (the request log line and
-//! its writer).
+//! its writer, and the live log others may follow).
 
 pub mod api;
 pub mod auth;
@@ -29,6 +29,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use routes::{MAX_BODY_BYTES, Shared};
+
+/// Routes a sandbox serves besides the Mobile API, built from what its handlers share.
+pub type Extension = fn(&Arc<Shared>) -> axum::Router<Arc<Shared>>;
 
 /// The default listen address of `mmjwt sandbox`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
@@ -121,6 +124,9 @@ pub struct Config {
     pub log: LogFormat,
     pub clock: Clock,
     pub limits: Limits,
+    /// More routes served next to the Mobile API, behind the same log and timeout (the
+    /// debugger page of `crate::ui`; `None` for the Mobile API alone, as with `--no-ui`).
+    pub extension: Option<Extension>,
 }
 
 impl Config {
@@ -139,6 +145,7 @@ impl Config {
             log: LogFormat::Off,
             clock: Clock::System,
             limits: Limits::default(),
+            extension: None,
         }
     }
 
@@ -208,6 +215,9 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
         store: Mutex::new(store),
         jti: Mutex::new(auth::JtiCache::default()),
         state,
+        extension: config.extension,
+        address: std::sync::OnceLock::new(),
+        events: log::events::Hub::default(),
     }))
 }
 
@@ -238,6 +248,7 @@ impl Sandbox {
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;
+        let _ = shared.address.set(addr);
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         let app = routes::router(Arc::clone(&shared));
         let task = tokio::spawn(server::serve(listener, app, limits, stop_rx));
@@ -267,6 +278,8 @@ impl Sandbox {
     /// Stops accepting, lets in-flight requests finish (within the grace period), saves the
     /// state.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        // Open log streams never end by themselves.
+        self.shared.events.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }
@@ -289,7 +302,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn url_of(addr: SocketAddr) -> String {
+pub(crate) fn url_of(addr: SocketAddr) -> String {
     let shown = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
             SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port())

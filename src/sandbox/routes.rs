@@ -47,10 +47,21 @@ pub struct Shared {
     pub store: Mutex<Store>,
     pub jti: Mutex<JtiCache>,
     pub state: Option<StateFile>,
+    /// Routes served next to the Mobile API (the debugger page), if any.
+    pub extension: Option<super::Extension>,
+    /// The bound address, once the sandbox listens (`None` for in-process `oneshot` use).
+    pub address: std::sync::OnceLock<std::net::SocketAddr>,
+    /// Followers of the request log.
+    pub events: log::events::Hub,
 }
 
 impl Shared {
-    fn now(&self) -> i64 {
+    /// The bound address, once the sandbox listens.
+    pub fn address(&self) -> Option<std::net::SocketAddr> {
+        self.address.get().copied()
+    }
+
+    pub(crate) fn now(&self) -> i64 {
         match self.clock {
             Clock::System => crate::time::now_unix(),
             Clock::Fixed(t) => t,
@@ -85,18 +96,21 @@ enum Call {
 /// The router over `shared`, with the log/timeout middleware. Tests drive it with `oneshot`.
 pub fn router(shared: Arc<Shared>) -> Router {
     const BASE: &str = "/mobile/1/appinstance/{push_reg_id}";
-    Router::new()
-        .route(
-            &format!("{BASE}/user"),
-            get(fetch).patch(patch).post(post_user),
-        )
-        .route(&format!("{BASE}/personalize"), post(personalize))
-        .route(&format!("{BASE}/depersonalize"), post(depersonalize))
-        .route(&format!("{BASE}/repersonalize"), post(repersonalize))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(shared.clone(), log_and_time))
-        .with_state(shared)
+    let mut r = Router::new();
+    if let Some(extension) = shared.extension {
+        r = r.merge(extension(&shared));
+    }
+    r.route(
+        &format!("{BASE}/user"),
+        get(fetch).patch(patch).post(post_user),
+    )
+    .route(&format!("{BASE}/personalize"), post(personalize))
+    .route(&format!("{BASE}/depersonalize"), post(depersonalize))
+    .route(&format!("{BASE}/repersonalize"), post(repersonalize))
+    .fallback(not_found)
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(middleware::from_fn_with_state(shared.clone(), log_and_time))
+    .with_state(shared)
 }
 
 async fn fetch(state: State<Arc<Shared>>, req: Request) -> Response {
@@ -141,6 +155,11 @@ async fn post_user(state: State<Arc<Shared>>, req: Request) -> Response {
 }
 
 async fn not_found() -> Response {
+    not_found_response()
+}
+
+/// The JSON 404 of a path the sandbox does not serve.
+pub(crate) fn not_found_response() -> Response {
     refusal(
         &ApiError::new(
             StatusCode::NOT_FOUND,
@@ -197,7 +216,8 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         r
     };
     let note = res.extensions_mut().remove::<LogNote>().unwrap_or_default();
-    if let Some(sink) = &shared.log_sink {
+    let page_listens = shared.events.listening();
+    if shared.log_sink.is_some() || page_listens {
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let entry = log::Entry {
             time: &time,
@@ -207,8 +227,14 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
             millis: start.elapsed().as_secs_f64() * 1000.0,
             note: &note,
         };
-        if let Some(line) = log::line(shared.log, &entry) {
+        if let Some(sink) = &shared.log_sink
+            && let Some(line) = log::line(shared.log, &entry)
+        {
             sink.write_line(&line);
+        }
+        // The page's live log: the same JSON object `--log-format json` writes.
+        if page_listens && let Some(line) = log::line(LogFormat::Json, &entry) {
+            shared.events.publish(&line);
         }
     }
     res

@@ -126,6 +126,32 @@ fn missing_sorted(obj: &Members, names: &[&str]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
+/// Swift's `Double(String)`: the whole string, no surrounding whitespace, an optional sign,
+/// then a decimal literal, `inf`/`infinity`/`nan` in any case, or a hexadecimal literal whose
+/// binary exponent is optional (`"0x7FFFFFFF"` is 2147483647: a valid `exp` until 2038).
+fn swift_double(s: &str) -> Option<f64> {
+    if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let (negative, body) = match s.as_bytes()[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let magnitude = match body.as_bytes() {
+        [b'0', b'x' | b'X', rest @ ..] => {
+            super::javanum::parse_hex_float(rest, super::javanum::HexDialect::Swift)?
+        }
+        // Rust's parser reads what strtod reads in decimal, inf and nan included; a second
+        // sign is refused by it.
+        _ => body
+            .parse::<f64>()
+            .ok()
+            .filter(|_| !body.starts_with(['+', '-']))?,
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
 /// The SDK's `exp` cascade. `None` means "cannot read exp", which iOS treats as expired.
 fn read_exp(v: Option<&Value>) -> Option<f64> {
     match v? {
@@ -137,17 +163,7 @@ fn read_exp(v: Option<&Value>) -> Option<f64> {
                 n.as_f64()
             }
         }
-        // Swift's `Double(String)`: the whole string, no surrounding whitespace; accepts inf/nan.
-        Value::String(s) => {
-            if s.is_empty()
-                || s.starts_with(char::is_whitespace)
-                || s.ends_with(char::is_whitespace)
-            {
-                None
-            } else {
-                s.parse::<f64>().ok()
-            }
-        }
+        Value::String(s) => swift_double(s),
         // NSNumber booleans bridge to Int (true = 1, false = 0).
         Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
@@ -189,5 +205,9 @@ mod tests {
         assert_eq!(read_exp(Some(&v("true"))), Some(1.0));
         assert!(read_exp(Some(&v("\"NaN\""))).unwrap().is_nan());
         assert_eq!(read_exp(Some(&v("\" 5\""))), None);
+        assert_eq!(read_exp(Some(&v("\"0x7FFFFFFF\""))), Some(2_147_483_647.0));
+        assert_eq!(read_exp(Some(&v("\"-0x1p4\""))), Some(-16.0));
+        assert_eq!(read_exp(Some(&v("\"+-1\""))), None);
+        assert_eq!(read_exp(Some(&v("\"1e9\""))), Some(1e9));
     }
 }

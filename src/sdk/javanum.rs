@@ -107,7 +107,7 @@ pub(super) fn parse_double(units: &[u16]) -> Option<f64> {
     let magnitude = match body {
         b"NaN" => f64::NAN,
         b"Infinity" => f64::INFINITY,
-        [b'0', b'x' | b'X', rest @ ..] => parse_hex_float(rest)?,
+        [b'0', b'x' | b'X', rest @ ..] => parse_hex_float(rest, HexDialect::Java)?,
         _ => parse_decimal(body)?,
     };
     Some(if negative { -magnitude } else { magnitude })
@@ -153,9 +153,19 @@ fn parse_decimal(body: &[u8]) -> Option<f64> {
     std::str::from_utf8(body).ok()?.parse::<f64>().ok()
 }
 
+/// Whose hexadecimal floating-point literal: Java's requires the binary exponent and allows a
+/// `f`/`d` suffix; Swift's `Double(String)` makes the exponent optional and has no suffix
+/// (`Double("0x1c.6")` is 28.375).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HexDialect {
+    Java,
+    Swift,
+}
+
 /// The hexadecimal form after `0x`: `HEX+ .?` or `HEX* . HEX+`, then `p`/`P`, an optional
-/// sign, decimal exponent digits and an optional suffix, rounded to nearest, ties to even.
-fn parse_hex_float(rest: &[u8]) -> Option<f64> {
+/// sign and decimal exponent digits (optional in Swift) and, in Java, an optional suffix;
+/// rounded to nearest, ties to even.
+pub(super) fn parse_hex_float(rest: &[u8], dialect: HexDialect) -> Option<f64> {
     let hex_run = |from: usize| {
         rest[from..]
             .iter()
@@ -165,33 +175,49 @@ fn parse_hex_float(rest: &[u8]) -> Option<f64> {
     let int_len = hex_run(0);
     let mut i = int_len;
     let mut frac_len = 0;
+    let mut frac_start = int_len;
     if rest.get(i) == Some(&b'.') {
         i += 1;
+        frac_start = i;
         frac_len = hex_run(i);
         i += frac_len;
     }
-    if int_len + frac_len == 0 || !matches!(rest.get(i), Some(b'p' | b'P')) {
+    if int_len + frac_len == 0 {
         return None;
     }
-    i += 1;
+    let has_exponent = matches!(rest.get(i), Some(b'p' | b'P'));
+    if !has_exponent && dialect == HexDialect::Java {
+        return None;
+    }
+    if has_exponent {
+        i += 1;
+    }
     let exp_negative = match rest.get(i) {
-        Some(b'-') => {
+        Some(b'-') if has_exponent => {
             i += 1;
             true
         }
-        Some(b'+') => {
+        Some(b'+') if has_exponent => {
             i += 1;
             false
         }
         _ => false,
     };
-    let exp_len = rest[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-    if exp_len == 0 {
+    let exp_len = if has_exponent {
+        rest[i..].iter().take_while(|b| b.is_ascii_digit()).count()
+    } else {
+        0
+    };
+    if has_exponent && exp_len == 0 {
         return None;
     }
-    let exp_text = &rest[i..i + exp_len];
+    let exp_text: &[u8] = if has_exponent {
+        &rest[i..i + exp_len]
+    } else {
+        b"0"
+    };
     i += exp_len;
-    if matches!(rest.get(i), Some(b'f' | b'F' | b'd' | b'D')) {
+    if dialect == HexDialect::Java && matches!(rest.get(i), Some(b'f' | b'F' | b'd' | b'D')) {
         i += 1;
     }
     if i != rest.len() {
@@ -199,7 +225,7 @@ fn parse_hex_float(rest: &[u8]) -> Option<f64> {
     }
     let digits = rest[..int_len]
         .iter()
-        .chain(&rest[int_len + 1..int_len + 1 + frac_len])
+        .chain(&rest[frac_start..frac_start + frac_len])
         .map(|&b| (b as char).to_digit(16).unwrap_or(0));
     // The significand as an integer: its first 112 significant bits exactly (the leading zero
     // digits skipped), the rest folded into a sticky bit, which is all that rounding needs.
@@ -391,6 +417,18 @@ mod tests {
         ] {
             assert_eq!(p(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn swift_hex_floats_need_no_exponent_and_take_no_suffix() {
+        let swift = |s: &str| parse_hex_float(s.as_bytes(), HexDialect::Swift);
+        assert_eq!(swift("1c.6"), Some(28.375));
+        assert_eq!(swift("7FFFFFFF"), Some(2_147_483_647.0));
+        assert_eq!(swift("1p31"), Some(2_147_483_648.0));
+        assert_eq!(swift("1p31d"), None);
+        assert_eq!(swift("1-5"), None);
+        assert_eq!(swift(""), None);
+        assert_eq!(parse_hex_float(b"7FFFFFFF", HexDialect::Java), None);
     }
 
     #[test]

@@ -140,6 +140,19 @@ impl JtiSource {
     }
 }
 
+/// The `gen --json` object for a minted token: `{token, header, claims, expires_at}`
+/// (`header_json` and `payload_json` as encoded in it). `mmjwt gen` and the debugger page's
+/// `POST /_mmjwt/api/gen` both answer it, so the two give the same bytes.
+pub fn gen_json(token: &str, header_json: &str, payload_json: &str, exp: i64) -> Value {
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+    serde_json::json!({
+        "token": token,
+        "header": parse(header_json),
+        "claims": parse(payload_json),
+        "expires_at": crate::time::rfc3339(exp),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,8 @@ use std::fmt::Write as _;
 /// Version of the `check --json` object; bumped only for incompatible changes.
 pub const SCHEMA: u32 = 2;
 
-fn explain_header(name: &str) -> &'static str {
+/// The one-line explanation of a header member (the page shows the same table).
+pub fn explain_header(name: &str) -> &'static str {
     match name {
         "alg" => "signature algorithm; Infobip tokens use HS256",
         "typ" => "token media type; both SDKs require it, the server wants \"JWT\"",
@@ -27,7 +28,8 @@ fn explain_header(name: &str) -> &'static str {
     }
 }
 
-fn explain_claim(name: &str) -> &'static str {
+/// The one-line explanation of a claim (the page shows the same table).
+pub fn explain_claim(name: &str) -> &'static str {
     match name {
         "typ" => "token type; must be \"Bearer\"",
         "sub" => "the person's external user id",

@@ -126,3 +126,26 @@ fn readme_documents_every_warning_code() {
         assert!(table.contains(&row), "README's warning table lacks {w}");
     }
 }
+
+/// `mmjwt --help | head -1`: a reader that is gone is not a failure, for help text and JSON
+/// errors alike (the pipe's read end is closed before mmjwt writes, so the write must fail).
+#[test]
+fn a_closed_stdout_pipe_is_not_a_failure() {
+    for args in [
+        vec!["--help"],
+        vec!["check", "--help"],
+        vec!["--json", "check", "--leeway", "5x", "x"],
+        vec!["keygen"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_mmjwt"))
+            .args(&args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        let want = if args[0] == "--json" { 2 } else { 0 };
+        assert_eq!(status.code(), Some(want), "{args:?}");
+    }
+}

@@ -5,6 +5,8 @@
 
 mod android_differential;
 mod architecture;
+mod audit;
+mod browser;
 mod cli;
 mod corpus;
 mod exact;
@@ -17,5 +19,8 @@ mod replay;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;
+mod snapshots;
 mod support;
+mod ui;
+mod webdriver;
 mod verdict;

@@ -3,6 +3,7 @@
 //! secrets never reach it: the caller is described only by an [`AuthNote`]. The lines go out
 //! through a [`Sink`] (`sink.rs`).
 
+pub mod events;
 mod sink;
 
 pub use sink::Sink;

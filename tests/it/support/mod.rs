@@ -1,12 +1,13 @@
 //! What the integration tests share: the built binary with a clean environment, the test key,
 //! token construction from raw JSON, and (submodules) the test HTTP servers, the sandbox API
-//! client and the sandbox as a child process.
+//! client, the sandbox as a child process, and the snapshot harness.
 
 #![allow(dead_code)]
 
 pub mod api;
 pub mod http;
 pub mod sandbox_process;
+pub mod snapshot;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,15 +1,20 @@
 //! `mmjwt sandbox` as a child process on 127.0.0.1:0: started with a clean environment, its
-//! URL read from the first stdout line, stderr drained on a thread, signalled and awaited with
-//! a bound, killed when dropped.
+//! URL read from the first stdout line, stdout and stderr drained on threads (every stderr line
+//! also passed on as it arrives), signalled and awaited with a bound, killed when dropped.
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub struct Running {
     pub child: Child,
     pub url: String,
-    stderr: Option<std::thread::JoinHandle<String>>,
+    stdout: Option<JoinHandle<String>>,
+    stderr: Option<JoinHandle<String>>,
+    /// Every stderr line as it arrives (the whole text is also kept for `finish`).
+    lines: Receiver<String>,
 }
 
 impl Running {
@@ -29,28 +34,68 @@ impl Running {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().unwrap();
-        // stderr is drained on a thread so the log can never fill the pipe and stall the server.
-        let mut err = child.stderr.take().unwrap();
+        // Both pipes are drained on threads so the log can never fill one and stall the server.
+        let (line_tx, lines) = channel::<String>();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
         let stderr = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = err.read_to_string(&mut s);
-            s
+            let mut all = String::new();
+            let mut line = String::new();
+            while err.read_line(&mut line).is_ok_and(|n| n > 0) {
+                let _ = line_tx.send(line.clone());
+                all.push_str(&line);
+                line.clear();
+            }
+            all
         });
+        let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
+        out.read_line(&mut first).unwrap();
         let url = first.trim_end().to_owned();
-        if !url.starts_with("http://127.0.0.1:") {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("no URL; stderr: {}", stderr.join().unwrap());
-        }
-        Running {
+        let stdout = std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = out.read_to_string(&mut rest);
+            first + &rest
+        });
+        let mut run = Running {
             child,
             url,
+            stdout: Some(stdout),
             stderr: Some(stderr),
+            lines,
+        };
+        // The URL is printed before the start-up lines on stderr, and the server answers from
+        // that moment: waiting for "listening on" keeps those lines ahead of any request's log.
+        let up = run.url.starts_with("http://127.0.0.1:")
+            && run
+                .next_line_where(|l| l.starts_with("mmjwt: sandbox: listening on "))
+                .is_some();
+        if !up {
+            let _ = run.child.kill();
+            let _ = run.child.wait();
+            panic!(
+                "the sandbox did not start; stderr: {}",
+                run.stderr.take().unwrap().join().unwrap()
+            );
         }
+        run
+    }
+
+    /// Waits (at most 10 s) for the next stderr line that satisfies `want`; `None` when none
+    /// came (lines passed over are still in `finish`'s text).
+    pub fn next_line_where(&self, want: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let line = self.lines.recv_timeout(left).ok()?;
+            if want(&line) {
+                return Some(line);
+            }
+        }
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     pub fn signal(&self, name: &str) {
@@ -63,7 +108,13 @@ impl Running {
     }
 
     /// Waits (at most 10 s) for the process to exit; returns its status and stderr.
-    pub fn finish(mut self) -> (ExitStatus, String) {
+    pub fn finish(self) -> (ExitStatus, String) {
+        let (status, _, stderr) = self.finish_all();
+        (status, stderr)
+    }
+
+    /// Waits (at most 10 s) for the process to exit; returns its status, stdout and stderr.
+    pub fn finish_all(mut self) -> (ExitStatus, String, String) {
         let deadline = Instant::now() + Duration::from_secs(10);
         let status = loop {
             if let Some(s) = self.child.try_wait().unwrap() {
@@ -75,7 +126,8 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        (status, self.stderr.take().unwrap().join().unwrap())
+        let stdout = self.stdout.take().unwrap().join().unwrap();
+        (status, stdout, self.stderr.take().unwrap().join().unwrap())
     }
 }
 
