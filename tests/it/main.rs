@@ -22,5 +22,5 @@ mod sdk;
 mod snapshots;
 mod support;
 mod ui;
-mod webdriver;
 mod verdict;
+mod webdriver;
