@@ -214,7 +214,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SDK", default_value = "both", value_parser = values::sdk_selection())]
     pub sdk: SdkSelection,
 
-    /// Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0.
+    /// Clock skew allowed for exp, nbf and iat (e.g. 30s).
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
     pub leeway: i64,
 
