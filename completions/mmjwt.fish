@@ -68,7 +68,7 @@ all\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l sdk -d 'Which SDK\'s client-side validation to emulate' -r -f -a "android\t''
 ios\t''
 both\t''"
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l leeway -d 'Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l leeway -d 'Clock skew allowed for exp, nbf and iat (e.g. 30s)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l now -d 'Judge as if the time were this (Unix seconds or RFC 3339)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l user-id -d 'The external user id the token must carry as sub' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand check" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
@@ -151,7 +151,7 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l background -d 'Send foreground: false (the app is in the background)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse to'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse the token'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l dry-run -d 'Print the exact request and send nothing'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l curl -d 'Print an equivalent curl command and send nothing'
@@ -184,7 +184,7 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l background -d 'Send foreground: false (the app is in the background)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse to'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse the token'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l dry-run -d 'Print the exact request and send nothing'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l curl -d 'Print an equivalent curl command and send nothing'
@@ -220,7 +220,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l background -d 'Send foreground: false (the app is in the background)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse to'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse the token'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l dry-run -d 'Print the exact request and send nothing'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l curl -d 'Print an equivalent curl command and send nothing'
@@ -244,7 +244,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l concurrency -d 'Fe
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l max-skew -d 'CLOCK_SKEW when iat is further than this from this machine\'s clock, either way' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l min-lifetime -d 'LIFETIME_TOO_SHORT below this exp - iat' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l max-lifetime -d 'LIFETIME_TOO_LONG above this exp - iat' -r
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l leeway -d 'Clock skew the check allows for exp, nbf and iat (as in mmjwt check). Default 0' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l leeway -d 'Clock skew the check allows for exp, nbf and iat (as in mmjwt check)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l sdk -d 'Which SDK\'s client-side validation to emulate' -r -f -a "android\t''
 ios\t''
 both\t''"

@@ -63,68 +63,28 @@ impl Merge {
     }
 }
 
-/// The exit-code table as shown after `--help`, built at compile time: formatting it when the
-/// command line was built cost every start about 20,000 instructions (two copies, for short
-/// and long help), and nearly no run shows help.
-pub const EXIT_TABLE: &str = match std::str::from_utf8(&EXIT_TABLE_BYTES) {
-    Ok(s) => s,
-    Err(_) => panic!("the exit table is ASCII"),
-};
-
-const EXIT_TABLE_HEAD: &[u8] = b"Exit codes:\n";
-
-/// A row is `  CODE MEANING\n` with the code left-aligned in three columns (a `u8` has at most
-/// three digits).
-const EXIT_TABLE_LEN: usize = {
-    let mut n = EXIT_TABLE_HEAD.len() + MERGE_RULE.len();
-    let mut i = 0;
-    while i < EXIT_CODES.len() {
-        n += 2 + 3 + 1 + EXIT_CODES[i].1.len() + 1;
-        i += 1;
-    }
-    n
-};
-
-const EXIT_TABLE_BYTES: [u8; EXIT_TABLE_LEN] = {
-    const fn put(out: &mut [u8; EXIT_TABLE_LEN], mut at: usize, s: &[u8]) -> usize {
-        let mut i = 0;
-        while i < s.len() {
-            out[at] = s[i];
-            at += 1;
-            i += 1;
+/// The exit-code table as shown after `--help`.
+pub fn exit_table() -> String {
+    use fmt::Write as _;
+    // Meanings wrap under themselves: clap wraps help at 100 columns without a hanging indent.
+    const WIDTH: usize = 98;
+    const INDENT: &str = "      ";
+    let mut s = String::from("Exit codes:\n");
+    for (code, meaning) in EXIT_CODES {
+        let mut line = format!("  {code:<3} ");
+        for word in meaning.split(' ') {
+            if line.len() + word.len() > WIDTH && line.len() > INDENT.len() {
+                let _ = writeln!(s, "{}", line.trim_end());
+                line = INDENT.to_string();
+            }
+            line.push_str(word);
+            line.push(' ');
         }
-        at
+        let _ = writeln!(s, "{}", line.trim_end());
     }
-    let mut out = [b' '; EXIT_TABLE_LEN];
-    let mut at = put(&mut out, 0, EXIT_TABLE_HEAD);
-    let mut i = 0;
-    while i < EXIT_CODES.len() {
-        let (code, meaning) = EXIT_CODES[i];
-        let digits = [b'0' + code / 100, b'0' + code / 10 % 10, b'0' + code % 10];
-        let skip = if code >= 100 {
-            0
-        } else if code >= 10 {
-            1
-        } else {
-            2
-        };
-        // Two spaces of indent, the digits, then spaces to three columns and one more.
-        let mut d = skip;
-        at += 2;
-        while d < 3 {
-            out[at] = digits[d];
-            at += 1;
-            d += 1;
-        }
-        at += skip + 1;
-        at = put(&mut out, at, meaning.as_bytes());
-        out[at] = b'\n';
-        at += 1;
-        i += 1;
-    }
-    put(&mut out, at, MERGE_RULE.as_bytes());
-    out
-};
+    s.push_str(MERGE_RULE);
+    s
+}
 
 /// [`Merge::Judgement`]: the lowest non-zero code wins (0 only when both are 0).
 pub fn merge_exit(a: u8, b: u8) -> u8 {
@@ -292,23 +252,22 @@ mod tests {
 
     #[test]
     fn the_help_table_lists_every_code_once_in_order() {
-        use fmt::Write as _;
-        let table = EXIT_TABLE;
-        // The same table formatted at run time, as it was before it became a constant.
-        let mut formatted = String::from("Exit codes:\n");
-        for (code, meaning) in EXIT_CODES {
-            let _ = writeln!(formatted, "  {code:<3} {meaning}");
-        }
-        formatted.push_str(MERGE_RULE);
-        assert_eq!(table, formatted);
+        let table = exit_table();
         let mut last = None;
+        let unwrapped = table.replace("\n      ", " ");
         for (code, meaning) in EXIT_CODES {
             let row = format!("  {code:<3} {meaning}");
-            assert!(table.contains(&row), "missing row {row}");
+            assert!(unwrapped.contains(&row), "missing row {row}");
             assert!(last < Some(code), "codes out of order at {code}");
             last = Some(code);
         }
         assert!(table.ends_with(MERGE_RULE));
+        assert!(
+            table
+                .lines()
+                .all(|l| l.len() <= 98 || l.starts_with("Several")),
+            "{table}"
+        );
     }
 
     #[test]

@@ -11,10 +11,13 @@ use std::time::Duration;
 
 pub const AUDIT_EXAMPLES: &str = "\
 Examples:
-  mmjwt audit --url 'http://localhost:3000/mm-token?user={user}' --app-code \"$APP\" --key-id \"$KID\" --secret-file key.hex --junit audit.xml
+  mmjwt audit --url 'http://localhost:3000/mm-token?user={user}' \\
+      --app-code \"$APP\" --key-id \"$KID\" --secret-file key.hex --junit audit.xml
   mmjwt audit --exec 'node scripts/issue-token.js {user}' --secret-file key.hex
-  mmjwt audit --url 'https://staging.example/api/users/{user}/mm-jwt' --header \"Authorization: Bearer $STAGING_TOKEN\" --json-pointer /data/jwt
-  printf 'alice\\nbob\\n' | mmjwt audit --url 'http://127.0.0.1:3000/t/{user}' --users - --repeat 5 --json";
+  mmjwt audit --url 'https://staging.example/api/users/{user}/mm-jwt' \\
+      --header-file staging-auth.txt --json-pointer /data/jwt
+  printf 'alice\\nbob\\n' | mmjwt audit --url 'http://127.0.0.1:3000/t/{user}' \\
+      --users - --repeat 5 --json";
 
 /// Ask a token issuer (an HTTP endpoint or a program) for tokens for a battery of user ids and
 /// judge each one as the SDKs and the server will, then across tokens.
@@ -77,7 +80,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = values::seconds)]
     pub max_lifetime: i64,
 
-    /// Clock skew the check allows for exp, nbf and iat (as in mmjwt check). Default 0.
+    /// Clock skew the check allows for exp, nbf and iat (as in mmjwt check).
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
     pub leeway: i64,
 

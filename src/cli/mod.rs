@@ -27,8 +27,8 @@ use values::ClaimArg;
     name = "mmjwt",
     version,
     propagate_version = true,
-    after_help = crate::error::EXIT_TABLE,
-    after_long_help = crate::error::EXIT_TABLE,
+    after_help = crate::error::exit_table(),
+    after_long_help = crate::error::exit_table(),
     max_term_width = 100
 )]
 pub struct Cli {
@@ -225,7 +225,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SDK", default_value = "both", value_parser = values::sdk_selection())]
     pub sdk: SdkSelection,
 
-    /// Clock skew allowed for exp, nbf and iat (e.g. 30s). Default 0.
+    /// Clock skew allowed for exp, nbf and iat (e.g. 30s).
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
     pub leeway: i64,
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 const REPLAY_EXAMPLES: &str = "\
 Examples:
-  mmjwt replay personalize --user-id alice                      # embedded sandbox, nothing to set up
+  mmjwt replay personalize --user-id alice          # embedded sandbox, nothing to set up
   export MMJWT_BASE_URL=http://127.0.0.1:8080 MMJWT_PUSH_REG_ID=reg-1
   mmjwt replay fetch-user --user-id alice --sdk ios -v
   mmjwt replay save-user --user-id alice --data '{\"firstName\":\"Alice\",\"tags\":[\"vip\"]}'
@@ -172,7 +172,7 @@ pub struct CommonReplayArgs {
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::timeout)]
     pub timeout: Duration,
 
-    /// Send even when the SDK's own token validation would refuse to.
+    /// Send even when the SDK's own token validation would refuse the token.
     #[arg(long)]
     pub no_preflight: bool,
 

@@ -65,8 +65,9 @@ pub(crate) fn load_secret(args: &SecretArgs, shell: &Shell) -> anyhow::Result<Op
     );
     if secret.is_weak() {
         shell.warn(&format!(
-            "the secret is {} bytes; HS256 wants at least 32 (RFC 7518 §3.2)",
-            secret.len()
+            "the secret is {} byte{}; HS256 wants at least 32 (RFC 7518 §3.2)",
+            secret.len(),
+            if secret.len() == 1 { "" } else { "s" }
         ));
     }
     Ok(Some(secret))

@@ -91,10 +91,6 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
             .await
             .map_err(|e| runtime(ErrorKind::Sandbox, format!("{e:#}")))?;
         let url = sandbox.url();
-        let mut out = std::io::stdout().lock();
-        // A closed stdout must not stop the server; the URL is also on stderr.
-        let _ = writeln!(out, "{url}").and_then(|()| out.flush());
-        drop(out);
         if !generated.is_empty() {
             eprintln!("{GENERATED_NOTE}");
             for line in &generated {
@@ -118,6 +114,11 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
         if !args.no_ui {
             eprintln!("mmjwt: sandbox: token debugger page at {url}/ (--no-ui turns it off)");
         }
+        // The URL goes out last, so that no request made with it can be logged before the
+        // start-up lines. A closed stdout must not stop the server; the URL is also on stderr.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{url}").and_then(|()| out.flush());
+        drop(out);
         let which = signals.wait().await;
         eprintln!("mmjwt: sandbox: {which}: finishing requests in flight and stopping");
         sandbox
@@ -165,8 +166,9 @@ fn parse_key_flags(raw: &[SecretText], shell: &Shell) -> anyhow::Result<Vec<(Str
         })?;
         if secret.is_weak() {
             shell.warn(&format!(
-                "key {shown} is {} bytes; HS256 wants at least 32 (RFC 7518 §3.2)",
-                secret.len()
+                "key {shown} is {} byte{}; HS256 wants at least 32 (RFC 7518 §3.2)",
+                secret.len(),
+                if secret.len() == 1 { "" } else { "s" }
             ));
         }
         if keys.iter().any(|(k, _)| k == kid) {

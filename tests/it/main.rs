@@ -1,4 +1,4 @@
-//! The one integration-test binary. Each module covers one area; shared helpers live in `common`.
+//! The one integration-test binary. Each module covers one area; shared helpers live in `support`.
 
 // Test code: a failed unwrap is a failed test, and helpers are `pub` for sibling modules.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
