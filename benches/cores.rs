@@ -57,6 +57,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check_server_layer_as_sandbox", |b| {
         b.iter(|| check(black_box(&token), &sandbox_opts));
     });
+    // What the sandbox runs since round 3: the same judgement without the report.
+    c.bench_function("verdict_as_sandbox", |b| {
+        b.iter(|| mmjwt::token::verdict::verdict(black_box(&token), &sandbox_opts));
+    });
     let report = check(&token, &opts);
     let input = mmjwt::token::normalize_input(&token);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Sandbox and replay throughput over loopback for the README's Performance section. Rerun with:
 #   bash benches/sandbox.sh            (both parts)
-#   bash benches/sandbox.sh wrk        (fetch-user with App vs Bearer under wrk)
+#   bash benches/sandbox.sh wrk        (fetch-user with App vs Bearer under wrk, log off and on)
 #   bash benches/sandbox.sh replay     (replay fetch-user --users - against the sandbox)
 #
 # Needs wrk and jq. Knobs: ROUNDS (rounds of App then Bearer, and of
 # replay batches; default 5), DURATION (per wrk run, default 10s),
-# N (replay calls, default 20000), LOG (the sandbox's --log-format, default text, written to a
-# file as a user redirecting stderr would), MMJWT_BIN (a binary to measure instead of building
-# this tree, for before/after comparisons).
+# N (replay calls, default 20000), LOG (the sandbox's --log-format: by default the wrk part runs
+# twice, with `off` and with `text` written to a file as a user redirecting stderr would; the
+# replay part runs with the last), MMJWT_BIN (a binary to measure instead of building this
+# tree, for before/after comparisons).
 # The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ PART=${1:-all}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
 N=${N:-20000}
-LOG=${LOG:-text}
+LOGS=${LOG:-off text}
 
 need() { command -v "$1" >/dev/null || { echo "missing $1 (e.g. apt-get install $1)" >&2; exit 1; }; }
 need wrk
@@ -52,24 +53,36 @@ USER_ID=bench-user
 
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# date: $(date -u +%Y-%m-%dT%H:%MZ); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# sandbox: allow-all, --log-format $LOG (stderr to a file)"
 
-"$MMJWT" sandbox --listen 127.0.0.1:0 --mode allow-all --secret-file "$SCRATCH/key.hex" \
-  --log-format "$LOG" >"$SCRATCH/url" 2>"$SCRATCH/sandbox.log" &
-SANDBOX_PID=$!
-for _ in $(seq 1 100); do
-  [ -s "$SCRATCH/url" ] && break
-  kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$SCRATCH/sandbox.log" >&2; exit 1; }
-  sleep 0.1
-done
-URL=$(head -1 "$SCRATCH/url")
-[ -n "$URL" ] || { echo "the sandbox printed no URL within 10 s" >&2; exit 1; }
-case "$URL" in http://127.0.0.1:*) ;; *) echo "unexpected sandbox URL $URL" >&2; exit 1 ;; esac
-
-# One personalized installation: fetch with Bearer needs the token's sub to be its person.
-"$MMJWT" replay personalize --base-url "$URL" --push-reg-id "$REG" --user-id "$USER_ID" \
-  --secret-file "$SCRATCH/key.hex" --timeout 5s >/dev/null
-TOKEN=$("$MMJWT" gen --user-id "$USER_ID" --ttl 1h --secret-file "$SCRATCH/key.hex")
+# Starts a sandbox with --log-format $1 (stderr to a file), personalizes one installation and
+# mints a 1-hour token for its person; leaves URL and TOKEN.
+URL= TOKEN=
+start_sandbox() {
+  stop_sandbox
+  "$MMJWT" sandbox --listen 127.0.0.1:0 --mode allow-all --secret-file "$SCRATCH/key.hex" \
+    --log-format "$1" >"$SCRATCH/url" 2>"$SCRATCH/sandbox.log" &
+  SANDBOX_PID=$!
+  for _ in $(seq 1 100); do
+    [ -s "$SCRATCH/url" ] && break
+    kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$SCRATCH/sandbox.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  URL=$(head -1 "$SCRATCH/url")
+  [ -n "$URL" ] || { echo "the sandbox printed no URL within 10 s" >&2; exit 1; }
+  case "$URL" in http://127.0.0.1:*) ;; *) echo "unexpected sandbox URL $URL" >&2; exit 1 ;; esac
+  # One personalized installation: fetch with Bearer needs the token's sub to be its person.
+  "$MMJWT" replay personalize --base-url "$URL" --push-reg-id "$REG" --user-id "$USER_ID" \
+    --secret-file "$SCRATCH/key.hex" --timeout 5s >/dev/null
+  TOKEN=$("$MMJWT" gen --user-id "$USER_ID" --ttl 1h --secret-file "$SCRATCH/key.hex")
+}
+stop_sandbox() {
+  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    kill -TERM "$SANDBOX_PID" 2>/dev/null || true
+    wait "$SANDBOX_PID" 2>/dev/null || true
+  fi
+  SANDBOX_PID=
+  : > "$SCRATCH/url"
+}
 
 # One wrk run: prints a table row and leaves req/s in RPS. A run with any non-2xx answer is
 # refused (it would measure refusals, not fetches).
@@ -89,9 +102,13 @@ run_wrk() {
   printf '%-8s %12s %10s %10s\n' "$label" "$RPS" "$p50" "$p99"
 }
 
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+for LOG in $LOGS; do
 if [ "$PART" = all ] || [ "$PART" = wrk ]; then
+  start_sandbox "$LOG"
   echo
-  echo "## fetch-user under wrk -t2 -c64 -d$DURATION (loopback)"
+  echo "## fetch-user under wrk -t2 -c64 -d$DURATION (loopback), sandbox --log-format $LOG"
   printf '%-8s %12s %10s %10s\n' auth 'req/s' p50 p99
   apps=() bearers=()
   # One short run of each first, not counted: the first run after start-up pays for the
@@ -105,14 +122,16 @@ if [ "$PART" = all ] || [ "$PART" = wrk ]; then
     bearers+=("$RPS")
   done
   # Medians over the rounds: a neighbour's burst slows one run, not the median.
-  median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
   app=$(median "${apps[@]}")
   bearer=$(median "${bearers[@]}")
-  awk -v a="$app" -v b="$bearer" \
-    'BEGIN { printf "median req/s: App %.0f, Bearer %.0f; Bearer/App = %.2f\n", a, b, (a > 0 ? b / a : 0) }'
+  awk -v a="$app" -v b="$bearer" -v lf="$LOG" \
+    'BEGIN { printf "log %s: median req/s App %.0f, Bearer %.0f; Bearer/App = %.2f\n", lf, a, b, (a > 0 ? b / a : 0) }'
 fi
+done
 
 if [ "$PART" = all ] || [ "$PART" = replay ]; then
+  [ -n "$SANDBOX_PID" ] || start_sandbox "${LOG:-text}"
+
   echo
   echo "## replay fetch-user --users - (N=$N, --concurrency 32, a token minted per call)"
   # Every line names the installation's person: the batch shares one push registration id,

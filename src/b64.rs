@@ -32,6 +32,12 @@ pub fn decode_strict(segment: &str) -> Option<Vec<u8>> {
     STRICT.decode(segment).ok()
 }
 
+/// Decodes canonical base64url into `out` without allocating; the number of bytes, or `None`
+/// when the segment is not canonical or does not fit.
+pub fn decode_strict_into(segment: &str, out: &mut [u8]) -> Option<usize> {
+    STRICT.decode_slice(segment, out).ok()
+}
+
 /// What was wrong with a segment that still decoded after normalising it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deviation {

@@ -3,12 +3,11 @@
 //! to the command, and the one place where an error becomes a line on stderr, a JSON object
 //! and an exit code.
 
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
 use crate::color;
 use crate::commands;
 use crate::error::{self, ErrorKind};
 use crate::shell::Shell;
-use clap::Parser as _;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -17,11 +16,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     install_panic_hook();
     let args: Vec<OsString> = args.into_iter().collect();
     let json_requested = args.iter().skip(1).any(|a| a == "--json");
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match crate::cli::parse(&args) {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e, json_requested, color_from_args(&args)),
     };
-    let shell = Shell::new(cli.json, cli.color);
+    let shell = Shell::new(cli.global.json, cli.global.color);
     let result = dispatch(&cli.command, &shell);
     match result {
         Ok(code) => ExitCode::from(code),

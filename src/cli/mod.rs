@@ -5,10 +5,13 @@
 //! value name; every argument backed by an environment variable hides its value in `--help`.
 
 pub mod audit;
+pub mod lone;
 pub mod replay;
 pub mod sandbox;
 pub mod ui;
 pub mod values;
+
+pub use lone::parse;
 
 use crate::color::ColorChoice;
 use crate::sdk::SdkSelection;
@@ -29,6 +32,17 @@ use values::ClaimArg;
     max_term_width = 100
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// The flags every subcommand takes. Not `///`: a flattened struct's doc comment would become
+// the program's about line.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Global {
     /// When to colour output: auto (a terminal, and no NO_COLOR), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -36,9 +50,6 @@ pub struct Cli {
     /// Machine-readable JSON on stdout (one object per line when piped); errors as JSON too.
     #[arg(long, global = true)]
     pub json: bool,
-
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]

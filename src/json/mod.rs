@@ -6,4 +6,4 @@
 pub mod read;
 pub mod write;
 
-pub use read::{JsonError, Members, StrictObject, kind_of, parse_object};
+pub use read::{FlatValue, JsonError, Members, StrictObject, kind_of, parse_object, scan_flat};

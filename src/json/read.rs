@@ -291,6 +291,58 @@ impl<'de> Visitor<'de> for PlainVisitor {
     }
 }
 
+/// A member value of a flat object (see [`scan_flat`]), borrowed from the text it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlatValue<'a> {
+    /// A string without escapes.
+    Str(&'a str),
+    /// A non-negative integer (serde_json reads these as `u64`).
+    UInt(u64),
+    /// A negative integer (serde_json reads these as `i64`).
+    Int(i64),
+    Bool(bool),
+    Null,
+}
+
+impl FlatValue<'_> {
+    /// What [`Value::as_i64`] answers for the same value.
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            FlatValue::UInt(n) => i64::try_from(n).ok(),
+            FlatValue::Int(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// What [`Value::as_str`] answers for the same value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            FlatValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The `Value` serde_json reads for the same text.
+    pub fn to_value(self) -> Value {
+        match self {
+            FlatValue::Str(s) => Value::String(s.to_owned()),
+            FlatValue::UInt(n) => Value::from(n),
+            FlatValue::Int(n) => Value::from(n),
+            FlatValue::Bool(b) => Value::Bool(b),
+            FlatValue::Null => Value::Null,
+        }
+    }
+}
+
+/// Reads `bytes` as a flat object (see below) without building anything: `member` sees each
+/// name and value in written order, repeated names included. Answers whether the whole text
+/// had that shape; only then is it a JSON object that [`parse_object`] reads with exactly
+/// these members (it is built on this function). When it answers `false`, `member` may have
+/// seen some members already and nothing may be concluded: ask [`parse_object`].
+pub fn scan_flat<'a>(bytes: &'a [u8], member: impl FnMut(&'a str, FlatValue<'a>)) -> bool {
+    flat::scan(bytes, member)
+}
+
 /// The shape nearly every JWT header and payload has — one flat object whose names and string
 /// values contain no escapes, and whose other values are integers, booleans or null — read
 /// without serde's machinery (the sandbox verifies a token per Bearer request, and this was a
@@ -298,20 +350,43 @@ impl<'de> Visitor<'de> for PlainVisitor {
 /// and goes through serde_json, so unusual input gets serde's answer and serde's message; a
 /// property test holds the two readers equal wherever this one answers.
 mod flat {
-    use super::{Members, Name, StrictObject, Value};
+    use super::{FlatValue, Members, Name, StrictObject};
 
     pub(super) fn parse(bytes: &[u8]) -> Option<StrictObject> {
-        let text = std::str::from_utf8(bytes).ok()?;
+        let mut out = StrictObject {
+            members: Members(Vec::with_capacity(8)),
+            duplicates: Vec::new(),
+        };
+        let whole = scan(bytes, |name, value| {
+            if let Some(dup) = out.members.insert(Name::of(name).0, value.to_value())
+                && !out.duplicates.contains(&dup)
+            {
+                out.duplicates.push(dup);
+            }
+        });
+        whole.then_some(out)
+    }
+
+    /// The flat reader itself: calls `member` for each member in written order and answers
+    /// whether the whole text had the flat shape (when it did not, some members may already
+    /// have been seen and nothing can be concluded from them).
+    pub(super) fn scan<'a>(
+        bytes: &'a [u8],
+        mut member: impl FnMut(&'a str, FlatValue<'a>),
+    ) -> bool {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return false;
+        };
+        scan_text(text, &mut member).is_some()
+    }
+
+    fn scan_text<'a>(text: &'a str, member: &mut impl FnMut(&'a str, FlatValue<'a>)) -> Option<()> {
         let b = text.as_bytes();
         let mut i = skip_ws(b, 0);
         if b.get(i) != Some(&b'{') {
             return None;
         }
         i = skip_ws(b, i + 1);
-        let mut out = StrictObject {
-            members: Members(Vec::with_capacity(8)),
-            duplicates: Vec::new(),
-        };
         if b.get(i) == Some(&b'}') {
             i += 1;
         } else {
@@ -322,11 +397,7 @@ mod flat {
                     return None;
                 }
                 let (value, next) = value(text, skip_ws(b, i + 1))?;
-                if let Some(dup) = out.members.insert(Name::of(name).0, value)
-                    && !out.duplicates.contains(&dup)
-                {
-                    out.duplicates.push(dup);
-                }
+                member(name, value);
                 i = skip_ws(b, next);
                 match b.get(i) {
                     Some(b',') => i = skip_ws(b, i + 1),
@@ -338,7 +409,7 @@ mod flat {
                 }
             }
         }
-        (skip_ws(b, i) == b.len()).then_some(out)
+        (skip_ws(b, i) == b.len()).then_some(())
     }
 
     /// JSON's four whitespace bytes.
@@ -365,14 +436,14 @@ mod flat {
         (b[end] == b'"').then(|| (&text[start..end], end + 1))
     }
 
-    fn value(text: &str, i: usize) -> Option<(Value, usize)> {
+    fn value(text: &str, i: usize) -> Option<(FlatValue<'_>, usize)> {
         let b = text.as_bytes();
-        let word = |w: &[u8], v: Value| b[i..].starts_with(w).then(|| (v, i + w.len()));
+        let word = |w: &[u8], v| b[i..].starts_with(w).then(|| (v, i + w.len()));
         match *b.get(i)? {
-            b'"' => string(text, i).map(|(s, next)| (Value::String(s.to_owned()), next)),
-            b't' => word(b"true", Value::Bool(true)),
-            b'f' => word(b"false", Value::Bool(false)),
-            b'n' => word(b"null", Value::Null),
+            b'"' => string(text, i).map(|(s, next)| (FlatValue::Str(s), next)),
+            b't' => word(b"true", FlatValue::Bool(true)),
+            b'f' => word(b"false", FlatValue::Bool(false)),
+            b'n' => word(b"null", FlatValue::Null),
             b'-' | b'0'..=b'9' => integer(b, i),
             _ => None,
         }
@@ -380,7 +451,7 @@ mod flat {
 
     /// An integer as serde_json reads it: non-negative ones as u64, negative ones as i64.
     /// Leading zeros, `-0`, fractions, exponents and out-of-range values are left to serde.
-    fn integer(b: &[u8], i: usize) -> Option<(Value, usize)> {
+    fn integer(b: &[u8], i: usize) -> Option<(FlatValue<'static>, usize)> {
         let negative = b[i] == b'-';
         let start = i + usize::from(negative);
         let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -401,10 +472,9 @@ mod flat {
             if magnitude == 0 {
                 return None;
             }
-            let n = i64::try_from(-i128::from(magnitude)).ok()?;
-            Value::from(n)
+            FlatValue::Int(i64::try_from(-i128::from(magnitude)).ok()?)
         } else {
-            Value::from(magnitude)
+            FlatValue::UInt(magnitude)
         };
         Some((value, end))
     }

@@ -1,16 +1,17 @@
 //! Who is calling: the `Authorization` header read as `App <appCode>` or `Bearer <jwt>`.
-//! Bearer tokens are judged by [`crate::token::check::check`], the same code `mmjwt check`
-//! runs (server checks only, keys looked up by `kid`, the app code expected as
-//! `infobip-api-key`); the problem with the lowest exit code becomes the `messageId`.
+//! Bearer tokens are judged by [`crate::token::verdict::verdict`]: the rules `mmjwt check`
+//! applies (server checks only, keys looked up by `kid`, the app code expected as
+//! `infobip-api-key`) without building its report; check's primary problem becomes the
+//! `messageId`.
 //! Also the optional `jti` replay cache.
 
 use super::api::{ApiError, message_id};
 use crate::sdk::SdkSelection;
 use crate::secret::HmacKey;
-use crate::token::check::{Expectations, KeyRing, Keys, Options, check};
+use crate::token::check::{Expectations, KeyRing, Keys, Options};
 use crate::token::pitfalls::KeyVariants;
+use crate::token::verdict::{Identity, verdict};
 use axum::http::{HeaderMap, header};
-use serde_json::Value;
 use std::collections::HashMap;
 use subtle::ConstantTimeEq as _;
 
@@ -162,44 +163,17 @@ impl Authenticator<'_> {
             require_signature: true,
             sdk: SdkSelection::NONE,
         };
-        let report = check(token, &opts);
-        let claim = |name: &str| {
-            report
-                .claims
-                .as_ref()
-                .and_then(|c| c.get(name))
-                .and_then(Value::as_str)
-        };
+        // The judgement without the report `check` would build around it (same rules, same
+        // problem and words; tests hold the two equal).
+        let v = verdict(token, &opts);
         let note = AuthNote::Bearer {
-            sub: claim("sub").map(for_log),
+            sub: v.sub.as_deref().map(for_log),
         };
-        if let Some(p) = report.primary_problem() {
-            return Outcome {
-                note,
-                result: Err(ApiError::unauthorized(p.code.as_str(), p.message.clone())),
-            };
-        }
-        // A valid report has every mandatory claim with its type checked.
-        let exp = report
-            .claims
-            .as_ref()
-            .and_then(|c| c.get("exp"))
-            .and_then(Value::as_i64);
-        match (claim("sub"), claim("jti"), exp) {
-            (Some(sub), Some(jti), Some(exp)) => Outcome {
-                note,
-                result: Ok(Caller::Bearer(Verified {
-                    sub: sub.to_owned(),
-                    jti: jti.to_owned(),
-                    exp,
-                })),
-            },
-            _ => Outcome {
-                note,
-                result: Err(ApiError::unauthorized(
-                    crate::problem::Code::StructureInvalid.as_str(),
-                    "the token lacks sub, jti or exp",
-                )),
+        Outcome {
+            note,
+            result: match v.outcome {
+                Ok(Identity { sub, jti, exp }) => Ok(Caller::Bearer(Verified { sub, jti, exp })),
+                Err(p) => Err(ApiError::unauthorized(p.code.as_str(), p.message)),
             },
         }
     }

@@ -1,10 +1,12 @@
 //! The token itself: making one ([`mint`], `gen`), judging one ([`check`]), the judgement as
-//! people and programs read it ([`report`]), and the cleaning of pasted input.
+//! people and programs read it ([`report`]), the judgement alone as a server needs it
+//! ([`verdict`]), and the cleaning of pasted input.
 
 pub mod check;
 pub mod mint;
 pub mod pitfalls;
 pub mod report;
+pub mod verdict;
 
 /// Tokens longer than this are refused before any decoding (a real Infobip token is ~400 bytes).
 pub const MAX_TOKEN_BYTES: usize = 8192;

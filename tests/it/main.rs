@@ -22,4 +22,5 @@ mod sdk;
 mod snapshots;
 mod support;
 mod ui;
+mod verdict;
 mod webdriver;
