@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 /// The JSON members looked for, in this order, when no pointer is given.
-pub const MEMBERS: &[&str] = &["token", "jwt", "accessToken", "access_token", "userDataJwt"];
+pub(crate) const MEMBERS: &[&str] = &["token", "jwt", "accessToken", "access_token", "userDataJwt"];
 
 /// Where the token was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ impl Origin {
 
 /// The token as the app would receive it, and where it was.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Extracted {
+pub(crate) struct Extracted {
     pub token: String,
     pub origin: Origin,
 }
@@ -45,7 +45,7 @@ impl std::fmt::Debug for Extracted {
 }
 
 /// Finds the token in `body`. `content_type` is the HTTP `Content-Type`, if any.
-pub fn extract(
+pub(crate) fn extract(
     body: &[u8],
     content_type: Option<&str>,
     pointer: Option<&str>,

@@ -10,11 +10,11 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::time::{Duration, Instant};
 
 /// Bytes read from an `--exec` program's stdout or stderr at most.
-pub const MAX_EXEC_OUTPUT: usize = 1 << 20;
+pub(crate) const MAX_EXEC_OUTPUT: usize = 1 << 20;
 
 /// What the issuer gave back, before the token is looked for.
 #[derive(Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub body: Vec<u8>,
     pub content_type: Option<String>,
     /// The HTTP status (`None` for `--exec`).
@@ -48,7 +48,7 @@ pub struct Failure {
 /// One fetch: the outcome, how long it took, and this machine's clock (Unix seconds) at the
 /// moment the answer was complete.
 #[derive(Debug, Clone)]
-pub struct Fetch {
+pub(crate) struct Fetch {
     pub result: Result<Answer, Failure>,
     pub elapsed: Duration,
     pub received_at: i64,
@@ -56,7 +56,7 @@ pub struct Fetch {
 
 /// Values that must never appear in a report: `--header` values and the secret's hex.
 #[derive(Clone, Default)]
-pub struct Scrub {
+pub(crate) struct Scrub {
     needles: Vec<String>,
 }
 
@@ -68,7 +68,7 @@ impl std::fmt::Debug for Scrub {
 
 impl Scrub {
     /// Values shorter than four characters are not worth hunting (and would mangle text).
-    pub fn add(&mut self, value: &str) {
+    pub(crate) fn add(&mut self, value: &str) {
         let v = value.trim();
         if v.chars().count() >= 4 {
             self.needles.push(v.to_string());
@@ -76,7 +76,7 @@ impl Scrub {
     }
 
     /// `text` with every known value replaced (ASCII case-insensitively, for hex).
-    pub fn apply(&self, text: &str) -> String {
+    pub(crate) fn apply(&self, text: &str) -> String {
         let mut out = text.to_string();
         for n in &self.needles {
             out = replace_ignore_ascii_case(&out, n, "[redacted]");
@@ -105,7 +105,7 @@ fn replace_ignore_ascii_case(text: &str, needle: &str, with: &str) -> String {
 
 /// A few words about a body for a failure message: its size and either its JSON members'
 /// names or the start of its first line, with token-like runs and known values removed.
-pub fn describe_body(body: &[u8], scrub: &Scrub) -> String {
+pub(crate) fn describe_body(body: &[u8], scrub: &Scrub) -> String {
     if body.is_empty() {
         return "the body is empty".into();
     }
@@ -132,7 +132,7 @@ pub fn describe_body(body: &[u8], scrub: &Scrub) -> String {
 }
 
 /// At most `max` characters, control characters shown as `\u{..}` (no terminal escapes).
-pub fn printable(text: &str, max: usize) -> String {
+pub(crate) fn printable(text: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == max {
@@ -166,7 +166,7 @@ fn hide_tokens(text: &str) -> String {
 
 /// Where tokens come from.
 #[derive(Debug)]
-pub enum Issuer {
+pub(crate) enum Issuer {
     Http {
         template: UrlTemplate,
         headers: HeaderMap,
@@ -180,7 +180,7 @@ pub enum Issuer {
 
 /// `Name: value` pairs as a header map, every value marked sensitive (kept out of the HTTP
 /// stack's debug output). Errors name the header, never the value.
-pub fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
+pub(crate) fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
         let n = HeaderName::from_bytes(name.as_bytes())
@@ -196,7 +196,7 @@ pub fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
 
 impl Issuer {
     /// What the report calls the issuer.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Issuer::Http { template, .. } => format!("GET {}", template.display()),
             Issuer::Exec { template, .. } => format!("exec {}", printable(template.program(), 80)),
@@ -204,7 +204,7 @@ impl Issuer {
     }
 
     /// Asks for `user`'s token.
-    pub async fn fetch(&self, user: &str, scrub: &Scrub) -> Fetch {
+    pub(crate) async fn fetch(&self, user: &str, scrub: &Scrub) -> Fetch {
         let start = Instant::now();
         let result = match self {
             Issuer::Http {

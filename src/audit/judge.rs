@@ -16,14 +16,14 @@ use unicode_normalization::UnicodeNormalization as _;
 /// How to judge every token of an audit. `check.now` is replaced per token by the moment its
 /// answer arrived, and `check.expect.sub` by the user id asked for.
 #[derive(Debug, Clone, Copy)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub check: check::Options<'a>,
     pub limits: Limits,
     pub pointer: Option<&'a str>,
 }
 
 /// Judges one fetch of `user` (index `at.user`).
-pub fn judge(user: &str, at: AttemptRef, fetch: Fetch, opts: &Options<'_>) -> Attempt {
+pub(crate) fn judge(user: &str, at: AttemptRef, fetch: Fetch, opts: &Options<'_>) -> Attempt {
     let (status, outcome) = match fetch.result {
         Err(f) => (f.status, Outcome::Failed(f)),
         Ok(answer) => {
@@ -53,7 +53,7 @@ pub fn judge(user: &str, at: AttemptRef, fetch: Fetch, opts: &Options<'_>) -> At
 }
 
 /// One token, judged at `now` (this machine's clock when it arrived).
-pub fn judge_token(user: &str, found: Extracted, now: i64, opts: &Options<'_>) -> Judged {
+pub(crate) fn judge_token(user: &str, found: Extracted, now: i64, opts: &Options<'_>) -> Judged {
     let mut copts = opts.check;
     copts.now = now;
     copts.expect = Expectations {
@@ -142,7 +142,7 @@ fn signed_duration(secs: i64) -> String {
 
 /// Why `sub` differs from the requested id, when the difference is one issuers typically
 /// make; `None` when they are equal or differ in substance.
-pub fn sub_difference(requested: &str, sub: &str) -> Option<String> {
+pub(crate) fn sub_difference(requested: &str, sub: &str) -> Option<String> {
     if requested == sub {
         return None;
     }
@@ -230,7 +230,7 @@ fn token_hints(token: &str) -> Vec<String> {
 }
 
 /// Sorts the fetches and runs every rule over them, filling `r.rules`.
-pub fn apply_rules(r: &mut AuditReport) {
+pub(crate) fn apply_rules(r: &mut AuditReport) {
     r.attempts.sort_by_key(|a| a.at);
     let mut rules: Vec<Rule> = AuditCode::ALL
         .iter()

@@ -8,7 +8,7 @@ use super::{AuditReport, Outcome};
 use std::fmt::Write as _;
 
 /// The whole document.
-pub fn render(r: &AuditReport) -> String {
+pub(crate) fn render(r: &AuditReport) -> String {
     let tests = r.attempts.len() + r.rules.len();
     let failures = r.attempts.iter().filter(|a| !a.passed()).count()
         + r.rules.iter().filter(|x| !x.findings.is_empty()).count();

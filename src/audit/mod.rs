@@ -2,22 +2,22 @@
 //! the server will judge what it issues, over a battery of user ids and repeated fetches.
 //!
 //! The layers, each testable alone:
-//! - [`template`], [`users`]: the `--url`/`--exec` templates and the user ids (pure).
-//! - [`issuer`]: the only code that talks to the issuer (replay's HTTP client, or a process
+//! - `template`, `users`: the `--url`/`--exec` templates and the user ids (pure).
+//! - `issuer`: the only code that talks to the issuer (replay's HTTP client, or a process
 //!   run without a shell); outcomes come back as data.
-//! - [`run`]: fetching every user and attempt at bounded concurrency.
-//! - [`extract`] and [`judge`]: pure; the token found in each answer is judged exactly as found
+//! - `run`: fetching every user and attempt at bounded concurrency.
+//! - `extract` and `judge`: pure; the token found in each answer is judged exactly as found
 //!   by the check core, then the cross-token rules run over all of them.
-//! - [`render`] and [`junit`]: the report as text, JSON lines or JUnit XML.
+//! - `render` and `junit`: the report as text, JSON lines or JUnit XML.
 
-pub mod extract;
-pub mod issuer;
-pub mod judge;
-pub mod junit;
-pub mod render;
-pub mod run;
-pub mod template;
-pub mod users;
+pub(crate) mod extract;
+pub(crate) mod issuer;
+pub(crate) mod judge;
+pub(crate) mod junit;
+pub(crate) mod render;
+pub(crate) mod run;
+pub(crate) mod template;
+pub(crate) mod users;
 
 use crate::problem::{AuditCode, Code};
 use crate::token::Input;
@@ -193,7 +193,7 @@ pub struct Rule {
     pub findings: Vec<Finding>,
 }
 
-/// The whole audit, as data; rendered by [`render`] and [`junit`].
+/// The whole audit, as data; rendered by `render` and `junit`.
 #[derive(Debug, Clone)]
 pub struct AuditReport {
     /// What the report calls the issuer (`GET http://host/path?…`, `exec node`).

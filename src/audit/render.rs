@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The `--json` object for one fetch. `leeway` is the check's, for its report.
-pub fn attempt_json(r: &AuditReport, a: &Attempt, leeway: i64) -> Value {
+pub(crate) fn attempt_json(r: &AuditReport, a: &Attempt, leeway: i64) -> Value {
     let user = r.users.get(a.at.user).cloned().unwrap_or_default();
     let findings: Vec<Value> = match &a.outcome {
         Outcome::Failed(f) => vec![json!({
@@ -69,7 +69,7 @@ pub fn attempt_json(r: &AuditReport, a: &Attempt, leeway: i64) -> Value {
 }
 
 /// The `--json` summary object, last.
-pub fn summary_json(r: &AuditReport) -> Value {
+pub(crate) fn summary_json(r: &AuditReport) -> Value {
     let rules: Vec<Value> = r
         .rules
         .iter()
@@ -222,7 +222,7 @@ fn lifetime(s: i64) -> String {
 }
 
 /// The human report.
-pub fn text(r: &AuditReport, p: Painter) -> String {
+pub(crate) fn text(r: &AuditReport, p: Painter) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

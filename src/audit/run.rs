@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What to fetch.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub issuer: Arc<Issuer>,
     pub users: Arc<Vec<String>>,
     pub repeat: u32,
@@ -19,7 +19,7 @@ pub struct Plan {
 
 impl Plan {
     /// The fetches in the order they are started.
-    pub fn jobs(&self) -> Vec<AttemptRef> {
+    pub(crate) fn jobs(&self) -> Vec<AttemptRef> {
         (1..=self.repeat)
             .flat_map(|attempt| (0..self.users.len()).map(move |user| AttemptRef { user, attempt }))
             .collect()
@@ -28,7 +28,7 @@ impl Plan {
 
 /// Runs every fetch of `plan`; `on_done` is called after each (a progress bar). Must be called
 /// inside a Tokio runtime. The results come back in no particular order.
-pub async fn fetch_all(
+pub(crate) async fn fetch_all(
     plan: &Plan,
     on_done: Arc<dyn Fn() + Send + Sync>,
 ) -> Vec<(AttemptRef, Fetch)> {

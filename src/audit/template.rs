@@ -3,7 +3,7 @@
 //! words). Pure parsing and substitution; nothing here runs or sends anything.
 
 /// The placeholder both templates use.
-pub const PLACEHOLDER: &str = "{user}";
+pub(crate) const PLACEHOLDER: &str = "{user}";
 
 /// A checked `--url` template.
 #[derive(Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ impl UrlTemplate {
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, so a user id is one path
 /// segment or one query value whatever it holds (`/`, `+`, `%`, `&`, spaces, non-ASCII).
-pub fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -2,11 +2,11 @@
 //! file with one id per line.
 
 /// At most this many user ids (a CI audit needs dozens, not millions).
-pub const MAX_USERS: usize = 10_000;
+pub(crate) const MAX_USERS: usize = 10_000;
 
 /// The built-in battery: each id is there because some issuer gets it wrong (encoding in the
 /// URL, Unicode normal forms, trimming, JSON escaping, length).
-pub fn battery() -> Vec<String> {
+pub(crate) fn battery() -> Vec<String> {
     let mut v: Vec<String> = [
         "alice",
         "alice.smith@example.com",
@@ -31,7 +31,7 @@ pub fn battery() -> Vec<String> {
 
 /// One id per line (`\n` or `\r\n`); nothing else is trimmed, since spaces are part of an id.
 /// Empty lines are skipped. Errors name the line, never its content.
-pub fn parse(bytes: &[u8]) -> Result<Vec<String>, String> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<String>, String> {
     let mut users = Vec::new();
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);

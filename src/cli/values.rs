@@ -193,12 +193,12 @@ pub fn header(s: &str) -> Result<HeaderArg, String> {
     })
 }
 
-/// `audit --url`: see [`UrlTemplate::parse`].
+/// `audit --url`: see `UrlTemplate::parse`.
 pub fn url_template(s: &str) -> Result<UrlTemplate, String> {
     UrlTemplate::parse(s)
 }
 
-/// `audit --exec`: see [`ExecTemplate::parse`].
+/// `audit --exec`: see `ExecTemplate::parse`.
 pub fn exec_template(s: &str) -> Result<ExecTemplate, String> {
     ExecTemplate::parse(s)
 }

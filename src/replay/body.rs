@@ -12,7 +12,7 @@ use super::gson::{self, Style};
 use serde_json::{Map, Value};
 
 /// Attributes a saveUser body may carry.
-pub const PATCH_KEYS: [&str; 10] = [
+pub(crate) const PATCH_KEYS: [&str; 10] = [
     "externalUserId",
     "firstName",
     "lastName",
@@ -25,9 +25,9 @@ pub const PATCH_KEYS: [&str; 10] = [
     "customAttributes",
 ];
 /// Members of personalize's `userIdentity`.
-pub const IDENTITY_KEYS: [&str; 3] = ["externalUserId", "phones", "emails"];
+pub(crate) const IDENTITY_KEYS: [&str; 3] = ["externalUserId", "phones", "emails"];
 /// Members of personalize's `userAttributes`.
-pub const ATTRIBUTE_KEYS: [&str; 7] = [
+pub(crate) const ATTRIBUTE_KEYS: [&str; 7] = [
     "firstName",
     "lastName",
     "middleName",
@@ -39,20 +39,20 @@ pub const ATTRIBUTE_KEYS: [&str; 7] = [
 
 /// A validated personalize body.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Personalize {
+pub(crate) struct Personalize {
     pub identity: Map<String, Value>,
     pub attributes: Map<String, Value>,
 }
 
 impl Personalize {
     /// The external user id the identity carries, if any.
-    pub fn external_user_id(&self) -> Option<&str> {
+    pub(crate) fn external_user_id(&self) -> Option<&str> {
         self.identity.get("externalUserId").and_then(Value::as_str)
     }
 
     /// The same body for another user: `externalUserId` set to `user_id` (batch, `--user-id`).
     #[must_use]
-    pub fn for_user(&self, user_id: &str) -> Personalize {
+    pub(crate) fn for_user(&self, user_id: &str) -> Personalize {
         let mut p = self.clone();
         if p.identity.contains_key("externalUserId") {
             p.identity
@@ -69,12 +69,12 @@ impl Personalize {
 }
 
 /// Parses `--data` text as JSON.
-pub fn parse_json(text: &str) -> Result<Value, String> {
+pub(crate) fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("--data is not valid JSON ({e})"))
 }
 
 /// Checks a saveUser body: an object of user attributes, at least one.
-pub fn check_patch(value: Value) -> Result<Map<String, Value>, String> {
+pub(crate) fn check_patch(value: Value) -> Result<Map<String, Value>, String> {
     let Value::Object(map) = value else {
         return Err(format!(
             "--data for patch-user must be a JSON object of user attributes, not {}",
@@ -97,7 +97,7 @@ pub fn check_patch(value: Value) -> Result<Map<String, Value>, String> {
 
 /// Checks a personalize body: `{userIdentity?, userAttributes?}`. Nulls are dropped, as both
 /// SDKs drop them. The identity may still be empty here; see [`require_identity`].
-pub fn check_personalize(value: Value) -> Result<Personalize, String> {
+pub(crate) fn check_personalize(value: Value) -> Result<Personalize, String> {
     let Value::Object(map) = value else {
         return Err(format!(
             "--data for personalize must be a JSON object {{\"userIdentity\": {{..}}, \"userAttributes\": {{..}}}}, not {}",
@@ -136,7 +136,7 @@ pub fn check_personalize(value: Value) -> Result<Personalize, String> {
 }
 
 /// Personalize needs someone to personalize as.
-pub fn require_identity(p: &Personalize) -> Result<(), String> {
+pub(crate) fn require_identity(p: &Personalize) -> Result<(), String> {
     if p.identity.is_empty() {
         return Err("personalize needs a user identity: pass --user-id ID, or --data '{\"userIdentity\":{\"externalUserId\":\"..\"}}'".into());
     }
@@ -254,7 +254,7 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// The saveUser body bytes.
-pub fn patch_json(map: &Map<String, Value>, platform: Platform) -> String {
+pub(crate) fn patch_json(map: &Map<String, Value>, platform: Platform) -> String {
     let value = Value::Object(map.clone());
     match platform {
         // `new HashMap<>(user.getMap())` through the serializer that keeps nulls.
@@ -270,7 +270,7 @@ pub fn patch_json(map: &Map<String, Value>, platform: Platform) -> String {
 }
 
 /// The personalize body bytes.
-pub fn personalize_json(p: &Personalize, platform: Platform) -> String {
+pub(crate) fn personalize_json(p: &Personalize, platform: Platform) -> String {
     match platform {
         Platform::Android => {
             // `UserPersonalizeBody` is a Java object: fields in declaration order, and Gson
@@ -301,7 +301,7 @@ pub fn personalize_json(p: &Personalize, platform: Platform) -> String {
 
 /// `JSONSerialization` with `[.sortedKeys, .withoutEscapingSlashes]`: compact, keys sorted
 /// by UTF-16 code units at every level, `/` left alone (serde_json never escapes it).
-pub fn ios_json(v: &Value) -> String {
+pub(crate) fn ios_json(v: &Value) -> String {
     sorted(v).to_string()
 }
 

@@ -6,7 +6,13 @@ use super::request::{Auth, Request};
 use std::time::Duration;
 
 /// The curl command for `req` sent to `url`.
-pub fn command(req: &Request, url: &str, auth: &Auth, show: Show, timeout: Duration) -> String {
+pub(crate) fn command(
+    req: &Request,
+    url: &str,
+    auth: &Auth,
+    show: Show,
+    timeout: Duration,
+) -> String {
     let mut parts: Vec<String> = vec!["curl --silent --show-error".into()];
     // curl does not follow redirects by default, like mmjwt; the time limit is mmjwt's.
     let secs = timeout.as_secs_f64();
@@ -32,7 +38,7 @@ fn trim_float(x: f64) -> String {
 }
 
 /// Single-quotes `s` for a POSIX shell: `'` becomes `'\''`.
-pub fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 

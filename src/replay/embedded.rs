@@ -11,7 +11,7 @@ use crate::sandbox;
 
 /// Credentials the embedded sandbox accepts and `replay` signs with.
 #[derive(Debug)]
-pub struct Credentials {
+pub(crate) struct Credentials {
     pub app_code: String,
     pub key_id: String,
     pub secret: Secret,
@@ -20,7 +20,7 @@ pub struct Credentials {
 }
 
 /// Fills what is not configured with fresh random values.
-pub fn complete(
+pub(crate) fn complete(
     app_code: Option<String>,
     key_id: Option<String>,
     secret: Option<Secret>,
@@ -59,7 +59,7 @@ pub fn complete(
 
 /// A running embedded sandbox.
 #[derive(Debug)]
-pub struct Embedded {
+pub(crate) struct Embedded {
     sandbox: sandbox::Sandbox,
     url: String,
 }
@@ -67,7 +67,7 @@ pub struct Embedded {
 impl Embedded {
     /// Starts the sandbox in jwt-only mode with `creds` as its only key, quiet (replay prints
     /// what matters itself).
-    pub async fn start(creds: &Credentials) -> anyhow::Result<Embedded> {
+    pub(crate) async fn start(creds: &Credentials) -> anyhow::Result<Embedded> {
         let mut config = sandbox::Config::new(sandbox::Mode::JwtOnly, creds.app_code.clone())
             .with_secret(creds.key_id.clone(), &creds.secret);
         config.log = sandbox::LogFormat::Off;
@@ -77,11 +77,11 @@ impl Embedded {
         Ok(Embedded { sandbox, url })
     }
 
-    pub fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         &self.url
     }
 
-    pub async fn stop(self) -> anyhow::Result<()> {
+    pub(crate) async fn stop(self) -> anyhow::Result<()> {
         self.sandbox.shutdown().await
     }
 }

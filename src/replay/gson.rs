@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
 /// `String.hashCode()`: over UTF-16 code units, wrapping 32-bit arithmetic.
-pub fn java_string_hash(s: &str) -> i32 {
+pub(crate) fn java_string_hash(s: &str) -> i32 {
     s.encode_utf16()
         .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
 }
@@ -23,7 +23,7 @@ fn spread(s: &str) -> u32 {
 
 /// The table size of a map filled by `put` from the default capacity: 16, doubled whenever
 /// the size exceeds three quarters of it.
-pub fn grown_capacity(entries: usize) -> usize {
+pub(crate) fn grown_capacity(entries: usize) -> usize {
     let mut cap = 16usize;
     while entries * 4 > cap * 3 {
         cap *= 2;
@@ -33,14 +33,14 @@ pub fn grown_capacity(entries: usize) -> usize {
 
 /// The table size of `new HashMap<>(source)` (OpenJDK 8–17 `putMapEntries`): the next power of
 /// two of `(int)(size / 0.75f + 1.0f)`.
-pub fn copied_capacity(entries: usize) -> usize {
+pub(crate) fn copied_capacity(entries: usize) -> usize {
     // Float arithmetic on purpose: Java computes this in `float`.
     let t = (entries as f32 / 0.75f32 + 1.0f32) as usize;
     t.max(1).next_power_of_two()
 }
 
 /// The iteration order of a `HashMap` of `capacity` buckets into which `keys` were put in order.
-pub fn hashmap_order<'a>(keys: &[&'a str], capacity: usize) -> Vec<&'a str> {
+pub(crate) fn hashmap_order<'a>(keys: &[&'a str], capacity: usize) -> Vec<&'a str> {
     let mask = (capacity - 1) as u32;
     let mut out = keys.to_vec();
     // A stable sort keeps insertion order within a bucket, as the bucket's linked list does.
@@ -50,14 +50,14 @@ pub fn hashmap_order<'a>(keys: &[&'a str], capacity: usize) -> Vec<&'a str> {
 
 /// The order of `new HashMap<>(source)` where `source` is a put-filled `HashMap` of the same
 /// keys: the copy is filled in the source's iteration order.
-pub fn copied_hashmap_order<'a>(keys: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn copied_hashmap_order<'a>(keys: &[&'a str]) -> Vec<&'a str> {
     let source = hashmap_order(keys, grown_capacity(keys.len()));
     hashmap_order(&source, copied_capacity(keys.len()))
 }
 
 /// Which maps are serialised how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Style {
+pub(crate) struct Style {
     /// `serializeNulls()`: write `"key":null` instead of dropping the entry.
     pub nulls: bool,
     /// The outermost map is a copy (`new HashMap<>(user.getMap())`), not a put-filled one.
@@ -65,14 +65,14 @@ pub struct Style {
 }
 
 /// Serialises `value` as Gson would, with every object taken as a `HashMap`.
-pub fn to_json(value: &Value, style: Style) -> String {
+pub(crate) fn to_json(value: &Value, style: Style) -> String {
     let mut out = String::with_capacity(128);
     write_value(value, style, style.copied_top, &mut out);
     out
 }
 
 /// Writes one object in `HashMap` order (used by the body code for maps inside a POJO).
-pub fn write_map(map: &Map<String, Value>, style: Style, out: &mut String) {
+pub(crate) fn write_map(map: &Map<String, Value>, style: Style, out: &mut String) {
     write_object(map, style, false, out);
 }
 
@@ -123,7 +123,7 @@ fn write_object(map: &Map<String, Value>, style: Style, copied: bool, out: &mut 
 }
 
 /// Gson's `JsonWriter.string` with HTML-safe escaping (the default of `new Gson()`).
-pub fn write_string(s: &str, out: &mut String) {
+pub(crate) fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

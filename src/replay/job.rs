@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Where the Authorization comes from.
 #[derive(Debug, Clone)]
-pub enum TokenSource {
+pub(crate) enum TokenSource {
     /// `--token`: sent as given.
     Given(SecretText),
     /// Minted per call from the user id, like `mmjwt gen`, with this lifetime in seconds.
@@ -24,7 +24,7 @@ pub enum TokenSource {
 
 /// Who the calls are for.
 #[derive(Debug, Clone)]
-pub enum Users {
+pub(crate) enum Users {
     /// One call; `--user-id` if given.
     One(Option<String>),
     /// `--users`: one call per line (line number, user id); `skipped` unusable lines.
@@ -36,7 +36,7 @@ pub enum Users {
 
 /// What to do with the built request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Send,
     /// Print the request, send nothing.
     DryRun,
@@ -46,7 +46,7 @@ pub enum Mode {
 
 /// Everything every call of the job shares, as the SDK would build it.
 #[derive(Debug)]
-pub struct CallSpec {
+pub(crate) struct CallSpec {
     pub call: Call,
     pub platform: Platform,
     pub token: TokenSource,
@@ -68,7 +68,7 @@ pub struct CallSpec {
 
 /// Credentials as configured; the embedded sandbox completes the missing ones.
 #[derive(Debug, Default)]
-pub struct Creds {
+pub(crate) struct Creds {
     pub app_code: Option<String>,
     pub key_id: Option<String>,
     pub secret: Option<Secret>,
@@ -76,7 +76,7 @@ pub struct Creds {
 
 /// How the job is carried out and shown.
 #[derive(Debug, Clone, Copy)]
-pub struct Output {
+pub(crate) struct Output {
     pub mode: Mode,
     pub verbose: bool,
     pub show: Show,
@@ -86,7 +86,7 @@ pub struct Output {
 
 /// A fully resolved `replay` invocation.
 #[derive(Debug)]
-pub struct Job {
+pub(crate) struct Job {
     pub spec: CallSpec,
     pub creds: Creds,
     /// Checked, without a trailing `/`; `None` means the embedded sandbox.

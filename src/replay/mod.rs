@@ -3,27 +3,27 @@
 //! (a sandbox, usually).
 //!
 //! The layers, each testable alone:
-//! - [`request`] and [`body`]: pure; inputs (call, SDK, ids, auth, `--data`) → method, path,
-//!   query, headers and body bytes. [`gson`] holds the Android serialisation quirks.
+//! - `request` and `body`: pure; inputs (call, SDK, ids, auth, `--data`) → method, path,
+//!   query, headers and body bytes. `gson` holds the Android serialisation quirks.
 //! - [`client`]: the only code that touches the network (reqwest, rustls, no redirects,
 //!   connect and total timeouts), returning an [`client::Outcome`] as data.
-//! - [`redact`], [`curl`], [`render`]: what is shown, with credentials redacted.
-//! - [`summary`]: the batch summary of many calls.
-//! - [`run`]: the orchestration `mmjwt replay` runs; [`embedded`]: the in-process sandbox used
+//! - `redact`, `curl`, `render`: what is shown, with credentials redacted.
+//! - `summary`: the batch summary of many calls.
+//! - `run`: the orchestration `mmjwt replay` runs; `embedded`: the in-process sandbox used
 //!   when no base URL is given.
 
-pub mod body;
+pub(crate) mod body;
 pub mod client;
-pub mod curl;
-pub mod embedded;
-pub mod gson;
-pub mod job;
-pub mod plan;
-pub mod redact;
-pub mod render;
-pub mod request;
-pub mod run;
-pub mod summary;
+pub(crate) mod curl;
+pub(crate) mod embedded;
+pub(crate) mod gson;
+pub(crate) mod job;
+pub(crate) mod plan;
+pub(crate) mod redact;
+pub(crate) mod render;
+pub(crate) mod request;
+pub(crate) mod run;
+pub(crate) mod summary;
 
 use serde::Serialize;
 

@@ -11,7 +11,7 @@ use crate::token::mint::{Claims, JtiSource, Minter};
 
 /// What every call of a job shares once the target and credentials are known.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub spec: CallSpec,
     pub base_url: String,
     pub app_code: String,
@@ -21,13 +21,13 @@ pub struct Plan {
 
 /// Per-worker state: signing reuses buffers, jtis come from a block of randomness.
 #[derive(Debug)]
-pub struct Worker {
+pub(crate) struct Worker {
     minter: Option<Minter>,
     jtis: JtiSource,
 }
 
 impl Plan {
-    pub fn worker(&self) -> Worker {
+    pub(crate) fn worker(&self) -> Worker {
         Worker {
             minter: self.minter.clone(),
             jtis: JtiSource::default(),
@@ -35,7 +35,7 @@ impl Plan {
     }
 
     /// Builds one call for `user` (batch: `line` is set and the body is for that user).
-    pub fn prepare(
+    pub(crate) fn prepare(
         &self,
         w: &mut Worker,
         user: Option<&str>,

@@ -6,14 +6,14 @@ use super::request::{AUTHORIZATION, Auth};
 
 /// How to show credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Show {
+pub(crate) enum Show {
     Redacted,
     /// `--show-secrets`: everything as sent.
     Everything,
 }
 
 /// The Authorization value to display.
-pub fn auth_value(auth: &Auth, show: Show) -> String {
+pub(crate) fn auth_value(auth: &Auth, show: Show) -> String {
     if show == Show::Everything {
         return auth.header_value();
     }
@@ -24,7 +24,7 @@ pub fn auth_value(auth: &Auth, show: Show) -> String {
 }
 
 /// A header value to display: only Authorization is a credential.
-pub fn header_value(name: &str, value: &str, auth: &Auth, show: Show) -> String {
+pub(crate) fn header_value(name: &str, value: &str, auth: &Auth, show: Show) -> String {
     if name.eq_ignore_ascii_case(AUTHORIZATION) {
         auth_value(auth, show)
     } else {
@@ -34,7 +34,7 @@ pub fn header_value(name: &str, value: &str, auth: &Auth, show: Show) -> String 
 
 /// The `kid` of a token's header, shortened and made printable; `?` when the header cannot
 /// be read, `none` when it has no `kid`.
-pub fn kid_of(token: &str) -> String {
+pub(crate) fn kid_of(token: &str) -> String {
     let Some(first) = token.split('.').next() else {
         return "?".into();
     };
@@ -74,7 +74,7 @@ fn printable(s: &str, max: usize) -> String {
 
 /// Replaces every occurrence of the credential in `text` (free text such as error messages
 /// that might quote a request) by a redaction marker.
-pub fn scrub(text: &str, auth: &Auth) -> String {
+pub(crate) fn scrub(text: &str, auth: &Auth) -> String {
     let secret = auth.credential();
     // Very short credentials would match ordinary words; they are not worth hiding there.
     if secret.len() < 6 {

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 /// What the SDK's own validation said before sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Preflight {
+pub(crate) enum Preflight {
     /// `App` authorization: the SDK validates only tokens.
     NotApplicable,
     /// `--no-preflight`.
@@ -25,7 +25,7 @@ pub enum Preflight {
 
 /// Everything about one call.
 #[derive(Debug, Clone)]
-pub struct Exchange {
+pub(crate) struct Exchange {
     pub call: Call,
     pub platform: Platform,
     pub url: String,
@@ -40,7 +40,7 @@ pub struct Exchange {
 
 /// `messageId` and `text` of the Mobile API error envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceException {
+pub(crate) struct ServiceException {
     pub message_id: String,
     pub text: String,
 }
@@ -48,7 +48,7 @@ pub struct ServiceException {
 impl Exchange {
     /// 0 for 2xx, 3/4/5 by status class, 6 without a complete response, 10/11 for a preflight
     /// refusal.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         if let Preflight::Refused(v) = &self.preflight {
             return v
                 .code
@@ -62,7 +62,7 @@ impl Exchange {
         }
     }
 
-    pub fn service_exception(&self) -> Option<ServiceException> {
+    pub(crate) fn service_exception(&self) -> Option<ServiceException> {
         match &self.outcome {
             Some(Outcome::Response(r)) => service_exception(&r.body),
             _ => None,
@@ -75,7 +75,7 @@ impl Exchange {
 }
 
 /// The exit code of an HTTP status.
-pub fn status_exit(status: u16) -> u8 {
+pub(crate) fn status_exit(status: u16) -> u8 {
     match status {
         200..=299 => exit::OK,
         300..=399 => exit::HTTP_3XX,
@@ -86,7 +86,7 @@ pub fn status_exit(status: u16) -> u8 {
 }
 
 /// `{"requestError":{"serviceException":{"messageId":..,"text":..}}}`, if the body is one.
-pub fn service_exception(body: &[u8]) -> Option<ServiceException> {
+pub(crate) fn service_exception(body: &[u8]) -> Option<ServiceException> {
     let v: Value = serde_json::from_slice(body).ok()?;
     let se = v.get("requestError")?.get("serviceException")?;
     let message_id = match se.get("messageId")? {
@@ -103,7 +103,7 @@ pub fn service_exception(body: &[u8]) -> Option<ServiceException> {
 
 /// The request as an HTTP/1.1 message: request line, `Host`, the headers, `Content-Length`
 /// when there is a body, a blank line and the body. Each line starts with `prefix`.
-pub fn request_text(ex: &Exchange, show: Show, prefix: &str) -> String {
+pub(crate) fn request_text(ex: &Exchange, show: Show, prefix: &str) -> String {
     let (host, target) = match reqwest::Url::parse(&ex.url) {
         Ok(u) => {
             let host = match u.port() {
@@ -137,7 +137,7 @@ pub fn request_text(ex: &Exchange, show: Show, prefix: &str) -> String {
 }
 
 /// The status line and headers of a response, each line starting with `prefix`.
-pub fn response_head_text(r: &Response, prefix: &str) -> String {
+pub(crate) fn response_head_text(r: &Response, prefix: &str) -> String {
     let mut s = format!("{prefix}{} {} {}\n", r.version, r.status, r.reason);
     for (n, v) in &r.headers {
         let _ = writeln!(s, "{prefix}{n}: {v}");
@@ -147,7 +147,7 @@ pub fn response_head_text(r: &Response, prefix: &str) -> String {
 
 /// What stdout shows for a response: the status line, the error envelope's messageId and
 /// text when there is one, and the body (pretty JSON when `pretty`, otherwise as received).
-pub fn response_text(r: &Response, p: Painter, pretty: bool) -> String {
+pub(crate) fn response_text(r: &Response, p: Painter, pretty: bool) -> String {
     let status = format!("{} {} {}", r.version, r.status, r.reason);
     let status = match r.status {
         200..=299 => p.ok(&status),
@@ -177,7 +177,7 @@ pub fn response_text(r: &Response, p: Painter, pretty: bool) -> String {
 }
 
 /// The `--json` object of one call.
-pub fn json(ex: &Exchange, show: Show) -> Value {
+pub(crate) fn json(ex: &Exchange, show: Show) -> Value {
     let mut headers = Map::new();
     for (name, value) in &ex.request.headers {
         headers.insert(
@@ -277,7 +277,7 @@ fn response_json(r: &Response) -> Value {
 }
 
 /// The SDK's refusal in one line.
-pub fn refusal_text(v: &SdkVerdict, platform: Platform) -> String {
+pub(crate) fn refusal_text(v: &SdkVerdict, platform: Platform) -> String {
     format!(
         "the {} SDK would not send this request: {}: {} (--no-preflight sends it anyway)",
         platform.display(),
@@ -287,7 +287,7 @@ pub fn refusal_text(v: &SdkVerdict, platform: Platform) -> String {
 }
 
 /// One line per call in a batch (text mode).
-pub fn batch_line(ex: &Exchange, p: Painter) -> String {
+pub(crate) fn batch_line(ex: &Exchange, p: Painter) -> String {
     let (line, user) = ex
         .line
         .as_ref()
@@ -326,7 +326,7 @@ pub fn batch_line(ex: &Exchange, p: Painter) -> String {
 }
 
 /// A user id as it may be shown: control characters escaped, at most 64 characters.
-pub fn printable(s: &str) -> String {
+pub(crate) fn printable(s: &str) -> String {
     let mut out: String = s.chars().take(64).flat_map(char::escape_debug).collect();
     if s.chars().count() > 64 {
         out.push('…');

@@ -9,13 +9,13 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// The Android SDK version the default User-Agent claims (the snapshot the spec was read from).
-pub const ANDROID_SDK_VERSION: &str = "15.1.0";
+pub(crate) const ANDROID_SDK_VERSION: &str = "15.1.0";
 /// The iOS SDK version the default User-Agent claims.
-pub const IOS_SDK_VERSION: &str = "15.5.2";
+pub(crate) const IOS_SDK_VERSION: &str = "15.5.2";
 
 /// The Authorization credential. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
-pub enum Auth {
+pub(crate) enum Auth {
     /// `Bearer <jwt>`: the JWT supplier returned a token.
     Bearer(String),
     /// `App <applicationCode>`: no token, an anonymous user.
@@ -33,7 +33,7 @@ impl fmt::Debug for Auth {
 
 impl Auth {
     /// The header value exactly as sent.
-    pub fn header_value(&self) -> String {
+    pub(crate) fn header_value(&self) -> String {
         match self {
             Auth::Bearer(t) => format!("Bearer {t}"),
             Auth::App(c) => format!("App {c}"),
@@ -41,7 +41,7 @@ impl Auth {
     }
 
     /// The secret part: the token or the application code.
-    pub fn credential(&self) -> &str {
+    pub(crate) fn credential(&self) -> &str {
         match self {
             Auth::Bearer(s) | Auth::App(s) => s,
         }
@@ -50,7 +50,7 @@ impl Auth {
 
 /// personalize's three query flags (all false by default in both SDKs).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PersonalizeFlags {
+pub(crate) struct PersonalizeFlags {
     pub force_depersonalize: bool,
     pub keep_as_lead: bool,
     pub set_device_as_primary: bool,
@@ -58,7 +58,7 @@ pub struct PersonalizeFlags {
 
 /// The body of the call.
 #[derive(Debug, Clone, Copy)]
-pub enum Payload<'a> {
+pub(crate) enum Payload<'a> {
     None,
     Patch(&'a Map<String, Value>),
     Personalize(&'a Personalize),
@@ -66,7 +66,7 @@ pub enum Payload<'a> {
 
 /// Everything the SDK knows when it builds the request.
 #[derive(Debug, Clone, Copy)]
-pub struct Spec<'a> {
+pub(crate) struct Spec<'a> {
     pub call: Call,
     pub platform: Platform,
     pub push_reg_id: &'a str,
@@ -80,7 +80,7 @@ pub struct Spec<'a> {
     pub flags: PersonalizeFlags,
 }
 
-pub const AUTHORIZATION: &str = "Authorization";
+pub(crate) const AUTHORIZATION: &str = "Authorization";
 
 /// A built request. Header names are spelled as the SDK spells them (HTTP/1.1 sends them
 /// lowercase anyway; names are case-insensitive). `Debug` redacts the Authorization value.
@@ -143,7 +143,7 @@ impl Request {
 }
 
 /// Builds the request `spec` describes.
-pub fn build(spec: &Spec<'_>) -> Request {
+pub(crate) fn build(spec: &Spec<'_>) -> Request {
     let base = format!("/mobile/1/appinstance/{}", spec.push_reg_id);
     let android = spec.platform == Platform::Android;
     let (method, path, query) = match spec.call {
@@ -252,13 +252,13 @@ fn personalize_query(flags: PersonalizeFlags, platform: Platform) -> String {
 }
 
 /// The `applicationcode` header: the first 10 lowercase hex digits of SHA-256 of the code.
-pub fn application_code_hash(app_code: &str) -> String {
+pub(crate) fn application_code_hash(app_code: &str) -> String {
     let digest = Sha256::digest(app_code.as_bytes());
     digest.iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The User-Agent each SDK builds, with mmjwt's own device and app fields.
-pub fn default_user_agent(platform: Platform) -> String {
+pub(crate) fn default_user_agent(platform: Platform) -> String {
     let app_version = env!("CARGO_PKG_VERSION");
     match platform {
         // 8 system fields (OS, OS version, ABI, model, manufacturer, app name, app version,
@@ -275,7 +275,7 @@ pub fn default_user_agent(platform: Platform) -> String {
 }
 
 /// Checks a `--user-agent`: printable ASCII only, as the Android SDK leaves it.
-pub fn check_user_agent(ua: &str) -> Result<(), String> {
+pub(crate) fn check_user_agent(ua: &str) -> Result<(), String> {
     if ua.is_empty() || !ua.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return Err("must be non-empty printable ASCII".into());
     }
@@ -284,7 +284,7 @@ pub fn check_user_agent(ua: &str) -> Result<(), String> {
 
 /// Checks a push registration id: both SDKs put it into the path without encoding, so only
 /// characters that need none are accepted.
-pub fn check_push_reg_id(id: &str) -> Result<(), String> {
+pub(crate) fn check_push_reg_id(id: &str) -> Result<(), String> {
     let ok = !id.is_empty()
         && id != "."
         && id != ".."
@@ -300,7 +300,7 @@ pub fn check_push_reg_id(id: &str) -> Result<(), String> {
 }
 
 /// Checks another id that travels in a header.
-pub fn check_header_id(id: &str) -> Result<(), String> {
+pub(crate) fn check_header_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         return Err("must be 1-256 visible ASCII characters".into());
     }
@@ -309,7 +309,7 @@ pub fn check_header_id(id: &str) -> Result<(), String> {
 
 /// Checks `--base-url` and returns it without a trailing `/`: http or https, a host, no user
 /// info (it would be printed), no query or fragment. A path prefix is kept.
-pub fn check_base_url(text: &str) -> Result<String, String> {
+pub(crate) fn check_base_url(text: &str) -> Result<String, String> {
     let url = reqwest::Url::parse(text.trim())
         .map_err(|e| format!("not a URL ({e}); e.g. http://127.0.0.1:8080"))?;
     if !matches!(url.scheme(), "http" | "https") {

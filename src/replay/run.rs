@@ -23,14 +23,14 @@ use std::time::Instant;
 
 /// Where requests go, and the embedded sandbox to stop afterwards.
 #[derive(Debug)]
-pub struct Target {
+pub(crate) struct Target {
     pub base_url: String,
     pub embedded: Option<Embedded>,
 }
 
 /// The one decision of where to send: the given base URL, or an embedded sandbox started
 /// with the configured credentials (missing ones made up, which fills them in `creds`).
-pub async fn target(
+pub(crate) async fn target(
     base_url: Option<&str>,
     creds: Creds,
     shell: &Shell,
@@ -66,7 +66,7 @@ pub async fn target(
 }
 
 /// Runs the job; returns the exit code.
-pub fn execute(job: Job, shell: &Shell) -> anyhow::Result<u8> {
+pub(crate) fn execute(job: Job, shell: &Shell) -> anyhow::Result<u8> {
     let Job {
         mut spec,
         mut creds,

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Accumulated results of a batch.
 #[derive(Debug, Clone, Default)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub calls: usize,
     pub sent: usize,
     pub by_status: BTreeMap<u16, usize>,
@@ -28,7 +28,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn add(&mut self, ex: &Exchange) {
+    pub(crate) fn add(&mut self, ex: &Exchange) {
         self.calls += 1;
         self.exit = Merge::Calls.merge(self.exit, ex.exit_code());
         if let Preflight::Refused(v) = &ex.preflight {
@@ -55,18 +55,18 @@ impl Summary {
     }
 
     /// A line of input that was skipped; the batch then exits with at least 1.
-    pub fn skip_line(&mut self) {
+    pub(crate) fn skip_line(&mut self) {
         self.skipped_lines += 1;
         self.exit = Merge::Calls.merge(self.exit, crate::error::exit::RUNTIME);
     }
 
     /// The nearest-rank percentile `p` (0–100) of the latencies, in milliseconds.
-    pub fn percentile(&self, p: f64) -> Option<f64> {
+    pub(crate) fn percentile(&self, p: f64) -> Option<f64> {
         percentile(&self.latencies, p)
     }
 
     /// The `--json` summary line.
-    pub fn json(&self, wall: Duration, concurrency: usize) -> Value {
+    pub(crate) fn json(&self, wall: Duration, concurrency: usize) -> Value {
         let latency = if self.latencies.is_empty() {
             Value::Null
         } else {
@@ -99,7 +99,7 @@ impl Summary {
     }
 
     /// The human summary.
-    pub fn text(&self, wall: Duration, concurrency: usize, p: Painter) -> String {
+    pub(crate) fn text(&self, wall: Duration, concurrency: usize, p: Painter) -> String {
         let counts = |m: Vec<(String, usize)>| {
             if m.is_empty() {
                 "none".to_string()
@@ -190,7 +190,7 @@ impl Summary {
 }
 
 /// Nearest-rank percentile: the smallest value with at least `p`% of values at or below it.
-pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+pub(crate) fn percentile(values: &[f64], p: f64) -> Option<f64> {
     if values.is_empty() {
         return None;
     }

@@ -12,46 +12,46 @@ use serde_json::{Value, json};
 /// [`crate::problem::Code`] (a token whose `sub` is not the person's external user id is the
 /// problem code `SUB_MISMATCH`: the same fault `check --user-id` finds). None of these names
 /// is a problem code. Names that Infobip's SDKs know are kept as they spell them.
-pub mod message_id {
+pub(crate) mod message_id {
     /// A wrong application code (the one error Infobip documents: HTTP 401, text
     /// "Invalid Application Id").
-    pub const INVALID_APPLICATION_CODE: &str = "1";
+    pub(crate) const INVALID_APPLICATION_CODE: &str = "1";
     /// No `Authorization` header.
-    pub const AUTHORIZATION_MISSING: &str = "AUTHORIZATION_MISSING";
+    pub(crate) const AUTHORIZATION_MISSING: &str = "AUTHORIZATION_MISSING";
     /// An `Authorization` header with an unknown scheme, several headers, or unreadable bytes.
-    pub const AUTHORIZATION_INVALID: &str = "AUTHORIZATION_INVALID";
+    pub(crate) const AUTHORIZATION_INVALID: &str = "AUTHORIZATION_INVALID";
     /// jwt-only mode: the call needs a Bearer token.
-    pub const JWT_REQUIRED: &str = "JWT_REQUIRED";
+    pub(crate) const JWT_REQUIRED: &str = "JWT_REQUIRED";
     /// jwt-only mode: `externalUserId` may change only through personalize.
-    pub const EXTERNAL_USER_ID_CHANGE_FORBIDDEN: &str = "EXTERNAL_USER_ID_CHANGE_FORBIDDEN";
+    pub(crate) const EXTERNAL_USER_ID_CHANGE_FORBIDDEN: &str = "EXTERNAL_USER_ID_CHANGE_FORBIDDEN";
     /// `--reject-replayed-jti`: this `jti` was already used within its lifetime.
-    pub const JTI_REPLAYED: &str = "JTI_REPLAYED";
+    pub(crate) const JTI_REPLAYED: &str = "JTI_REPLAYED";
     /// disallow mode: user data cannot be read or changed by the mobile SDK.
-    pub const USER_DATA_RESTRICTED: &str = "USER_DATA_RESTRICTED";
+    pub(crate) const USER_DATA_RESTRICTED: &str = "USER_DATA_RESTRICTED";
     /// `--strict-installations`: the push registration id is not known.
-    pub const NO_REGISTRATION: &str = "NO_REGISTRATION";
+    pub(crate) const NO_REGISTRATION: &str = "NO_REGISTRATION";
     /// Malformed JSON, wrong types, unknown members, bad query flags.
-    pub const REQUEST_FORMAT_INVALID: &str = "REQUEST_FORMAT_INVALID";
-    pub const EMAIL_INVALID: &str = "EMAIL_INVALID";
-    pub const PHONE_INVALID: &str = "PHONE_INVALID";
+    pub(crate) const REQUEST_FORMAT_INVALID: &str = "REQUEST_FORMAT_INVALID";
+    pub(crate) const EMAIL_INVALID: &str = "EMAIL_INVALID";
+    pub(crate) const PHONE_INVALID: &str = "PHONE_INVALID";
     /// personalize without any of externalUserId, emails, phones.
-    pub const USER_IDENTITY_INVALID: &str = "USER_IDENTITY_INVALID";
+    pub(crate) const USER_IDENTITY_INVALID: &str = "USER_IDENTITY_INVALID";
     /// The installation belongs to another personalized person and forceDepersonalize is false.
-    pub const PERSONALIZATION_IMPOSSIBLE: &str = "PERSONALIZATION_IMPOSSIBLE";
+    pub(crate) const PERSONALIZATION_IMPOSSIBLE: &str = "PERSONALIZATION_IMPOSSIBLE";
     /// Several persons match the identity's emails or phones.
-    pub const AMBIGUOUS_PERSONALIZE_CANDIDATES: &str = "AMBIGUOUS_PERSONALIZE_CANDIDATES";
+    pub(crate) const AMBIGUOUS_PERSONALIZE_CANDIDATES: &str = "AMBIGUOUS_PERSONALIZE_CANDIDATES";
     /// A patch sets an externalUserId another person already has.
-    pub const USER_MERGE_INTERRUPTED: &str = "USER_MERGE_INTERRUPTED";
-    pub const NOT_FOUND: &str = "NOT_FOUND";
-    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    pub(crate) const USER_MERGE_INTERRUPTED: &str = "USER_MERGE_INTERRUPTED";
+    pub(crate) const NOT_FOUND: &str = "NOT_FOUND";
+    pub(crate) const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     /// The body is over the 64 KiB limit.
-    pub const BODY_TOO_LARGE: &str = "BODY_TOO_LARGE";
+    pub(crate) const BODY_TOO_LARGE: &str = "BODY_TOO_LARGE";
     /// The request did not complete within the request timeout.
-    pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+    pub(crate) const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     /// The store holds as many installations or persons as it may.
-    pub const SANDBOX_FULL: &str = "SANDBOX_FULL";
+    pub(crate) const SANDBOX_FULL: &str = "SANDBOX_FULL";
     /// The change could not be written to the state file; it was undone.
-    pub const STATE_NOT_SAVED: &str = "STATE_NOT_SAVED";
+    pub(crate) const STATE_NOT_SAVED: &str = "STATE_NOT_SAVED";
 }
 
 /// A refusal: status, `messageId` and a text that says what is wrong.
@@ -92,7 +92,7 @@ impl ApiError {
 }
 
 /// A JSON response with explicit `Content-Type` and `Content-Length`.
-pub fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
     let len = bytes.len();
     let mut res = Response::new(Body::from(bytes));

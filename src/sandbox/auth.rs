@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq as _;
 /// What the request log may say about the caller: the scheme and a token's `sub`, never the
 /// token or the app code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum AuthNote {
+pub(crate) enum AuthNote {
     #[default]
     None,
     App,
@@ -29,7 +29,7 @@ pub enum AuthNote {
 }
 
 impl AuthNote {
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             AuthNote::None => "none",
             AuthNote::App => "App",
@@ -38,7 +38,7 @@ impl AuthNote {
         }
     }
 
-    pub fn sub(&self) -> Option<&str> {
+    pub(crate) fn sub(&self) -> Option<&str> {
         match self {
             AuthNote::Bearer { sub } => sub.as_deref(),
             _ => None,
@@ -48,7 +48,7 @@ impl AuthNote {
 
 /// The configuration authentication needs.
 #[derive(Debug)]
-pub struct Authenticator<'a> {
+pub(crate) struct Authenticator<'a> {
     pub app_code: &'a str,
     pub keys: &'a HashMap<String, HmacKey>,
     /// Per kid, the keys of a misused secret (may be empty).
@@ -74,7 +74,7 @@ impl KeyRing for Ring<'_> {
 
 /// A verified token's identity and lifetime (for the replay cache).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
+pub(crate) struct Verified {
     pub sub: String,
     pub jti: String,
     pub exp: i64,
@@ -82,20 +82,20 @@ pub struct Verified {
 
 /// The outcome of reading the header: who, and what to log either way.
 #[derive(Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub note: AuthNote,
     pub result: Result<Caller, ApiError>,
 }
 
 /// A caller that passed authentication.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
+pub(crate) enum Caller {
     App,
     Bearer(Verified),
 }
 
 impl Authenticator<'_> {
-    pub fn authenticate(&self, headers: &HeaderMap, now: i64) -> Outcome {
+    pub(crate) fn authenticate(&self, headers: &HeaderMap, now: i64) -> Outcome {
         let mut values = headers.get_all(header::AUTHORIZATION).iter();
         let Some(value) = values.next() else {
             return refuse(

@@ -9,15 +9,15 @@
 //! `routes` (HTTP), `server` (the accept loop and its limits), `log` (the request log line and
 //! its writer, and the live log others may follow).
 
-pub mod api;
-pub mod auth;
-pub mod body;
-pub mod log;
-pub mod persist;
-pub mod person;
-pub mod routes;
+pub(crate) mod api;
+pub(crate) mod auth;
+pub(crate) mod body;
+pub(crate) mod log;
+pub(crate) mod persist;
+pub(crate) mod person;
+pub(crate) mod routes;
 mod server;
-pub mod store;
+pub(crate) mod store;
 
 use crate::secret::{HmacKey, Secret};
 use crate::token::pitfalls::KeyVariants;

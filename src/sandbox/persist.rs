@@ -92,7 +92,7 @@ impl StateFile {
 }
 
 /// Parses a state file's bytes.
-pub fn parse(bytes: &[u8], strict: bool) -> Result<Store, String> {
+pub(crate) fn parse(bytes: &[u8], strict: bool) -> Result<Store, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("it is empty (delete it to start afresh)".into());
     }

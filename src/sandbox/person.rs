@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 
 /// At most this many installations, and twice as many persons, are kept (a bound on memory
 /// whatever clients send).
-pub const MAX_INSTALLATIONS: usize = 100_000;
-pub const MAX_PERSONS: usize = 2 * MAX_INSTALLATIONS;
+pub(crate) const MAX_INSTALLATIONS: usize = 100_000;
+pub(crate) const MAX_PERSONS: usize = 2 * MAX_INSTALLATIONS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Gender {
@@ -67,6 +67,8 @@ pub struct Person {
     pub tags: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Map<String, Value>>,
+    // `type` is a keyword; the Mobile API's name is kept through serde.
+    #[allow(clippy::struct_field_names)]
     #[serde(rename = "type")]
     pub person_type: PersonType,
     #[serde(default)]
@@ -93,5 +95,5 @@ pub struct StateDoc {
     pub installations: Vec<Installation>,
 }
 
-pub const STATE_FORMAT: &str = "mmjwt-sandbox-state";
-pub const STATE_VERSION: u32 = 1;
+pub(crate) const STATE_FORMAT: &str = "mmjwt-sandbox-state";
+pub(crate) const STATE_VERSION: u32 = 1;

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 /// Request bodies over this many bytes get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Push registration ids longer than this are refused (real ones are well under 100).
-pub const MAX_PUSH_REG_ID: usize = 256;
+pub(crate) const MAX_PUSH_REG_ID: usize = 256;
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -94,7 +94,7 @@ enum Call {
 }
 
 /// The router over `shared`, with the log/timeout middleware. Tests drive it with `oneshot`.
-pub fn router(shared: Arc<Shared>) -> Router {
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
     const BASE: &str = "/mobile/1/appinstance/{push_reg_id}";
     let mut r = Router::new();
     if let Some(extension) = shared.extension {

@@ -33,16 +33,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Request bodies over this are refused (413), as on the Mobile API routes.
-pub const MAX_BODY_BYTES: usize = crate::sandbox::MAX_BODY_BYTES;
+pub(crate) const MAX_BODY_BYTES: usize = crate::sandbox::MAX_BODY_BYTES;
 /// How long `replay` waits for this sandbox to answer the call it sends.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(5);
 /// `state` lists at most this many persons and installations (the counts are always whole).
 const MAX_LISTED: usize = 500;
 /// Version of the `state` object.
-pub const STATE_SCHEMA: u32 = 1;
+pub(crate) const STATE_SCHEMA: u32 = 1;
 
 /// `{"error": {"kind": KIND, "message": MESSAGE}}` with `status`.
-pub fn error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response {
+pub(crate) fn error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response {
     let body = json!({"error": {"kind": kind, "message": message.into()}});
     json_bytes(status, body.to_string())
 }
@@ -195,7 +195,7 @@ struct CheckRequest {
 }
 
 /// `POST /_mmjwt/api/check`: what `mmjwt check --json` prints for the same inputs.
-pub async fn check(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+pub(crate) async fn check(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     match check_inner(&shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
         Err(b) => b.into_response(),
@@ -270,7 +270,7 @@ struct GenRequest {
 
 /// `POST /_mmjwt/api/gen`: what `mmjwt gen --json` prints for the same inputs. Without a
 /// secret the sandbox's own key (of `key_id`, default the first key id) signs.
-pub async fn generate(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+pub(crate) async fn generate(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     match generate_inner(&shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
         Err(b) => b.into_response(),
@@ -412,7 +412,7 @@ struct ReplayRequest {
 
 /// `POST /_mmjwt/api/replay`: one call built as `mmjwt replay` builds it, sent to this
 /// sandbox; the answer is the `replay --json` object (credentials redacted).
-pub async fn replay(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+pub(crate) async fn replay(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     match replay_inner(&shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
         Err(b) => b.into_response(),
@@ -562,7 +562,7 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
 // ---- state ----
 
 /// `GET /_mmjwt/api/state`: mode, app code, key ids, persons and installations.
-pub async fn state(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Response {
     let doc = shared.store().to_doc();
     let persons = doc.persons.len();
     let installations = doc.installations.len();

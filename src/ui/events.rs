@@ -28,7 +28,7 @@ impl futures_core::Stream for Lines {
 }
 
 /// `GET /_mmjwt/api/events`.
-pub async fn stream(State(shared): State<Arc<Shared>>) -> axum::response::Response {
+pub(crate) async fn stream(State(shared): State<Arc<Shared>>) -> axum::response::Response {
     use axum::response::IntoResponse as _;
     let Some(rx) = shared.events.subscribe() else {
         return super::api::error(

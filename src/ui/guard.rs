@@ -16,11 +16,11 @@ use std::sync::Arc;
 
 /// The page's policy: its own files only; no inline script or style, no eval, no plugins, no
 /// framing, no form posts anywhere.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Why a request was refused before reaching a handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// 421: the Host is not this sandbox's own (DNS rebinding, or a proxy).
     Host(String),
     /// 403: another origin is calling.
@@ -30,7 +30,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             Refusal::Host(_) => StatusCode::MISDIRECTED_REQUEST,
             Refusal::Origin(_) => StatusCode::FORBIDDEN,
@@ -38,7 +38,7 @@ impl Refusal {
         }
     }
 
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Refusal::Host(_) => "host",
             Refusal::Origin(_) => "origin",
@@ -46,7 +46,7 @@ impl Refusal {
         }
     }
 
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         match self {
             Refusal::Host(m) | Refusal::Origin(m) | Refusal::ContentType(m) => m,
         }
@@ -56,7 +56,7 @@ impl Refusal {
 /// The `Host` values this sandbox answers to: its loopback address with its port, `localhost`
 /// and the other loopback spelling with its port, and the bound address itself when it is a
 /// specific one. Lower case, as hosts compare.
-pub fn allowed_hosts(own: SocketAddr) -> Vec<String> {
+pub(crate) fn allowed_hosts(own: SocketAddr) -> Vec<String> {
     let port = own.port();
     let mut hosts = vec![
         format!("127.0.0.1:{port}"),
@@ -74,7 +74,7 @@ pub fn allowed_hosts(own: SocketAddr) -> Vec<String> {
 }
 
 /// Judges the request's headers (pure: `own` is the bound address, `None` before it is known).
-pub fn judge(
+pub(crate) fn judge(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
@@ -136,7 +136,7 @@ pub fn judge(
 }
 
 /// The headers every page, file, API answer and refusal here carries.
-pub fn secure(headers: &mut HeaderMap) {
+pub(crate) fn secure(headers: &mut HeaderMap) {
     let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
@@ -151,7 +151,7 @@ pub fn secure(headers: &mut HeaderMap) {
 }
 
 /// The middleware: refuses what [`judge`] refuses, and secures every answer.
-pub async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub(crate) async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let own = shared.address();
     let mut res = match judge(req.method(), req.uri().path(), req.headers(), own) {
         Ok(()) => next.run(req).await,

@@ -11,10 +11,10 @@
 //! The page handles secrets on a port any local web page can reach, so every route here goes
 //! through the guard, and nothing a request carries (bodies, tokens, secrets) is kept or logged.
 
-pub mod api;
+pub(crate) mod api;
 mod assets;
-pub mod events;
-pub mod guard;
+pub(crate) mod events;
+pub(crate) mod guard;
 
 use crate::sandbox::Shared;
 use axum::Router;

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 /// Events a subscriber may fall behind by before new ones are dropped for it.
 const QUEUE: usize = 256;
 /// At most this many pages (tabs) listen at once; more get 503.
-pub const MAX_SUBSCRIBERS: usize = 16;
+pub(crate) const MAX_SUBSCRIBERS: usize = 16;
 
 /// The subscribers.
 #[derive(Debug, Default)]

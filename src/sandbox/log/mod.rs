@@ -3,10 +3,10 @@
 //! secrets never reach it: the caller is described only by an [`AuthNote`]. The lines go out
 //! through a [`Sink`] (`sink.rs`).
 
-pub mod events;
+pub(crate) mod events;
 mod sink;
 
-pub use sink::Sink;
+pub(crate) use sink::Sink;
 
 use super::LogFormat;
 use super::auth::AuthNote;
@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 /// What a handler tells the log about its request (carried as a response extension).
 #[derive(Debug, Clone, Default)]
-pub struct LogNote {
+pub(crate) struct LogNote {
     pub auth: AuthNote,
     pub message_id: Option<&'static str>,
     pub reason: Option<String>,
@@ -23,7 +23,7 @@ pub struct LogNote {
 
 /// One request as the log sees it.
 #[derive(Debug)]
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     pub time: &'a str,
     pub method: &'a str,
     pub path: &'a str,
@@ -37,7 +37,7 @@ const MAX_PATH: usize = 200;
 
 /// The line for `e` (without the newline), or `None` when logging is off. Built in one string
 /// (no intermediate strings or JSON values): it is on every request's path.
-pub fn line(format: LogFormat, e: &Entry<'_>) -> Option<String> {
+pub(crate) fn line(format: LogFormat, e: &Entry<'_>) -> Option<String> {
     let (path, cut) = if e.path.len() > MAX_PATH {
         let mut end = MAX_PATH;
         while !e.path.is_char_boundary(end) {
