@@ -1,6 +1,7 @@
 //! The shell a command talks to: whether `--json` was asked for, the colour decision for each
-//! stream, and the one way to print warnings and notes on stderr. Library code that reports as
-//! it goes (`replay`) takes a [`Shell`] instead of printing by itself.
+//! stream, the one way to print warnings and notes on stderr, the progress bar of long runs, and
+//! the async runtime the commands that serve or send start. Library code that reports as it
+//! goes (`replay`, `audit`) takes a [`Shell`] instead of printing by itself.
 
 use crate::color::{ColorChoice, Painter, Stream};
 use std::io::IsTerminal;
@@ -54,4 +55,35 @@ impl Shell {
         // Serialising plain data structures cannot fail; an empty object beats a panic.
         text.unwrap_or_else(|_| "{}".to_string())
     }
+}
+
+/// A progress bar on stderr when it is a terminal, hidden otherwise; `template` is indicatif's
+/// (e.g. `"{bar:30} {pos}/{len} calls  eta {eta}"`).
+pub fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The multi-threaded tokio runtime of `sandbox`, `ui`, `replay` and `audit`; `workers: None`
+/// takes one thread per core. `gen` and `check` never start one.
+pub fn async_runtime(workers: Option<usize>) -> anyhow::Result<tokio::runtime::Runtime> {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = workers {
+        b.worker_threads(n);
+    }
+    b.enable_all().build().map_err(|e| {
+        crate::error::runtime(
+            crate::error::ErrorKind::Runtime,
+            format!("cannot start the async runtime: {e}"),
+        )
+    })
 }

@@ -13,7 +13,7 @@ use crate::replay::client::Client;
 use crate::shell::Shell;
 use crate::token::check::{self, Expectations, Keys};
 use crate::token::pitfalls::KeyVariants;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -87,16 +87,7 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
         pointer: args.json_pointer.as_deref(),
     };
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            runtime(
-                ErrorKind::Runtime,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let rt = crate::shell::async_runtime(Some(2))?;
     let issuer = match (&args.url, &args.exec) {
         (Some(template), _) => {
             // The client is built inside the runtime, where its connector lives.
@@ -122,7 +113,7 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
         scrub: Arc::new(scrub),
     };
     let total = plan.users.len() * repeat as usize;
-    let bar = progress_bar(total as u64);
+    let bar = crate::shell::progress_bar(total as u64, "{bar:30} {pos}/{len} fetches  eta {eta}");
     let started_at = crate::time::now_unix();
     let start = Instant::now();
     let tick = {
@@ -231,21 +222,4 @@ fn write_report(report: &AuditReport, args: &AuditArgs, shell: &Shell) -> anyhow
         })?;
     }
     Ok(())
-}
-
-/// A progress bar on stderr when it is a terminal; hidden otherwise.
-fn progress_bar(len: u64) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} fetches  eta {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }

@@ -74,15 +74,7 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
         ));
     }
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            runtime(
-                ErrorKind::Runtime,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let rt = crate::shell::async_runtime(None)?;
     rt.block_on(async {
         // Signal handlers go in before the URL is printed, so a script that reads the URL and
         // sends SIGTERM at once still gets a graceful stop.

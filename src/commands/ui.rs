@@ -24,16 +24,7 @@ pub(crate) fn run(args: &UiArgs, shell: &Shell) -> anyhow::Result<u8> {
         .with_secret(creds.key_id.clone(), &creds.secret);
     config.log = args.log_format;
     config.extension = Some(crate::ui::routes);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            runtime(
-                ErrorKind::Runtime,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let rt = crate::shell::async_runtime(Some(2))?;
     rt.block_on(async {
         let signals = Signals::install()?;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));

@@ -12,11 +12,11 @@ use super::plan::Plan;
 use super::redact::{self, Show};
 use super::render::{self, Exchange, Preflight};
 use super::summary::Summary;
-use crate::error::{ErrorKind, runtime, usage};
+use crate::error::usage;
 use crate::shell::Shell;
 use crate::token::mint::Minter;
 use serde_json::Value;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -112,16 +112,7 @@ pub(crate) fn execute(job: Job, shell: &Shell) -> anyhow::Result<u8> {
         );
         creds.app_code = Some(code);
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            runtime(
-                ErrorKind::Runtime,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
+    let rt = crate::shell::async_runtime(Some(2))?;
     rt.block_on(async move {
         let (target, creds) = target(base_url.as_deref(), creds, shell).await?;
         let result = match plan(spec, &target, creds) {
@@ -366,7 +357,10 @@ async fn many(
     }
     drop(tx);
 
-    let bar = progress_bar(total as u64);
+    let bar = crate::shell::progress_bar(
+        total as u64,
+        "{bar:30} {pos}/{len} calls  {per_sec}  eta {eta}",
+    );
     let mut summary = Summary::default();
     for _ in 0..skipped {
         summary.skip_line();
@@ -417,23 +411,6 @@ async fn many(
         out(&text)?;
     }
     Ok(summary.exit)
-}
-
-/// A progress bar on stderr when it is a terminal; hidden otherwise.
-fn progress_bar(len: u64) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} calls  {per_sec}  eta {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 #[cfg(test)]
