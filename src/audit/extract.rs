@@ -3,6 +3,7 @@
 //! taken exactly as found (no trimming, no `Bearer ` stripping): that is what the app would
 //! hand to the SDK. Failure messages describe the answer's shape, never its values.
 
+use crate::json::kind_of;
 use serde_json::Value;
 
 /// The JSON members looked for, in this order, when no pointer is given.
@@ -104,7 +105,7 @@ fn from_json(text: &str, pointer: Option<&str>) -> Result<Extracted, String> {
             }),
             Some(other) => Err(format!(
                 "the JSON pointer {p} names {}, not a string",
-                kind(other)
+                kind_of(other)
             )),
             None => Err(format!(
                 "the JSON answer has nothing at pointer {p}{}",
@@ -115,7 +116,7 @@ fn from_json(text: &str, pointer: Option<&str>) -> Result<Extracted, String> {
     let Value::Object(obj) = &v else {
         return Err(format!(
             "the JSON answer is {}, not an object with a token member (a bare JSON string is not taken apart: the app would have to decode it)",
-            kind(&v)
+            kind_of(&v)
         ));
     };
     for name in MEMBERS {
@@ -129,7 +130,7 @@ fn from_json(text: &str, pointer: Option<&str>) -> Result<Extracted, String> {
             Some(other) => {
                 return Err(format!(
                     "the JSON member {name} is {}, not a string",
-                    kind(other)
+                    kind_of(other)
                 ));
             }
             None => {}
@@ -162,17 +163,6 @@ fn members_of(v: &Value) -> String {
         names.push(format!("and {} more", obj.len() - 8));
     }
     format!("; it has members {}", names.join(", "))
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn category(e: &serde_json::Error) -> &'static str {
