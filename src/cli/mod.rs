@@ -6,12 +6,11 @@
 
 pub mod audit;
 pub mod lone;
+pub mod quick;
 pub mod replay;
 pub mod sandbox;
 pub mod ui;
 pub mod values;
-
-pub use lone::parse;
 
 use crate::color::ColorChoice;
 use crate::sdk::SdkSelection;
@@ -260,6 +259,16 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Parses the command line (the program name first) as [`Cli::try_parse_from`] does: a plain
+/// `gen` or `check` line without clap ([`quick`]), else through the smallest clap tree that
+/// reads it alike ([`lone`]).
+pub fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    match quick::parse(args, &quick::process_env) {
+        Some(cli) => Ok(cli),
+        None => lone::parse(args),
+    }
 }
 
 /// The clap command, for completions, the man page and tests.

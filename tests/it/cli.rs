@@ -149,3 +149,106 @@ fn a_closed_stdout_pipe_is_not_a_failure() {
         assert_eq!(status.code(), Some(want), "{args:?}");
     }
 }
+
+/// `gen` and `check` lines are read without clap when they are plain (`cli::quick`); the same
+/// line with one `--name=value` goes through clap. Both must behave alike with mmjwt's
+/// environment variables set, unset and empty: same stdout, stderr and exit code.
+#[test]
+fn plain_and_clap_read_lines_behave_alike_whatever_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.hex");
+    std::fs::write(
+        &key,
+        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
+    )
+    .unwrap();
+    let key = key.to_str().unwrap().to_owned();
+    let token = {
+        let out = mmjwt()
+            .args(["gen", "--user-id", "alice", "--app-code", "app", "--key-id"])
+            .args([
+                "kid",
+                "--secret-file",
+                &key,
+                "--now",
+                "1700000000",
+                "--ttl",
+                "1h",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let envs: [&[(&str, &str)]; 5] = [
+        &[],
+        &[("MMJWT_APP_CODE", "app"), ("MMJWT_KEY_ID", "kid")],
+        &[("MMJWT_APP_CODE", ""), ("MMJWT_KEY_ID", "")],
+        &[("MMJWT_APP_CODE", "other")],
+        &[("MMJWT_KEY_ID", "kid")],
+    ];
+    // Each line once as written (plain) and once with `--now=` (clap).
+    let lines: [Vec<&str>; 5] = [
+        vec![
+            "gen",
+            "--user-id",
+            "alice",
+            "--jti",
+            "j",
+            "--secret-file",
+            &key,
+            "--now",
+        ],
+        vec![
+            "--json",
+            "gen",
+            "--user-id",
+            "bob",
+            "--jti",
+            "j",
+            "--app-code",
+            "a",
+            "--secret-file",
+            &key,
+            "--now",
+        ],
+        vec!["check", "--secret-file", &key, &token, "--now"],
+        vec![
+            "check",
+            "--json",
+            "--user-id",
+            "alice",
+            &token,
+            "--secret-file",
+            &key,
+            "--now",
+        ],
+        vec![
+            "check", "--sdk", "ios", "--json", "--key-id", "kid", &token, "--now",
+        ],
+    ];
+    let mut compared = 0;
+    for env in envs {
+        for line in &lines {
+            let run = |args: Vec<String>| {
+                let mut c = mmjwt();
+                c.args(&args);
+                for (k, v) in env {
+                    c.env(k, v);
+                }
+                c.output().unwrap()
+            };
+            let mut plain: Vec<String> = line.iter().map(|s| (*s).to_owned()).collect();
+            let mut eq = plain.clone();
+            plain.push("1700000100".into());
+            eq.pop();
+            eq.push("--now=1700000100".into());
+            let (a, b) = (run(plain), run(eq));
+            assert_eq!(a.status.code(), b.status.code(), "{line:?} with {env:?}");
+            assert_eq!(a.stdout, b.stdout, "{line:?} with {env:?}");
+            assert_eq!(a.stderr, b.stderr, "{line:?} with {env:?}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 25);
+}
