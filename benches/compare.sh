@@ -95,6 +95,46 @@ PY
   printf 'mmjwt              %s\n' "$(stat -c %s "$MMJWT")"
   [ -z "$MMJWT_STATIC" ] || printf 'mmjwt (static-pie) %s\n' "$(stat -c %s "$MMJWT_STATIC")"
   printf 'jwt-cli            %s\n' "$(stat -c %s "$JWT")"
+
+  # Counted rather than timed: instruction counts do not move with the machine's load, and
+  # task-clock and page faults (CPU the process itself used) move much less than wall time.
+  STARTUP_CMDS=(
+    "mmjwt check|$MMJWT check --secret-file $SCRATCH/key.hex $TOKEN"
+    "jwt decode -S|$JWT decode -S $JS $JTOKEN"
+    "mmjwt gen|$MMJWT gen --user-id alice --secret-file $SCRATCH/key.hex"
+  )
+  echo
+  echo "## start-up, instructions (valgrind --tool=callgrind, one run each)"
+  if command -v valgrind >/dev/null; then
+    for entry in "${STARTUP_CMDS[@]}"; do
+      # Word splitting is wanted here: the commands hold no spaces inside their arguments.
+      # shellcheck disable=SC2086
+      n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null ${entry#*|} 2>&1 >/dev/null |
+        sed -n 's/.*refs: *//p')
+      printf '%-16s %12s\n' "${entry%%|*}" "$n"
+    done
+    n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+      "$JWT" encode --secret "$JS" --kid bench-key --sub alice --exp=+15m "$JCLAIMS" 2>&1 >/dev/null |
+      sed -n 's/.*refs: *//p')
+    printf '%-16s %12s\n' "jwt encode" "$n"
+  else
+    echo "skipped: valgrind is not installed (apt-get install valgrind)"
+  fi
+  echo
+  echo "## start-up, task-clock ms and page faults (perf stat -r 200, three interleaved rounds)"
+  if perf stat -e task-clock true >/dev/null 2>&1; then
+    for round in 1 2 3; do
+      for entry in "${STARTUP_CMDS[@]}"; do
+        # shellcheck disable=SC2086
+        perf stat -x, -r 200 -e task-clock,page-faults ${entry#*|} 2>&1 >/dev/null |
+          awk -F, -v name="${entry%%|*}" -v round="$round" '
+            $3 ~ /task-clock/ { t = $1 } $3 ~ /page-faults/ { f = $1 }
+            END { printf "round %s  %-16s %7.3f ms %5d faults\n", round, name, t, f }'
+      done
+    done
+  else
+    echo "skipped: perf stat does not work here (apt-get install linux-perf)"
+  fi
 fi
 
 if [ "$PART" = all ] || [ "$PART" = batch-gen ]; then
