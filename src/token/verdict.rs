@@ -26,22 +26,34 @@ pub struct Identity {
     pub exp: i64,
 }
 
+/// Why a token was refused: the problem [`Report::primary_problem`](super::check::Report::primary_problem)
+/// names, and the token's `sub` when it is a readable string (the request log names it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub problem: Problem,
+    pub sub: Option<String>,
+}
+
 /// The judgement of one token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    /// The token's `sub` when it is a readable string, valid token or not (the request log
-    /// names it).
-    pub sub: Option<String>,
-    /// The identity, or the problem [`Report::primary_problem`](super::check::Report::primary_problem)
-    /// names.
-    pub outcome: Result<Identity, Problem>,
+    pub outcome: Result<Identity, Refusal>,
+}
+
+impl Verdict {
+    /// The token's `sub` when it is a readable string, valid token or not.
+    pub fn sub(&self) -> Option<&str> {
+        match &self.outcome {
+            Ok(identity) => Some(&identity.sub),
+            Err(refusal) => refusal.sub.as_deref(),
+        }
+    }
 }
 
 /// Judges `token` as [`check`] does, answering only what a server needs.
 pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
     if let Some(identity) = fast_valid(token, opts) {
         return Verdict {
-            sub: Some(identity.sub.clone()),
             outcome: Ok(identity),
         };
     }
@@ -49,8 +61,12 @@ pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
     let claims = report.claims.as_ref();
     let claim = |name: &str| claims.and_then(|c| c.get(name));
     let sub = claim("sub").and_then(Value::as_str).map(str::to_owned);
+    let refused = |problem: Problem| Refusal {
+        problem,
+        sub: sub.clone(),
+    };
     let outcome = match report.primary_problem() {
-        Some(p) => Err(p.clone()),
+        Some(p) => Err(refused(p.clone())),
         // A valid report has every mandatory claim with its type checked.
         None => match (
             claim("sub").and_then(Value::as_str),
@@ -62,14 +78,14 @@ pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
                 jti: jti.to_owned(),
                 exp,
             }),
-            _ => Err(Problem::new(
+            _ => Err(refused(Problem::new(
                 crate::problem::Code::StructureInvalid,
                 crate::problem::Source::Server,
                 "the token lacks sub, jti or exp",
-            )),
+            ))),
         },
     };
-    Verdict { sub, outcome }
+    Verdict { outcome }
 }
 
 /// The decoded sizes the fast path takes (real headers are ~60 bytes, payloads ~250, a
@@ -82,22 +98,85 @@ const SIGNATURE_MAX: usize = 48;
 /// More members than this and the fast path steps aside (real tokens have 3 and 7).
 const MAX_MEMBERS: usize = 16;
 
+/// A member name as one integer compare: its length and its first eight bytes. Real member
+/// names are three bytes (`sub`, `exp`, `kid`...), where comparing `&str`s costs a `memcmp`
+/// call per pair; names of up to eight bytes are equal exactly when their keys are, longer
+/// ones (`infobip-api-key`) are compared in full once their keys match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    len: usize,
+    head: u64,
+}
+
+impl Key {
+    const fn of(name: &str) -> Key {
+        let b = name.as_bytes();
+        let mut head = 0u64;
+        let mut i = 0;
+        while i < b.len() && i < 8 {
+            head |= (b[i] as u64) << (8 * i);
+            i += 1;
+        }
+        Key { len: b.len(), head }
+    }
+}
+
+/// A member name with its key (computed once, at compile time for the names looked up).
+#[derive(Clone, Copy)]
+struct Name<'a> {
+    key: Key,
+    text: &'a str,
+}
+
+impl<'a> Name<'a> {
+    const fn new(text: &'a str) -> Name<'a> {
+        Name {
+            key: Key::of(text),
+            text,
+        }
+    }
+
+    fn is(&self, other: &Name<'_>) -> bool {
+        self.key == other.key && (self.key.len <= 8 || self.text == other.text)
+    }
+}
+
+/// The names the fast path looks up.
+const ALG: Name<'static> = Name::new("alg");
+const TYP: Name<'static> = Name::new("typ");
+const KID: Name<'static> = Name::new("kid");
+const CRIT: Name<'static> = Name::new("crit");
+const SUB: Name<'static> = Name::new("sub");
+const APP_CODE: Name<'static> = Name::new("infobip-api-key");
+const IAT: Name<'static> = Name::new("iat");
+const EXP: Name<'static> = Name::new("exp");
+const JTI: Name<'static> = Name::new("jti");
+const NBF: Name<'static> = Name::new("nbf");
+/// [`MANDATORY_HEADERS`] and [`MANDATORY_CLAIMS`] as keyed names (a unit test holds them
+/// equal to the lists).
+const HEADERS: [Name<'static>; MANDATORY_HEADERS.len()] = [ALG, TYP, KID];
+const CLAIMS: [Name<'static>; MANDATORY_CLAIMS.len()] = [TYP, SUB, APP_CODE, IAT, EXP, JTI];
+
 /// The members of a flat object, borrowed from its decoded text; `None` when a name repeats
 /// (a `DUPLICATE_MEMBER` for `check` to word) or there are too many to keep.
 struct Flat<'a> {
-    members: [(&'a str, FlatValue<'a>); MAX_MEMBERS],
+    members: [(Name<'a>, FlatValue<'a>); MAX_MEMBERS],
     len: usize,
 }
 
 impl<'a> Flat<'a> {
     fn read(bytes: &'a [u8]) -> Option<Flat<'a>> {
         let mut f = Flat {
-            members: [("", FlatValue::Null); MAX_MEMBERS],
+            members: [(Name::new(""), FlatValue::Null); MAX_MEMBERS],
             len: 0,
         };
         let mut fits = true;
         let whole = scan_flat(bytes, |name, value| {
-            if f.len == MAX_MEMBERS || f.members[..f.len].iter().any(|(n, _)| *n == name) {
+            let name = Name {
+                key: Key::of(name),
+                text: name,
+            };
+            if f.len == MAX_MEMBERS || f.members[..f.len].iter().any(|(n, _)| n.is(&name)) {
                 fits = false;
             } else {
                 f.members[f.len] = (name, value);
@@ -107,24 +186,24 @@ impl<'a> Flat<'a> {
         (whole && fits).then_some(f)
     }
 
-    fn get(&self, name: &str) -> Option<FlatValue<'a>> {
+    fn get(&self, name: &Name<'_>) -> Option<FlatValue<'a>> {
         self.members[..self.len]
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(n, _)| n.is(name))
             .map(|&(_, v)| v)
     }
 
-    fn has(&self, name: &str) -> bool {
+    fn has(&self, name: &Name<'_>) -> bool {
         self.get(name).is_some()
     }
 
     /// A string member equal to `want`.
-    fn is(&self, name: &str, want: &str) -> bool {
+    fn is(&self, name: &Name<'_>, want: &str) -> bool {
         self.get(name).is_some_and(|v| v.as_str() == Some(want))
     }
 
     /// A non-empty string member.
-    fn text(&self, name: &str) -> Option<&'a str> {
+    fn text(&self, name: &Name<'_>) -> Option<&'a str> {
         match self.get(name) {
             Some(FlatValue::Str(s)) if !s.is_empty() => Some(s),
             _ => None,
@@ -175,26 +254,26 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
     let head = Flat::read(header)?;
     let body = Flat::read(payload)?;
     // header members, alg, header typ, kid, crit
-    if !MANDATORY_HEADERS.iter().all(|name| head.has(name))
-        || !head.is("alg", "HS256")
-        || !head.is("typ", "JWT")
-        || head.has("crit")
+    if !HEADERS.iter().all(|name| head.has(name))
+        || !head.is(&ALG, "HS256")
+        || !head.is(&TYP, "JWT")
+        || head.has(&CRIT)
     {
         return None;
     }
-    let kid = head.text("kid")?;
+    let kid = head.text(&KID)?;
     // claims present, claim typ, sub, infobip-api-key, jti
-    if !MANDATORY_CLAIMS.iter().all(|name| body.has(name)) || !body.is("typ", "Bearer") {
+    if !CLAIMS.iter().all(|name| body.has(name)) || !body.is(&TYP, "Bearer") {
         return None;
     }
-    let sub = body.text("sub")?;
-    let app_code = body.text("infobip-api-key")?;
-    let jti = body.text("jti")?;
+    let sub = body.text(&SUB)?;
+    let app_code = body.text(&APP_CODE)?;
+    let jti = body.text(&JTI)?;
     // iat, exp, exp after iat, nbf: integers, in check's arithmetic
     let (now, leeway) = (i128::from(opts.now), i128::from(opts.leeway));
-    let iat = body.get("iat")?.as_i64()?;
-    let exp = body.get("exp")?.as_i64()?;
-    let nbf = match body.get("nbf") {
+    let iat = body.get(&IAT)?.as_i64()?;
+    let exp = body.get(&EXP)?.as_i64()?;
+    let nbf = match body.get(&NBF) {
         None => None,
         Some(v) => Some(v.as_i64()?),
     };
@@ -256,6 +335,42 @@ mod tests {
     }
 
     #[test]
+    fn keyed_names_are_the_mandatory_lists() {
+        let texts = |names: &[Name<'static>]| names.iter().map(|n| n.text).collect::<Vec<_>>();
+        assert_eq!(texts(&HEADERS), MANDATORY_HEADERS);
+        assert_eq!(texts(&CLAIMS), MANDATORY_CLAIMS);
+    }
+
+    #[test]
+    fn keyed_names_are_equal_exactly_when_their_text_is() {
+        let names = [
+            "",
+            "a",
+            "a\0",
+            "sub",
+            "sua",
+            "subs",
+            "kid",
+            "12345678",
+            "12345679",
+            "123456789",
+            "123456780",
+            "infobip-api-key",
+            "infobip-api-kez",
+            "infobip-api-ke",
+            "infobip_api-key",
+            "é",
+            "éé",
+            "\u{1}",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(Name::new(a).is(&Name::new(b)), a == b, "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_minted_token_takes_the_fast_path_and_a_forged_one_gets_checks_words() {
         let ring: HashMap<String, HmacKey> = [("k".to_string(), HmacKey::new(b"secret"))].into();
         let opts = Options {
@@ -280,18 +395,16 @@ mod tests {
         let forged = mint("k", b"other", &claims("alice", 1_000, 2_000));
         assert_eq!(fast_valid(&forged, &opts), None);
         let v = verdict(&forged, &opts);
-        assert_eq!(v.sub.as_deref(), Some("alice"));
+        assert_eq!(v.sub(), Some("alice"));
         let report = check(&forged, &opts);
-        assert_eq!(v.outcome, Err(report.primary_problem().unwrap().clone()));
-        assert_eq!(
-            v.outcome.unwrap_err().code,
-            crate::problem::Code::SignatureInvalid
-        );
+        let refusal = v.outcome.unwrap_err();
+        assert_eq!(refusal.problem, report.primary_problem().unwrap().clone());
+        assert_eq!(refusal.problem.code, crate::problem::Code::SignatureInvalid);
 
         let expired = mint("k", b"secret", &claims("alice", 1_000, 1_500));
         assert_eq!(fast_valid(&expired, &opts), None);
         assert_eq!(
-            verdict(&expired, &opts).outcome.unwrap_err().code,
+            verdict(&expired, &opts).outcome.unwrap_err().problem.code,
             crate::problem::Code::Expired
         );
     }
