@@ -3,13 +3,17 @@
 #   bash benches/sandbox.sh            (both parts)
 #   bash benches/sandbox.sh wrk        (fetch-user with App vs Bearer under wrk, log off and on)
 #   bash benches/sandbox.sh replay     (replay fetch-user --users - against the sandbox)
+#   bash benches/sandbox.sh callgrind  (instructions per fetch-user request, App vs Bearer, under
+#                                       valgrind: the load-independent figure; not part of `all`)
 #
 # Needs wrk and jq. Knobs: ROUNDS (rounds of App then Bearer, and of
 # replay batches; default 5), DURATION (per wrk run, default 10s),
 # N (replay calls, default 20000), LOG (the sandbox's --log-format: by default the wrk part runs
 # twice, with `off` and with `text` written to a file as a user redirecting stderr would; the
 # replay part runs with the last), MMJWT_BIN (a binary to measure instead of building this
-# tree, for before/after comparisons).
+# tree, for before/after comparisons; a `cargo build --profile profiling` binary gives the
+# callgrind profiles function names), CG_DURATION (the measured wrk run under callgrind,
+# default 8s), CG_KEEP (a directory to keep the callgrind profiles in).
 # The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,23 +60,27 @@ echo "# date: $(date -u +%Y-%m-%dT%H:%MZ); load average: $(cut -d' ' -f1-3 /proc
 
 # Starts a sandbox with --log-format $1 (stderr to a file), personalizes one installation and
 # mints a 1-hour token for its person; leaves URL and TOKEN.
+# Any further arguments are a command to run the sandbox under (valgrind).
 URL= TOKEN=
 start_sandbox() {
+  local log=$1
+  shift
   stop_sandbox
-  "$MMJWT" sandbox --listen 127.0.0.1:0 --mode allow-all --secret-file "$SCRATCH/key.hex" \
-    --log-format "$1" >"$SCRATCH/url" 2>"$SCRATCH/sandbox.log" &
+  "$@" "$MMJWT" sandbox --listen 127.0.0.1:0 --mode allow-all --secret-file "$SCRATCH/key.hex" \
+    --log-format "$log" >"$SCRATCH/url" 2>"$SCRATCH/sandbox.log" &
   SANDBOX_PID=$!
-  for _ in $(seq 1 100); do
+  # Under valgrind start-up takes seconds, not milliseconds.
+  for _ in $(seq 1 300); do
     [ -s "$SCRATCH/url" ] && break
     kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$SCRATCH/sandbox.log" >&2; exit 1; }
     sleep 0.1
   done
   URL=$(head -1 "$SCRATCH/url")
-  [ -n "$URL" ] || { echo "the sandbox printed no URL within 10 s" >&2; exit 1; }
+  [ -n "$URL" ] || { echo "the sandbox printed no URL within 30 s" >&2; exit 1; }
   case "$URL" in http://127.0.0.1:*) ;; *) echo "unexpected sandbox URL $URL" >&2; exit 1 ;; esac
   # One personalized installation: fetch with Bearer needs the token's sub to be its person.
   "$MMJWT" replay personalize --base-url "$URL" --push-reg-id "$REG" --user-id "$USER_ID" \
-    --secret-file "$SCRATCH/key.hex" --timeout 5s >/dev/null
+    --secret-file "$SCRATCH/key.hex" --timeout 30s >/dev/null
   TOKEN=$("$MMJWT" gen --user-id "$USER_ID" --ttl 1h --secret-file "$SCRATCH/key.hex")
 }
 stop_sandbox() {
@@ -143,5 +151,47 @@ if [ "$PART" = all ] || [ "$PART" = replay ]; then
         --push-reg-id "$REG" --secret-file "$SCRATCH/key.hex" --json | tail -1) || true
     [ -n "$summary" ] || { echo "replay printed no summary" >&2; exit 1; }
     jq -r --arg r "$round" '.summary | "round \($r): \(.requests_per_second) req/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, statuses \(.by_status | tostring)"' <<<"$summary"
+  done
+fi
+
+# Instructions per request, counted by callgrind in the sandbox process (all its threads) over
+# one wrk run, so neighbours on the machine do not move the figure. Valgrind runs the
+# sandbox's threads one at a time, so wrk gets one thread and 16 connections. Under valgrind
+# sha2 has no SHA extensions and uses its portable code: the SHA-256 part of a Bearer request
+# counts several times what it costs natively (about 20,000 of the instructions).
+if [ "$PART" = callgrind ]; then
+  need valgrind
+  need callgrind_control
+  echo
+  echo "## instructions per fetch-user request (callgrind; wrk -t1 -c16 -d${CG_DURATION:-8s})"
+  printf '%-8s %-6s %10s %14s\n' log auth requests 'instr/request'
+  for LOG in $LOGS; do
+    for auth in App Bearer; do
+      rm -f "$SCRATCH"/cg.out*
+      start_sandbox "$LOG" valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
+        --callgrind-out-file="$SCRATCH/cg.out"
+      if [ "$auth" = App ]; then value="App $MMJWT_APP_CODE"; else value="Bearer $TOKEN"; fi
+      # Warm-up (threads, buffers, the installation's first answer), then counters from zero.
+      MMJWT_BENCH_AUTH=$value timeout 60 wrk -t1 -c16 -d2s -s "$LUA" \
+        "$URL/mobile/1/appinstance/$REG/user?ri=true" >/dev/null
+      callgrind_control -z "$SANDBOX_PID" >/dev/null 2>&1
+      out=$(MMJWT_BENCH_AUTH=$value timeout 120 wrk -t1 -c16 -d"${CG_DURATION:-8s}" -s "$LUA" \
+        "$URL/mobile/1/appinstance/$REG/user?ri=true")
+      callgrind_control -d "$SANDBOX_PID" >/dev/null 2>&1
+      if grep -q 'Non-2xx' <<<"$out"; then
+        echo "$auth: some answers were not 2xx:" >&2
+        echo "$out" >&2
+        exit 1
+      fi
+      requests=$(awk '/requests in/ {print $1}' <<<"$out")
+      stop_sandbox
+      # The dump taken after the run holds only the measured interval.
+      total=$(awk '/^summary:/ {print $2}' "$SCRATCH/cg.out.1")
+      printf '%-8s %-6s %10s %14s\n' "$LOG" "$auth" "$requests" $((total / requests))
+      if [ -n "${CG_KEEP:-}" ]; then
+        mkdir -p "$CG_KEEP"
+        cp "$SCRATCH/cg.out.1" "$CG_KEEP/callgrind.$LOG.$auth.out"
+      fi
+    done
   done
 fi

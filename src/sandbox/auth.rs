@@ -56,6 +56,9 @@ pub(crate) struct Authenticator<'a> {
     pub leeway: i64,
 }
 
+/// Up to this many keys, a kid is looked up by comparing it with each.
+const SCAN_KEYS: usize = 4;
+
 /// The configured keys with their variants, as the check core looks them up.
 struct Ring<'a> {
     keys: &'a HashMap<String, HmacKey>,
@@ -64,20 +67,19 @@ struct Ring<'a> {
 
 impl KeyRing for Ring<'_> {
     fn key_for(&self, kid: &str) -> Option<&HmacKey> {
-        self.keys.get(kid)
+        // A sandbox has one key or a few: comparing kids is cheaper than SipHashing one.
+        if self.keys.len() <= SCAN_KEYS {
+            self.keys
+                .iter()
+                .find_map(|(k, key)| (k.as_str() == kid).then_some(key))
+        } else {
+            self.keys.get(kid)
+        }
     }
 
     fn variants_for(&self, kid: &str) -> Option<&KeyVariants> {
         self.variants.get(kid)
     }
-}
-
-/// A verified token's identity and lifetime (for the replay cache).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Verified {
-    pub sub: String,
-    pub jti: String,
-    pub exp: i64,
 }
 
 /// The outcome of reading the header: who, and what to log either way.
@@ -87,15 +89,18 @@ pub(crate) struct Outcome {
     pub result: Result<Caller, ApiError>,
 }
 
-/// A caller that passed authentication.
+/// A caller that passed authentication: the app code, or a verified token's identity and
+/// lifetime (for the replay cache).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Caller {
     App,
-    Bearer(Verified),
+    Bearer(Identity),
 }
 
 impl Authenticator<'_> {
-    pub(crate) fn authenticate(&self, headers: &HeaderMap, now: i64) -> Outcome {
+    /// Who sent `headers`. `log_sub`: whether the note should name a token's `sub` (only a
+    /// request log or a follower of it reads it; without one, no copy of it is made).
+    pub(crate) fn authenticate(&self, headers: &HeaderMap, now: i64, log_sub: bool) -> Outcome {
         let mut values = headers.get_all(header::AUTHORIZATION).iter();
         let Some(value) = values.next() else {
             return refuse(
@@ -136,7 +141,7 @@ impl Authenticator<'_> {
                 )
             }
         } else if scheme.eq_ignore_ascii_case("Bearer") {
-            self.bearer(credential, now)
+            self.bearer(credential, now, log_sub)
         } else {
             refuse(
                 AuthNote::Other,
@@ -146,7 +151,7 @@ impl Authenticator<'_> {
         }
     }
 
-    fn bearer(&self, token: &str, now: i64) -> Outcome {
+    fn bearer(&self, token: &str, now: i64, log_sub: bool) -> Outcome {
         let ring = Ring {
             keys: self.keys,
             variants: self.variants,
@@ -167,13 +172,16 @@ impl Authenticator<'_> {
         // problem and words; tests hold the two equal).
         let v = verdict(token, &opts);
         let note = AuthNote::Bearer {
-            sub: v.sub.as_deref().map(for_log),
+            sub: v.sub().filter(|_| log_sub).map(for_log),
         };
         Outcome {
             note,
             result: match v.outcome {
-                Ok(Identity { sub, jti, exp }) => Ok(Caller::Bearer(Verified { sub, jti, exp })),
-                Err(p) => Err(ApiError::unauthorized(p.code.as_str(), p.message)),
+                Ok(identity) => Ok(Caller::Bearer(identity)),
+                Err(r) => Err(ApiError::unauthorized(
+                    r.problem.code.as_str(),
+                    r.problem.message,
+                )),
             },
         }
     }
@@ -181,7 +189,8 @@ impl Authenticator<'_> {
 
 /// A `sub` as the log shows it: at most 64 characters (the token may be 8 KiB of anything).
 fn for_log(sub: &str) -> String {
-    if sub.chars().count() > 64 {
+    // At most 64 bytes is at most 64 characters: no need to count them.
+    if sub.len() > 64 && sub.chars().count() > 64 {
         format!("{}…", sub.chars().take(64).collect::<String>())
     } else {
         sub.to_owned()
@@ -255,6 +264,63 @@ mod tests {
     }
 
     #[test]
+    fn kids_are_found_by_scanning_as_by_hashing() {
+        // Up to SCAN_KEYS keys the kid is compared with each, beyond that hashed: both answer
+        // the key the map holds for it, and nothing for any other kid.
+        let variants = HashMap::new();
+        for n in 0..=SCAN_KEYS + 2 {
+            let keys: HashMap<String, HmacKey> = (0..n)
+                .map(|i| {
+                    (
+                        format!("kid-{i}"),
+                        HmacKey::new(format!("secret-{i}").as_bytes()),
+                    )
+                })
+                .collect();
+            let ring = Ring {
+                keys: &keys,
+                variants: &variants,
+            };
+            for i in 0..=n {
+                let kid = format!("kid-{i}");
+                let found = ring.key_for(&kid).map(|k| k.sign(b"m"));
+                assert_eq!(
+                    found,
+                    keys.get(&kid).map(|k| k.sign(b"m")),
+                    "{n} keys, {kid}"
+                );
+                assert_eq!(found.is_some(), i < n);
+            }
+            assert!(ring.key_for("kid-").is_none() && ring.key_for("").is_none());
+        }
+    }
+
+    #[test]
+    fn a_bearer_note_names_the_sub_only_when_asked_to() {
+        let keys = HashMap::new();
+        let variants = HashMap::new();
+        let a = Authenticator {
+            app_code: "code",
+            keys: &keys,
+            variants: &variants,
+            leeway: 0,
+        };
+        // Unsigned and unknown kid: refused, but its sub is readable.
+        let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsifQ.eyJzdWIiOiJhbGljZSJ9.c2ln";
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+        );
+        let logged = a.authenticate(&h, 0, true);
+        assert_eq!(logged.note.sub(), Some("alice"));
+        let quiet = a.authenticate(&h, 0, false);
+        assert_eq!(quiet.note, AuthNote::Bearer { sub: None });
+        assert_eq!(quiet.result, logged.result);
+        assert!(quiet.result.is_err());
+    }
+
+    #[test]
     fn log_subs_are_cut_short() {
         assert_eq!(for_log("alice"), "alice");
         let long = "x".repeat(500);
@@ -273,17 +339,20 @@ mod tests {
         };
         let mut h = HeaderMap::new();
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("app code"));
-        assert_eq!(a.authenticate(&h, 0).result, Ok(Caller::App));
+        assert_eq!(a.authenticate(&h, 0, true).result, Ok(Caller::App));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("App cod"));
-        let e = a.authenticate(&h, 0).result.unwrap_err();
+        let e = a.authenticate(&h, 0, true).result.unwrap_err();
         assert_eq!(
             (e.message_id, e.text.as_str()),
             ("1", "Invalid Application Id")
         );
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic x"));
-        let e = a.authenticate(&h, 0).result.unwrap_err();
+        let e = a.authenticate(&h, 0, true).result.unwrap_err();
         assert_eq!(e.message_id, message_id::AUTHORIZATION_INVALID);
-        let e = a.authenticate(&HeaderMap::new(), 0).result.unwrap_err();
+        let e = a
+            .authenticate(&HeaderMap::new(), 0, true)
+            .result
+            .unwrap_err();
         assert_eq!(e.message_id, message_id::AUTHORIZATION_MISSING);
     }
 }

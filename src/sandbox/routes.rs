@@ -272,13 +272,15 @@ async fn handle(
 ) -> Result<Value, ApiError> {
     let (parts, body) = req.into_parts();
     let now = shared.now();
+    // Only a log or a follower of it reads the token's sub from the note.
+    let log_sub = shared.log_sink.is_some() || shared.events.listening();
     let outcome = Authenticator {
         app_code: &shared.app_code,
         keys: &shared.keys,
         variants: &shared.key_variants,
         leeway: shared.leeway,
     }
-    .authenticate(&parts.headers, now);
+    .authenticate(&parts.headers, now, log_sub);
     *note = outcome.note;
     let caller = outcome.result?;
     if let Caller::Bearer(v) = &caller
@@ -316,8 +318,9 @@ async fn handle(
 
     let push_reg_id = push_reg_id(parts.uri.path())?;
     let query = parts.uri.query();
-    let sub = match &caller {
-        Caller::Bearer(v) => Some(v.sub.clone()),
+    // The caller is not needed past this point: its sub moves into the task.
+    let sub = match caller {
+        Caller::Bearer(v) => Some(v.sub),
         Caller::App => None,
     };
     let jwt_only = shared.mode == Mode::JwtOnly;

@@ -26,22 +26,34 @@ pub struct Identity {
     pub exp: i64,
 }
 
+/// Why a token was refused: the problem [`Report::primary_problem`](super::check::Report::primary_problem)
+/// names, and the token's `sub` when it is a readable string (the request log names it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub problem: Problem,
+    pub sub: Option<String>,
+}
+
 /// The judgement of one token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    /// The token's `sub` when it is a readable string, valid token or not (the request log
-    /// names it).
-    pub sub: Option<String>,
-    /// The identity, or the problem [`Report::primary_problem`](super::check::Report::primary_problem)
-    /// names.
-    pub outcome: Result<Identity, Problem>,
+    pub outcome: Result<Identity, Refusal>,
+}
+
+impl Verdict {
+    /// The token's `sub` when it is a readable string, valid token or not.
+    pub fn sub(&self) -> Option<&str> {
+        match &self.outcome {
+            Ok(identity) => Some(&identity.sub),
+            Err(refusal) => refusal.sub.as_deref(),
+        }
+    }
 }
 
 /// Judges `token` as [`check`] does, answering only what a server needs.
 pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
     if let Some(identity) = fast_valid(token, opts) {
         return Verdict {
-            sub: Some(identity.sub.clone()),
             outcome: Ok(identity),
         };
     }
@@ -49,8 +61,12 @@ pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
     let claims = report.claims.as_ref();
     let claim = |name: &str| claims.and_then(|c| c.get(name));
     let sub = claim("sub").and_then(Value::as_str).map(str::to_owned);
+    let refused = |problem: Problem| Refusal {
+        problem,
+        sub: sub.clone(),
+    };
     let outcome = match report.primary_problem() {
-        Some(p) => Err(p.clone()),
+        Some(p) => Err(refused(p.clone())),
         // A valid report has every mandatory claim with its type checked.
         None => match (
             claim("sub").and_then(Value::as_str),
@@ -62,14 +78,14 @@ pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
                 jti: jti.to_owned(),
                 exp,
             }),
-            _ => Err(Problem::new(
+            _ => Err(refused(Problem::new(
                 crate::problem::Code::StructureInvalid,
                 crate::problem::Source::Server,
                 "the token lacks sub, jti or exp",
-            )),
+            ))),
         },
     };
-    Verdict { sub, outcome }
+    Verdict { outcome }
 }
 
 /// The decoded sizes the fast path takes (real headers are ~60 bytes, payloads ~250, a
@@ -82,50 +98,166 @@ const SIGNATURE_MAX: usize = 48;
 /// More members than this and the fast path steps aside (real tokens have 3 and 7).
 const MAX_MEMBERS: usize = 16;
 
-/// The members of a flat object, borrowed from its decoded text; `None` when a name repeats
-/// (a `DUPLICATE_MEMBER` for `check` to word) or there are too many to keep.
-struct Flat<'a> {
-    members: [(&'a str, FlatValue<'a>); MAX_MEMBERS],
+/// A member name as one integer compare: its length and its first eight bytes. Real member
+/// names are three bytes (`sub`, `exp`, `kid`...), where comparing `&str`s costs a `memcmp`
+/// call per pair; names of up to eight bytes are equal exactly when their keys are, longer
+/// ones (`infobip-api-key`) are compared in full once their keys match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
     len: usize,
+    head: u64,
+}
+
+impl Key {
+    const fn of(name: &str) -> Key {
+        let b = name.as_bytes();
+        let mut head = 0u64;
+        let mut i = 0;
+        while i < b.len() && i < 8 {
+            head |= (b[i] as u64) << (8 * i);
+            i += 1;
+        }
+        Key { len: b.len(), head }
+    }
+}
+
+/// A member name with its key.
+#[derive(Clone, Copy)]
+struct Name<'a> {
+    key: Key,
+    text: &'a str,
+}
+
+impl<'a> Name<'a> {
+    const fn new(text: &'a str) -> Name<'a> {
+        Name {
+            key: Key::of(text),
+            text,
+        }
+    }
+
+    fn is(&self, other: &Name<'_>) -> bool {
+        self.key == other.key && (self.key.len <= 8 || self.text == other.text)
+    }
+}
+
+/// The members the fast path reads, each in its slot of [`Flat::read`].
+const READ: [&str; 10] = [
+    "alg",
+    "typ",
+    "kid",
+    "crit",
+    "sub",
+    "infobip-api-key",
+    "iat",
+    "exp",
+    "jti",
+    "nbf",
+];
+const ALG: usize = 0;
+const TYP: usize = 1;
+const KID: usize = 2;
+const CRIT: usize = 3;
+const SUB: usize = 4;
+const APP_CODE: usize = 5;
+const IAT: usize = 6;
+const EXP: usize = 7;
+const JTI: usize = 8;
+const NBF: usize = 9;
+/// [`READ`] as keyed names, computed at compile time.
+const READ_NAMES: [Name<'static>; READ.len()] = {
+    let mut names = [Name::new(""); READ.len()];
+    let mut i = 0;
+    while i < READ.len() {
+        names[i] = Name::new(READ[i]);
+        i += 1;
+    }
+    names
+};
+/// [`MANDATORY_HEADERS`] and [`MANDATORY_CLAIMS`] as slots (a unit test holds them equal to
+/// the lists).
+const HEADERS: [usize; MANDATORY_HEADERS.len()] = [ALG, TYP, KID];
+const CLAIMS: [usize; MANDATORY_CLAIMS.len()] = [TYP, SUB, APP_CODE, IAT, EXP, JTI];
+
+/// The slot of a member the fast path reads. One branch on the name's first eight bytes,
+/// then one comparison with the name the slot holds.
+fn slot(name: &Name<'_>) -> Option<usize> {
+    const fn head(slot: usize) -> u64 {
+        READ_NAMES[slot].key.head
+    }
+    const H_ALG: u64 = head(ALG);
+    const H_TYP: u64 = head(TYP);
+    const H_KID: u64 = head(KID);
+    const H_CRIT: u64 = head(CRIT);
+    const H_SUB: u64 = head(SUB);
+    const H_APP_CODE: u64 = head(APP_CODE);
+    const H_IAT: u64 = head(IAT);
+    const H_EXP: u64 = head(EXP);
+    const H_JTI: u64 = head(JTI);
+    const H_NBF: u64 = head(NBF);
+    let slot = match name.key.head {
+        H_ALG => ALG,
+        H_TYP => TYP,
+        H_KID => KID,
+        H_CRIT => CRIT,
+        H_SUB => SUB,
+        H_APP_CODE => APP_CODE,
+        H_IAT => IAT,
+        H_EXP => EXP,
+        H_JTI => JTI,
+        H_NBF => NBF,
+        _ => return None,
+    };
+    READ_NAMES[slot].is(name).then_some(slot)
+}
+
+/// The members of a flat object the fast path reads, by slot, borrowed from its decoded
+/// text; `None` when a name repeats (a `DUPLICATE_MEMBER` for `check` to word) or there are
+/// too many to keep.
+struct Flat<'a> {
+    read: [Option<FlatValue<'a>>; READ.len()],
 }
 
 impl<'a> Flat<'a> {
     fn read(bytes: &'a [u8]) -> Option<Flat<'a>> {
         let mut f = Flat {
-            members: [("", FlatValue::Null); MAX_MEMBERS],
-            len: 0,
+            read: [None; READ.len()],
         };
+        // Every name, read or not, to find repeats.
+        let mut names = [Name::new(""); MAX_MEMBERS];
+        let mut len = 0;
         let mut fits = true;
-        let whole = scan_flat(bytes, |name, value| {
-            if f.len == MAX_MEMBERS || f.members[..f.len].iter().any(|(n, _)| *n == name) {
+        let whole = scan_flat(bytes, |text, value| {
+            let name = Name::new(text);
+            if len == MAX_MEMBERS || names[..len].iter().any(|n| n.is(&name)) {
                 fits = false;
-            } else {
-                f.members[f.len] = (name, value);
-                f.len += 1;
+                return;
+            }
+            names[len] = name;
+            len += 1;
+            if let Some(slot) = slot(&name) {
+                f.read[slot] = Some(value);
             }
         });
         (whole && fits).then_some(f)
     }
 
-    fn get(&self, name: &str) -> Option<FlatValue<'a>> {
-        self.members[..self.len]
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|&(_, v)| v)
+    fn get(&self, slot: usize) -> Option<FlatValue<'a>> {
+        self.read[slot]
     }
 
-    fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
+    fn has(&self, slot: usize) -> bool {
+        self.read[slot].is_some()
     }
 
     /// A string member equal to `want`.
-    fn is(&self, name: &str, want: &str) -> bool {
-        self.get(name).is_some_and(|v| v.as_str() == Some(want))
+    fn is(&self, slot: usize, want: &str) -> bool {
+        self.get(slot).is_some_and(|v| v.as_str() == Some(want))
     }
 
     /// A non-empty string member.
-    fn text(&self, name: &str) -> Option<&'a str> {
-        match self.get(name) {
+    fn text(&self, slot: usize) -> Option<&'a str> {
+        match self.get(slot) {
             Some(FlatValue::Str(s)) if !s.is_empty() => Some(s),
             _ => None,
         }
@@ -175,26 +307,26 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
     let head = Flat::read(header)?;
     let body = Flat::read(payload)?;
     // header members, alg, header typ, kid, crit
-    if !MANDATORY_HEADERS.iter().all(|name| head.has(name))
-        || !head.is("alg", "HS256")
-        || !head.is("typ", "JWT")
-        || head.has("crit")
+    if !HEADERS.iter().all(|&slot| head.has(slot))
+        || !head.is(ALG, "HS256")
+        || !head.is(TYP, "JWT")
+        || head.has(CRIT)
     {
         return None;
     }
-    let kid = head.text("kid")?;
+    let kid = head.text(KID)?;
     // claims present, claim typ, sub, infobip-api-key, jti
-    if !MANDATORY_CLAIMS.iter().all(|name| body.has(name)) || !body.is("typ", "Bearer") {
+    if !CLAIMS.iter().all(|&slot| body.has(slot)) || !body.is(TYP, "Bearer") {
         return None;
     }
-    let sub = body.text("sub")?;
-    let app_code = body.text("infobip-api-key")?;
-    let jti = body.text("jti")?;
+    let sub = body.text(SUB)?;
+    let app_code = body.text(APP_CODE)?;
+    let jti = body.text(JTI)?;
     // iat, exp, exp after iat, nbf: integers, in check's arithmetic
     let (now, leeway) = (i128::from(opts.now), i128::from(opts.leeway));
-    let iat = body.get("iat")?.as_i64()?;
-    let exp = body.get("exp")?.as_i64()?;
-    let nbf = match body.get("nbf") {
+    let iat = body.get(IAT)?.as_i64()?;
+    let exp = body.get(EXP)?.as_i64()?;
+    let nbf = match body.get(NBF) {
         None => None,
         Some(v) => Some(v.as_i64()?),
     };
@@ -256,6 +388,57 @@ mod tests {
     }
 
     #[test]
+    fn slots_are_the_mandatory_lists_and_each_name_has_its_own() {
+        let texts = |slots: &[usize]| slots.iter().map(|&s| READ[s]).collect::<Vec<_>>();
+        assert_eq!(texts(&HEADERS), MANDATORY_HEADERS);
+        assert_eq!(texts(&CLAIMS), MANDATORY_CLAIMS);
+        for (i, name) in READ.iter().enumerate() {
+            assert_eq!(slot(&Name::new(name)), Some(i), "{name}");
+        }
+        for other in [
+            "",
+            "al",
+            "alg\0",
+            "algo",
+            "Alg",
+            "infobip-api-kez",
+            "infobip-",
+            "nbf ",
+        ] {
+            assert_eq!(slot(&Name::new(other)), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn keyed_names_are_equal_exactly_when_their_text_is() {
+        let names = [
+            "",
+            "a",
+            "a\0",
+            "sub",
+            "sua",
+            "subs",
+            "kid",
+            "12345678",
+            "12345679",
+            "123456789",
+            "123456780",
+            "infobip-api-key",
+            "infobip-api-kez",
+            "infobip-api-ke",
+            "infobip_api-key",
+            "é",
+            "éé",
+            "\u{1}",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(Name::new(a).is(&Name::new(b)), a == b, "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_minted_token_takes_the_fast_path_and_a_forged_one_gets_checks_words() {
         let ring: HashMap<String, HmacKey> = [("k".to_string(), HmacKey::new(b"secret"))].into();
         let opts = Options {
@@ -280,18 +463,16 @@ mod tests {
         let forged = mint("k", b"other", &claims("alice", 1_000, 2_000));
         assert_eq!(fast_valid(&forged, &opts), None);
         let v = verdict(&forged, &opts);
-        assert_eq!(v.sub.as_deref(), Some("alice"));
+        assert_eq!(v.sub(), Some("alice"));
         let report = check(&forged, &opts);
-        assert_eq!(v.outcome, Err(report.primary_problem().unwrap().clone()));
-        assert_eq!(
-            v.outcome.unwrap_err().code,
-            crate::problem::Code::SignatureInvalid
-        );
+        let refusal = v.outcome.unwrap_err();
+        assert_eq!(refusal.problem, report.primary_problem().unwrap().clone());
+        assert_eq!(refusal.problem.code, crate::problem::Code::SignatureInvalid);
 
         let expired = mint("k", b"secret", &claims("alice", 1_000, 1_500));
         assert_eq!(fast_valid(&expired, &opts), None);
         assert_eq!(
-            verdict(&expired, &opts).outcome.unwrap_err().code,
+            verdict(&expired, &opts).outcome.unwrap_err().problem.code,
             crate::problem::Code::Expired
         );
     }

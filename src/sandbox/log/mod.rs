@@ -65,7 +65,7 @@ pub(crate) fn line(format: LogFormat, e: &Entry<'_>) -> Option<String> {
                     s.push_str(a.kind());
                     s.push_str(" sub=");
                     // JSON string syntax: quotes and control characters cannot forge a line.
-                    s.push_str(&serde_json::to_string(sub).unwrap_or_default());
+                    push_json_string(&mut s, sub);
                 }
                 (a, None) => s.push_str(a.kind()),
             }
@@ -104,6 +104,20 @@ pub(crate) fn line(format: LogFormat, e: &Entry<'_>) -> Option<String> {
             };
             serde_json::to_string(&line).ok()
         }
+    }
+}
+
+/// Appends `text` as serde_json writes a JSON string. Most subs need no escape (serde_json
+/// escapes only `"`, `\\` and control characters), and are copied between quotes without
+/// building a string of their own; the others go through serde_json (a test holds the two
+/// equal).
+fn push_json_string(s: &mut String, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        s.push('"');
+        s.push_str(text);
+        s.push('"');
+    } else {
+        s.push_str(&serde_json::to_string(text).unwrap_or_default());
     }
 }
 
@@ -171,6 +185,31 @@ mod tests {
             line(LogFormat::Text, &e).unwrap(),
             "T GET /p - -> 200 (1.2 ms)"
         );
+    }
+
+    #[test]
+    fn subs_are_quoted_as_serde_json_quotes_them() {
+        let mut texts: Vec<String> = [
+            "", "alice", "é-ü 1", "a\u{7f}b", "x\u{1f}", "\"", "\\", "a\tb",
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+        // Every character up to U+00FF, between two letters.
+        texts.extend(
+            (0u32..=0xff)
+                .filter_map(char::from_u32)
+                .map(|c| format!("a{c}b")),
+        );
+        for t in &texts {
+            let mut s = String::from("x ");
+            push_json_string(&mut s, t);
+            assert_eq!(
+                s,
+                format!("x {}", serde_json::to_string(t).unwrap()),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]
