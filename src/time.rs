@@ -4,7 +4,6 @@
 //! Everything here is pure; the caller supplies `now`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use std::fmt::Write as _;
 
 /// Parses a duration such as `90s`, `15m`, `2h`, `1d`, `1h30m` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
@@ -146,7 +145,9 @@ pub fn push_human_duration(out: &mut String, secs: u64) {
             if parts > 0 {
                 out.push(' ');
             }
-            let _ = write!(out, "{}{name}", rest / size);
+            // itoa, not `write!`: batch reports phrase two dates per token.
+            out.push_str(itoa::Buffer::new().format(rest / size));
+            out.push_str(name);
             rest %= size;
             parts += 1;
         }

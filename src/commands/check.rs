@@ -10,8 +10,8 @@ use crate::sdk::plugins::Plugin;
 use crate::shell::Shell;
 use crate::token::check::{Expectations, Keys, Options, check_input};
 use crate::token::pitfalls::KeyVariants;
-use crate::token::report;
 use crate::token::{Input, exact_input, normalize_input};
+use crate::token::{quick, report};
 use std::borrow::Cow;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -140,6 +140,12 @@ fn judge(
     how: How<'_>,
     shell: &Shell,
 ) -> u8 {
+    // The usual token, valid, gets its line written in one pass; `quick` steps aside (writing
+    // nothing) for anything else, which `check_input` judges below.
+    if shell.json && !shell.stdout_tty && !how.exact && quick::write_json(out, raw, line, opts) {
+        out.push('\n');
+        return 0;
+    }
     let input: Input = if how.exact {
         exact_input(raw)
     } else {
