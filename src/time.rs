@@ -90,23 +90,22 @@ pub fn push_rfc3339(out: &mut String, secs: i64) -> bool {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let two = |out: &mut String, n: i64| {
-        out.push(char::from(b'0' + u8::try_from(n / 10).unwrap_or(0)));
-        out.push(char::from(b'0' + u8::try_from(n % 10).unwrap_or(0)));
+    // Digits into a buffer and one copy: batch reports write two dates per token.
+    let mut text = *b"0000-00-00T00:00:00Z";
+    let mut two = |at: usize, n: i64| {
+        let n = u8::try_from(n).unwrap_or(0);
+        text[at] = b'0' + n / 10;
+        text[at + 1] = b'0' + n % 10;
     };
-    two(out, y / 100);
-    two(out, y % 100);
-    out.push('-');
-    two(out, m);
-    out.push('-');
-    two(out, d);
-    out.push('T');
-    two(out, rem / 3600);
-    out.push(':');
-    two(out, rem / 60 % 60);
-    out.push(':');
-    two(out, rem % 60);
-    out.push('Z');
+    two(0, y / 100);
+    two(2, y % 100);
+    two(5, m);
+    two(8, d);
+    two(11, rem / 3600);
+    two(14, rem / 60 % 60);
+    two(17, rem % 60);
+    // ASCII digits and punctuation only.
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
     true
 }
 

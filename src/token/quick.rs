@@ -16,8 +16,7 @@ use super::MAX_TOKEN_BYTES;
 use super::check::{Keys, Options};
 use super::report::SCHEMA;
 use crate::json::write as jsonw;
-use crate::json::{FlatValue, scan_flat};
-use crate::sdk::{MANDATORY_CLAIMS, MANDATORY_HEADERS};
+use crate::json::{FlatValue, scan_flat_text};
 
 // `write_json` writes the schema number as a literal.
 const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
@@ -31,27 +30,70 @@ const SIGNATURE_MAX: usize = 48;
 /// More members than this and the path steps aside (real tokens have 3 and 7).
 const MAX_MEMBERS: usize = 16;
 
-/// The members of a flat object in written order, borrowed from its decoded text; `None` when a
-/// name repeats (a `DUPLICATE_MEMBER` for `check` to word) or there are too many.
-struct Flat<'a> {
+/// The header members this path reads, by slot.
+const HEADER_NAMES: [&str; 8] = ["alg", "typ", "kid", "crit", "jku", "x5u", "jwk", "x5c"];
+const ALG: usize = 0;
+const HTYP: usize = 1;
+const KID: usize = 2;
+/// `crit` and the key references: present, they fail a check or warn.
+const HEADER_REFUSED: std::ops::Range<usize> = 3..8;
+
+/// The claims this path reads, by slot.
+const CLAIM_NAMES: [&str; 9] = [
+    "typ",
+    "sub",
+    "infobip-api-key",
+    "iat",
+    "exp",
+    "jti",
+    "iss",
+    "nbf",
+    "aud",
+];
+const CTYP: usize = 0;
+const SUB: usize = 1;
+const APP: usize = 2;
+const IAT: usize = 3;
+const EXP: usize = 4;
+const JTI: usize = 5;
+const ISS: usize = 6;
+const NBF: usize = 7;
+const AUD: usize = 8;
+
+/// A flat object read once: its members in written order (for writing them out), the members
+/// this path looks at in named slots (so each rule is one load, not a search), and its text.
+/// `None` when a name repeats (a `DUPLICATE_MEMBER` for `check` to word) or there are too many.
+struct Flat<'a, const N: usize> {
+    text: &'a str,
     members: [(&'a str, FlatValue<'a>); MAX_MEMBERS],
     len: usize,
+    slots: [Option<FlatValue<'a>>; N],
 }
 
-impl<'a> Flat<'a> {
-    fn read(bytes: &'a [u8]) -> Option<Flat<'a>> {
+impl<'a, const N: usize> Flat<'a, N> {
+    fn read(bytes: &'a [u8], names: &[&str; N]) -> Option<Flat<'a, N>> {
+        let text = std::str::from_utf8(bytes).ok()?;
         let mut f = Flat {
+            text,
             members: [("", FlatValue::Null); MAX_MEMBERS],
             len: 0,
+            slots: [None; N],
         };
         let mut fits = true;
-        let whole = scan_flat(bytes, |name, value| {
-            if f.len == MAX_MEMBERS || f.members[..f.len].iter().any(|(n, _)| same(n, name)) {
+        let whole = scan_flat_text(text, |name, value| {
+            if !fits || f.len == MAX_MEMBERS {
                 fits = false;
-            } else {
-                f.members[f.len] = (name, value);
-                f.len += 1;
+                return;
             }
+            match names.iter().position(|n| same(n, name)) {
+                Some(slot) if f.slots[slot].is_some() => fits = false,
+                Some(slot) => f.slots[slot] = Some(value),
+                // Another name can only repeat another name this path does not know.
+                None if f.members[..f.len].iter().any(|(n, _)| same(n, name)) => fits = false,
+                None => {}
+            }
+            f.members[f.len] = (name, value);
+            f.len += 1;
         });
         (whole && fits).then_some(f)
     }
@@ -60,33 +102,44 @@ impl<'a> Flat<'a> {
         &self.members[..self.len]
     }
 
-    fn get(&self, name: &str) -> Option<FlatValue<'a>> {
-        self.all()
-            .iter()
-            .find(|(n, _)| same(n, name))
-            .map(|&(_, v)| v)
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
+    fn has(&self, slot: usize) -> bool {
+        self.slots[slot].is_some()
     }
 
     /// A string member equal to `want`.
-    fn is(&self, name: &str, want: &str) -> bool {
-        self.get(name).is_some_and(|v| v.as_str() == Some(want))
+    fn is(&self, slot: usize, want: &str) -> bool {
+        self.slots[slot].is_some_and(|v| v.as_str() == Some(want))
     }
 
     /// A non-empty string member.
-    fn text(&self, name: &str) -> Option<&'a str> {
-        match self.get(name) {
+    fn text(&self, slot: usize) -> Option<&'a str> {
+        match self.slots[slot] {
             Some(FlatValue::Str(s)) if !s.is_empty() => Some(s),
             _ => None,
         }
     }
 
     /// An integer member that `check` reads as a NumericDate (`as_i64`).
-    fn date(&self, name: &str) -> Option<i64> {
-        self.get(name)?.as_i64()
+    fn date(&self, slot: usize) -> Option<i64> {
+        self.slots[slot]?.as_i64()
+    }
+
+    /// Whether the text is exactly what serde_json writes for these members: no whitespace
+    /// between tokens (strings hold no escapes and integers no leading zeros, or the flat reader
+    /// would not have taken them), so the text itself can be copied out.
+    fn is_compact(&self) -> bool {
+        let mut len = 2 + self.len.saturating_sub(1);
+        for (name, value) in self.all() {
+            len += name.len() + 3;
+            len += match *value {
+                FlatValue::Str(s) => s.len() + 2,
+                FlatValue::UInt(n) => itoa::Buffer::new().format(n).len(),
+                FlatValue::Int(n) => itoa::Buffer::new().format(n).len(),
+                FlatValue::Bool(true) | FlatValue::Null => 4,
+                FlatValue::Bool(false) => 5,
+            };
+        }
+        len == self.text.len()
     }
 }
 
@@ -134,8 +187,27 @@ const IOS_ACCEPTED: &str = "{\"accepted\":true,\"code\":null,\"message\":null,\"
 /// warning; the exit code is then 0. Otherwise answers `false` and appends nothing: run
 /// `check_input` and `report::write_json`. `line` is the stdin line, as for
 /// `report::write_json`; the input is never `--exact` here (that mode notes every string).
-#[allow(clippy::too_many_lines)] // one rule after another, each named by check's step
 pub fn write_json(out: &mut String, raw: &str, line: Option<usize>, opts: &Options<'_>) -> bool {
+    SCRATCH.with_borrow_mut(|scratch| write_json_with(out, raw, line, opts, scratch))
+}
+
+const SCRATCH_BYTES: usize = HEADER_MAX + PAYLOAD_MAX + SIGNATURE_MAX;
+
+thread_local! {
+    /// The decoded segments' room, one per thread and reused: buffers on the stack were
+    /// cleared on every call, 2.6 KB per token.
+    static SCRATCH: std::cell::RefCell<Box<[u8; SCRATCH_BYTES]>> =
+        std::cell::RefCell::new(Box::new([0; SCRATCH_BYTES]));
+}
+
+#[allow(clippy::too_many_lines)] // one rule after another, each named by check's step
+fn write_json_with(
+    out: &mut String,
+    raw: &str,
+    line: Option<usize>,
+    opts: &Options<'_>,
+    scratch: &mut [u8; SCRATCH_BYTES],
+) -> bool {
     // Three segments that decode as canonical base64url hold only `A-Z a-z 0-9 - _` between
     // their two dots, so `raw` is also what `normalize_input` leaves unchanged and notes
     // nothing about (whitespace, `Authorization:` and `Bearer ` each need another character).
@@ -154,61 +226,53 @@ pub fn write_json(out: &mut String, raw: &str, line: Option<usize>, opts: &Optio
         &token[second_dot + 1..],
     );
     // header encoding, payload encoding, signature encoding (an HS256 signature is 32 bytes)
-    let mut hbuf = [0u8; HEADER_MAX];
-    let mut pbuf = [0u8; PAYLOAD_MAX];
-    let mut sbuf = [0u8; SIGNATURE_MAX];
-    let (Some(header), Some(payload), Some(signature)) = (
-        decode(h64, &mut hbuf),
-        decode(p64, &mut pbuf),
-        decode(s64, &mut sbuf),
-    ) else {
+    let (hbuf, rest) = scratch.split_at_mut(HEADER_MAX);
+    let (pbuf, sbuf) = rest.split_at_mut(PAYLOAD_MAX);
+    let (Some(header), Some(payload), Some(signature)) =
+        (decode(h64, hbuf), decode(p64, pbuf), decode(s64, sbuf))
+    else {
         return false;
     };
     if signature.len() != 32 {
         return false;
     }
     // header JSON, payload JSON: strict flat objects without repeated names
-    let (Some(head), Some(body)) = (Flat::read(header), Flat::read(payload)) else {
-        return false;
-    };
-    // header members, alg, header typ, kid, crit; the key references only warn, but a warning
-    // is not this path's to write
-    if !MANDATORY_HEADERS.iter().all(|name| head.has(name))
-        || !head.is("alg", "HS256")
-        || !head.is("typ", "JWT")
-        || ["crit", "jku", "x5u", "jwk", "x5c"]
-            .iter()
-            .any(|name| head.has(name))
-    {
-        return false;
-    }
-    let Some(kid) = head.text("kid") else {
-        return false;
-    };
-    // claims present, claim typ, sub, infobip-api-key, jti
-    if !MANDATORY_CLAIMS.iter().all(|name| body.has(name)) || !body.is("typ", "Bearer") {
-        return false;
-    }
-    let (Some(sub), Some(app_code), Some(_jti)) = (
-        body.text("sub"),
-        body.text("infobip-api-key"),
-        body.text("jti"),
+    let (Some(head), Some(body)) = (
+        Flat::read(header, &HEADER_NAMES),
+        Flat::read(payload, &CLAIM_NAMES),
     ) else {
         return false;
     };
+    // header members (every mandatory one is read here), alg, header typ, kid, crit; the key
+    // references only warn, but a warning is not this path's to write
+    if !head.is(ALG, "HS256")
+        || !head.is(HTYP, "JWT")
+        || head.slots[HEADER_REFUSED].iter().any(Option::is_some)
+    {
+        return false;
+    }
+    let Some(kid) = head.text(KID) else {
+        return false;
+    };
+    // claims present (every mandatory one is read here), claim typ, sub, infobip-api-key, jti
+    if !body.is(CTYP, "Bearer") {
+        return false;
+    }
+    let (Some(sub), Some(app_code), Some(_jti)) = (body.text(SUB), body.text(APP), body.text(JTI))
+    else {
+        return false;
+    };
     // AUD_NOT_CHECKED and ISS_DIFFERS are warnings
-    if body.has("aud")
-        || body
-            .get("iss")
-            .is_some_and(|v| matches!(v, FlatValue::Str(s) if s != app_code))
+    if body.has(AUD)
+        || body.slots[ISS].is_some_and(|v| matches!(v, FlatValue::Str(s) if s != app_code))
     {
         return false;
     }
     // iat, exp, exp after iat, nbf: integers, in check's arithmetic
-    let (Some(iat), Some(exp)) = (body.date("iat"), body.date("exp")) else {
+    let (Some(iat), Some(exp)) = (body.date(IAT), body.date(EXP)) else {
         return false;
     };
-    let nbf = match body.get("nbf") {
+    let nbf = match body.slots[NBF] {
         None => None,
         Some(v) => match v.as_i64() {
             Some(n) => Some(n),
@@ -332,7 +396,12 @@ pub fn write_json(out: &mut String, raw: &str, line: Option<usize>, opts: &Optio
 
 /// An object's members as serde_json writes them: a flat object's names and strings hold no
 /// character serde escapes (no `"`, `\` or control character), integers are itoa's.
-fn members(out: &mut String, f: &Flat<'_>) {
+fn members<const N: usize>(out: &mut String, f: &Flat<'_, N>) {
+    // What `mmjwt gen` and most issuers write: the text is already serde's.
+    if f.is_compact() {
+        out.push_str(f.text);
+        return;
+    }
     out.push('{');
     for (i, (name, value)) in f.all().iter().enumerate() {
         if i > 0 {
@@ -531,6 +600,58 @@ mod tests {
             ..opts
         };
         assert!(!write_json(&mut out, &forged, None, &opts));
+    }
+
+    fn signed(header: &str, payload: &str) -> String {
+        let key = Secret::from_hex(HEX).unwrap().hmac_key();
+        let si = format!(
+            "{}.{}",
+            crate::b64::encode(header.as_bytes()),
+            crate::b64::encode(payload.as_bytes())
+        );
+        format!("{si}.{}", crate::b64::encode(&key.sign(si.as_bytes())))
+    }
+
+    /// The rules read the mandatory members by slot rather than through the SDKs' lists: each
+    /// name on those lists, left out, still sends the token to `check`.
+    #[test]
+    fn every_mandatory_member_is_required() {
+        let header = [("alg", "\"HS256\""), ("typ", "\"JWT\""), ("kid", "\"k-1\"")];
+        let (iat, exp) = ((NOW - 10).to_string(), (NOW + 900).to_string());
+        let claims = [
+            ("typ", "\"Bearer\""),
+            ("sub", "\"alice\""),
+            ("infobip-api-key", "\"app\""),
+            ("iat", iat.as_str()),
+            ("exp", exp.as_str()),
+            ("jti", "\"j-1\""),
+        ];
+        let text = |members: &[(&str, &str)], without: &str| {
+            let parts: Vec<String> = members
+                .iter()
+                .filter(|(k, _)| *k != without)
+                .map(|(k, v)| format!("\"{k}\":{v}"))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        };
+        let secret = Secret::from_hex(HEX).unwrap();
+        let key = secret.hmac_key();
+        let opts = Options {
+            keys: Keys::Single(&key),
+            ..Options::at(NOW)
+        };
+        let whole = signed(&text(&header, ""), &text(&claims, ""));
+        assert_eq!(agrees(&whole, None, &opts), Ok(true));
+        for name in crate::sdk::MANDATORY_HEADERS {
+            assert!(header.iter().any(|(k, _)| *k == name));
+            let t = signed(&text(&header, name), &text(&claims, ""));
+            assert_eq!(agrees(&t, None, &opts), Ok(false), "without {name}");
+        }
+        for name in crate::sdk::MANDATORY_CLAIMS {
+            assert!(claims.iter().any(|(k, _)| *k == name));
+            let t = signed(&text(&header, ""), &text(&claims, name));
+            assert_eq!(agrees(&t, None, &opts), Ok(false), "without {name}");
+        }
     }
 
     /// A member value near the usual ones: mostly the right thing, else something a rule or a
