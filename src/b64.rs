@@ -73,12 +73,13 @@ pub fn decode_strict_into(segment: &str, out: &mut [u8]) -> Option<usize> {
     let (whole, rest) = out.split_at_mut(quads.len() / 4 * 3);
     let sextet = |b: u8| SEXTETS[usize::from(b)];
     for (q, o) in quads.chunks_exact(4).zip(whole.chunks_exact_mut(3)) {
-        let (a, b, c, d) = (sextet(q[0]), sextet(q[1]), sextet(q[2]), sextet(q[3]));
+        let s = [sextet(q[0]), sextet(q[1]), sextet(q[2]), sextet(q[3])];
         // Valid values are below 64: any top bit marks a byte outside the alphabet.
-        if (a | b | c | d) & 0xc0 != 0 {
+        if (s[0] | s[1] | s[2] | s[3]) & 0xc0 != 0 {
             return None;
         }
-        let v = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+        let v =
+            u32::from(s[0]) << 18 | u32::from(s[1]) << 12 | u32::from(s[2]) << 6 | u32::from(s[3]);
         o.copy_from_slice(&v.to_be_bytes()[1..]);
     }
     match *tail {

@@ -756,7 +756,7 @@ mod tests {
         match how {
             0 => format!("{canonical}=="),
             1 => canonical.replace('-', "+").replace('_', "/"),
-            2 if canonical.len() % 4 != 0 => {
+            2 if !canonical.len().is_multiple_of(4) => {
                 // The last character's lowest bit is always an unused one: flip it.
                 const ALPHABET: &[u8] =
                     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
