@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the pure cores: minting, the full check (all layers, with a key),
-//! each SDK emulation, and the HMAC with a precomputed key schedule.
+//! a batch `check --json` line (general and one-pass), each SDK emulation, and the HMAC with a
+//! precomputed key schedule.
 //! Run: `cargo bench --bench cores`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -69,6 +70,28 @@ fn bench(c: &mut Criterion) {
             buf.clear();
             let v = mmjwt::token::report::json(black_box(&report), &input, Some(1), NOW + 1, 0);
             serde_json::to_writer(&mut buf, &v).expect("serialisable");
+        });
+    });
+    // One batch `check --json` line: the general path (check, then the report's writer) and
+    // the one-pass writer of the usual valid token, which batch checking takes first.
+    let mut line = String::with_capacity(4096);
+    c.bench_function("check_json_line_general", |b| {
+        b.iter(|| {
+            line.clear();
+            let input = mmjwt::token::normalize_input(black_box(&token));
+            let report = mmjwt::token::check::check_input(&token, &input, &opts);
+            mmjwt::token::report::write_json(&mut line, &report, &input, Some(1), NOW + 1, 0);
+        });
+    });
+    c.bench_function("check_json_line_quick", |b| {
+        b.iter(|| {
+            line.clear();
+            assert!(mmjwt::token::quick::write_json(
+                &mut line,
+                black_box(&token),
+                Some(1),
+                &opts
+            ));
         });
     });
     c.bench_function("sdk_android", |b| {

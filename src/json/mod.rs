@@ -6,4 +6,6 @@
 pub mod read;
 pub mod write;
 
-pub use read::{FlatValue, JsonError, Members, StrictObject, kind_of, parse_object, scan_flat};
+pub use read::{
+    FlatValue, JsonError, Members, StrictObject, kind_of, parse_object, scan_flat, scan_flat_text,
+};

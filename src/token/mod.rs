@@ -1,10 +1,12 @@
 //! The token itself: making one ([`mint`], `gen`), judging one ([`check`]), the judgement as
 //! people and programs read it ([`report`]), the judgement alone as a server needs it
-//! ([`verdict`]), and the cleaning of pasted input.
+//! ([`verdict`]), the `--json` line of a token in the usual shape written in one pass
+//! ([`quick`]), and the cleaning of pasted input.
 
 pub mod check;
 pub mod mint;
 pub mod pitfalls;
+pub mod quick;
 pub mod report;
 pub mod verdict;
 

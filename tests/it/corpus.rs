@@ -441,6 +441,25 @@ fn judge(case: &Case) -> Vec<String> {
             bad.push(format!("{id}: compact JSON differs:\n{fast}\n{slow}"));
         }
     }
+    // Where the one-pass writer of the usual valid token takes a case, its line is the same.
+    for (report, sdk, line) in [
+        (&full, SdkSelection::BOTH, Some(7)),
+        (&r, SdkSelection::NONE, None),
+    ] {
+        let mut quick = String::new();
+        if mmjwt::token::quick::write_json(
+            &mut quick,
+            &case.token,
+            line,
+            &options(case, single, sdk, true),
+        ) {
+            let mut slow = String::new();
+            report::write_json(&mut slow, report, &input, line, case.now, case.leeway);
+            if quick != slow || !report.valid() {
+                bad.push(format!("{id}: the quick line differs:\n{quick}\n{slow}"));
+            }
+        }
+    }
     if code_set(&full) != expected_full {
         bad.push(format!(
             "{id}: with SDKs codes {:?}, expected {expected_full:?}",
@@ -461,6 +480,23 @@ fn every_corpus_case_holds() {
         all.len(),
         failures.join("\n")
     );
+}
+
+/// The equality above is not vacuous: valid corpus cases in the usual shape take the one-pass
+/// writer.
+#[test]
+fn some_valid_corpus_cases_take_the_quick_path() {
+    let all = cases();
+    let taken = all
+        .iter()
+        .filter(|case| {
+            let key = case.key.as_deref().map(HmacKey::new);
+            let single = key.as_ref().map_or(Keys::None, Keys::Single);
+            let opts = options(case, single, SdkSelection::BOTH, true);
+            mmjwt::token::quick::write_json(&mut String::new(), &case.token, None, &opts)
+        })
+        .count();
+    assert!(taken >= 3, "only {taken} of {} cases took it", all.len());
 }
 
 #[test]

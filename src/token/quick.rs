@@ -1,0 +1,978 @@
+//! The `check --json` line of a token in the common shape, judged and written in one pass.
+//!
+//! Batch `check --json` spent most of its time building what [`check`](super::check::check)
+//! builds for every token (twenty named steps, the header and claims as JSON values with an
+//! owned string each, both SDK verdicts, a decoded copy of each segment) only to write it out
+//! and drop it. [`write_json`] reads the usual token instead: a plain string (base64url and
+//! dots only, so nothing is cleaned), canonical segments, flat JSON objects without repeated
+//! names (`json::scan_flat`, borrowed slices on the stack), every rule passing, no warning. For
+//! such a token the report is fixed but for the values the token carries, and this writes it
+//! straight from them. Anything else, every failed rule and every warning included, answers
+//! `false` and leaves `out` as it was, so the caller runs `check` and writes its report: this
+//! path can step aside, never judge differently. Property tests (here and over the corpus) hold
+//! its bytes equal to [`report::write_json`](super::report::write_json) of `check_input`.
+
+use super::MAX_TOKEN_BYTES;
+use super::check::{Keys, Options};
+use super::report::SCHEMA;
+use crate::json::write as jsonw;
+use crate::json::{FlatValue, scan_flat_text};
+
+// `write_json` writes the schema number as a literal.
+const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
+
+/// The decoded sizes this path takes (real headers are ~60 bytes, payloads ~250, a signature
+/// 32); larger segments go to `check`.
+const HEADER_MAX: usize = 512;
+const PAYLOAD_MAX: usize = 2048;
+const SIGNATURE_MAX: usize = 48;
+
+/// More members than this and the path steps aside (real tokens have 3 and 7).
+const MAX_MEMBERS: usize = 16;
+
+/// The header members this path reads, by slot.
+const HEADER_NAMES: [&str; 8] = ["alg", "typ", "kid", "crit", "jku", "x5u", "jwk", "x5c"];
+const ALG: usize = 0;
+const HTYP: usize = 1;
+const KID: usize = 2;
+/// `crit` and the key references: present, they fail a check or warn.
+const HEADER_REFUSED: std::ops::Range<usize> = 3..8;
+
+/// The claims this path reads, by slot.
+const CLAIM_NAMES: [&str; 9] = [
+    "typ",
+    "sub",
+    "infobip-api-key",
+    "iat",
+    "exp",
+    "jti",
+    "iss",
+    "nbf",
+    "aud",
+];
+const CTYP: usize = 0;
+const SUB: usize = 1;
+const APP: usize = 2;
+const IAT: usize = 3;
+const EXP: usize = 4;
+const JTI: usize = 5;
+const ISS: usize = 6;
+const NBF: usize = 7;
+const AUD: usize = 8;
+
+/// A flat object read once: its members in written order (for writing them out), the members
+/// this path looks at in named slots (so each rule is one load, not a search), and its text.
+/// `None` when a name repeats (a `DUPLICATE_MEMBER` for `check` to word) or there are too many.
+struct Flat<'a, const N: usize> {
+    text: &'a str,
+    members: [(&'a str, FlatValue<'a>); MAX_MEMBERS],
+    len: usize,
+    slots: [Option<FlatValue<'a>>; N],
+}
+
+impl<'a, const N: usize> Flat<'a, N> {
+    fn read(bytes: &'a [u8], names: &[&str; N]) -> Option<Flat<'a, N>> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut f = Flat {
+            text,
+            members: [("", FlatValue::Null); MAX_MEMBERS],
+            len: 0,
+            slots: [None; N],
+        };
+        let mut fits = true;
+        let whole = scan_flat_text(text, |name, value| {
+            if !fits || f.len == MAX_MEMBERS {
+                fits = false;
+                return;
+            }
+            match names.iter().position(|n| same(n, name)) {
+                Some(slot) if f.slots[slot].is_some() => fits = false,
+                Some(slot) => f.slots[slot] = Some(value),
+                // Another name can only repeat another name this path does not know.
+                None if f.members[..f.len].iter().any(|(n, _)| same(n, name)) => fits = false,
+                None => {}
+            }
+            f.members[f.len] = (name, value);
+            f.len += 1;
+        });
+        (whole && fits).then_some(f)
+    }
+
+    fn all(&self) -> &[(&'a str, FlatValue<'a>)] {
+        &self.members[..self.len]
+    }
+
+    fn has(&self, slot: usize) -> bool {
+        self.slots[slot].is_some()
+    }
+
+    /// A string member equal to `want`.
+    fn is(&self, slot: usize, want: &str) -> bool {
+        self.slots[slot].is_some_and(|v| v.as_str() == Some(want))
+    }
+
+    /// A non-empty string member.
+    fn text(&self, slot: usize) -> Option<&'a str> {
+        match self.slots[slot] {
+            Some(FlatValue::Str(s)) if !s.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+
+    /// An integer member that `check` reads as a NumericDate (`as_i64`).
+    fn date(&self, slot: usize) -> Option<i64> {
+        self.slots[slot]?.as_i64()
+    }
+
+    /// Whether the text is exactly what serde_json writes for these members: no whitespace
+    /// between tokens (strings hold no escapes and integers no leading zeros, or the flat reader
+    /// would not have taken them), so the text itself can be copied out.
+    fn is_compact(&self) -> bool {
+        let mut len = 2 + self.len.saturating_sub(1);
+        for (name, value) in self.all() {
+            len += name.len() + 3;
+            len += match *value {
+                FlatValue::Str(s) => s.len() + 2,
+                FlatValue::UInt(n) => itoa::Buffer::new().format(n).len(),
+                FlatValue::Int(n) => itoa::Buffer::new().format(n).len(),
+                FlatValue::Bool(true) | FlatValue::Null => 4,
+                FlatValue::Bool(false) => 5,
+            };
+        }
+        len == self.text.len()
+    }
+}
+
+/// A non-empty segment's canonical base64url, decoded into `buf` (`None` when it does not fit).
+fn decode<'b>(segment: &str, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    if segment.is_empty() || segment.len() / 4 * 3 > buf.len() {
+        return None;
+    }
+    let n = crate::b64::decode_strict_into(segment, buf)?;
+    Some(&buf[..n])
+}
+
+/// Name equality as a byte loop: names are a few bytes long, where a call to `memcmp` costs
+/// more than the comparison (it was 8 % of a batch).
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// The steps every such report has, in `check`'s order, up to `exp` (all pass, so no detail).
+const STEPS_TO_EXP: &str = concat!(
+    "{\"name\":\"segments\",\"outcome\":\"pass\"},",
+    "{\"name\":\"header encoding\",\"outcome\":\"pass\"},",
+    "{\"name\":\"header JSON\",\"outcome\":\"pass\"},",
+    "{\"name\":\"payload encoding\",\"outcome\":\"pass\"},",
+    "{\"name\":\"payload JSON\",\"outcome\":\"pass\"},",
+    "{\"name\":\"signature encoding\",\"outcome\":\"pass\"},",
+    "{\"name\":\"alg\",\"outcome\":\"pass\"},",
+    "{\"name\":\"header typ\",\"outcome\":\"pass\"},",
+    "{\"name\":\"kid\",\"outcome\":\"pass\"},",
+    "{\"name\":\"claim typ\",\"outcome\":\"pass\"},",
+    "{\"name\":\"sub\",\"outcome\":\"pass\"},",
+    "{\"name\":\"infobip-api-key\",\"outcome\":\"pass\"},",
+    "{\"name\":\"jti\",\"outcome\":\"pass\"},",
+    "{\"name\":\"iat\",\"outcome\":\"pass\"},",
+    "{\"name\":\"exp\",\"outcome\":\"pass\"}",
+);
+
+/// An accepting SDK verdict as the report writes it (no plugin errors, no legacy code).
+const ANDROID_ACCEPTED: &str =
+    "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"legacy_code\":null}";
+const IOS_ACCEPTED: &str = "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null}";
+
+/// Appends the compact `check --json` object for `raw` (without a newline) and answers `true`
+/// when `raw` is a plain token of the common shape that `check_input` finds valid without a
+/// warning; the exit code is then 0. Otherwise answers `false` and appends nothing: run
+/// `check_input` and `report::write_json`. `line` is the stdin line, as for
+/// `report::write_json`; the input is never `--exact` here (that mode notes every string).
+pub fn write_json(out: &mut String, raw: &str, line: Option<usize>, opts: &Options<'_>) -> bool {
+    SCRATCH.with_borrow_mut(|scratch| write_json_with(out, raw, line, opts, scratch))
+}
+
+const SCRATCH_BYTES: usize = HEADER_MAX + PAYLOAD_MAX + SIGNATURE_MAX;
+
+thread_local! {
+    /// The decoded segments' room, one per thread and reused: buffers on the stack were
+    /// cleared on every call, 2.6 KB per token.
+    static SCRATCH: std::cell::RefCell<Box<[u8; SCRATCH_BYTES]>> =
+        std::cell::RefCell::new(Box::new([0; SCRATCH_BYTES]));
+}
+
+#[allow(clippy::too_many_lines)] // one rule after another, each named by check's step
+fn write_json_with(
+    out: &mut String,
+    raw: &str,
+    line: Option<usize>,
+    opts: &Options<'_>,
+    scratch: &mut [u8; SCRATCH_BYTES],
+) -> bool {
+    // Three segments that decode as canonical base64url hold only `A-Z a-z 0-9 - _` between
+    // their two dots, so `raw` is also what `normalize_input` leaves unchanged and notes
+    // nothing about (whitespace, `Authorization:` and `Bearer ` each need another character).
+    let token = raw;
+    if token.len() > MAX_TOKEN_BYTES {
+        return false;
+    }
+    // segments
+    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    let (Some(first_dot), Some(second_dot), None) = (dots.next(), dots.next(), dots.next()) else {
+        return false;
+    };
+    let (h64, p64, s64) = (
+        &token[..first_dot],
+        &token[first_dot + 1..second_dot],
+        &token[second_dot + 1..],
+    );
+    // header encoding, payload encoding, signature encoding (an HS256 signature is 32 bytes)
+    let (hbuf, rest) = scratch.split_at_mut(HEADER_MAX);
+    let (pbuf, sbuf) = rest.split_at_mut(PAYLOAD_MAX);
+    let (Some(header), Some(payload), Some(signature)) =
+        (decode(h64, hbuf), decode(p64, pbuf), decode(s64, sbuf))
+    else {
+        return false;
+    };
+    if signature.len() != 32 {
+        return false;
+    }
+    // header JSON, payload JSON: strict flat objects without repeated names
+    let (Some(head), Some(body)) = (
+        Flat::read(header, &HEADER_NAMES),
+        Flat::read(payload, &CLAIM_NAMES),
+    ) else {
+        return false;
+    };
+    // header members (every mandatory one is read here), alg, header typ, kid, crit; the key
+    // references only warn, but a warning is not this path's to write
+    if !head.is(ALG, "HS256")
+        || !head.is(HTYP, "JWT")
+        || head.slots[HEADER_REFUSED].iter().any(Option::is_some)
+    {
+        return false;
+    }
+    let Some(kid) = head.text(KID) else {
+        return false;
+    };
+    // claims present (every mandatory one is read here), claim typ, sub, infobip-api-key, jti
+    if !body.is(CTYP, "Bearer") {
+        return false;
+    }
+    let (Some(sub), Some(app_code), Some(_jti)) = (body.text(SUB), body.text(APP), body.text(JTI))
+    else {
+        return false;
+    };
+    // AUD_NOT_CHECKED and ISS_DIFFERS are warnings
+    if body.has(AUD)
+        || body.slots[ISS].is_some_and(|v| matches!(v, FlatValue::Str(s) if s != app_code))
+    {
+        return false;
+    }
+    // iat, exp, exp after iat, nbf: integers, in check's arithmetic
+    let (Some(iat), Some(exp)) = (body.date(IAT), body.date(EXP)) else {
+        return false;
+    };
+    let nbf = match body.slots[NBF] {
+        None => None,
+        Some(v) => match v.as_i64() {
+            Some(n) => Some(n),
+            None => return false,
+        },
+    };
+    let (now, leeway) = (i128::from(opts.now), i128::from(opts.leeway));
+    if i128::from(iat) > now + leeway
+        || now >= i128::from(exp) + leeway
+        || exp <= iat
+        || nbf.is_some_and(|nbf| i128::from(nbf) > now + leeway)
+    {
+        return false;
+    }
+    // The pitfalls' time warnings: TIME_IN_MILLISECONDS (as f64, as they read it) and
+    // SHORT_LIFETIME (EXPIRED_AT_ISSUE cannot happen with exp after iat).
+    #[allow(clippy::cast_precision_loss)] // the same conversion the warning makes
+    let in_ms = |t: i64| (t as f64).abs() > super::pitfalls::MILLISECONDS_ABOVE;
+    if in_ms(iat)
+        || in_ms(exp)
+        || nbf.is_some_and(in_ms)
+        || i128::from(exp) - i128::from(iat) < i128::from(super::pitfalls::SHORT_LIFETIME_BELOW)
+    {
+        return false;
+    }
+    // The SDKs reuse the strict parse of a clean segment: both accept unless exp has passed,
+    // Android comparing the long, iOS the doubles (no leeway on a device).
+    #[allow(clippy::cast_precision_loss)] // the SDK's own conversion
+    let ios_live = (opts.now as f64) < (exp as f64);
+    if (opts.sdk.android && opts.now >= exp) || (opts.sdk.ios && !ios_live) {
+        return false;
+    }
+    // expected sub, expected app code, expected kid
+    let want = &opts.expect;
+    if want.sub.is_some_and(|x| x != sub)
+        || want.app_code.is_some_and(|x| x != app_code)
+        || want.kid.is_some_and(|x| x != kid)
+    {
+        return false;
+    }
+    // signature: verified with the one key, or (no key, none required) skipped
+    let signing_input = &token.as_bytes()[..second_dot];
+    let verified = match opts.keys {
+        Keys::None if !opts.require_signature => false,
+        // A key's variants only ever word a failure; a valid token never needs them.
+        Keys::Single(k) | Keys::SingleWithVariants(k, _) if k.verify(signing_input, signature) => {
+            true
+        }
+        // No key where one is required, a key ring (the sandbox's), a signature that does not
+        // verify: check words those.
+        _ => return false,
+    };
+
+    out.push_str("{\"schema\":2,\"valid\":true");
+    out.push_str(if verified {
+        ",\"verified\":true,\"exit_code\":0,\"input\":{\"notes\":[],\"length\":"
+    } else {
+        ",\"verified\":false,\"exit_code\":0,\"input\":{\"notes\":[],\"length\":"
+    });
+    jsonw::int(out, token.len());
+    if let Some(l) = line {
+        out.push_str(",\"line\":");
+        jsonw::int(out, l);
+    }
+    out.push_str("},\"header\":");
+    members(out, &head);
+    out.push_str(",\"claims\":");
+    members(out, &body);
+    out.push_str(",\"times\":{\"now\":");
+    jsonw::int(out, opts.now);
+    out.push_str(",\"leeway\":");
+    jsonw::int(out, opts.leeway);
+    out.push_str(",\"iat\":");
+    time_view(out, iat, opts.now);
+    out.push_str(",\"exp\":");
+    time_view(out, exp, opts.now);
+    out.push_str(",\"nbf\":");
+    match nbf {
+        Some(t) => time_view(out, t, opts.now),
+        None => out.push_str("null"),
+    }
+    out.push_str("},\"sdk\":{\"android\":");
+    out.push_str(if opts.sdk.android {
+        ANDROID_ACCEPTED
+    } else {
+        "null"
+    });
+    out.push_str(",\"ios\":");
+    out.push_str(if opts.sdk.ios { IOS_ACCEPTED } else { "null" });
+    out.push_str("},\"checks\":[");
+    out.push_str(STEPS_TO_EXP);
+    if nbf.is_some() {
+        out.push_str(",{\"name\":\"nbf\",\"outcome\":\"pass\"}");
+    }
+    out.push_str(if verified {
+        ",{\"name\":\"signature\",\"outcome\":\"pass\"}"
+    } else {
+        ",{\"name\":\"signature\",\"outcome\":\"skip\",\"detail\":\"NOT verified: no secret given\"}"
+    });
+    for (expected, step) in [
+        (
+            want.sub,
+            ",{\"name\":\"expected sub\",\"outcome\":\"pass\"}",
+        ),
+        (
+            want.app_code,
+            ",{\"name\":\"expected app code\",\"outcome\":\"pass\"}",
+        ),
+        (
+            want.kid,
+            ",{\"name\":\"expected kid\",\"outcome\":\"pass\"}",
+        ),
+    ] {
+        if expected.is_some() {
+            out.push_str(step);
+        }
+    }
+    out.push_str("],\"problems\":[],\"warnings\":[]}");
+    true
+}
+
+/// An object's members as serde_json writes them: a flat object's names and strings hold no
+/// character serde escapes (no `"`, `\` or control character), integers are itoa's.
+fn members<const N: usize>(out: &mut String, f: &Flat<'_, N>) {
+    // What `mmjwt gen` and most issuers write: the text is already serde's.
+    if f.is_compact() {
+        out.push_str(f.text);
+        return;
+    }
+    out.push('{');
+    for (i, (name, value)) in f.all().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
+        match *value {
+            FlatValue::Str(s) => {
+                out.push('"');
+                out.push_str(s);
+                out.push('"');
+            }
+            FlatValue::UInt(n) => jsonw::int(out, n),
+            FlatValue::Int(n) => jsonw::int(out, n),
+            FlatValue::Bool(true) => out.push_str("true"),
+            FlatValue::Bool(false) => out.push_str("false"),
+            FlatValue::Null => out.push_str("null"),
+        }
+    }
+    out.push('}');
+}
+
+/// `{"unix":…,"rfc3339":…,"relative":…}`, as `report::write_json` writes a date.
+fn time_view(out: &mut String, t: i64, now: i64) {
+    out.push_str("{\"unix\":");
+    jsonw::int(out, t);
+    out.push_str(",\"rfc3339\":");
+    let mark = out.len();
+    out.push('"');
+    if crate::time::push_rfc3339(out, t) {
+        out.push('"');
+    } else {
+        out.truncate(mark);
+        out.push_str("null");
+    }
+    out.push_str(",\"relative\":\"");
+    crate::time::push_relative(out, t, now);
+    out.push_str("\"}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sdk::SdkSelection;
+    use crate::secret::{HmacKey, Secret};
+    use crate::token::check::{Expectations, check_input};
+    use crate::token::mint::{Claims, Minter};
+    use crate::token::pitfalls::KeyVariants;
+    use crate::token::{normalize_input, report};
+    use proptest::prelude::*;
+
+    const HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    const NOW: i64 = 1_800_000_000;
+
+    /// The general path, as `mmjwt check --json` runs it for a token this path leaves.
+    fn general(raw: &str, line: Option<usize>, opts: &Options<'_>) -> (String, u8) {
+        let input = normalize_input(raw);
+        let r = check_input(raw, &input, opts);
+        let mut s = String::new();
+        report::write_json(&mut s, &r, &input, line, opts.now, opts.leeway);
+        (s, r.exit_code())
+    }
+
+    /// Holds the quick path to the general one for `raw`; answers whether it was taken.
+    fn agrees(raw: &str, line: Option<usize>, opts: &Options<'_>) -> Result<bool, String> {
+        let mut quick = String::from("kept");
+        let taken = write_json(&mut quick, raw, line, opts);
+        if !taken {
+            return if quick == "kept" {
+                Ok(false)
+            } else {
+                Err(format!("stepped aside but wrote {quick}"))
+            };
+        }
+        let (slow, code) = general(raw, line, opts);
+        if code != 0 {
+            return Err(format!("taken for a token check refuses: {slow}"));
+        }
+        if quick["kept".len()..] != slow {
+            return Err(format!("differs for {raw}:\n{}\n{slow}", &quick[4..]));
+        }
+        Ok(true)
+    }
+
+    fn minted(sub: &str, iat: i64, exp: i64, iss: Option<&str>) -> String {
+        let secret = Secret::from_hex(HEX).unwrap();
+        Minter::new("k-1", secret.hmac_key())
+            .mint(&Claims {
+                sub,
+                app_code: "app",
+                iat,
+                exp,
+                jti: "j-1",
+                iss,
+                extra: &[],
+            })
+            .0
+    }
+
+    #[test]
+    fn a_minted_token_takes_the_quick_path_with_any_sdk_key_and_expectation() {
+        let secret = Secret::from_hex(HEX).unwrap();
+        let key = secret.hmac_key();
+        let variants = KeyVariants::from_secret(&secret);
+        let token = minted("alice", NOW - 60, NOW + 900, Some("app"));
+        for sdk in [
+            SdkSelection::BOTH,
+            SdkSelection::NONE,
+            SdkSelection::only(crate::sdk::Platform::Ios),
+        ] {
+            for keys in [
+                Keys::None,
+                Keys::Single(&key),
+                Keys::SingleWithVariants(&key, &variants),
+            ] {
+                for expect in [
+                    Expectations::default(),
+                    Expectations {
+                        sub: Some("alice"),
+                        app_code: Some("app"),
+                        kid: Some("k-1"),
+                    },
+                ] {
+                    let opts = Options {
+                        keys,
+                        expect,
+                        sdk,
+                        ..Options::at(NOW)
+                    };
+                    for line in [None, Some(12)] {
+                        assert_eq!(agrees(&token, line, &opts), Ok(true), "{keys:?} {expect:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_and_warnings_are_left_to_check() {
+        let secret = Secret::from_hex(HEX).unwrap();
+        let key = secret.hmac_key();
+        let opts = Options {
+            keys: Keys::Single(&key),
+            ..Options::at(NOW)
+        };
+        for (why, raw, opts) in [
+            ("expired", minted("a", NOW - 900, NOW, None), opts),
+            (
+                "short lifetime",
+                minted("a", NOW - 10, NOW + 10, None),
+                opts,
+            ),
+            ("iss differs", minted("a", NOW, NOW + 900, Some("x")), opts),
+            (
+                "cleaned",
+                format!(" {}", minted("a", NOW, NOW + 900, None)),
+                opts,
+            ),
+            (
+                "bearer",
+                format!("Bearer {}", minted("a", NOW, NOW + 900, None)),
+                opts,
+            ),
+            (
+                "wrong sub expected",
+                minted("a", NOW, NOW + 900, None),
+                Options {
+                    expect: Expectations {
+                        sub: Some("b"),
+                        ..Expectations::default()
+                    },
+                    ..opts
+                },
+            ),
+            (
+                "no key, one required",
+                minted("a", NOW, NOW + 900, None),
+                Options {
+                    keys: Keys::None,
+                    require_signature: true,
+                    ..opts
+                },
+            ),
+        ] {
+            let mut out = String::new();
+            assert!(!write_json(&mut out, &raw, Some(1), &opts), "{why}");
+            assert!(out.is_empty(), "{why}");
+        }
+        let other = HmacKey::new(b"other");
+        let mut out = String::new();
+        let forged = minted("a", NOW, NOW + 900, None);
+        let opts = Options {
+            keys: Keys::Single(&other),
+            ..opts
+        };
+        assert!(!write_json(&mut out, &forged, None, &opts));
+    }
+
+    fn signed(header: &str, payload: &str) -> String {
+        let key = Secret::from_hex(HEX).unwrap().hmac_key();
+        let si = format!(
+            "{}.{}",
+            crate::b64::encode(header.as_bytes()),
+            crate::b64::encode(payload.as_bytes())
+        );
+        format!("{si}.{}", crate::b64::encode(&key.sign(si.as_bytes())))
+    }
+
+    /// The rules read the mandatory members by slot rather than through the SDKs' lists: each
+    /// name on those lists, left out, still sends the token to `check`.
+    #[test]
+    fn every_mandatory_member_is_required() {
+        let header = [("alg", "\"HS256\""), ("typ", "\"JWT\""), ("kid", "\"k-1\"")];
+        let (iat, exp) = ((NOW - 10).to_string(), (NOW + 900).to_string());
+        let claims = [
+            ("typ", "\"Bearer\""),
+            ("sub", "\"alice\""),
+            ("infobip-api-key", "\"app\""),
+            ("iat", iat.as_str()),
+            ("exp", exp.as_str()),
+            ("jti", "\"j-1\""),
+        ];
+        let text = |members: &[(&str, &str)], without: &str| {
+            let parts: Vec<String> = members
+                .iter()
+                .filter(|(k, _)| *k != without)
+                .map(|(k, v)| format!("\"{k}\":{v}"))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        };
+        let secret = Secret::from_hex(HEX).unwrap();
+        let key = secret.hmac_key();
+        let opts = Options {
+            keys: Keys::Single(&key),
+            ..Options::at(NOW)
+        };
+        let whole = signed(&text(&header, ""), &text(&claims, ""));
+        assert_eq!(agrees(&whole, None, &opts), Ok(true));
+        for name in crate::sdk::MANDATORY_HEADERS {
+            assert!(header.iter().any(|(k, _)| *k == name));
+            let t = signed(&text(&header, name), &text(&claims, ""));
+            assert_eq!(agrees(&t, None, &opts), Ok(false), "without {name}");
+        }
+        for name in crate::sdk::MANDATORY_CLAIMS {
+            assert!(claims.iter().any(|(k, _)| *k == name));
+            let t = signed(&text(&header, ""), &text(&claims, name));
+            assert_eq!(agrees(&t, None, &opts), Ok(false), "without {name}");
+        }
+    }
+
+    /// A member value near the usual ones: mostly the right thing, else something a rule or a
+    /// reader treats differently.
+    fn value_near(usual: &'static str) -> impl Strategy<Value = String> {
+        prop_oneof![
+            200 => Just(usual.to_string()),
+            1 => Just(format!("\"{}\"", usual.trim_matches('"').to_uppercase())),
+            1 => Just("\"\"".to_string()),
+            1 => Just("\"a\\u0062\"".to_string()),
+            1 => Just("\"é\u{2028}😀 x\"".to_string()),
+            1 => Just("7".to_string()),
+            1 => Just("null".to_string()),
+            1 => Just("[\"x\"]".to_string()),
+            1 => Just("{\"a\":1}".to_string()),
+        ]
+    }
+
+    /// A NumericDate near `at`: integers mostly, else floats, strings, hex, milliseconds, huge.
+    fn date_near(at: std::ops::Range<i64>) -> impl Strategy<Value = String> {
+        let (low, high) = (at.start, at.end);
+        prop_oneof![
+            80 => at.clone().prop_map(|t| t.to_string()),
+            10 => (low - 2000..high + 2000).prop_map(|t| t.to_string()),
+            1 => at.clone().prop_map(|t| format!("{t}.5")),
+            1 => at.clone().prop_map(|t| format!("\"{t}\"")),
+            1 => Just("\"0x1p31\"".to_string()),
+            1 => Just(format!("{}", low * 1000)),
+            1 => Just("1.8e9".to_string()),
+            1 => Just("18446744073709551615".to_string()),
+            1 => Just("9223372036854775808".to_string()),
+            1 => Just("-5".to_string()),
+            1 => Just("-0".to_string()),
+        ]
+    }
+
+    /// A JSON object from members, with odd whitespace where JSON allows it, sometimes a
+    /// member left out, a repeated member or an extra one.
+    fn object(
+        members: Vec<(&'static str, String)>,
+        drop: Option<usize>,
+        extra: Option<(String, String)>,
+        repeat: bool,
+        ws: &'static str,
+    ) -> String {
+        let mut parts: Vec<String> = members
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != drop)
+            .map(|(_, (k, v))| format!("\"{k}\"{ws}:{ws}{v}"))
+            .collect();
+        if let Some((k, v)) = extra {
+            parts.push(format!("\"{k}\":{v}"));
+        }
+        if repeat && let Some(first) = parts.first().cloned() {
+            parts.push(first);
+        }
+        format!("{ws}{{{ws}{}{ws}}}{ws}", parts.join(&format!(",{ws}")))
+    }
+
+    fn extra_member() -> impl Strategy<Value = Option<(String, String)>> {
+        let name = prop_oneof![
+            Just("x".to_string()),
+            Just("nbf".to_string()),
+            Just("aud".to_string()),
+            Just("crit".to_string()),
+            Just("jku".to_string()),
+            Just("x5c".to_string()),
+            Just("ünï".to_string()),
+            Just("a\\u0062".to_string()),
+            "[a-z]{1,4}".prop_map(|s| s),
+        ];
+        let value = prop_oneof![
+            Just("1".to_string()),
+            Just(NOW.to_string()),
+            Just((NOW + 5000).to_string()),
+            Just("true".to_string()),
+            Just("false".to_string()),
+            Just("null".to_string()),
+            Just("\"v\"".to_string()),
+            Just("-12".to_string()),
+            Just("2.5".to_string()),
+            Just("[]".to_string()),
+        ];
+        prop_oneof![2 => Just(None), 1 => (name, value).prop_map(Some)]
+    }
+
+    fn sometimes<T: std::fmt::Debug + Clone>(
+        s: impl Strategy<Value = T>,
+    ) -> impl Strategy<Value = Option<T>> {
+        prop_oneof![8 => Just(None), 1 => s.prop_map(Some)]
+    }
+
+    fn whitespace() -> impl Strategy<Value = &'static str> {
+        prop_oneof![12 => Just(""), 1 => Just(" "), 1 => Just("\n"), 1 => Just("\t \r")]
+    }
+
+    /// How a segment is encoded: canonical mostly, else padded, standard-alphabet or with a
+    /// non-zero trailing bit where its length leaves some.
+    fn encode(bytes: &[u8], how: u8) -> String {
+        let canonical = crate::b64::encode(bytes);
+        match how {
+            0 => format!("{canonical}=="),
+            1 => canonical.replace('-', "+").replace('_', "/"),
+            2 if !canonical.len().is_multiple_of(4) => {
+                // The last character's lowest bit is always an unused one: flip it.
+                const ALPHABET: &[u8] =
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                let mut v = canonical.into_bytes();
+                let last = v.pop().unwrap();
+                let i = ALPHABET.iter().position(|&c| c == last).unwrap();
+                v.push(ALPHABET[i ^ 1]);
+                String::from_utf8(v).unwrap()
+            }
+            _ => canonical,
+        }
+    }
+
+    /// One generated token and how to judge it.
+    #[derive(Debug, Clone)]
+    struct Case {
+        raw: String,
+        now: i64,
+        leeway: i64,
+        sdk: SdkSelection,
+        key_kind: u8,
+        require_signature: bool,
+        expect: (
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<&'static str>,
+        ),
+        line: Option<usize>,
+    }
+
+    fn cases() -> impl Strategy<Value = Case> {
+        let header = (
+            value_near("\"HS256\""),
+            value_near("\"JWT\""),
+            value_near("\"k-1\""),
+            sometimes(0usize..3),
+            extra_member(),
+            prop::bool::weighted(0.05),
+            whitespace(),
+        )
+            .prop_map(|(alg, typ, kid, drop, extra, repeat, ws)| {
+                object(
+                    vec![("alg", alg), ("typ", typ), ("kid", kid)],
+                    drop,
+                    extra,
+                    repeat,
+                    ws,
+                )
+            });
+        let claims = (
+            (
+                value_near("\"Bearer\""),
+                value_near("\"alice\""),
+                value_near("\"app\""),
+                date_near(NOW - 1000..NOW),
+                date_near(NOW + 100..NOW + 3000),
+                value_near("\"j-1\""),
+                prop_oneof![10 => value_near("\"app\""), 1 => Just("\"other\"".to_string())],
+            ),
+            (
+                sometimes(0usize..7),
+                extra_member(),
+                prop::bool::weighted(0.05),
+                whitespace(),
+            ),
+        )
+            .prop_map(
+                |((typ, sub, app, iat, exp, jti, iss), (drop, extra, repeat, ws))| {
+                    object(
+                        vec![
+                            ("typ", typ),
+                            ("sub", sub),
+                            ("infobip-api-key", app),
+                            ("iat", iat),
+                            ("exp", exp),
+                            ("jti", jti),
+                            ("iss", iss),
+                        ],
+                        drop,
+                        extra,
+                        repeat,
+                        ws,
+                    )
+                },
+            );
+        let encoding =
+            || prop_oneof![20 => Just(3u8), 1 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)];
+        let token = (
+            header,
+            claims,
+            encoding(),
+            encoding(),
+            prop_oneof![12 => Just(3u8), 1 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
+            prop_oneof![12 => Just(""), 1 => Just(" "), 1 => Just("Bearer "), 1 => Just("\t")],
+        )
+            .prop_map(|(h, c, he, ce, signature, prefix)| {
+                let signing_input =
+                    format!("{}.{}", encode(h.as_bytes(), he), encode(c.as_bytes(), ce));
+                let key = Secret::from_hex(HEX).unwrap().hmac_key();
+                let tag = match signature {
+                    0 => HmacKey::new(b"other")
+                        .sign(signing_input.as_bytes())
+                        .to_vec(),
+                    1 => HmacKey::new(HEX.as_bytes())
+                        .sign(signing_input.as_bytes())
+                        .to_vec(),
+                    2 => key.sign(signing_input.as_bytes())[..16].to_vec(),
+                    _ => key.sign(signing_input.as_bytes()).to_vec(),
+                };
+                format!("{prefix}{signing_input}.{}", crate::b64::encode(&tag))
+            });
+        let judging = (
+            prop_oneof![4 => Just(NOW), 1 => (NOW - 3000)..(NOW + 3000)],
+            prop_oneof![6 => Just(0i64), 1 => Just(30), 1 => Just(3000)],
+            prop::sample::select(vec![
+                SdkSelection::BOTH,
+                SdkSelection::BOTH,
+                SdkSelection::BOTH,
+                SdkSelection::NONE,
+                SdkSelection::only(crate::sdk::Platform::Android),
+                SdkSelection::only(crate::sdk::Platform::Ios),
+            ]),
+            prop_oneof![1 => Just(0u8), 1 => Just(1u8), 4 => Just(2u8)],
+            prop::bool::weighted(0.2),
+            (
+                sometimes(prop::sample::select(vec!["alice", "bob"])),
+                sometimes(prop::sample::select(vec!["app", "APP"])),
+                sometimes(prop::sample::select(vec!["k-1", "k-2"])),
+            ),
+            prop::option::of(1usize..100_000),
+        );
+        (token, judging).prop_map(
+            |(raw, (now, leeway, sdk, key_kind, require_signature, expect, line))| Case {
+                raw,
+                now,
+                leeway,
+                sdk,
+                key_kind,
+                require_signature,
+                expect,
+                line,
+            },
+        )
+    }
+
+    /// Wherever the quick path writes a line, it is the general path's line byte for byte (and
+    /// the token is valid); where it steps aside it writes nothing. Tokens near the usual shape
+    /// (odd whitespace, escapes, unicode, numbers as floats, strings or hex, repeated, missing
+    /// and extra members, expired, not yet valid, wrong or mistaken keys, padding, the standard
+    /// alphabet, cleaned input, every SDK selection, key mode and expectation); the run also
+    /// counts how many took the quick path, so the equality is not vacuous.
+    #[test]
+    fn quick_path_never_differs_from_check() {
+        // The strategy is deeply nested; unoptimised test builds need more than the default
+        // test thread's stack to build and run it.
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(quick_path_never_differs_from_check_run)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    fn quick_path_never_differs_from_check_run() {
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(4000));
+        let taken = std::cell::Cell::new(0u32);
+        let left = std::cell::Cell::new(0u32);
+        let secret = Secret::from_hex(HEX).unwrap();
+        let key = secret.hmac_key();
+        let variants = KeyVariants::from_secret(&secret);
+        runner
+            .run(&cases(), |case| {
+                let opts = Options {
+                    now: case.now,
+                    leeway: case.leeway,
+                    keys: match case.key_kind {
+                        0 => Keys::None,
+                        1 => Keys::Single(&key),
+                        _ => Keys::SingleWithVariants(&key, &variants),
+                    },
+                    expect: Expectations {
+                        sub: case.expect.0,
+                        app_code: case.expect.1,
+                        kid: case.expect.2,
+                    },
+                    require_signature: case.require_signature,
+                    sdk: case.sdk,
+                };
+                match agrees(&case.raw, case.line, &opts) {
+                    Ok(true) => taken.set(taken.get() + 1),
+                    Ok(false) => left.set(left.get() + 1),
+                    Err(e) => return Err(TestCaseError::fail(e)),
+                }
+                Ok(())
+            })
+            .unwrap();
+        // Both sides well represented (the shrinking of a failure would have stopped above).
+        let (taken, left) = (taken.get(), left.get());
+        assert!(taken >= 400 && left >= 400, "taken {taken}, left {left}");
+    }
+
+    proptest! {
+        /// The tokens `mmjwt gen` makes, judged inside their lifetime, take the quick path.
+        #[test]
+        fn minted_tokens_take_the_quick_path(
+            sub in "[ -!#-\\[\\]-~é]{1,12}",
+            life in 60i64..100_000,
+            age in 0i64..60,
+            iss in any::<bool>(),
+            line in prop::option::of(1usize..100_000),
+        ) {
+            let token = minted(&sub, NOW - age, NOW - age + life, iss.then_some("app"));
+            let secret = Secret::from_hex(HEX).unwrap();
+            let key = secret.hmac_key();
+            let opts = Options { keys: Keys::Single(&key), ..Options::at(NOW) };
+            prop_assert_eq!(agrees(&token, line, &opts), Ok(true));
+        }
+    }
+}
