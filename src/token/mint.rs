@@ -6,7 +6,6 @@ use crate::b64;
 use crate::json;
 use crate::secret::HmacKey;
 use serde_json::Value;
-use std::fmt::Write as _;
 
 /// The claims of one token, in the order they are written.
 #[derive(Debug, Clone)]
@@ -66,6 +65,12 @@ impl Minter {
         b64::encode_into(&tag, out);
     }
 
+    /// A [`BatchMinter`] for this key id and key and the claims of `claims` other than `sub`
+    /// and `jti`.
+    pub fn batch(&self, claims: &Claims<'_>) -> BatchMinter {
+        BatchMinter::new(&self.header_b64, &self.key, claims)
+    }
+
     /// The signed token and the payload JSON it carries.
     pub fn mint(&mut self, claims: &Claims<'_>) -> (String, String) {
         let mut token = String::with_capacity(512);
@@ -75,12 +80,30 @@ impl Minter {
 }
 
 fn write_payload(c: &Claims<'_>, out: &mut String) {
-    out.push_str(r#"{"typ":"Bearer","sub":"#);
+    out.push_str(PAYLOAD_START);
     json::write::string(out, c.sub);
+    write_middle(c, out);
+    json::write::string(out, c.jti);
+    write_end(c, out);
+}
+
+/// The payload up to the `sub` string.
+const PAYLOAD_START: &str = r#"{"typ":"Bearer","sub":"#;
+
+/// The payload between the `sub` and `jti` strings: the app code, `iat` and `exp`.
+fn write_middle(c: &Claims<'_>, out: &mut String) {
     out.push_str(r#","infobip-api-key":"#);
     json::write::string(out, c.app_code);
-    let _ = write!(out, r#","iat":{},"exp":{},"jti":"#, c.iat, c.exp);
-    json::write::string(out, c.jti);
+    let mut n = itoa::Buffer::new();
+    out.push_str(r#","iat":"#);
+    out.push_str(n.format(c.iat));
+    out.push_str(r#","exp":"#);
+    out.push_str(n.format(c.exp));
+    out.push_str(r#","jti":"#);
+}
+
+/// The payload after the `jti` string: `iss`, the extra claims, the closing brace.
+fn write_end(c: &Claims<'_>, out: &mut String) {
     if let Some(iss) = c.iss {
         out.push_str(r#","iss":"#);
         json::write::string(out, iss);
@@ -92,6 +115,91 @@ fn write_payload(c: &Claims<'_>, out: &mut String) {
         json::write::value(out, v);
     }
     out.push('}');
+}
+
+/// Mints many tokens that differ only in `sub` and `jti` (batch `gen`), byte for byte what
+/// [`Minter`] makes for the same claims, with what does not change done once: the header and
+/// the payload's fixed parts are kept as bytes, the HMAC state has already absorbed the signing
+/// input up to the `sub` (the key pads and the first block of the header), user ids that need no
+/// JSON escape are copied as they are, and the jti is formatted on the stack. Nothing is
+/// allocated per token once the buffers have grown.
+#[derive(Debug, Clone)]
+pub struct BatchMinter {
+    /// The HMAC state after absorbing `head`.
+    key: HmacKey,
+    /// The encoded header, the dot, and the encoded payload up to [`START_ENCODED`].
+    head: Vec<u8>,
+    /// Payload JSON from the closing quote of `sub` to the opening quote of `jti` included.
+    middle: Vec<u8>,
+    /// Payload JSON from the closing quote of `jti` to the end.
+    end: Vec<u8>,
+    /// The payload JSON after `head`, for one token.
+    json: Vec<u8>,
+    /// A user id that needs JSON escapes, escaped.
+    escaped: String,
+}
+
+/// The payload JSON before the `sub` string's content, its opening quote included.
+const PAYLOAD_FIXED_START: &str = r#"{"typ":"Bearer","sub":""#;
+/// How much of it is encoded once: whole groups of 3 bytes, whose base64url does not depend on
+/// what follows. The other bytes are encoded with each user id.
+const START_ENCODED: usize = PAYLOAD_FIXED_START.len() / 3 * 3;
+
+impl BatchMinter {
+    /// A minter for `claims` with any `sub` and `jti` (the values given for them are ignored).
+    fn new(header_b64: &str, key: &HmacKey, claims: &Claims<'_>) -> BatchMinter {
+        let mut head = format!("{header_b64}.");
+        b64::encode_into(&PAYLOAD_FIXED_START.as_bytes()[..START_ENCODED], &mut head);
+        let mut middle = String::from("\"");
+        write_middle(claims, &mut middle);
+        middle.push('"');
+        let mut end = String::from("\"");
+        write_end(claims, &mut end);
+        BatchMinter {
+            key: key.with_prefix(head.as_bytes()),
+            head: head.into_bytes(),
+            middle: middle.into_bytes(),
+            end: end.into_bytes(),
+            json: Vec::with_capacity(256),
+            escaped: String::new(),
+        }
+    }
+
+    /// Appends the token for user id `sub` with a UUID v4 `jti` made from `random` to `out`.
+    pub fn mint_into(&mut self, sub: &str, random: [u8; 16], out: &mut Vec<u8>) {
+        let mut jti = [0u8; 36];
+        uuid::Builder::from_random_bytes(random)
+            .into_uuid()
+            .hyphenated()
+            .encode_lower(&mut jti);
+        self.json.clear();
+        self.json
+            .extend_from_slice(&PAYLOAD_FIXED_START.as_bytes()[START_ENCODED..]);
+        if needs_escape(sub) {
+            self.escaped.clear();
+            json::write::string(&mut self.escaped, sub);
+            // The escaped form without its quotes, which `head` and `middle` carry.
+            self.json
+                .extend_from_slice(&self.escaped.as_bytes()[1..self.escaped.len() - 1]);
+        } else {
+            self.json.extend_from_slice(sub.as_bytes());
+        }
+        self.json.extend_from_slice(&self.middle);
+        self.json.extend_from_slice(&jti);
+        self.json.extend_from_slice(&self.end);
+
+        out.extend_from_slice(&self.head);
+        let start = out.len();
+        b64::encode_append(&self.json, out);
+        let tag = self.key.sign(&out[start..]);
+        out.push(b'.');
+        b64::encode_append(&tag, out);
+    }
+}
+
+/// True when `s` has a byte that JSON strings must escape (see [`json::write::string`]).
+fn needs_escape(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn json_str(s: &str) -> String {
@@ -127,6 +235,11 @@ impl Default for JtiSource {
 
 impl JtiSource {
     pub fn next_uuid(&mut self) -> std::io::Result<String> {
+        self.next_bytes().map(uuid_v4)
+    }
+
+    /// The next 16 random bytes, for [`uuid_v4`] or [`BatchMinter::mint_into`].
+    pub fn next_bytes(&mut self) -> std::io::Result<[u8; 16]> {
         if self.pos + 16 > self.buf.len() {
             getrandom::fill(&mut self.buf[..]).map_err(std::io::Error::other)?;
             self.pos = 0;
@@ -136,7 +249,7 @@ impl JtiSource {
         // Consumed bytes are wiped so they cannot be read back from memory later.
         self.buf[self.pos..self.pos + 16].fill(0);
         self.pos += 16;
-        Ok(uuid_v4(r))
+        Ok(r)
     }
 }
 
