@@ -288,7 +288,7 @@ mod tests {
             &mut out,
             &mut states,
             |chunk, ()| {
-                let mut p = Piece::default();
+                let mut p: Piece = Piece::default();
                 for (no, l) in chunk.lines() {
                     let text = std::str::from_utf8(l).unwrap();
                     assert_eq!(text.parse::<usize>().unwrap() + 1, no);
@@ -302,6 +302,62 @@ mod tests {
         .unwrap();
         assert_eq!(code, 0);
         assert_eq!(String::from_utf8(out).unwrap(), input);
+    }
+
+    #[test]
+    fn chunks_are_whole_lines_wherever_the_read_buffer_ends() {
+        let lines: Vec<String> = (0..200).map(|i| "x".repeat(i % 11)).collect();
+        // The last line has no newline; one has a CRLF ending.
+        let input = lines.join("\n").replacen("xxxx\n", "xxxx\r\n", 1);
+        for capacity in [1, 2, 3, 7, 64, 1 << 16] {
+            for chunk_lines in [1, 3, 64, 1000] {
+                let mut out = Vec::new();
+                run_into(
+                    chunk_lines,
+                    std::io::BufReader::with_capacity(capacity, input.as_bytes()),
+                    &mut out,
+                    &mut [(), ()],
+                    |chunk, (), p: &mut Piece<Vec<u8>>| {
+                        for (no, l) in chunk.lines() {
+                            assert_eq!(l, lines[no - 1].as_bytes(), "line {no}");
+                            p.text.extend_from_slice(l);
+                            p.text.push(b'\n');
+                        }
+                        Ok(())
+                    },
+                    |_| {},
+                )
+                .unwrap();
+                assert_eq!(out, (lines.join("\n") + "\n").into_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn buffers_go_round_instead_of_being_made_per_chunk() {
+        let input = "line\n".repeat(1000);
+        let fresh = std::sync::atomic::AtomicUsize::new(0);
+        let workers = 2;
+        run_into(
+            10,
+            input.as_bytes(),
+            &mut Vec::new(),
+            &mut vec![(); workers],
+            |chunk, (), p: &mut Piece<Vec<u8>>| {
+                if p.text.capacity() == 0 {
+                    fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                for (_, l) in chunk.lines() {
+                    p.text.extend_from_slice(l);
+                }
+                Ok(())
+            },
+            |_| {},
+        )
+        .unwrap();
+        // 100 chunks, but only as many output buffers as there are slots were ever new.
+        let fresh = fresh.into_inner();
+        assert!(fresh >= 1 && fresh <= slots(workers), "{fresh} fresh buffers");
     }
 
     #[test]
