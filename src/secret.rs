@@ -326,7 +326,10 @@ mod tests {
         // Longer than a SHA-256 block, so the absorbed state holds compressed blocks too.
         let long: Vec<u8> = (0..300u16).map(|i| i as u8).collect();
         for cut in [63, 64, 65, 200] {
-            assert_eq!(key.with_prefix(&long[..cut]).sign(&long[cut..]), key.sign(&long));
+            assert_eq!(
+                key.with_prefix(&long[..cut]).sign(&long[cut..]),
+                key.sign(&long)
+            );
         }
     }
 }

@@ -10,6 +10,11 @@ use std::io::{BufRead, Write};
 /// most [`slots`] chunks are alive).
 pub(crate) const CHUNK_LINES: usize = 4096;
 
+/// A chunk also ends at the first line end after this many bytes of input, so that long lines
+/// (long user ids, long tokens) cannot make a chunk's input and output large; the usual inputs
+/// reach their line count first.
+const CHUNK_BYTES: usize = 1 << 19;
+
 /// Output text a piece can carry: `String` for reports, bytes for tokens (which are ASCII by
 /// construction and need no UTF-8 check).
 pub(crate) trait Text: Default + Send {
@@ -152,7 +157,9 @@ pub(crate) fn run_into<S: Send, T: Text>(
                 loop {
                     // The lock is held only while taking the next chunk.
                     let next = rx.lock().map(|r| r.recv());
-                    let Ok(Ok((chunk, mut piece))) = next else { break };
+                    let Ok(Ok((chunk, mut piece))) = next else {
+                        break;
+                    };
                     piece.text.clear();
                     piece.errors.clear();
                     piece.exit = 0;
@@ -204,7 +211,7 @@ fn read_chunks<T>(
     let mut seq = 0usize;
     // No free slot means the writer has stopped.
     while let Ok((mut data, piece)) = free.recv() {
-        let n_lines = fill_chunk(&mut input, chunk_lines, &mut data)
+        let n_lines = fill_chunk(&mut input, chunk_lines, CHUNK_BYTES, &mut data)
             .map_err(|e| runtime(ErrorKind::Io, format!("cannot read standard input: {e}")))?;
         if n_lines == 0 {
             return Ok(());
@@ -223,12 +230,13 @@ fn read_chunks<T>(
     Ok(())
 }
 
-/// Appends up to `max_lines` whole lines of `input` to `data` (the last line of the input may
-/// lack its `\n`); returns how many. Copies straight from the reader's buffer, a run of lines
-/// at a time, instead of line by line.
+/// Appends whole lines of `input` to `data` (the last line of the input may lack its `\n`) until
+/// there are `max_lines` or `data` holds at least `max_bytes`; returns how many. Copies straight
+/// from the reader's buffer, a run of lines at a time, instead of line by line.
 fn fill_chunk(
     input: &mut impl BufRead,
     max_lines: usize,
+    max_bytes: usize,
     data: &mut Vec<u8>,
 ) -> std::io::Result<usize> {
     let mut n_lines = 0;
@@ -248,13 +256,16 @@ fn fill_chunk(
         let mut take = buf.len();
         for i in memchr::memchr_iter(b'\n', buf) {
             n_lines += 1;
-            if n_lines == max_lines {
+            if n_lines == max_lines || data.len() + i + 1 >= max_bytes {
                 take = i + 1;
                 break;
             }
         }
         data.extend_from_slice(&buf[..take]);
         input.consume(take);
+        if data.len() >= max_bytes && data.last() == Some(&b'\n') {
+            break;
+        }
     }
     Ok(n_lines)
 }
@@ -334,6 +345,31 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_end_a_chunk_early() {
+        let input = format!("{}\nshort\n{}\nlast", "a".repeat(100), "b".repeat(300));
+        let mut reader = std::io::BufReader::with_capacity(7, input.as_bytes());
+        let mut sizes = Vec::new();
+        loop {
+            let mut data = Vec::new();
+            let n = fill_chunk(&mut reader, 1000, 150, &mut data).unwrap();
+            if n == 0 {
+                break;
+            }
+            assert!(
+                data.len() < 150 || data.ends_with(b"\n") || n == 1,
+                "{n} lines"
+            );
+            sizes.push((n, data.len()));
+        }
+        // Whole lines only: the first chunk ends after the line that crosses 150 bytes.
+        assert_eq!(sizes, [(3, 408), (1, 4)]);
+        let mut data = Vec::new();
+        let mut reader = std::io::BufReader::with_capacity(7, input.as_bytes());
+        assert_eq!(fill_chunk(&mut reader, 1000, 50, &mut data).unwrap(), 1);
+        assert_eq!(data.len(), 101);
+    }
+
+    #[test]
     fn buffers_go_round_instead_of_being_made_per_chunk() {
         let input = "line\n".repeat(1000);
         let fresh = std::sync::atomic::AtomicUsize::new(0);
@@ -357,7 +393,10 @@ mod tests {
         .unwrap();
         // 100 chunks, but only as many output buffers as there are slots were ever new.
         let fresh = fresh.into_inner();
-        assert!(fresh >= 1 && fresh <= slots(workers), "{fresh} fresh buffers");
+        assert!(
+            fresh >= 1 && fresh <= slots(workers),
+            "{fresh} fresh buffers"
+        );
     }
 
     #[test]

@@ -340,18 +340,39 @@ fn gen_batch_keeps_order_and_reports_bad_lines() {
 /// non-ASCII text and every length modulo 3, over several chunks of the pipeline.
 #[test]
 fn gen_batch_equals_one_at_a_time() {
-    let shapes = ["u", "ab", "abc", "quo\"te", "back\\slash", "tab\there", "ünï😀", "</x>", "\u{1}"];
+    let shapes = [
+        "u",
+        "ab",
+        "abc",
+        "quo\"te",
+        "back\\slash",
+        "tab\there",
+        "ünï😀",
+        "</x>",
+        "\u{1}",
+    ];
     let ids: Vec<String> = (0..9_000)
         .map(|i| format!("{}{}", shapes[i % shapes.len()], "x".repeat(i % 7)))
         .collect();
-    let opts = ["--now", "1700000000", "--ttl", "1h", "--claim", "role=admin"];
+    let opts = [
+        "--now",
+        "1700000000",
+        "--ttl",
+        "1h",
+        "--claim",
+        "role=admin",
+    ];
     let out = mmjwt_with_creds()
         .args(["gen", "--user-id", "-"])
         .args(opts)
         .write_stdin(ids.join("\n") + "\n")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let tokens: Vec<&str> = stdout.lines().collect();
     assert_eq!(tokens.len(), ids.len());
@@ -384,8 +405,15 @@ fn gen_batch_equals_one_at_a_time() {
             .args(opts)
             .output()
             .unwrap();
-        assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
-        assert_eq!(String::from_utf8(one.stdout).unwrap(), format!("{}\n", tokens[i]));
+        assert!(
+            one.status.success(),
+            "{}",
+            String::from_utf8_lossy(&one.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(one.stdout).unwrap(),
+            format!("{}\n", tokens[i])
+        );
     }
 }
 
