@@ -213,6 +213,7 @@ impl HmacKey {
     /// [`verify`](Self::verify) of `m` are those of `prefix ‖ m` with the original key. Batch
     /// `gen` uses it for the part of the signing input every token shares, so the per-token MAC
     /// starts where that part ends. Like the key itself, the absorbed state is not wiped on drop.
+    #[must_use]
     pub fn with_prefix(&self, prefix: &[u8]) -> HmacKey {
         let mut state = self.state.clone();
         state.update(prefix);

@@ -90,6 +90,10 @@ fn slots(workers: usize) -> usize {
     workers * 2 + 2
 }
 
+/// A worker's result for the chunk with this sequence number: the slot's buffers back, or why
+/// the work stopped.
+type Done<T> = (usize, anyhow::Result<(Vec<u8>, Piece<T>)>);
+
 /// Runs `work(chunk, state)` over `input` in a pipeline; see [`run_into`], which this wraps for
 /// work that makes a fresh [`Piece`] per chunk.
 pub(crate) fn run<S: Send>(
@@ -144,7 +148,6 @@ pub(crate) fn run_into<S: Send, T: Text>(
     }
     let (chunk_tx, chunk_rx) = sync_channel::<(Chunk, Piece<T>)>(n_slots);
     let chunk_rx = Arc::new(Mutex::new(chunk_rx));
-    type Done<T> = (usize, anyhow::Result<(Vec<u8>, Piece<T>)>);
     let (piece_tx, piece_rx) = sync_channel::<Done<T>>(n_slots);
     let work = &work;
 

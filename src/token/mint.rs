@@ -172,7 +172,7 @@ const PAYLOAD_FIXED_START: &str = r#"{"typ":"Bearer","sub":""#;
 const START_ENCODED: usize = PAYLOAD_FIXED_START.len() / 3 * 3;
 /// A jti is a hyphenated UUID: 36 bytes, whole groups, so it does not move the alignment.
 const JTI_LEN: usize = 36;
-const _: () = assert!(JTI_LEN % 3 == 0);
+const _: () = assert!(JTI_LEN.is_multiple_of(3));
 
 impl BatchMinter {
     /// A minter for `claims` with any `sub` and `jti` (the values given for them are ignored).
