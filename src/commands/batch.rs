@@ -1,6 +1,7 @@
 //! Line-oriented batch work (many user ids, many tokens): a reader, worker threads and a writer
-//! joined by bounded queues, results written in input order. Memory stays flat whatever the
-//! input size.
+//! joined by bounded queues, results written in input order. A fixed number of buffer slots go
+//! round the pipeline, so memory stays flat whatever the input size and nothing is allocated per
+//! chunk once the slots have grown.
 
 use crate::error::{ErrorKind, runtime};
 use std::io::{BufRead, Write};
