@@ -6,7 +6,6 @@ use crate::b64;
 use crate::json;
 use crate::secret::HmacKey;
 use serde_json::Value;
-use std::fmt::Write as _;
 
 /// The claims of one token, in the order they are written.
 #[derive(Debug, Clone)]
@@ -66,6 +65,12 @@ impl Minter {
         b64::encode_into(&tag, out);
     }
 
+    /// A [`BatchMinter`] for this key id and key and the claims of `claims` other than `sub`
+    /// and `jti`.
+    pub fn batch(&self, claims: &Claims<'_>) -> BatchMinter {
+        BatchMinter::new(&self.header_b64, &self.key, claims)
+    }
+
     /// The signed token and the payload JSON it carries.
     pub fn mint(&mut self, claims: &Claims<'_>) -> (String, String) {
         let mut token = String::with_capacity(512);
@@ -75,12 +80,30 @@ impl Minter {
 }
 
 fn write_payload(c: &Claims<'_>, out: &mut String) {
-    out.push_str(r#"{"typ":"Bearer","sub":"#);
+    out.push_str(PAYLOAD_START);
     json::write::string(out, c.sub);
+    write_middle(c, out);
+    json::write::string(out, c.jti);
+    write_end(c, out);
+}
+
+/// The payload up to the `sub` string.
+const PAYLOAD_START: &str = r#"{"typ":"Bearer","sub":"#;
+
+/// The payload between the `sub` and `jti` strings: the app code, `iat` and `exp`.
+fn write_middle(c: &Claims<'_>, out: &mut String) {
     out.push_str(r#","infobip-api-key":"#);
     json::write::string(out, c.app_code);
-    let _ = write!(out, r#","iat":{},"exp":{},"jti":"#, c.iat, c.exp);
-    json::write::string(out, c.jti);
+    let mut n = itoa::Buffer::new();
+    out.push_str(r#","iat":"#);
+    out.push_str(n.format(c.iat));
+    out.push_str(r#","exp":"#);
+    out.push_str(n.format(c.exp));
+    out.push_str(r#","jti":"#);
+}
+
+/// The payload after the `jti` string: `iss`, the extra claims, the closing brace.
+fn write_end(c: &Claims<'_>, out: &mut String) {
     if let Some(iss) = c.iss {
         out.push_str(r#","iss":"#);
         json::write::string(out, iss);
@@ -92,6 +115,149 @@ fn write_payload(c: &Claims<'_>, out: &mut String) {
         json::write::value(out, v);
     }
     out.push('}');
+}
+
+/// Mints many tokens that differ only in `sub` and `jti` (batch `gen`), byte for byte what
+/// [`Minter`] makes for the same claims, with what does not change done once:
+///
+/// - the header and the payload's fixed parts are encoded once. base64url turns each group of 3
+///   bytes into 4 characters, so a fixed run of the payload that starts on a group boundary
+///   encodes the same in every token. Where the runs after the `sub` start depends only on the
+///   escaped user id's length modulo 3, so each fixed run is kept encoded for all three cases
+///   ([`Aligned`]); per token only the user id, the jti and the at most two bytes on either side
+///   of them that share their groups are encoded;
+/// - the HMAC state has already absorbed the signing input up to the `sub` (the key pads and
+///   the first block of the header), see [`HmacKey::with_prefix`];
+/// - user ids that need no JSON escape are copied as they are; the jti is formatted on the
+///   stack.
+///
+/// Nothing is allocated per token once the buffers have grown.
+#[derive(Debug, Clone)]
+pub struct BatchMinter {
+    /// The HMAC state after absorbing `head`.
+    key: HmacKey,
+    /// The encoded header, the dot, and the encoded payload up to [`START_ENCODED`].
+    head: Vec<u8>,
+    /// Payload JSON from the closing quote of `sub` to the opening quote of `jti` included.
+    middle: Vec<u8>,
+    /// Payload JSON from the closing quote of `jti` to the end.
+    end: Vec<u8>,
+    /// `middle` and `end` encoded, for each length modulo 3 of what precedes `middle`.
+    aligned: [Aligned; 3],
+    /// The JSON bytes being encoded for one token.
+    json: Vec<u8>,
+    /// A user id that needs JSON escapes, escaped.
+    escaped: String,
+}
+
+/// The fixed runs `middle` and `end` of a [`BatchMinter`] encoded for one alignment.
+#[derive(Debug, Clone, Default)]
+struct Aligned {
+    /// `middle[..joins]` completes the group the user id ends in.
+    joins: usize,
+    /// `middle[joins..rest]` encoded: whole groups.
+    middle_b64: Vec<u8>,
+    /// `middle[rest..]` starts the group the jti is encoded with.
+    rest: usize,
+    /// `end[..end_joins]` completes the group the jti ends in.
+    end_joins: usize,
+    /// `end[end_joins..]` encoded, the payload's last characters.
+    end_b64: Vec<u8>,
+}
+
+/// The payload JSON before the `sub` string's content, its opening quote included.
+const PAYLOAD_FIXED_START: &str = r#"{"typ":"Bearer","sub":""#;
+/// How much of it is encoded once: whole groups of 3 bytes, whose base64url does not depend on
+/// what follows. The other bytes are encoded with each user id.
+const START_ENCODED: usize = PAYLOAD_FIXED_START.len() / 3 * 3;
+/// A jti is a hyphenated UUID: 36 bytes, whole groups, so it does not move the alignment.
+const JTI_LEN: usize = 36;
+const _: () = assert!(JTI_LEN.is_multiple_of(3));
+
+impl BatchMinter {
+    /// A minter for `claims` with any `sub` and `jti` (the values given for them are ignored).
+    fn new(header_b64: &str, key: &HmacKey, claims: &Claims<'_>) -> BatchMinter {
+        let mut head = format!("{header_b64}.");
+        b64::encode_into(&PAYLOAD_FIXED_START.as_bytes()[..START_ENCODED], &mut head);
+        let mut middle = String::from("\"");
+        write_middle(claims, &mut middle);
+        middle.push('"');
+        let mut end = String::from("\"");
+        write_end(claims, &mut end);
+        let (middle, end) = (middle.into_bytes(), end.into_bytes());
+        // Both are longer than two bytes (`middle` holds the app code's member name, `end` at
+        // least a quote and a brace), so the groups they complete are always whole.
+        debug_assert!(middle.len() > 2 && end.len() >= 2);
+        let aligned = [0, 1, 2].map(|before| {
+            let joins = (3 - before) % 3;
+            let rest = joins + (middle.len() - joins) / 3 * 3;
+            let end_joins = (3 - (middle.len() - rest) % 3) % 3;
+            let mut a = Aligned {
+                joins,
+                rest,
+                end_joins,
+                ..Aligned::default()
+            };
+            b64::encode_append(&middle[joins..rest], &mut a.middle_b64);
+            b64::encode_append(&end[end_joins..], &mut a.end_b64);
+            a
+        });
+        BatchMinter {
+            key: key.with_prefix(head.as_bytes()),
+            head: head.into_bytes(),
+            middle,
+            end,
+            aligned,
+            json: Vec::with_capacity(256),
+            escaped: String::new(),
+        }
+    }
+
+    /// Appends the token for user id `sub` with a UUID v4 `jti` made from `random` to `out`.
+    pub fn mint_into(&mut self, sub: &str, random: [u8; 16], out: &mut Vec<u8>) {
+        let mut jti = [0u8; JTI_LEN];
+        uuid::Builder::from_random_bytes(random)
+            .into_uuid()
+            .hyphenated()
+            .encode_lower(&mut jti);
+
+        // The user id with the fixed bytes around it that share its groups.
+        self.json.clear();
+        self.json
+            .extend_from_slice(&PAYLOAD_FIXED_START.as_bytes()[START_ENCODED..]);
+        if needs_escape(sub) {
+            self.escaped.clear();
+            json::write::string(&mut self.escaped, sub);
+            // The escaped form without its quotes, which the fixed runs carry.
+            self.json
+                .extend_from_slice(&self.escaped.as_bytes()[1..self.escaped.len() - 1]);
+        } else {
+            self.json.extend_from_slice(sub.as_bytes());
+        }
+        let a = &self.aligned[self.json.len() % 3];
+        self.json.extend_from_slice(&self.middle[..a.joins]);
+
+        out.extend_from_slice(&self.head);
+        let start = out.len();
+        b64::encode_append(&self.json, out);
+        out.extend_from_slice(&a.middle_b64);
+        // The jti with the fixed bytes around it that share its groups.
+        self.json.clear();
+        self.json.extend_from_slice(&self.middle[a.rest..]);
+        self.json.extend_from_slice(&jti);
+        self.json.extend_from_slice(&self.end[..a.end_joins]);
+        b64::encode_append(&self.json, out);
+        out.extend_from_slice(&a.end_b64);
+
+        let tag = self.key.sign(&out[start..]);
+        out.push(b'.');
+        b64::encode_append(&tag, out);
+    }
+}
+
+/// True when `s` has a byte that JSON strings must escape (see [`json::write::string`]).
+fn needs_escape(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn json_str(s: &str) -> String {
@@ -127,6 +293,11 @@ impl Default for JtiSource {
 
 impl JtiSource {
     pub fn next_uuid(&mut self) -> std::io::Result<String> {
+        self.next_bytes().map(uuid_v4)
+    }
+
+    /// The next 16 random bytes, for [`uuid_v4`] or [`BatchMinter::mint_into`].
+    pub fn next_bytes(&mut self) -> std::io::Result<[u8; 16]> {
         if self.pos + 16 > self.buf.len() {
             getrandom::fill(&mut self.buf[..]).map_err(std::io::Error::other)?;
             self.pos = 0;
@@ -136,7 +307,7 @@ impl JtiSource {
         // Consumed bytes are wiped so they cannot be read back from memory later.
         self.buf[self.pos..self.pos + 16].fill(0);
         self.pos += 16;
-        Ok(uuid_v4(r))
+        Ok(r)
     }
 }
 
@@ -219,6 +390,70 @@ mod tests {
             payload,
             r#"{"typ":"Bearer","sub":"u","infobip-api-key":"a","iat":1,"exp":2,"jti":"j","iss":"a","role":"admin","n":3}"#
         );
+    }
+
+    /// The batch minter against the general one on the reference token's claims.
+    #[test]
+    fn batch_minter_makes_the_reference_token() {
+        let secret =
+            Secret::from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+                .unwrap();
+        let m = Minter::new("test-key-id", secret.hmac_key());
+        let claims = Claims {
+            sub: "ext-user-1",
+            app_code: "test-app-code",
+            iat: 1_700_000_000,
+            exp: 1_700_000_060,
+            jti: "",
+            iss: None,
+            extra: &[],
+        };
+        let mut out = b"before\n".to_vec();
+        let mut random = [0u8; 16];
+        random[15] = 1;
+        m.batch(&claims).mint_into("ext-user-1", random, &mut out);
+        assert_eq!(out, [b"before\n", REFERENCE.as_bytes()].concat());
+    }
+
+    proptest::proptest! {
+        /// The fast path equals the general one for any user id (escapes, non-ASCII, every
+        /// length modulo 3), key id, app code, times, `iss` and extra claims.
+        #[test]
+        fn batch_minter_equals_minter(
+            subs in proptest::collection::vec("(\\PC|[\"\\\\\u{0}-\u{1f}]){0,40}", 1..6),
+            kid in "\\PC{0,20}",
+            app_code in "(\\PC|[\"\\\\\n]){0,30}",
+            iat in proptest::num::i64::ANY,
+            exp in proptest::num::i64::ANY,
+            iss in proptest::bool::ANY,
+            extra in proptest::collection::vec(("[a-z\"]{1,8}", "\\PC{0,12}"), 0..3),
+            key in proptest::collection::vec(proptest::num::u8::ANY, 0..100),
+            random in proptest::array::uniform16(proptest::num::u8::ANY),
+        ) {
+            let extra: Vec<(String, Value)> =
+                extra.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
+            let mut general = Minter::new(&kid, HmacKey::new(&key));
+            let jti = uuid_v4(random);
+            let claims = |sub| Claims {
+                sub,
+                app_code: &app_code,
+                iat,
+                exp,
+                jti: &jti,
+                iss: iss.then_some(app_code.as_str()),
+                extra: &extra,
+            };
+            let mut fast = general.batch(&claims("ignored"));
+            let mut out = Vec::new();
+            let mut want = String::new();
+            for sub in &subs {
+                general.mint_into(&claims(sub), &mut want);
+                want.push('\n');
+                fast.mint_into(sub, random, &mut out);
+                out.push(b'\n');
+            }
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
     }
 
     #[test]

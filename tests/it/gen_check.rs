@@ -335,6 +335,88 @@ fn gen_batch_keeps_order_and_reports_bad_lines() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
 }
 
+/// Batch `gen` mints plain tokens on a fast path of its own; every token it makes must be the one
+/// `gen --user-id ID --jti JTI` makes for the same id, jti and options. Ids cover JSON escapes,
+/// non-ASCII text and every length modulo 3, over several chunks of the pipeline.
+#[test]
+fn gen_batch_equals_one_at_a_time() {
+    let shapes = [
+        "u",
+        "ab",
+        "abc",
+        "quo\"te",
+        "back\\slash",
+        "tab\there",
+        "ünï😀",
+        "</x>",
+        "\u{1}",
+    ];
+    let ids: Vec<String> = (0..9_000)
+        .map(|i| format!("{}{}", shapes[i % shapes.len()], "x".repeat(i % 7)))
+        .collect();
+    let opts = [
+        "--now",
+        "1700000000",
+        "--ttl",
+        "1h",
+        "--claim",
+        "role=admin",
+    ];
+    let out = mmjwt_with_creds()
+        .args(["gen", "--user-id", "-"])
+        .args(opts)
+        .write_stdin(ids.join("\n") + "\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let tokens: Vec<&str> = stdout.lines().collect();
+    assert_eq!(tokens.len(), ids.len());
+    let jti_of = |token: &str| -> String {
+        let payload = token.split('.').nth(1).unwrap();
+        let claims: serde_json::Value =
+            serde_json::from_slice(&mmjwt::b64::decode_strict(payload).unwrap()).unwrap();
+        claims["jti"].as_str().unwrap().to_string()
+    };
+    // Every token against the library's general minter, with the claims `gen` writes.
+    let extra = vec![("role".to_string(), serde_json::Value::from("admin"))];
+    let mut minter = mmjwt::token::mint::Minter::new("test-key-id", test_key());
+    for (id, token) in ids.iter().zip(&tokens) {
+        let jti = jti_of(token);
+        let (want, _) = minter.mint(&mmjwt::token::mint::Claims {
+            sub: id,
+            app_code: "test-app-code",
+            iat: 1_700_000_000,
+            exp: 1_700_003_600,
+            jti: &jti,
+            iss: Some("test-app-code"),
+            extra: &extra,
+        });
+        assert_eq!(*token, want, "user id {id:?}");
+    }
+    // And a sample against the command itself, one process per token.
+    for i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 4_100, 8_999] {
+        let one = mmjwt_with_creds()
+            .args(["gen", "--user-id", &ids[i], "--jti", &jti_of(tokens[i])])
+            .args(opts)
+            .output()
+            .unwrap();
+        assert!(
+            one.status.success(),
+            "{}",
+            String::from_utf8_lossy(&one.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(one.stdout).unwrap(),
+            format!("{}\n", tokens[i])
+        );
+    }
+}
+
 #[test]
 fn check_exit_codes_one_per_failure_class() {
     let key = test_key();
