@@ -95,29 +95,6 @@ fn slots(workers: usize) -> usize {
 /// the work stopped.
 type Done<T> = (usize, anyhow::Result<(Vec<u8>, Piece<T>)>);
 
-/// Runs `work(chunk, state)` over `input` in a pipeline; see [`run_into`], which this wraps for
-/// work that makes a fresh [`Piece`] per chunk.
-pub(crate) fn run<S: Send>(
-    chunk_lines: usize,
-    input: impl BufRead + Send,
-    out: &mut impl Write,
-    states: &mut [S],
-    work: impl Fn(&Chunk, &mut S) -> anyhow::Result<Piece> + Sync,
-    on_error: impl FnMut(&str),
-) -> anyhow::Result<u8> {
-    run_into(
-        chunk_lines,
-        input,
-        out,
-        states,
-        |chunk, state, piece: &mut Piece| {
-            *piece = work(chunk, state)?;
-            Ok(())
-        },
-        on_error,
-    )
-}
-
 /// Runs `work(chunk, state, piece)` over `input` in a pipeline: a reader thread cuts the input
 /// into chunks of lines, one worker thread per `state` fills a piece for each, and this thread
 /// writes the pieces to `out` in input order. `on_error` sees each diagnostic, in order. Returns
@@ -290,6 +267,28 @@ pub(crate) fn trim_eol(raw: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`run_into`] for work that makes a fresh [`Piece`] per chunk (the tests' shorthand).
+    fn run<S: Send>(
+        chunk_lines: usize,
+        input: impl BufRead + Send,
+        out: &mut impl Write,
+        states: &mut [S],
+        work: impl Fn(&Chunk, &mut S) -> anyhow::Result<Piece> + Sync,
+        on_error: impl FnMut(&str),
+    ) -> anyhow::Result<u8> {
+        run_into(
+            chunk_lines,
+            input,
+            out,
+            states,
+            |chunk, state, piece: &mut Piece| {
+                *piece = work(chunk, state)?;
+                Ok(())
+            },
+            on_error,
+        )
+    }
 
     #[test]
     fn order_is_kept_across_workers_and_chunks() {

@@ -66,12 +66,17 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
         // A JSON report is ~1.4 KB, four times a token: smaller chunks keep memory flat. With
         // the one-pass writer a chunk is done sooner and more of them wait in the queues at
         // once, so 512 lines (peak RSS 19-23 MB with 1,024 on a loaded machine).
-        let code = batch::run(
+        // The pieces go round the pipeline and keep their capacity (`batch::run_into`), so
+        // after the first chunks no output buffer is allocated, or freed by another thread.
+        let code = batch::run_into(
             batch::CHUNK_LINES / 8,
             std::io::BufReader::with_capacity(1 << 20, std::io::stdin()),
             &mut out,
             &mut states,
-            |chunk, ()| Ok(judge_lines(chunk, &opts, how, shell, &seen)),
+            |chunk, (), piece: &mut Piece| {
+                judge_lines(chunk, &opts, how, shell, &seen, piece);
+                Ok(())
+            },
             |_| {},
         )?;
         if seen.load(Ordering::Relaxed) == 0 {
@@ -104,19 +109,19 @@ fn plugins(lists: &[PluginList]) -> Vec<Plugin> {
     v
 }
 
-/// Judges the non-empty lines of a chunk (with `--exact`, every line that has a character).
+/// Judges the non-empty lines of a chunk (with `--exact`, every line that has a character)
+/// into `p` (empty, with the capacity an earlier chunk left it).
 fn judge_lines(
     chunk: &Chunk,
     opts: &Options<'_>,
     how: How<'_>,
     shell: &Shell,
     seen: &AtomicUsize,
-) -> Piece {
-    // A JSON report is about four times its token: one allocation for the chunk's output.
-    let mut p = Piece {
-        text: String::with_capacity(chunk.data.len() * 5),
-        ..Piece::default()
-    };
+    p: &mut Piece,
+) {
+    // A JSON report is about four times its token: one allocation for the chunk's output, the
+    // first time the slot is used.
+    p.text.reserve(chunk.data.len() * 5);
     for (line, raw) in chunk.lines() {
         // Strict UTF-8 validation is much faster than the lossy decoder; the lossy one is only
         // needed for lines that are not UTF-8.
@@ -130,7 +135,6 @@ fn judge_lines(
         let code = judge(&mut p.text, &text, Some(line), opts, how, shell);
         p.exit = batch::merge_exit(p.exit, code);
     }
-    p
 }
 
 /// Appends the report on `raw` (and a newline) to `out`; returns its exit code.
