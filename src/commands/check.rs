@@ -122,6 +122,8 @@ fn judge_lines(
     // A JSON report is about four times its token: one allocation for the chunk's output, the
     // first time the slot is used.
     p.text.reserve(chunk.data.len() * 5);
+    // Counted per chunk: an atomic add per token made both workers fight over one cache line.
+    let mut judged = 0;
     for (line, raw) in chunk.lines() {
         // Strict UTF-8 validation is much faster than the lossy decoder; the lossy one is only
         // needed for lines that are not UTF-8.
@@ -131,10 +133,11 @@ fn judge_lines(
         if text.is_empty() || (!how.exact && text.trim().is_empty()) {
             continue;
         }
-        seen.fetch_add(1, Ordering::Relaxed);
+        judged += 1;
         let code = judge(&mut p.text, &text, Some(line), opts, how, shell);
         p.exit = batch::merge_exit(p.exit, code);
     }
+    seen.fetch_add(judged, Ordering::Relaxed);
 }
 
 /// Appends the report on `raw` (and a newline) to `out`; returns its exit code.
