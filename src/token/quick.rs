@@ -346,12 +346,12 @@ fn write_json_with(
     out.push_str(",\"leeway\":");
     jsonw::int(out, opts.leeway);
     out.push_str(",\"iat\":");
-    time_view(out, iat, opts.now);
+    super::report::write_time(out, iat, opts.now);
     out.push_str(",\"exp\":");
-    time_view(out, exp, opts.now);
+    super::report::write_time(out, exp, opts.now);
     out.push_str(",\"nbf\":");
     match nbf {
-        Some(t) => time_view(out, t, opts.now),
+        Some(t) => super::report::write_time(out, t, opts.now),
         None => out.push_str("null"),
     }
     out.push_str("},\"sdk\":{\"android\":");
@@ -424,24 +424,6 @@ fn members<const N: usize>(out: &mut String, f: &Flat<'_, N>) {
         }
     }
     out.push('}');
-}
-
-/// `{"unix":…,"rfc3339":…,"relative":…}`, as `report::write_json` writes a date.
-fn time_view(out: &mut String, t: i64, now: i64) {
-    out.push_str("{\"unix\":");
-    jsonw::int(out, t);
-    out.push_str(",\"rfc3339\":");
-    let mark = out.len();
-    out.push('"');
-    if crate::time::push_rfc3339(out, t) {
-        out.push('"');
-    } else {
-        out.truncate(mark);
-        out.push_str("null");
-    }
-    out.push_str(",\"relative\":\"");
-    crate::time::push_relative(out, t, now);
-    out.push_str("\"}");
 }
 
 #[cfg(test)]

@@ -259,23 +259,7 @@ pub fn write_json(
             .and_then(|c| c.get(name))
             .and_then(Value::as_i64);
         match t {
-            Some(t) => {
-                out.push_str("{\"unix\":");
-                jsonw::int(out, t);
-                out.push_str(",\"rfc3339\":");
-                let mark = out.len();
-                out.push('"');
-                if crate::time::push_rfc3339(out, t) {
-                    out.push('"');
-                } else {
-                    out.truncate(mark);
-                    out.push_str("null");
-                }
-                // Relative phrases are digits, letters and spaces: nothing to escape.
-                out.push_str(",\"relative\":\"");
-                crate::time::push_relative(out, t, now);
-                out.push_str("\"}");
-            }
+            Some(t) => write_time(out, t, now),
             None => out.push_str("null"),
         }
     }
@@ -398,6 +382,26 @@ fn write_plugins(out: &mut String, e: &PluginErrors) {
         }
     }
     out.push_str("}}");
+}
+
+/// `{"unix":…,"rfc3339":…,"relative":…}`: a date in the `times` member of a JSON report
+/// (`token::quick` writes the same).
+pub(crate) fn write_time(out: &mut String, t: i64, now: i64) {
+    out.push_str("{\"unix\":");
+    crate::json::write::int(out, t);
+    out.push_str(",\"rfc3339\":");
+    let mark = out.len();
+    out.push('"');
+    if crate::time::push_rfc3339(out, t) {
+        out.push('"');
+    } else {
+        out.truncate(mark);
+        out.push_str("null");
+    }
+    // Relative phrases are digits, letters and spaces: nothing to escape.
+    out.push_str(",\"relative\":\"");
+    crate::time::push_relative(out, t, now);
+    out.push_str("\"}");
 }
 
 /// The human report for one token.
