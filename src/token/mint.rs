@@ -124,7 +124,7 @@ fn write_end(c: &Claims<'_>, out: &mut String) {
 ///   bytes into 4 characters, so a fixed run of the payload that starts on a group boundary
 ///   encodes the same in every token. Where the runs after the `sub` start depends only on the
 ///   escaped user id's length modulo 3, so each fixed run is kept encoded for all three cases
-///   ([`Aligned`]); per token only the user id, the jti and the at most two bytes on either side
+///   (`Aligned`); per token only the user id, the jti and the at most two bytes on either side
 ///   of them that share their groups are encoded;
 /// - the HMAC state has already absorbed the signing input up to the `sub` (the key pads and
 ///   the first block of the header), see [`HmacKey::with_prefix`];
