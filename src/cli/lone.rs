@@ -1,5 +1,6 @@
-//! Parsing the command line: through the whole command tree, or — for `gen` and `check`, the
-//! commands scripts start thousands of times — through a tree that holds only that subcommand.
+//! Parsing the command line with clap (what [`super::plain`] declines): through the whole
+//! command tree, or — for `gen` and `check`, the commands scripts start thousands of times —
+//! through a tree that holds only that subcommand.
 //!
 //! Why: building clap's tree for every subcommand (about a hundred arguments, each allocated
 //! and moved several times, then dropped) was 44 % of the instructions `mmjwt check TOKEN`

@@ -6,7 +6,7 @@
 
 pub mod audit;
 pub mod lone;
-pub mod quick;
+pub mod plain;
 pub mod replay;
 pub mod sandbox;
 pub mod ui;
@@ -262,10 +262,10 @@ pub struct CompletionsArgs {
 }
 
 /// Parses the command line (the program name first) as [`Cli::try_parse_from`] does: a plain
-/// `gen` or `check` line without clap ([`quick`]), else through the smallest clap tree that
+/// `gen` or `check` line without clap ([`plain`]), else through the smallest clap tree that
 /// reads it alike ([`lone`]).
 pub fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
-    match quick::parse(args, &quick::process_env) {
+    match plain::parse(args, &plain::process_env) {
         Some(cli) => Ok(cli),
         None => lone::parse(args),
     }

@@ -150,7 +150,7 @@ fn a_closed_stdout_pipe_is_not_a_failure() {
     }
 }
 
-/// `gen` and `check` lines are read without clap when they are plain (`cli::quick`); the same
+/// `gen` and `check` lines are read without clap when they are plain (`cli::plain`); the same
 /// line with one `--name=value` goes through clap. Both must behave alike with mmjwt's
 /// environment variables set, unset and empty: same stdout, stderr and exit code.
 #[test]

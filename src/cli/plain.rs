@@ -330,7 +330,7 @@ mod tests {
         None
     }
 
-    /// What clap gives, comparable with what the quick reader gives: the debug form (secrets
+    /// What clap gives, comparable with what the plain reader gives: the debug form (secrets
     /// redacted) and the secret's text.
     fn shown(c: &Cli) -> (String, Option<String>) {
         let secret = match &c.command {
@@ -341,11 +341,11 @@ mod tests {
         (format!("{c:?}"), secret.map(|s| s.expose().to_owned()))
     }
 
-    /// Asserts that the quick reader either declines `args` or reads them as clap does; returns
+    /// Asserts that the plain reader either declines `args` or reads them as clap does; returns
     /// whether it read them.
     fn agrees(args: &[&str]) -> bool {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        let Some(quick) = parse(&args, &no_env) else {
+        let Some(plain) = parse(&args, &no_env) else {
             return false;
         };
         // The test process has none of mmjwt's variables set (CI and the README's test
@@ -357,8 +357,8 @@ mod tests {
             );
         }
         let clap = Cli::try_parse_from(&args)
-            .unwrap_or_else(|e| panic!("clap refused what the quick reader took: {args:?}: {e}"));
-        assert_eq!(shown(&quick), shown(&clap), "{args:?}");
+            .unwrap_or_else(|e| panic!("clap refused what the plain reader took: {args:?}: {e}"));
+        assert_eq!(shown(&plain), shown(&clap), "{args:?}");
         true
     }
 
@@ -538,9 +538,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
 
-        /// Generated command lines: whenever the quick reader takes one, clap reads it alike.
+        /// Generated command lines: whenever the plain reader takes one, clap reads it alike.
         #[test]
-        fn the_quick_reader_reads_as_clap(
+        fn the_plain_reader_reads_as_clap(
             words in prop::collection::vec(prop_oneof![
                 4 => Just("check"), 4 => Just("gen"), 1 => Just("keygen"), 1 => Just("help"),
                 2 => Just("--json"), 2 => Just("--color"), 1 => Just("never"), 1 => Just("always"), 1 => Just("auto"),
