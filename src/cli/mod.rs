@@ -157,7 +157,7 @@ pub struct GenArgs {
     #[arg(
         long,
         value_name = "DURATION",
-        default_value = "15m",
+        default_value = values::DEFAULT_TTL,
         conflicts_with = "exp",
         value_parser = values::seconds
     )]
@@ -221,11 +221,11 @@ pub struct CheckArgs {
     pub plugin: Vec<values::PluginList>,
 
     /// Which SDK's client-side validation to emulate.
-    #[arg(long, value_name = "SDK", default_value = "both", value_parser = values::sdk_selection())]
+    #[arg(long, value_name = "SDK", default_value = values::DEFAULT_SDK, value_parser = values::sdk_selection())]
     pub sdk: SdkSelection,
 
     /// Clock skew allowed for exp, nbf and iat (e.g. 30s).
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
+    #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_LEEWAY, value_parser = values::seconds)]
     pub leeway: i64,
 
     /// Judge as if the time were this (Unix seconds or RFC 3339).

@@ -19,8 +19,8 @@
 use super::values::{self, ClaimArg};
 use super::{CheckArgs, Cli, Command, CredArgs, GenArgs, Global, SecretArgs};
 use crate::color::ColorChoice;
-use crate::sdk::{Platform, SdkSelection};
 use crate::secret::SecretText;
+use clap::ValueEnum as _;
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
@@ -28,6 +28,9 @@ use std::path::PathBuf;
 const ENV_APP_CODE: &str = "MMJWT_APP_CODE";
 const ENV_KEY_ID: &str = "MMJWT_KEY_ID";
 const ENV_PLUGIN: &str = "MMJWT_PLUGIN";
+
+/// The flags that may be given more than once (`gen --claim`).
+const REPEATABLE: [&str; 1] = ["claim"];
 
 /// Reads `args` (the program name first) when it is a plain `gen` or `check` line; `None`
 /// when clap must read it. `env` looks an environment variable up (the process's in use).
@@ -75,12 +78,8 @@ impl GlobalSeen {
         match w {
             "--json" if !self.json => self.json = true,
             "--color" if self.color.is_none() => {
-                self.color = Some(match rest.next()? {
-                    "auto" => ColorChoice::Auto,
-                    "always" => ColorChoice::Always,
-                    "never" => ColorChoice::Never,
-                    _ => return None,
-                });
+                // clap's own names for the choice, matched exactly as clap matches them.
+                self.color = Some(ColorChoice::from_str(rest.next()?, false).ok()?);
             }
             "--json" | "--color" => return None,
             _ => return Some(false),
@@ -133,7 +132,10 @@ impl<'a, I: Iterator<Item = &'a str>> Words<'a, I> {
                 {
                     return None;
                 }
-                self.seen.push(name);
+                // clap appends the values of a repeatable flag; any other may come once.
+                if !REPEATABLE.contains(&name) {
+                    self.seen.push(name);
+                }
                 Word::Flag(name)
             } else if w.is_empty() || (w.starts_with('-') && w != "-") {
                 return None;
@@ -210,7 +212,7 @@ fn gen_args<'a, I: Iterator<Item = &'a str>>(
         user_id: String::new(),
         cred: CredArgs::default(),
         secret: SecretArgs::default(),
-        ttl: values::seconds("15m").ok()?,
+        ttl: values::seconds(values::DEFAULT_TTL).ok()?,
         exp: None,
         now: None,
         jti: None,
@@ -245,11 +247,7 @@ fn gen_args<'a, I: Iterator<Item = &'a str>>(
             "allow-expired" => a.allow_expired = true,
             "allow-empty" => a.allow_empty = true,
             "out" => a.out = Some(PathBuf::from(words.value()?)),
-            "claim" => {
-                // Repeatable: clap appends.
-                words.seen.retain(|s| *s != "claim");
-                a.claim.push(words.value()?.parse::<ClaimArg>().ok()?);
-            }
+            "claim" => a.claim.push(words.value()?.parse::<ClaimArg>().ok()?),
             _ => return None,
         }
     }
@@ -272,8 +270,8 @@ fn check_args<'a, I: Iterator<Item = &'a str>>(
         token: None,
         exact: false,
         plugin: Vec::new(),
-        sdk: SdkSelection::BOTH,
-        leeway: values::seconds("0").ok()?,
+        sdk: values::sdk_named(values::DEFAULT_SDK)?,
+        leeway: values::seconds(values::DEFAULT_LEEWAY).ok()?,
         now: None,
         user_id: None,
         cred: CredArgs::default(),
@@ -297,12 +295,7 @@ fn check_args<'a, I: Iterator<Item = &'a str>>(
         match name {
             "exact" => a.exact = true,
             "sdk" => {
-                a.sdk = match words.value()? {
-                    "android" => SdkSelection::only(Platform::Android),
-                    "ios" => SdkSelection::only(Platform::Ios),
-                    "both" => SdkSelection::BOTH,
-                    _ => return None,
-                }
+                a.sdk = values::sdk_named(words.value()?)?;
             }
             "leeway" => a.leeway = values::seconds(words.value()?).ok()?,
             "now" => a.now = Some(values::instant(words.value()?).ok()?),

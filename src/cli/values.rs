@@ -212,18 +212,30 @@ pub fn json_pointer(s: &str) -> Result<String, String> {
     }
 }
 
+/// The defaults of `gen --ttl`, `check --leeway` and `check --sdk`, for clap and for
+/// [`super::plain`], which fills what a plain line leaves out.
+pub const DEFAULT_TTL: &str = "15m";
+pub const DEFAULT_LEEWAY: &str = "0";
+pub const DEFAULT_SDK: &str = "both";
+
+/// The `--sdk` names.
+const SDK_NAMES: [&str; 3] = ["android", "ios", "both"];
+
+/// What an `--sdk` name selects; `None` for any other text.
+pub fn sdk_named(name: &str) -> Option<SdkSelection> {
+    match name {
+        "android" => Some(SdkSelection::only(Platform::Android)),
+        "ios" => Some(SdkSelection::only(Platform::Ios)),
+        "both" => Some(SdkSelection::BOTH),
+        _ => None,
+    }
+}
+
 /// `check --sdk android|ios|both`.
 pub fn sdk_selection() -> impl clap::builder::TypedValueParser<Value = SdkSelection> {
-    clap::builder::PossibleValuesParser::new([
-        PossibleValue::new("android"),
-        PossibleValue::new("ios"),
-        PossibleValue::new("both"),
-    ])
-    .map(|s| match s.as_str() {
-        "android" => SdkSelection::only(Platform::Android),
-        "ios" => SdkSelection::only(Platform::Ios),
-        _ => SdkSelection::BOTH,
-    })
+    clap::builder::PossibleValuesParser::new(SDK_NAMES.map(PossibleValue::new))
+        // The parser admits only the names, so every value has its selection.
+        .map(|s| sdk_named(&s).unwrap_or(SdkSelection::BOTH))
 }
 
 /// A `--plugin` name: one plugin, or `all`.
