@@ -139,7 +139,7 @@ impl Browser {
             if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 break i + 4;
             }
-            let n = s.read(&mut chunk).map_err(|e| e.to_string())?;
+            let n = read_some(&mut s, &mut chunk)?;
             if n == 0 {
                 return Err("connection closed before the answer's head".into());
             }
@@ -161,7 +161,7 @@ impl Browser {
             if done {
                 break;
             }
-            let n = s.read(&mut chunk).map_err(|e| e.to_string())?;
+            let n = read_some(&mut s, &mut chunk)?;
             if n == 0 {
                 break;
             }
@@ -341,6 +341,19 @@ fn literal(s: &str) -> String {
         format!("\"{s}\"")
     } else {
         format!("'{s}'")
+    }
+}
+
+/// One `read`, again when a signal cut it short. Part of this test binary installs a SIGCHLD
+/// handler while other tests run (SigCgt in /proc/self/status shows it), and a socket read that
+/// has a timeout is never restarted after a handler runs, SA_RESTART or not: every child process
+/// another test reaps can end this read with EINTR (CI saw it once, on a `click`).
+fn read_some(s: &mut TcpStream, chunk: &mut [u8]) -> Result<usize, String> {
+    loop {
+        match s.read(chunk) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            other => return other.map_err(|e| e.to_string()),
+        }
     }
 }
 
