@@ -274,17 +274,33 @@ pub fn uuid_v4(random: [u8; 16]) -> String {
         .to_string()
 }
 
-/// Random bytes for `jti`s, drawn from the operating system a block at a time so that batches do
-/// not make one system call per token.
-#[derive(Debug)]
+/// Random bytes for `jti`s: ChaCha20 keyed with 32 bytes from the operating system, keyed anew
+/// every [`JtiSource::REKEY_AFTER`] bytes, read a block at a time.
+///
+/// A `jti` must be unique and unguessable, which a cryptographic generator keyed by the OS gives
+/// as well as the OS itself (the `uuid` crate's `fast-rng` and `rand`'s thread generator do the
+/// same). Drawing every byte from the kernel made the kernel's own ChaCha20 about a tenth of
+/// batch `gen`'s CPU; the vectorised one here is about six times faster.
 pub struct JtiSource {
+    rng: Option<chacha20::ChaCha20Rng>,
+    /// Bytes the current key may still give.
+    left: usize,
     buf: Box<[u8; 4096]>,
     pos: usize,
+}
+
+impl std::fmt::Debug for JtiSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Neither the key nor unused bytes are shown.
+        f.debug_struct("JtiSource").finish_non_exhaustive()
+    }
 }
 
 impl Default for JtiSource {
     fn default() -> Self {
         JtiSource {
+            rng: None,
+            left: 0,
             buf: Box::new([0; 4096]),
             pos: 4096,
         }
@@ -292,6 +308,9 @@ impl Default for JtiSource {
 }
 
 impl JtiSource {
+    /// Output of one key before the next is drawn from the OS (65,536 `jti`s).
+    pub const REKEY_AFTER: usize = 1 << 20;
+
     pub fn next_uuid(&mut self) -> std::io::Result<String> {
         self.next_bytes().map(uuid_v4)
     }
@@ -299,8 +318,7 @@ impl JtiSource {
     /// The next 16 random bytes, for [`uuid_v4`] or [`BatchMinter::mint_into`].
     pub fn next_bytes(&mut self) -> std::io::Result<[u8; 16]> {
         if self.pos + 16 > self.buf.len() {
-            getrandom::fill(&mut self.buf[..]).map_err(std::io::Error::other)?;
-            self.pos = 0;
+            self.refill()?;
         }
         let mut r = [0u8; 16];
         r.copy_from_slice(&self.buf[self.pos..self.pos + 16]);
@@ -308,6 +326,23 @@ impl JtiSource {
         self.buf[self.pos..self.pos + 16].fill(0);
         self.pos += 16;
         Ok(r)
+    }
+
+    fn refill(&mut self) -> std::io::Result<()> {
+        use rand_core::{Rng as _, SeedableRng as _};
+        let rng = match self.rng.as_mut() {
+            Some(rng) if self.left >= self.buf.len() => rng,
+            _ => {
+                let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+                getrandom::fill(&mut seed[..]).map_err(std::io::Error::other)?;
+                self.left = Self::REKEY_AFTER;
+                self.rng.insert(chacha20::ChaCha20Rng::from_seed(*seed))
+            }
+        };
+        rng.fill_bytes(&mut self.buf[..]);
+        self.left -= self.buf.len();
+        self.pos = 0;
+        Ok(())
     }
 }
 
@@ -454,6 +489,23 @@ mod tests {
             }
             proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), want);
         }
+    }
+
+    #[test]
+    fn each_source_is_keyed_from_the_os_and_keyed_anew_after_rekey_after_bytes() {
+        let (mut a, mut b) = (JtiSource::default(), JtiSource::default());
+        // A fixed or shared key would give two sources the same stream.
+        assert_ne!(a.next_bytes().unwrap(), b.next_bytes().unwrap());
+        let seed = |s: &JtiSource| s.rng.as_ref().map(chacha20::ChaCha20Rng::get_seed).unwrap();
+        let first = seed(&a);
+        // The first key gives exactly REKEY_AFTER bytes (one was drawn above).
+        for _ in 1..JtiSource::REKEY_AFTER / 16 {
+            a.next_bytes().unwrap();
+        }
+        assert_eq!(seed(&a), first);
+        a.next_bytes().unwrap();
+        assert_ne!(seed(&a), first);
+        assert!(!format!("{a:?}").contains(char::is_numeric));
     }
 
     #[test]
