@@ -17,6 +17,7 @@ use super::check::{Keys, Options};
 use super::report::SCHEMA;
 use crate::json::write as jsonw;
 use crate::json::{FlatValue, scan_flat_text};
+use crate::secret::FirstBlock;
 
 // `write_json` writes the schema number as a literal.
 const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
@@ -199,16 +200,17 @@ const IOS_ACCEPTED: &str = "{\"accepted\":true,\"code\":null,\"message\":null,\"
 /// `report::write_json`; the input is never `--exact` here (that mode notes every string).
 pub fn write_json(out: &mut String, raw: &str, line: Option<usize>, opts: &Options<'_>) -> bool {
     SCRATCH.with_borrow_mut(|scratch| {
-        let Scratch { bytes, tail } = scratch;
-        write_json_with(out, raw, line, opts, bytes, tail)
+        let Scratch { bytes, tail, mac } = scratch;
+        write_json_with(out, raw, line, opts, bytes, tail, mac)
     })
 }
 
-/// A thread's reusable room: the decoded segments, and the end of the report for the last
-/// combination of what varies there.
+/// A thread's reusable room: the decoded segments, the end of the report for the last
+/// combination of what varies there, and the MAC state after the last token's first block.
 struct Scratch {
     bytes: Box<[u8; SCRATCH_BYTES]>,
     tail: Tail,
+    mac: FirstBlock,
 }
 
 /// The report from `"sdk"` to its end, which for a valid token depends only on which SDKs are
@@ -252,6 +254,7 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
         bytes: Box::new([0; SCRATCH_BYTES]),
         tail: Tail::default(),
+        mac: FirstBlock::default(),
     });
 }
 
@@ -263,6 +266,7 @@ fn write_json_with(
     opts: &Options<'_>,
     scratch: &mut [u8; SCRATCH_BYTES],
     tail: &mut Tail,
+    mac: &mut FirstBlock,
 ) -> bool {
     // Three segments that decode as canonical base64url hold only `A-Z a-z 0-9 - _` between
     // their two dots, so `raw` is also what `normalize_input` leaves unchanged and notes
@@ -372,7 +376,9 @@ fn write_json_with(
     let verified = match opts.keys {
         Keys::None if !opts.require_signature => false,
         // A key's variants only ever word a failure; a valid token never needs them.
-        Keys::Single(k) | Keys::SingleWithVariants(k, _) if k.verify(signing_input, signature) => {
+        Keys::Single(k) | Keys::SingleWithVariants(k, _)
+            if mac.verify(k, signing_input, signature) =>
+        {
             true
         }
         // No key where one is required, a key ring (the sandbox's), a signature that does not
