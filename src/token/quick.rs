@@ -200,17 +200,62 @@ const IOS_ACCEPTED: &str = "{\"accepted\":true,\"code\":null,\"message\":null,\"
 /// `report::write_json`; the input is never `--exact` here (that mode notes every string).
 pub fn write_json(out: &mut String, raw: &str, line: Option<usize>, opts: &Options<'_>) -> bool {
     SCRATCH.with_borrow_mut(|scratch| {
-        let Scratch { bytes, tail, mac } = scratch;
-        write_json_with(out, raw, line, opts, bytes, tail, mac)
+        write_json_with(out, raw, line, opts, scratch)
     })
 }
 
-/// A thread's reusable room: the decoded segments, the end of the report for the last
-/// combination of what varies there, and the MAC state after the last token's first block.
+/// A thread's reusable room: the decoded segments, the last header that passed, the end of the
+/// report for the last combination of what varies there, and the MAC state after the last
+/// token's first block.
 struct Scratch {
     bytes: Box<[u8; SCRATCH_BYTES]>,
+    header: LastHeader,
     tail: Tail,
     mac: FirstBlock,
+}
+
+/// The last header segment that passed every header rule, with what the report takes from it.
+/// The rules read nothing but the header, so the same segment passes again: tokens from one
+/// issuer share it, and a batch decodes and reads it once instead of per token.
+#[derive(Default)]
+struct LastHeader {
+    segment: String,
+    /// The `header` member of the report.
+    json: String,
+    kid: String,
+}
+
+impl LastHeader {
+    /// Whether `h64` is a header this path takes (header encoding, header JSON, alg, header
+    /// typ, kid, no crit and no key reference); if so it is now the last one.
+    fn take(&mut self, h64: &str, buf: &mut [u8]) -> bool {
+        if !self.segment.is_empty() && self.segment == h64 {
+            return true;
+        }
+        let Some(header) = decode(h64, buf) else {
+            return false;
+        };
+        let mut head = Flat::empty();
+        // header members (every mandatory one is read here), alg, header typ, kid, crit; the
+        // key references only warn, but a warning is not this path's to write
+        if !head.read(header, &HEADER_NAMES)
+            || !head.is(ALG, "HS256")
+            || !head.is(HTYP, "JWT")
+            || head.slots[HEADER_REFUSED].iter().any(Option::is_some)
+        {
+            return false;
+        }
+        let Some(kid) = head.text(KID) else {
+            return false;
+        };
+        self.json.clear();
+        members(&mut self.json, &head);
+        self.kid.clear();
+        self.kid.push_str(kid);
+        self.segment.clear();
+        self.segment.push_str(h64);
+        true
+    }
 }
 
 /// The report from `"sdk"` to its end, which for a valid token depends only on which SDKs are
@@ -253,6 +298,7 @@ thread_local! {
     /// cleared on every call, 2.6 KB per token.
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
         bytes: Box::new([0; SCRATCH_BYTES]),
+        header: LastHeader::default(),
         tail: Tail::default(),
         mac: FirstBlock::default(),
     });
@@ -264,9 +310,7 @@ fn write_json_with(
     raw: &str,
     line: Option<usize>,
     opts: &Options<'_>,
-    scratch: &mut [u8; SCRATCH_BYTES],
-    tail: &mut Tail,
-    mac: &mut FirstBlock,
+    scratch: &mut Scratch,
 ) -> bool {
     // Three segments that decode as canonical base64url hold only `A-Z a-z 0-9 - _` between
     // their two dots, so `raw` is also what `normalize_input` leaves unchanged and notes
@@ -286,32 +330,30 @@ fn write_json_with(
         &token[second_dot + 1..],
     );
     // header encoding, payload encoding, signature encoding (an HS256 signature is 32 bytes)
-    let (hbuf, rest) = scratch.split_at_mut(HEADER_MAX);
+    let Scratch {
+        bytes,
+        header,
+        tail,
+        mac,
+    } = scratch;
+    let (hbuf, rest) = bytes.split_at_mut(HEADER_MAX);
     let (pbuf, sbuf) = rest.split_at_mut(PAYLOAD_MAX);
-    let (Some(header), Some(payload), Some(signature)) =
-        (decode(h64, hbuf), decode(p64, pbuf), decode(s64, sbuf))
-    else {
+    // the header rules, on the header's first sight
+    if !header.take(h64, hbuf) {
+        return false;
+    }
+    let kid = header.kid.as_str();
+    let (Some(payload), Some(signature)) = (decode(p64, pbuf), decode(s64, sbuf)) else {
         return false;
     };
     if signature.len() != 32 {
         return false;
     }
-    // header JSON, payload JSON: strict flat objects without repeated names
-    let (mut head, mut body) = (Flat::empty(), Flat::empty());
-    if !head.read(header, &HEADER_NAMES) || !body.read(payload, &CLAIM_NAMES) {
+    // payload JSON: a strict flat object without repeated names
+    let mut body = Flat::empty();
+    if !body.read(payload, &CLAIM_NAMES) {
         return false;
     }
-    // header members (every mandatory one is read here), alg, header typ, kid, crit; the key
-    // references only warn, but a warning is not this path's to write
-    if !head.is(ALG, "HS256")
-        || !head.is(HTYP, "JWT")
-        || head.slots[HEADER_REFUSED].iter().any(Option::is_some)
-    {
-        return false;
-    }
-    let Some(kid) = head.text(KID) else {
-        return false;
-    };
     // claims present (every mandatory one is read here), claim typ, sub, infobip-api-key, jti
     if !body.is(CTYP, "Bearer") {
         return false;
@@ -398,7 +440,7 @@ fn write_json_with(
         jsonw::int(out, l);
     }
     out.push_str("},\"header\":");
-    members(out, &head);
+    out.push_str(&header.json);
     out.push_str(",\"claims\":");
     members(out, &body);
     out.push_str(",\"times\":{\"now\":");
@@ -658,6 +700,46 @@ mod tests {
             crate::b64::encode(payload.as_bytes())
         );
         format!("{si}.{}", crate::b64::encode(&key.sign(si.as_bytes())))
+    }
+
+    /// What a thread remembers between tokens (the last header, the MAC's first block, the
+    /// report's end) never carries one token's answer to the next: tokens that share a header
+    /// but not a key id, a key or options, interleaved, each get their own general report.
+    #[test]
+    fn remembered_parts_never_leak_between_tokens() {
+        let secret = Secret::from_hex(HEX).unwrap();
+        let (key, other) = (secret.hmac_key(), HmacKey::new(b"another key"));
+        let payload = format!(
+            r#"{{"typ":"Bearer","sub":"a","infobip-api-key":"app","iat":{},"exp":{},"jti":"j"}}"#,
+            NOW - 10,
+            NOW + 900
+        );
+        let usual = signed(r#"{"alg":"HS256","typ":"JWT","kid":"k-1"}"#, &payload);
+        let no_kid = signed(r#"{"alg":"HS256","typ":"JWT"}"#, &payload);
+        let other_kid = signed(r#"{"alg":"HS256","typ":"JWT","kid":"k-2"}"#, &payload);
+        let with = |keys, kid| Options {
+            keys,
+            expect: Expectations {
+                kid,
+                ..Expectations::default()
+            },
+            ..Options::at(NOW)
+        };
+        let cases = [
+            (&usual, with(Keys::Single(&key), None), true),
+            (&no_kid, with(Keys::Single(&key), None), false),
+            (&usual, with(Keys::Single(&other), None), false),
+            (&usual, with(Keys::Single(&key), Some("k-2")), false),
+            (&other_kid, with(Keys::Single(&key), Some("k-2")), true),
+            (&usual, with(Keys::Single(&key), None), true),
+            (&usual, with(Keys::None, None), true),
+            (&usual, with(Keys::Single(&key), Some("k-1")), true),
+        ];
+        for round in 0..2 {
+            for (i, (raw, opts, taken)) in cases.iter().enumerate() {
+                assert_eq!(agrees(raw, Some(i), opts), Ok(*taken), "round {round}, case {i}");
+            }
+        }
     }
 
     /// The rules read the mandatory members by slot rather than through the SDKs' lists: each
