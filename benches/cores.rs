@@ -98,7 +98,7 @@ fn bench(c: &mut Criterion) {
             line.clear();
             assert!(mmjwt::token::quick::write_json(
                 &mut line,
-                black_box(&token),
+                black_box(token.as_bytes()),
                 Some(1),
                 &opts
             ));

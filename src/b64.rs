@@ -127,8 +127,8 @@ const PLACED: [[u32; 256]; 4] = {
 /// length, non-zero unused bits) or does not fit. The same answers as the `base64` crate's
 /// strict engine (a property test holds them equal), by a table and four characters at a time:
 /// batch `check` decodes three segments per token, and the crate's general decoder was 7 % of it.
-pub fn decode_strict_into(segment: &str, out: &mut [u8]) -> Option<usize> {
-    let input = segment.as_bytes();
+pub fn decode_strict_into(segment: impl AsRef<[u8]>, out: &mut [u8]) -> Option<usize> {
+    let input = segment.as_ref();
     let len = decoded_len(input.len())?;
     let out = out.get_mut(..len)?;
     let (quads, tail) = input.split_at(input.len() / 4 * 4);

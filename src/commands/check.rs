@@ -124,7 +124,16 @@ fn judge_lines(
     p.text.reserve(chunk.data.len() * 5);
     // Counted per chunk: an atomic add per token made both workers fight over one cache line.
     let mut judged = 0;
+    let quick = shell.json && !shell.stdout_tty && !how.exact;
     for (line, raw) in chunk.lines() {
+        // The usual token, valid, gets its line written in one pass, straight from the bytes
+        // (the path takes only base64url and dots, so it needs no UTF-8 check); `quick` steps
+        // aside (writing nothing) for anything else, which `judge` below words.
+        if quick && quick::write_json(&mut p.text, raw, Some(line), opts) {
+            p.text.push('\n');
+            judged += 1;
+            continue;
+        }
         // Strict UTF-8 validation is much faster than the lossy decoder; the lossy one is only
         // needed for lines that are not UTF-8.
         let text =
@@ -134,7 +143,7 @@ fn judge_lines(
             continue;
         }
         judged += 1;
-        let code = judge(&mut p.text, &text, Some(line), opts, how, shell);
+        let code = judge_general(&mut p.text, &text, Some(line), opts, how, shell);
         p.exit = batch::merge_exit(p.exit, code);
     }
     seen.fetch_add(judged, Ordering::Relaxed);
@@ -150,11 +159,27 @@ fn judge(
     shell: &Shell,
 ) -> u8 {
     // The usual token, valid, gets its line written in one pass; `quick` steps aside (writing
-    // nothing) for anything else, which `check_input` judges below.
-    if shell.json && !shell.stdout_tty && !how.exact && quick::write_json(out, raw, line, opts) {
+    // nothing) for anything else.
+    if shell.json
+        && !shell.stdout_tty
+        && !how.exact
+        && quick::write_json(out, raw.as_bytes(), line, opts)
+    {
         out.push('\n');
         return 0;
     }
+    judge_general(out, raw, line, opts, how, shell)
+}
+
+/// [`judge`] for a token the one-pass line does not take (or was not asked for).
+fn judge_general(
+    out: &mut String,
+    raw: &str,
+    line: Option<usize>,
+    opts: &Options<'_>,
+    how: How<'_>,
+    shell: &Shell,
+) -> u8 {
     let input: Input = if how.exact {
         exact_input(raw)
     } else {

@@ -155,7 +155,7 @@ impl<'a, const N: usize> Flat<'a, N> {
 }
 
 /// A non-empty segment's canonical base64url, decoded into `buf` (`None` when it does not fit).
-fn decode<'b>(segment: &str, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+fn decode<'b>(segment: &[u8], buf: &'b mut [u8]) -> Option<&'b [u8]> {
     if segment.is_empty() || segment.len() / 4 * 3 > buf.len() {
         return None;
     }
@@ -198,10 +198,10 @@ const IOS_ACCEPTED: &str = "{\"accepted\":true,\"code\":null,\"message\":null,\"
 /// warning; the exit code is then 0. Otherwise answers `false` and appends nothing: run
 /// `check_input` and `report::write_json`. `line` is the stdin line, as for
 /// `report::write_json`; the input is never `--exact` here (that mode notes every string).
-pub fn write_json(out: &mut String, raw: &str, line: Option<usize>, opts: &Options<'_>) -> bool {
-    SCRATCH.with_borrow_mut(|scratch| {
-        write_json_with(out, raw, line, opts, scratch)
-    })
+/// `raw` is the line's bytes: this path takes only base64url and dots, so it needs no UTF-8
+/// check of its own.
+pub fn write_json(out: &mut String, raw: &[u8], line: Option<usize>, opts: &Options<'_>) -> bool {
+    SCRATCH.with_borrow_mut(|scratch| write_json_with(out, raw, line, opts, scratch))
 }
 
 /// A thread's reusable room: the decoded segments, the last header that passed, the end of the
@@ -219,7 +219,7 @@ struct Scratch {
 /// issuer share it, and a batch decodes and reads it once instead of per token.
 #[derive(Default)]
 struct LastHeader {
-    segment: String,
+    segment: Vec<u8>,
     /// The `header` member of the report.
     json: String,
     kid: String,
@@ -228,7 +228,7 @@ struct LastHeader {
 impl LastHeader {
     /// Whether `h64` is a header this path takes (header encoding, header JSON, alg, header
     /// typ, kid, no crit and no key reference); if so it is now the last one.
-    fn take(&mut self, h64: &str, buf: &mut [u8]) -> bool {
+    fn take(&mut self, h64: &[u8], buf: &mut [u8]) -> bool {
         if !self.segment.is_empty() && self.segment == h64 {
             return true;
         }
@@ -253,7 +253,7 @@ impl LastHeader {
         self.kid.clear();
         self.kid.push_str(kid);
         self.segment.clear();
-        self.segment.push_str(h64);
+        self.segment.extend_from_slice(h64);
         true
     }
 }
@@ -307,7 +307,7 @@ thread_local! {
 #[allow(clippy::too_many_lines)] // one rule after another, each named by check's step
 fn write_json_with(
     out: &mut String,
-    raw: &str,
+    raw: &[u8],
     line: Option<usize>,
     opts: &Options<'_>,
     scratch: &mut Scratch,
@@ -320,7 +320,7 @@ fn write_json_with(
         return false;
     }
     // segments
-    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    let mut dots = memchr::memchr_iter(b'.', token);
     let (Some(first_dot), Some(second_dot), None) = (dots.next(), dots.next(), dots.next()) else {
         return false;
     };
@@ -414,7 +414,7 @@ fn write_json_with(
         return false;
     }
     // signature: verified with the one key, or (no key, none required) skipped
-    let signing_input = &token.as_bytes()[..second_dot];
+    let signing_input = &token[..second_dot];
     let verified = match opts.keys {
         Keys::None if !opts.require_signature => false,
         // A key's variants only ever word a failure; a valid token never needs them.
@@ -560,7 +560,7 @@ mod tests {
     /// Holds the quick path to the general one for `raw`; answers whether it was taken.
     fn agrees(raw: &str, line: Option<usize>, opts: &Options<'_>) -> Result<bool, String> {
         let mut quick = String::from("kept");
-        let taken = write_json(&mut quick, raw, line, opts);
+        let taken = write_json(&mut quick, raw.as_bytes(), line, opts);
         if !taken {
             return if quick == "kept" {
                 Ok(false)
@@ -679,7 +679,10 @@ mod tests {
             ),
         ] {
             let mut out = String::new();
-            assert!(!write_json(&mut out, &raw, Some(1), &opts), "{why}");
+            assert!(
+                !write_json(&mut out, raw.as_bytes(), Some(1), &opts),
+                "{why}"
+            );
             assert!(out.is_empty(), "{why}");
         }
         let other = HmacKey::new(b"other");
@@ -689,7 +692,7 @@ mod tests {
             keys: Keys::Single(&other),
             ..opts
         };
-        assert!(!write_json(&mut out, &forged, None, &opts));
+        assert!(!write_json(&mut out, forged.as_bytes(), None, &opts));
     }
 
     fn signed(header: &str, payload: &str) -> String {
@@ -737,7 +740,11 @@ mod tests {
         ];
         for round in 0..2 {
             for (i, (raw, opts, taken)) in cases.iter().enumerate() {
-                assert_eq!(agrees(raw, Some(i), opts), Ok(*taken), "round {round}, case {i}");
+                assert_eq!(
+                    agrees(raw, Some(i), opts),
+                    Ok(*taken),
+                    "round {round}, case {i}"
+                );
             }
         }
     }
