@@ -40,8 +40,15 @@ enum OnlyCheck {
     Check(CheckArgs),
 }
 
-/// Parses `args` (the program name first) as [`Cli::try_parse_from`] does.
+/// Parses `args` (the program name first) as [`Cli::try_parse_from`] does. A command line the
+/// lone tree refuses is parsed again by the whole tree, so that every error is the whole
+/// tree's own: its suggestions name flags of other subcommands (`tip: 'gen --jti' exists`),
+/// which the lone tree does not hold. Only errors pay for the second parse.
 pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
+    lone(args).or_else(|_| Cli::try_parse_from(args))
+}
+
+fn lone(args: &[OsString]) -> Result<Cli, clap::Error> {
     match lone_subcommand(args) {
         Some("gen") => Lone::<OnlyGen>::try_parse_from(args).map(|l| Cli {
             global: l.global,
@@ -55,7 +62,8 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
                 OnlyCheck::Check(a) => Command::Check(a),
             },
         }),
-        _ => Cli::try_parse_from(args),
+        // The error is not used: `parse` asks the whole tree.
+        _ => Err(clap::Error::new(clap::error::ErrorKind::InvalidSubcommand)),
     }
 }
 
@@ -153,6 +161,9 @@ mod tests {
             &["mmjwt", "gen"],
             &["mmjwt", "gen", "--user-id", "u", "--ttl", "1x"],
             &["mmjwt", "check", "--bogus"],
+            // A flag of the other subcommand, which the whole tree's error suggests.
+            &["mmjwt", "--color", "--jti", "check", "gen"],
+            &["mmjwt", "check", "--jti", "j", "t"],
             &["mmjwt", "check", "a", "b"],
             &["mmjwt", "check", "--sdk", "symbian", "t"],
             &[
