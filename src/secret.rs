@@ -248,8 +248,13 @@ impl HmacKey {
         }
         let mut mac = self.state.clone();
         mac.update(message);
-        mac.verify_slice(tag).is_ok()
+        tag_matches(mac, tag)
     }
+}
+
+/// The one comparison of a computed MAC with a token's tag: constant time, whole length.
+fn tag_matches(mac: HmacSha256, tag: &[u8]) -> bool {
+    mac.verify_slice(tag).is_ok()
 }
 
 /// The MAC state after the first SHA-256 block (64 bytes) of the last signing input verified
@@ -289,7 +294,7 @@ impl FirstBlock {
         };
         let mut mac = state.clone();
         mac.update(&message[64..]);
-        mac.verify_slice(tag).is_ok()
+        tag_matches(mac, tag)
     }
 }
 
