@@ -210,6 +210,8 @@ pub fn write_json(out: &mut String, raw: &[u8], line: Option<usize>, opts: &Opti
 struct Scratch {
     bytes: Box<[u8; SCRATCH_BYTES]>,
     header: LastHeader,
+    iat: LastTime,
+    exp: LastTime,
     tail: Tail,
     mac: FirstBlock,
 }
@@ -258,6 +260,26 @@ impl LastHeader {
     }
 }
 
+/// The last time object written for one claim (`{"unix":…,"rfc3339":…,"relative":…}`), by the
+/// two numbers it is made of: tokens minted together share their `iat` and `exp`, and a batch is
+/// read at one `now`. Only the text is reused; the rules on the times run for every token.
+#[derive(Default)]
+struct LastTime {
+    at: Option<(i64, i64)>,
+    text: String,
+}
+
+impl LastTime {
+    fn write(&mut self, out: &mut String, t: i64, now: i64) {
+        if self.at != Some((t, now)) {
+            self.text.clear();
+            super::report::write_time(&mut self.text, t, now);
+            self.at = Some((t, now));
+        }
+        out.push_str(&self.text);
+    }
+}
+
 /// The report from `"sdk"` to its end, which for a valid token depends only on which SDKs are
 /// emulated, whether there is an `nbf`, whether the signature was verified and which
 /// expectations were given: written once per combination (a batch has one) instead of about
@@ -299,6 +321,8 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
         bytes: Box::new([0; SCRATCH_BYTES]),
         header: LastHeader::default(),
+        iat: LastTime::default(),
+        exp: LastTime::default(),
         tail: Tail::default(),
         mac: FirstBlock::default(),
     });
@@ -333,6 +357,8 @@ fn write_json_with(
     let Scratch {
         bytes,
         header,
+        iat: iat_text,
+        exp: exp_text,
         tail,
         mac,
     } = scratch;
@@ -448,9 +474,9 @@ fn write_json_with(
     out.push_str(",\"leeway\":");
     jsonw::int(out, opts.leeway);
     out.push_str(",\"iat\":");
-    super::report::write_time(out, iat, opts.now);
+    iat_text.write(out, iat, opts.now);
     out.push_str(",\"exp\":");
-    super::report::write_time(out, exp, opts.now);
+    exp_text.write(out, exp, opts.now);
     out.push_str(",\"nbf\":");
     match nbf {
         Some(t) => super::report::write_time(out, t, opts.now),
@@ -706,7 +732,7 @@ mod tests {
     }
 
     /// What a thread remembers between tokens (the last header, the MAC's first block, the
-    /// report's end) never carries one token's answer to the next: tokens that share a header
+    /// last time objects, the report's end) never carries one token's answer to the next: tokens that share a header
     /// but not a key id, a key or options, interleaved, each get their own general report.
     #[test]
     fn remembered_parts_never_leak_between_tokens() {
@@ -737,6 +763,16 @@ mod tests {
             (&usual, with(Keys::Single(&key), None), true),
             (&usual, with(Keys::None, None), true),
             (&usual, with(Keys::Single(&key), Some("k-1")), true),
+            // The same times seen from another now read differently ("in 14m" against "in 15m").
+            (
+                &usual,
+                Options {
+                    now: NOW + 60,
+                    ..with(Keys::Single(&key), None)
+                },
+                true,
+            ),
+            (&usual, with(Keys::Single(&key), None), true),
         ];
         for round in 0..2 {
             for (i, (raw, opts, taken)) in cases.iter().enumerate() {
