@@ -1,6 +1,7 @@
 //! Key material: secret text as the user typed it ([`SecretText`]), the hex secret the Infobip
 //! portal shows decoded into key bytes ([`Secret`]), an HMAC-SHA256 key whose schedule is
-//! computed once and reused for every token ([`HmacKey`]), and random key ids.
+//! computed once and reused for every token ([`HmacKey`]), the MAC state after a signing input's
+//! first block kept for the next input that starts alike ([`FirstBlock`]), and random key ids.
 //!
 //! None of them appears in `Debug`, `Display` or error messages. The text and the key bytes are
 //! overwritten with zeros (`zeroize`, which the optimiser cannot remove) when dropped. The HMAC

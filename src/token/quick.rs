@@ -11,6 +11,11 @@
 //! `false` and leaves `out` as it was, so the caller runs `check` and writes its report: this
 //! path can step aside, never judge differently. Property tests (here and over the corpus) hold
 //! its bytes equal to [`report::write_json`](super::report::write_json) of `check_input`.
+//!
+//! Each thread keeps what consecutive tokens of a batch share, keyed by everything it depends
+//! on: the last header segment that passed, the MAC state after the first 64 bytes, the last
+//! `iat` and `exp` objects, the report's fixed end. None of it is a verdict: every token's
+//! payload is read and judged and its MAC computed and compared.
 
 use super::MAX_TOKEN_BYTES;
 use super::check::{Keys, Options};
