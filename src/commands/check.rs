@@ -143,36 +143,16 @@ fn judge_lines(
             continue;
         }
         judged += 1;
-        let code = judge_general(&mut p.text, &text, Some(line), opts, how, shell);
+        let code = judge(&mut p.text, &text, Some(line), opts, how, shell);
         p.exit = batch::merge_exit(p.exit, code);
     }
     seen.fetch_add(judged, Ordering::Relaxed);
 }
 
-/// Appends the report on `raw` (and a newline) to `out`; returns its exit code.
+/// Appends the report on `raw` (and a newline) to `out`; returns its exit code. Batches ask
+/// `quick` first (see `judge_lines`); one token is judged here whatever it is (the one-pass line
+/// would write the same bytes, and saves nothing that a start-up would notice).
 fn judge(
-    out: &mut String,
-    raw: &str,
-    line: Option<usize>,
-    opts: &Options<'_>,
-    how: How<'_>,
-    shell: &Shell,
-) -> u8 {
-    // The usual token, valid, gets its line written in one pass; `quick` steps aside (writing
-    // nothing) for anything else.
-    if shell.json
-        && !shell.stdout_tty
-        && !how.exact
-        && quick::write_json(out, raw.as_bytes(), line, opts)
-    {
-        out.push('\n');
-        return 0;
-    }
-    judge_general(out, raw, line, opts, how, shell)
-}
-
-/// [`judge`] for a token the one-pass line does not take (or was not asked for).
-fn judge_general(
     out: &mut String,
     raw: &str,
     line: Option<usize>,
