@@ -69,7 +69,10 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
         // The pieces go round the pipeline and keep their capacity (`batch::run_into`), so
         // after the first chunks no output buffer is allocated, or freed by another thread.
         let code = batch::run_into(
-            batch::CHUNK_LINES / 8,
+            batch::Shape {
+                lines: batch::CHUNK_LINES / 8,
+                queued: 1,
+            },
             std::io::BufReader::with_capacity(1 << 20, std::io::stdin()),
             &mut out,
             &mut states,

@@ -139,9 +139,13 @@ fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, shell: &Shel
     }
 }
 
-/// Lines per chunk of batch `gen`: a chunk's tokens are ~340 KB, about a third of a millisecond
-/// of one core's minting, which keeps the hand-off cost small and peak memory well under 20 MB.
-const GEN_CHUNK_LINES: usize = 1024;
+/// Chunks of batch `gen`: 1,024 lines, whose tokens are ~340 KB, about a third of a millisecond
+/// of one core's minting, which keeps the hand-off cost small and peak memory well under 20 MB;
+/// three queued per worker (see [`batch::Shape`]).
+const GEN_SHAPE: batch::Shape = batch::Shape {
+    lines: 1024,
+    queued: 3,
+};
 
 /// Streams user ids from `input` to tokens on `out`, in order. Bad lines (empty, not UTF-8) are
 /// reported on stderr with their line number and skipped; the exit code is then 1.
@@ -162,7 +166,7 @@ fn run_batch(
             .map(|_| (minter.clone(), JtiSource::default()))
             .collect();
         batch::run_into(
-            GEN_CHUNK_LINES,
+            GEN_SHAPE,
             input,
             out,
             &mut states,
@@ -176,7 +180,7 @@ fn run_batch(
             .map(|_| (fast.clone(), JtiSource::default()))
             .collect();
         batch::run_into(
-            GEN_CHUNK_LINES,
+            GEN_SHAPE,
             input,
             out,
             &mut states,
