@@ -7,7 +7,7 @@ use crate::cli::GenArgs;
 use crate::cli::values::ClaimArg;
 use crate::error::{ErrorKind, runtime, usage};
 use crate::shell::Shell;
-use crate::token::mint::{BatchMinter, Claims, JtiSource, Minter};
+use crate::token::mint::{BatchMinter, Claims, JtiSource, Minter, uuid_v4};
 use serde_json::Value;
 use std::io::{BufRead, BufWriter, Write};
 
@@ -217,21 +217,10 @@ fn token_chunk(
     p: &mut Piece<Vec<u8>>,
 ) -> anyhow::Result<()> {
     // No reservation: the pipeline hands back buffers that have already grown to a chunk's size.
-    for (line, raw) in chunk.lines() {
-        let user_id = match user_id(line, raw, plan) {
-            Ok(u) => u,
-            Err(e) => {
-                p.errors.push(e);
-                continue;
-            }
-        };
-        let random = jtis
-            .next_bytes()
-            .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?;
-        m.mint_into(user_id, random, &mut p.text);
-        p.text.push(b'\n');
-    }
-    Ok(())
+    each_user_id(chunk, jtis, plan, p, |user_id, random, text| {
+        m.mint_into(user_id, random, text);
+        text.push(b'\n');
+    })
 }
 
 /// One `gen --json` object per line.
@@ -243,18 +232,30 @@ fn json_chunk(
     shell: &Shell,
     p: &mut Piece,
 ) -> anyhow::Result<()> {
+    each_user_id(chunk, jtis, plan, p, |user_id, random, text| {
+        text.push_str(&one_token(m, plan, user_id, &uuid_v4(random), shell));
+    })
+}
+
+/// Calls `mint(user id, random bytes for its jti, output)` for each line of `chunk` that holds
+/// a user id; the other lines become diagnostics in `p`.
+fn each_user_id<T: batch::Text>(
+    chunk: &Chunk,
+    jtis: &mut JtiSource,
+    plan: &Plan,
+    p: &mut Piece<T>,
+    mut mint: impl FnMut(&str, [u8; 16], &mut T),
+) -> anyhow::Result<()> {
     for (line, raw) in chunk.lines() {
-        let user_id = match user_id(line, raw, plan) {
-            Ok(u) => u,
-            Err(e) => {
-                p.errors.push(e);
-                continue;
+        match user_id(line, raw, plan) {
+            Ok(user_id) => {
+                let random = jtis
+                    .next_bytes()
+                    .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?;
+                mint(user_id, random, &mut p.text);
             }
-        };
-        let jti = jtis
-            .next_uuid()
-            .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?;
-        p.text.push_str(&one_token(m, plan, user_id, &jti, shell));
+            Err(e) => p.errors.push(e),
+        }
     }
     Ok(())
 }
