@@ -142,8 +142,7 @@ pub fn decode_strict_into(segment: impl AsRef<[u8]>, out: &mut [u8]) -> Option<u
             | PLACED[2][usize::from(q[2])]
             | PLACED[3][usize::from(q[3])]
     };
-    let mut octets = quads.chunks_exact(8).zip(whole.chunks_exact_mut(6));
-    for (q, o) in &mut octets {
+    for (q, o) in quads.chunks_exact(8).zip(whole.chunks_exact_mut(6)) {
         let (a, b) = (group(&q[..4]), group(&q[4..]));
         if (a | b) & PLACED_INVALID != 0 {
             return None;

@@ -321,8 +321,8 @@ impl Tail {
 const SCRATCH_BYTES: usize = HEADER_MAX + PAYLOAD_MAX + SIGNATURE_MAX;
 
 thread_local! {
-    /// The decoded segments' room, one per thread and reused: buffers on the stack were
-    /// cleared on every call, 2.6 KB per token.
+    /// Each thread's [`Scratch`], reused: buffers on the stack were cleared on every call,
+    /// 2.6 KB per token.
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
         bytes: Box::new([0; SCRATCH_BYTES]),
         header: LastHeader::default(),
@@ -737,8 +737,9 @@ mod tests {
     }
 
     /// What a thread remembers between tokens (the last header, the MAC's first block, the
-    /// last time objects, the report's end) never carries one token's answer to the next: tokens that share a header
-    /// but not a key id, a key or options, interleaved, each get their own general report.
+    /// last time objects, the report's end) never carries one token's answer to the next:
+    /// tokens that share a header but not a key id, a key, options or `now`, interleaved, each
+    /// get their own general report.
     #[test]
     fn remembered_parts_never_leak_between_tokens() {
         let secret = Secret::from_hex(HEX).unwrap();
