@@ -124,39 +124,8 @@ mod tests {
 
     #[test]
     fn the_usual_command_lines_take_the_lone_tree_and_parse_alike() {
-        for args in [
-            &["mmjwt", "check", "a.b.c"][..],
-            &["mmjwt", "--json", "check", "--secret-file", "k", "-"],
-            &[
-                "mmjwt",
-                "--color",
-                "never",
-                "gen",
-                "--user-id",
-                "alice",
-                "--ttl",
-                "1h",
-            ],
-            &["mmjwt", "--color=always", "gen", "--user-id", "-", "--json"],
-            &[
-                "mmjwt",
-                "check",
-                "--sdk",
-                "ios",
-                "--now",
-                "2026-01-01T00:00:00Z",
-                "t",
-            ],
-            &[
-                "mmjwt",
-                "gen",
-                "--user-id",
-                "u",
-                "--claim",
-                "plan=pro",
-                "--claim",
-                "n:=1",
-            ],
+        for args in crate::cli::USUAL_LINES.into_iter().chain([
+            &["mmjwt", "--color=always", "gen", "--user-id", "-", "--json"][..],
             // Errors, in the lone tree's words, which are the whole tree's.
             &["mmjwt", "gen"],
             &["mmjwt", "gen", "--user-id", "u", "--ttl", "1x"],
@@ -185,7 +154,7 @@ mod tests {
                 "f",
                 "t",
             ],
-        ] {
+        ]) {
             let (lone, _) = both(args);
             assert!(lone, "{args:?} should take the lone tree");
         }

@@ -12,6 +12,43 @@ pub mod sandbox;
 pub mod ui;
 pub mod values;
 
+/// Command lines of the usual kind, which both quick readers ([`lone`] and [`plain`]) must take
+/// and read as the whole clap tree does; each one's tests add lines of their own.
+#[cfg(test)]
+const USUAL_LINES: [&[&str]; 5] = [
+    &["mmjwt", "check", "a.b.c"],
+    &["mmjwt", "--json", "check", "--secret-file", "k", "-"],
+    &[
+        "mmjwt",
+        "--color",
+        "never",
+        "gen",
+        "--user-id",
+        "alice",
+        "--ttl",
+        "1h",
+    ],
+    &[
+        "mmjwt",
+        "check",
+        "--sdk",
+        "ios",
+        "--now",
+        "2026-01-01T00:00:00Z",
+        "t",
+    ],
+    &[
+        "mmjwt",
+        "gen",
+        "--user-id",
+        "u",
+        "--claim",
+        "plan=pro",
+        "--claim",
+        "n:=1",
+    ],
+];
+
 use crate::color::ColorChoice;
 use crate::sdk::SdkSelection;
 use crate::secret::SecretText;
