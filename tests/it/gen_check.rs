@@ -30,19 +30,11 @@ fn gen_reproduces_the_reference_token_byte_for_byte() {
         .output()
         .unwrap();
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{REFERENCE_TOKEN}\n")
-    );
-    assert!(
         out.stderr.is_empty(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(stdout_of_success(out), format!("{REFERENCE_TOKEN}\n"));
 }
 
 #[test]
@@ -296,16 +288,7 @@ fn gen_batch_keeps_order_and_reports_bad_lines() {
         .write_stdin(input)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let tokens: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(String::from)
-        .collect();
+    let tokens: Vec<String> = stdout_of_success(out).lines().map(String::from).collect();
     assert_eq!(tokens.len(), 500);
     let key = Secret::from_hex(SECRET_HEX).unwrap().hmac_key();
     let mut jtis = std::collections::HashSet::new();
@@ -368,12 +351,7 @@ fn gen_batch_equals_one_at_a_time() {
         .write_stdin(ids.join("\n") + "\n")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = stdout_of_success(out);
     let tokens: Vec<&str> = stdout.lines().collect();
     assert_eq!(tokens.len(), ids.len());
     let jti_of = |token: &str| -> String {
@@ -405,15 +383,7 @@ fn gen_batch_equals_one_at_a_time() {
             .args(opts)
             .output()
             .unwrap();
-        assert!(
-            one.status.success(),
-            "{}",
-            String::from_utf8_lossy(&one.stderr)
-        );
-        assert_eq!(
-            String::from_utf8(one.stdout).unwrap(),
-            format!("{}\n", tokens[i])
-        );
+        assert_eq!(stdout_of_success(one), format!("{}\n", tokens[i]));
     }
 }
 

@@ -73,6 +73,17 @@ pub fn payload(sub: &str, iat: i64, exp: i64) -> String {
 
 pub const HEADER: &str = r#"{"alg":"HS256","typ":"JWT","kid":"test-key-id"}"#;
 
+/// Stdout of a run that must have succeeded (its stderr is the failure message otherwise).
+pub fn stdout_of_success(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
 /// Parses stdout as one JSON value.
 pub fn json_out(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
