@@ -295,29 +295,35 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_bearer_note_names_the_sub_only_when_asked_to() {
-        let keys = HashMap::new();
-        let variants = HashMap::new();
-        let a = Authenticator {
+    /// Runs `test` with an authenticator for app code `code` and no keys.
+    fn without_keys(test: impl FnOnce(&Authenticator<'_>)) {
+        let (keys, variants) = (HashMap::new(), HashMap::new());
+        test(&Authenticator {
             app_code: "code",
             keys: &keys,
             variants: &variants,
             leeway: 0,
-        };
-        // Unsigned and unknown kid: refused, but its sub is readable.
-        let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsifQ.eyJzdWIiOiJhbGljZSJ9.c2ln";
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
-        );
-        let logged = a.authenticate(&h, 0, true);
-        assert_eq!(logged.note.sub(), Some("alice"));
-        let quiet = a.authenticate(&h, 0, false);
-        assert_eq!(quiet.note, AuthNote::Bearer { sub: None });
-        assert_eq!(quiet.result, logged.result);
-        assert!(quiet.result.is_err());
+        });
+    }
+
+    #[test]
+    fn a_bearer_note_names_the_sub_only_when_asked_to() {
+        without_keys(|a| {
+            // Unsigned and unknown kid: refused, but its sub is readable.
+            let token =
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsifQ.eyJzdWIiOiJhbGljZSJ9.c2ln";
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+            );
+            let logged = a.authenticate(&h, 0, true);
+            assert_eq!(logged.note.sub(), Some("alice"));
+            let quiet = a.authenticate(&h, 0, false);
+            assert_eq!(quiet.note, AuthNote::Bearer { sub: None });
+            assert_eq!(quiet.result, logged.result);
+            assert!(quiet.result.is_err());
+        });
     }
 
     #[test]
@@ -329,30 +335,24 @@ mod tests {
 
     #[test]
     fn app_scheme_is_case_insensitive_and_code_exact() {
-        let keys = HashMap::new();
-        let variants = HashMap::new();
-        let a = Authenticator {
-            app_code: "code",
-            keys: &keys,
-            variants: &variants,
-            leeway: 0,
-        };
-        let mut h = HeaderMap::new();
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("app code"));
-        assert_eq!(a.authenticate(&h, 0, true).result, Ok(Caller::App));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("App cod"));
-        let e = a.authenticate(&h, 0, true).result.unwrap_err();
-        assert_eq!(
-            (e.message_id, e.text.as_str()),
-            ("1", "Invalid Application Id")
-        );
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic x"));
-        let e = a.authenticate(&h, 0, true).result.unwrap_err();
-        assert_eq!(e.message_id, message_id::AUTHORIZATION_INVALID);
-        let e = a
-            .authenticate(&HeaderMap::new(), 0, true)
-            .result
-            .unwrap_err();
-        assert_eq!(e.message_id, message_id::AUTHORIZATION_MISSING);
+        without_keys(|a| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_static("app code"));
+            assert_eq!(a.authenticate(&h, 0, true).result, Ok(Caller::App));
+            h.insert(header::AUTHORIZATION, HeaderValue::from_static("App cod"));
+            let e = a.authenticate(&h, 0, true).result.unwrap_err();
+            assert_eq!(
+                (e.message_id, e.text.as_str()),
+                ("1", "Invalid Application Id")
+            );
+            h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic x"));
+            let e = a.authenticate(&h, 0, true).result.unwrap_err();
+            assert_eq!(e.message_id, message_id::AUTHORIZATION_INVALID);
+            let e = a
+                .authenticate(&HeaderMap::new(), 0, true)
+                .result
+                .unwrap_err();
+            assert_eq!(e.message_id, message_id::AUTHORIZATION_MISSING);
+        });
     }
 }
