@@ -69,6 +69,18 @@ pub fn encode_append(bytes: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// A non-empty JWS segment's canonical base64url decoded into `buf`: the decoded bytes, or
+/// `None` when it is empty, not canonical or does not fit (the fast judgements keep their
+/// buffers on the stack and leave larger segments to `check`).
+pub fn decode_segment(segment: impl AsRef<[u8]>, buf: &mut [u8]) -> Option<&[u8]> {
+    let segment = segment.as_ref();
+    if segment.is_empty() || segment.len() / 4 * 3 > buf.len() {
+        return None;
+    }
+    let n = decode_strict_into(segment, buf)?;
+    Some(&buf[..n])
+}
+
 /// Decodes canonical base64url; anything else is an error.
 pub fn decode_strict(segment: &str) -> Option<Vec<u8>> {
     let mut out = vec![0; decoded_len(segment.len())?];
@@ -243,6 +255,18 @@ fn push_once(v: &mut Vec<Deviation>, d: Deviation) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_segment_decodes_only_when_non_empty_canonical_and_fitting() {
+        let mut buf = [0u8; 4];
+        assert_eq!(decode_segment("YWJj", &mut buf), Some(&b"abc"[..]));
+        assert_eq!(decode_segment(b"YWJjZA", &mut buf), Some(&b"abcd"[..]));
+        assert_eq!(decode_segment("", &mut buf), None);
+        // Five bytes do not fit in four; `YR` has unused bits set; `YW=` is padded.
+        assert_eq!(decode_segment("YWJjZGU", &mut buf), None);
+        assert_eq!(decode_segment("YR", &mut buf), None);
+        assert_eq!(decode_segment("YW=", &mut buf), None);
+    }
 
     #[test]
     fn strict_round_trip() {

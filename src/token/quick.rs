@@ -20,8 +20,9 @@
 use super::MAX_TOKEN_BYTES;
 use super::check::{Keys, Options};
 use super::report::SCHEMA;
+use crate::b64;
 use crate::json::write as jsonw;
-use crate::json::{FlatValue, scan_flat_text};
+use crate::json::{FlatObject, FlatValue};
 use crate::secret::FirstBlock;
 
 // `write_json` writes the schema number as a literal.
@@ -32,9 +33,6 @@ const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
 const HEADER_MAX: usize = 512;
 const PAYLOAD_MAX: usize = 2048;
 const SIGNATURE_MAX: usize = 48;
-
-/// More members than this and the path steps aside (real tokens have 3 and 7).
-const MAX_MEMBERS: usize = 16;
 
 /// The header members this path reads, by slot.
 const HEADER_NAMES: [&str; 8] = ["alg", "typ", "kid", "crit", "jku", "x5u", "jwk", "x5c"];
@@ -65,114 +63,6 @@ const JTI: usize = 5;
 const ISS: usize = 6;
 const NBF: usize = 7;
 const AUD: usize = 8;
-
-/// A flat object read once: its members in written order (for writing them out), the members
-/// this path looks at in named slots (so each rule is one load, not a search), and its text.
-/// `None` when a name repeats (a `DUPLICATE_MEMBER` for `check` to word) or there are too many.
-struct Flat<'a, const N: usize> {
-    text: &'a str,
-    members: [(&'a str, FlatValue<'a>); MAX_MEMBERS],
-    len: usize,
-    slots: [Option<FlatValue<'a>>; N],
-}
-
-impl<'a, const N: usize> Flat<'a, N> {
-    fn empty() -> Self {
-        Flat {
-            text: "",
-            members: [("", FlatValue::Null); MAX_MEMBERS],
-            len: 0,
-            slots: [None; N],
-        }
-    }
-
-    /// Reads `bytes` into this (empty) value; `false` when it is not such an object. Filled in
-    /// place: returned by value, the two objects (about 1.5 KB) were copied on every token,
-    /// 6 % of a batch.
-    fn read(&mut self, bytes: &'a [u8], names: &[&str; N]) -> bool {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return false;
-        };
-        self.text = text;
-        let f = self;
-        let mut fits = true;
-        let whole = scan_flat_text(text, |name, value| {
-            if !fits || f.len == MAX_MEMBERS {
-                fits = false;
-                return;
-            }
-            match names.iter().position(|n| same(n, name)) {
-                Some(slot) if f.slots[slot].is_some() => fits = false,
-                Some(slot) => f.slots[slot] = Some(value),
-                // Another name can only repeat another name this path does not know.
-                None if f.members[..f.len].iter().any(|(n, _)| same(n, name)) => fits = false,
-                None => {}
-            }
-            f.members[f.len] = (name, value);
-            f.len += 1;
-        });
-        whole && fits
-    }
-
-    fn all(&self) -> &[(&'a str, FlatValue<'a>)] {
-        &self.members[..self.len]
-    }
-
-    fn has(&self, slot: usize) -> bool {
-        self.slots[slot].is_some()
-    }
-
-    /// A string member equal to `want`.
-    fn is(&self, slot: usize, want: &str) -> bool {
-        self.slots[slot].is_some_and(|v| v.as_str() == Some(want))
-    }
-
-    /// A non-empty string member.
-    fn text(&self, slot: usize) -> Option<&'a str> {
-        match self.slots[slot] {
-            Some(FlatValue::Str(s)) if !s.is_empty() => Some(s),
-            _ => None,
-        }
-    }
-
-    /// An integer member that `check` reads as a NumericDate (`as_i64`).
-    fn date(&self, slot: usize) -> Option<i64> {
-        self.slots[slot]?.as_i64()
-    }
-
-    /// Whether the text is exactly what serde_json writes for these members: no whitespace
-    /// between tokens (strings hold no escapes and integers no leading zeros, or the flat reader
-    /// would not have taken them), so the text itself can be copied out.
-    fn is_compact(&self) -> bool {
-        let mut len = 2 + self.len.saturating_sub(1);
-        for (name, value) in self.all() {
-            len += name.len() + 3;
-            len += match *value {
-                FlatValue::Str(s) => s.len() + 2,
-                FlatValue::UInt(n) => itoa::Buffer::new().format(n).len(),
-                FlatValue::Int(n) => itoa::Buffer::new().format(n).len(),
-                FlatValue::Bool(true) | FlatValue::Null => 4,
-                FlatValue::Bool(false) => 5,
-            };
-        }
-        len == self.text.len()
-    }
-}
-
-/// A non-empty segment's canonical base64url, decoded into `buf` (`None` when it does not fit).
-fn decode<'b>(segment: &[u8], buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    if segment.is_empty() || segment.len() / 4 * 3 > buf.len() {
-        return None;
-    }
-    let n = crate::b64::decode_strict_into(segment, buf)?;
-    Some(&buf[..n])
-}
-
-/// Name equality as a byte loop: names are a few bytes long, where a call to `memcmp` costs
-/// more than the comparison (it was 8 % of a batch).
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
 
 /// The steps every such report has, in `check`'s order, up to `exp` (all pass, so no detail).
 const STEPS_TO_EXP: &str = concat!(
@@ -239,16 +129,16 @@ impl LastHeader {
         if !self.segment.is_empty() && self.segment == h64 {
             return true;
         }
-        let Some(header) = decode(h64, buf) else {
+        let Some(header) = b64::decode_segment(h64, buf) else {
             return false;
         };
-        let mut head = Flat::empty();
+        let mut head = FlatObject::empty();
         // header members (every mandatory one is read here), alg, header typ, kid, crit; the
         // key references only warn, but a warning is not this path's to write
         if !head.read(header, &HEADER_NAMES)
             || !head.is(ALG, "HS256")
             || !head.is(HTYP, "JWT")
-            || head.slots[HEADER_REFUSED].iter().any(Option::is_some)
+            || head.has_any(HEADER_REFUSED)
         {
             return false;
         }
@@ -374,14 +264,17 @@ fn write_json_with(
         return false;
     }
     let kid = header.kid.as_str();
-    let (Some(payload), Some(signature)) = (decode(p64, pbuf), decode(s64, sbuf)) else {
+    let (Some(payload), Some(signature)) = (
+        b64::decode_segment(p64, pbuf),
+        b64::decode_segment(s64, sbuf),
+    ) else {
         return false;
     };
     if signature.len() != 32 {
         return false;
     }
     // payload JSON: a strict flat object without repeated names
-    let mut body = Flat::empty();
+    let mut body = FlatObject::empty();
     if !body.read(payload, &CLAIM_NAMES) {
         return false;
     }
@@ -395,7 +288,9 @@ fn write_json_with(
     };
     // AUD_NOT_CHECKED and ISS_DIFFERS are warnings
     if body.has(AUD)
-        || body.slots[ISS].is_some_and(|v| matches!(v, FlatValue::Str(s) if s != app_code))
+        || body
+            .get(ISS)
+            .is_some_and(|v| matches!(v, FlatValue::Str(s) if s != app_code))
     {
         return false;
     }
@@ -403,7 +298,7 @@ fn write_json_with(
     let (Some(iat), Some(exp)) = (body.date(IAT), body.date(EXP)) else {
         return false;
     };
-    let nbf = match body.slots[NBF] {
+    let nbf = match body.get(NBF) {
         None => None,
         Some(v) => match v.as_i64() {
             Some(n) => Some(n),
@@ -535,10 +430,10 @@ fn write_tail(out: &mut String, opts: &Options<'_>, nbf: bool, verified: bool) {
 
 /// An object's members as serde_json writes them: a flat object's names and strings hold no
 /// character serde escapes (no `"`, `\` or control character), integers are itoa's.
-fn members<const N: usize>(out: &mut String, f: &Flat<'_, N>) {
+fn members<const N: usize>(out: &mut String, f: &FlatObject<'_, N>) {
     // What `mmjwt gen` and most issuers write: the text is already serde's.
     if f.is_compact() {
-        out.push_str(f.text);
+        out.push_str(f.source());
         return;
     }
     out.push('{');

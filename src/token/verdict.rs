@@ -5,7 +5,7 @@
 //! header and claims as JSON values, each SDK's verdict. The sandbox reads one problem and
 //! three claims of it. [`verdict`] first tries a fast path that can only say "valid": it reads
 //! the usual token shape (canonical base64url, flat JSON objects, see
-//! [`scan_flat`]) into borrowed slices on the stack, applies every rule `check` applies on the
+//! [`FlatObject`]) into borrowed slices on the stack, applies every rule `check` applies on the
 //! way to a valid report, and verifies the HMAC. Any doubt (an unusual shape, any failed rule,
 //! an SDK emulation asked for) sends the token to [`check`] itself, so every refusal carries
 //! `check`'s own problem and words. Nothing is cached: every token is decoded and verified.
@@ -13,7 +13,8 @@
 
 use super::MAX_TOKEN_BYTES;
 use super::check::{Keys, Options, check};
-use crate::json::{FlatValue, scan_flat};
+use crate::b64;
+use crate::json::FlatObject;
 use crate::problem::Problem;
 use crate::sdk::{MANDATORY_CLAIMS, MANDATORY_HEADERS};
 use serde_json::Value;
@@ -95,53 +96,7 @@ const HEADER_MAX: usize = 512;
 const PAYLOAD_MAX: usize = 2048;
 const SIGNATURE_MAX: usize = 48;
 
-/// More members than this and the fast path steps aside (real tokens have 3 and 7).
-const MAX_MEMBERS: usize = 16;
-
-/// A member name as one integer compare: its length and its first eight bytes. Real member
-/// names are three bytes (`sub`, `exp`, `kid`...), where comparing `&str`s costs a `memcmp`
-/// call per pair; names of up to eight bytes are equal exactly when their keys are, longer
-/// ones (`infobip-api-key`) are compared in full once their keys match.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key {
-    len: usize,
-    head: u64,
-}
-
-impl Key {
-    const fn of(name: &str) -> Key {
-        let b = name.as_bytes();
-        let mut head = 0u64;
-        let mut i = 0;
-        while i < b.len() && i < 8 {
-            head |= (b[i] as u64) << (8 * i);
-            i += 1;
-        }
-        Key { len: b.len(), head }
-    }
-}
-
-/// A member name with its key.
-#[derive(Clone, Copy)]
-struct Name<'a> {
-    key: Key,
-    text: &'a str,
-}
-
-impl<'a> Name<'a> {
-    const fn new(text: &'a str) -> Name<'a> {
-        Name {
-            key: Key::of(text),
-            text,
-        }
-    }
-
-    fn is(&self, other: &Name<'_>) -> bool {
-        self.key == other.key && (self.key.len <= 8 || self.text == other.text)
-    }
-}
-
-/// The members the fast path reads, each in its slot of [`Flat::read`].
+/// The members the fast path reads, each in its slot of a [`FlatObject`], header and payload alike.
 const READ: [&str; 10] = [
     "alg",
     "typ",
@@ -164,114 +119,10 @@ const IAT: usize = 6;
 const EXP: usize = 7;
 const JTI: usize = 8;
 const NBF: usize = 9;
-/// [`READ`] as keyed names, computed at compile time.
-const READ_NAMES: [Name<'static>; READ.len()] = {
-    let mut names = [Name::new(""); READ.len()];
-    let mut i = 0;
-    while i < READ.len() {
-        names[i] = Name::new(READ[i]);
-        i += 1;
-    }
-    names
-};
 /// [`MANDATORY_HEADERS`] and [`MANDATORY_CLAIMS`] as slots (a unit test holds them equal to
 /// the lists).
 const HEADERS: [usize; MANDATORY_HEADERS.len()] = [ALG, TYP, KID];
 const CLAIMS: [usize; MANDATORY_CLAIMS.len()] = [TYP, SUB, APP_CODE, IAT, EXP, JTI];
-
-/// The slot of a member the fast path reads. One branch on the name's first eight bytes,
-/// then one comparison with the name the slot holds.
-fn slot(name: &Name<'_>) -> Option<usize> {
-    const fn head(slot: usize) -> u64 {
-        READ_NAMES[slot].key.head
-    }
-    const H_ALG: u64 = head(ALG);
-    const H_TYP: u64 = head(TYP);
-    const H_KID: u64 = head(KID);
-    const H_CRIT: u64 = head(CRIT);
-    const H_SUB: u64 = head(SUB);
-    const H_APP_CODE: u64 = head(APP_CODE);
-    const H_IAT: u64 = head(IAT);
-    const H_EXP: u64 = head(EXP);
-    const H_JTI: u64 = head(JTI);
-    const H_NBF: u64 = head(NBF);
-    let slot = match name.key.head {
-        H_ALG => ALG,
-        H_TYP => TYP,
-        H_KID => KID,
-        H_CRIT => CRIT,
-        H_SUB => SUB,
-        H_APP_CODE => APP_CODE,
-        H_IAT => IAT,
-        H_EXP => EXP,
-        H_JTI => JTI,
-        H_NBF => NBF,
-        _ => return None,
-    };
-    READ_NAMES[slot].is(name).then_some(slot)
-}
-
-/// The members of a flat object the fast path reads, by slot, borrowed from its decoded
-/// text; `None` when a name repeats (a `DUPLICATE_MEMBER` for `check` to word) or there are
-/// too many to keep.
-struct Flat<'a> {
-    read: [Option<FlatValue<'a>>; READ.len()],
-}
-
-impl<'a> Flat<'a> {
-    fn read(bytes: &'a [u8]) -> Option<Flat<'a>> {
-        let mut f = Flat {
-            read: [None; READ.len()],
-        };
-        // Every name, read or not, to find repeats.
-        let mut names = [Name::new(""); MAX_MEMBERS];
-        let mut len = 0;
-        let mut fits = true;
-        let whole = scan_flat(bytes, |text, value| {
-            let name = Name::new(text);
-            if len == MAX_MEMBERS || names[..len].iter().any(|n| n.is(&name)) {
-                fits = false;
-                return;
-            }
-            names[len] = name;
-            len += 1;
-            if let Some(slot) = slot(&name) {
-                f.read[slot] = Some(value);
-            }
-        });
-        (whole && fits).then_some(f)
-    }
-
-    fn get(&self, slot: usize) -> Option<FlatValue<'a>> {
-        self.read[slot]
-    }
-
-    fn has(&self, slot: usize) -> bool {
-        self.read[slot].is_some()
-    }
-
-    /// A string member equal to `want`.
-    fn is(&self, slot: usize, want: &str) -> bool {
-        self.get(slot).is_some_and(|v| v.as_str() == Some(want))
-    }
-
-    /// A non-empty string member.
-    fn text(&self, slot: usize) -> Option<&'a str> {
-        match self.get(slot) {
-            Some(FlatValue::Str(s)) if !s.is_empty() => Some(s),
-            _ => None,
-        }
-    }
-}
-
-/// A non-empty segment's canonical base64url, decoded into `buf` (`None` when it does not fit).
-fn decode<'b>(segment: &str, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    if segment.is_empty() || segment.len() / 4 * 3 > buf.len() {
-        return None;
-    }
-    let n = crate::b64::decode_strict_into(segment, buf)?;
-    Some(&buf[..n])
-}
 
 /// The fast path alone (public for the tests that hold it to [`check`]): the identity when
 /// `check` would find no problem at all; `None` when in doubt. Every test here is one `check`
@@ -297,15 +148,17 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
     let mut hbuf = [0u8; HEADER_MAX];
     let mut pbuf = [0u8; PAYLOAD_MAX];
     let mut sbuf = [0u8; SIGNATURE_MAX];
-    let header = decode(h64, &mut hbuf)?;
-    let payload = decode(p64, &mut pbuf)?;
-    let signature = decode(s64, &mut sbuf)?;
+    let header = b64::decode_segment(h64, &mut hbuf)?;
+    let payload = b64::decode_segment(p64, &mut pbuf)?;
+    let signature = b64::decode_segment(s64, &mut sbuf)?;
     if signature.len() != 32 {
         return None;
     }
     // header JSON, payload JSON: strict objects without repeated names
-    let head = Flat::read(header)?;
-    let body = Flat::read(payload)?;
+    let (mut head, mut body) = (FlatObject::empty(), FlatObject::empty());
+    if !head.read(header, &READ) || !body.read(payload, &READ) {
+        return None;
+    }
     // header members, alg, header typ, kid, crit
     if !HEADERS.iter().all(|&slot| head.has(slot))
         || !head.is(ALG, "HS256")
@@ -392,48 +245,19 @@ mod tests {
         let texts = |slots: &[usize]| slots.iter().map(|&s| READ[s]).collect::<Vec<_>>();
         assert_eq!(texts(&HEADERS), MANDATORY_HEADERS);
         assert_eq!(texts(&CLAIMS), MANDATORY_CLAIMS);
+        // Each name is read into its own slot, and near misses into none.
         for (i, name) in READ.iter().enumerate() {
-            assert_eq!(slot(&Name::new(name)), Some(i), "{name}");
-        }
-        for other in [
-            "",
-            "al",
-            "alg\0",
-            "algo",
-            "Alg",
-            "infobip-api-kez",
-            "infobip-",
-            "nbf ",
-        ] {
-            assert_eq!(slot(&Name::new(other)), None, "{other:?}");
-        }
-    }
-
-    #[test]
-    fn keyed_names_are_equal_exactly_when_their_text_is() {
-        let names = [
-            "",
-            "a",
-            "a\0",
-            "sub",
-            "sua",
-            "subs",
-            "kid",
-            "12345678",
-            "12345679",
-            "123456789",
-            "123456780",
-            "infobip-api-key",
-            "infobip-api-kez",
-            "infobip-api-ke",
-            "infobip_api-key",
-            "é",
-            "éé",
-            "\u{1}",
-        ];
-        for a in names {
-            for b in names {
-                assert_eq!(Name::new(a).is(&Name::new(b)), a == b, "{a:?} vs {b:?}");
+            let text = format!(
+                r#"{{"{name}":{i},"al":0,"algo":0,"Alg":0,"infobip-api-kez":0,"infobip-":0,"nbf ":0}}"#
+            );
+            let mut f = FlatObject::empty();
+            assert!(f.read(text.as_bytes(), &READ), "{text}");
+            for slot in 0..READ.len() {
+                assert_eq!(
+                    f.date(slot),
+                    (slot == i).then_some(i as i64),
+                    "{name} in {slot}"
+                );
             }
         }
     }
