@@ -12,6 +12,8 @@
 # building this tree). Without an `audit` subcommand in the binary, says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=benches/common.sh
+source benches/common.sh
 
 USERS=${USERS:-1000}
 ROUNDS=${ROUNDS:-3}
@@ -21,39 +23,20 @@ need python3 python3
 need jq jq
 [ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-if [ -n "${MMJWT_BIN:-}" ]; then
-  MMJWT=$MMJWT_BIN
-else
-  cargo build --release --locked -q
-  MMJWT=$PWD/target/release/mmjwt
-fi
+mmjwt_binary
 if ! "$MMJWT" audit --help >/dev/null 2>&1; then
   echo "skipped: this mmjwt has no audit subcommand (benches/audit.sh measures it once it exists)"
   exit 0
 fi
 
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mmjwt-audit-bench.XXXXXX")
-ISSUER_PID=
-cleanup() {
-  if [ -n "$ISSUER_PID" ] && kill -0 "$ISSUER_PID" 2>/dev/null; then
-    kill -TERM "$ISSUER_PID" 2>/dev/null || true
-    wait "$ISSUER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$SCRATCH"
-}
-trap cleanup EXIT
-
-# Fixed test credentials (never a real key).
-printf '%s\n' 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f > "$SCRATCH/key.hex"
-chmod 600 "$SCRATCH/key.hex"
-export MMJWT_APP_CODE=bench-app-code MMJWT_KEY_ID=bench-key
-unset MMJWT_SECRET
+scratch_dir audit
+test_credentials
 
 python3 benches/audit_issuer.py "$SCRATCH/key.hex" >"$SCRATCH/port" 2>"$SCRATCH/issuer.log" &
-ISSUER_PID=$!
+SERVER_PID=$!
 for _ in $(seq 1 100); do
   [ -s "$SCRATCH/port" ] && break
-  kill -0 "$ISSUER_PID" 2>/dev/null || { cat "$SCRATCH/issuer.log" >&2; exit 1; }
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SCRATCH/issuer.log" >&2; exit 1; }
   sleep 0.1
 done
 PORT=$(head -1 "$SCRATCH/port")

@@ -17,6 +17,8 @@
 # The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=benches/common.sh
+source benches/common.sh
 
 PART=${1:-all}
 ROUNDS=${ROUNDS:-5}
@@ -28,30 +30,11 @@ need() { command -v "$1" >/dev/null || { echo "missing $1 (e.g. apt-get install 
 need wrk
 need jq
 
-if [ -n "${MMJWT_BIN:-}" ]; then
-  MMJWT=$MMJWT_BIN
-else
-  cargo build --release --locked -q
-  MMJWT=$PWD/target/release/mmjwt
-fi
+mmjwt_binary
 LUA=$PWD/benches/sandbox_fetch.lua
 
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mmjwt-sandbox-bench.XXXXXX")
-SANDBOX_PID=
-cleanup() {
-  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    kill -TERM "$SANDBOX_PID" 2>/dev/null || true
-    wait "$SANDBOX_PID" 2>/dev/null || true
-  fi
-  rm -rf "$SCRATCH"
-}
-trap cleanup EXIT
-
-# Fixed test credentials (never a real key).
-printf '%s\n' 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f > "$SCRATCH/key.hex"
-chmod 600 "$SCRATCH/key.hex"
-export MMJWT_APP_CODE=bench-app-code MMJWT_KEY_ID=bench-key
-unset MMJWT_SECRET MMJWT_BASE_URL MMJWT_PUSH_REG_ID
+scratch_dir sandbox
+test_credentials
 REG=bench-reg
 USER_ID=bench-user
 
@@ -68,11 +51,11 @@ start_sandbox() {
   stop_sandbox
   "$@" "$MMJWT" sandbox --listen 127.0.0.1:0 --mode allow-all --secret-file "$SCRATCH/key.hex" \
     --log-format "$log" >"$SCRATCH/url" 2>"$SCRATCH/sandbox.log" &
-  SANDBOX_PID=$!
+  SERVER_PID=$!
   # Under valgrind start-up takes seconds, not milliseconds.
   for _ in $(seq 1 300); do
     [ -s "$SCRATCH/url" ] && break
-    kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$SCRATCH/sandbox.log" >&2; exit 1; }
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SCRATCH/sandbox.log" >&2; exit 1; }
     sleep 0.1
   done
   URL=$(head -1 "$SCRATCH/url")
@@ -84,11 +67,7 @@ start_sandbox() {
   TOKEN=$("$MMJWT" gen --user-id "$USER_ID" --ttl 1h --secret-file "$SCRATCH/key.hex")
 }
 stop_sandbox() {
-  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    kill -TERM "$SANDBOX_PID" 2>/dev/null || true
-    wait "$SANDBOX_PID" 2>/dev/null || true
-  fi
-  SANDBOX_PID=
+  stop_server
   : > "$SCRATCH/url"
 }
 
@@ -138,7 +117,7 @@ fi
 done
 
 if [ "$PART" = all ] || [ "$PART" = replay ]; then
-  [ -n "$SANDBOX_PID" ] || start_sandbox "${LOG:-text}"
+  [ -n "$SERVER_PID" ] || start_sandbox "${LOG:-text}"
 
   echo
   echo "## replay fetch-user --users - (N=$N, --concurrency 32, a token minted per call)"
@@ -174,10 +153,10 @@ if [ "$PART" = callgrind ]; then
       # Warm-up (threads, buffers, the installation's first answer), then counters from zero.
       MMJWT_BENCH_AUTH=$value timeout 60 wrk -t1 -c16 -d2s -s "$LUA" \
         "$URL/mobile/1/appinstance/$REG/user?ri=true" >/dev/null
-      callgrind_control -z "$SANDBOX_PID" >/dev/null 2>&1
+      callgrind_control -z "$SERVER_PID" >/dev/null 2>&1
       out=$(MMJWT_BENCH_AUTH=$value timeout 120 wrk -t1 -c16 -d"${CG_DURATION:-8s}" -s "$LUA" \
         "$URL/mobile/1/appinstance/$REG/user?ri=true")
-      callgrind_control -d "$SANDBOX_PID" >/dev/null 2>&1
+      callgrind_control -d "$SERVER_PID" >/dev/null 2>&1
       if grep -q 'Non-2xx' <<<"$out"; then
         echo "$auth: some answers were not 2xx:" >&2
         echo "$out" >&2

@@ -12,46 +12,28 @@
 # Without a `ui` subcommand in the binary, says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=benches/common.sh
+source benches/common.sh
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 
 command -v wrk >/dev/null || { echo "missing wrk (e.g. apt-get install wrk)" >&2; exit 1; }
 
-if [ -n "${MMJWT_BIN:-}" ]; then
-  MMJWT=$MMJWT_BIN
-else
-  cargo build --release --locked -q
-  MMJWT=$PWD/target/release/mmjwt
-fi
+mmjwt_binary
 if ! "$MMJWT" ui --help >/dev/null 2>&1; then
   echo "skipped: this mmjwt has no ui subcommand (benches/ui.sh measures it once it exists)"
   exit 0
 fi
 
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mmjwt-ui-bench.XXXXXX")
-UI_PID=
-cleanup() {
-  if [ -n "$UI_PID" ] && kill -0 "$UI_PID" 2>/dev/null; then
-    kill -TERM "$UI_PID" 2>/dev/null || true
-    wait "$UI_PID" 2>/dev/null || true
-  fi
-  rm -rf "$SCRATCH"
-}
-trap cleanup EXIT
-
-# Fixed test credentials (never a real key).
-SECRET_HEX=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
-printf '%s\n' "$SECRET_HEX" > "$SCRATCH/key.hex"
-chmod 600 "$SCRATCH/key.hex"
-export MMJWT_APP_CODE=bench-app-code MMJWT_KEY_ID=bench-key
-unset MMJWT_SECRET
+scratch_dir ui
+test_credentials
 
 "$MMJWT" ui --no-open --secret-file "$SCRATCH/key.hex" >"$SCRATCH/url" 2>"$SCRATCH/ui.log" &
-UI_PID=$!
+SERVER_PID=$!
 for _ in $(seq 1 100); do
   [ -s "$SCRATCH/url" ] && break
-  kill -0 "$UI_PID" 2>/dev/null || { cat "$SCRATCH/ui.log" >&2; exit 1; }
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SCRATCH/ui.log" >&2; exit 1; }
   sleep 0.1
 done
 URL=$(head -1 "$SCRATCH/url")
