@@ -2,12 +2,11 @@
 //! rules, limits, the API answering byte for byte what the command line prints, the live log
 //! carrying no secret, `--no-ui`, and `mmjwt ui` itself. Everything on 127.0.0.1, port 0.
 
+use crate::support::sandbox_process::Running;
 use crate::support::{REFERENCE_TOKEN, SECRET_HEX, mmjwt, raw_exchange, test_key};
 use mmjwt::sandbox::{Config, Mode, Sandbox};
 use serde_json::{Value, json};
-use std::io::{BufRead as _, BufReader};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const APP: &str = "test-app-code";
@@ -756,25 +755,18 @@ async fn no_ui_turns_the_page_and_its_api_off() {
 #[test]
 fn mmjwt_ui_prints_the_url_first_serves_the_page_and_stops_on_sigterm() {
     // No browser opener on PATH: the command must not fail for it.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mmjwt"))
-        .arg("ui")
-        .env("PATH", "/nonexistent")
-        .env("MMJWT_SECRET", SECRET_HEX)
-        .env("MMJWT_KEY_ID", KID)
-        .env("MMJWT_APP_CODE", APP)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first.trim_end().to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
-        "{url}"
+    let run = Running::spawn(
+        &["ui"],
+        &[
+            ("PATH", "/nonexistent"),
+            ("MMJWT_SECRET", SECRET_HEX),
+            ("MMJWT_KEY_ID", KID),
+            ("MMJWT_APP_CODE", APP),
+        ],
+        |l| l.starts_with("mmjwt: ui: token debugger at "),
     );
+    let url = run.url.clone();
+    assert!(url.ends_with('/'), "{url}");
     let addr: SocketAddr = url
         .trim_start_matches("http://")
         .trim_end_matches('/')
@@ -797,14 +789,9 @@ fn mmjwt_ui_prints_the_url_first_serves_the_page_and_stops_on_sigterm() {
         state.contains(&format!(r#""key_ids":["{KID}"]"#)),
         "{state}"
     );
-    let ok = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let err = String::from_utf8_lossy(&out.stderr);
+    run.signal("TERM");
+    let (status, err) = run.finish();
+    assert_eq!(status.code(), Some(0));
     // What a person reads, whole.
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(
@@ -821,19 +808,11 @@ fn mmjwt_ui_prints_the_url_first_serves_the_page_and_stops_on_sigterm() {
 
 #[test]
 fn the_sandbox_log_on_stderr_records_api_calls_without_their_secrets() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mmjwt"))
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .args(["--app-code", APP, "--key-id", KID])
-        .env("MMJWT_SECRET", SECRET_HEX)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr: SocketAddr = first.trim().trim_start_matches("http://").parse().unwrap();
+    let run = Running::start(
+        &["--log-format", "json", "--app-code", APP, "--key-id", KID],
+        &[("MMJWT_SECRET", SECRET_HEX)],
+    );
+    let addr: SocketAddr = run.url.trim_start_matches("http://").parse().unwrap();
     let wrong = "ab".repeat(32);
     for body in [
         json!({"token": REFERENCE_TOKEN, "secret": wrong}),
@@ -854,13 +833,8 @@ fn the_sandbox_log_on_stderr_records_api_calls_without_their_secrets() {
         );
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     }
-    let ok = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    run.signal("TERM");
+    let (_, err) = run.finish();
     let logged: Vec<Value> = err
         .lines()
         .filter(|l| l.starts_with('{'))

@@ -1,4 +1,4 @@
-//! `mmjwt sandbox` as a child process on 127.0.0.1:0: started with a clean environment, its
+//! `mmjwt sandbox` (or `ui`) as a child process on 127.0.0.1:0: started with a clean environment, its
 //! URL read from the first stdout line, stdout and stderr drained on threads (every stderr line
 //! also passed on as it arrives), signalled and awaited with a bound, killed when dropped.
 
@@ -20,10 +20,19 @@ pub struct Running {
 impl Running {
     /// Starts `mmjwt sandbox ARGS` and reads the URL from the first stdout line.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
+        let mut all = vec!["sandbox", "--listen", "127.0.0.1:0"];
+        all.extend(args);
+        Running::spawn(&all, env, |l| {
+            l.starts_with("mmjwt: sandbox: listening on ")
+        })
+    }
+
+    /// Starts `mmjwt ARGS`, a command that serves on 127.0.0.1 and prints its URL as the first
+    /// stdout line, and waits for the stderr line that `ready` accepts (the server answers
+    /// from the URL's moment on: waiting keeps the start-up lines ahead of any request's log).
+    pub fn spawn(args: &[&str], env: &[(&str, &str)], ready: impl Fn(&str) -> bool) -> Running {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmjwt"));
-        cmd.arg("sandbox")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
+        cmd.args(args)
             .env_remove("MMJWT_APP_CODE")
             .env_remove("MMJWT_KEY_ID")
             .env_remove("MMJWT_SECRET")
@@ -63,17 +72,12 @@ impl Running {
             stderr: Some(stderr),
             lines,
         };
-        // The URL is printed before the start-up lines on stderr, and the server answers from
-        // that moment: waiting for "listening on" keeps those lines ahead of any request's log.
-        let up = run.url.starts_with("http://127.0.0.1:")
-            && run
-                .next_line_where(|l| l.starts_with("mmjwt: sandbox: listening on "))
-                .is_some();
+        let up = run.url.starts_with("http://127.0.0.1:") && run.next_line_where(ready).is_some();
         if !up {
             let _ = run.child.kill();
             let _ = run.child.wait();
             panic!(
-                "the sandbox did not start; stderr: {}",
+                "mmjwt {args:?} did not start; stderr: {}",
                 run.stderr.take().unwrap().join().unwrap()
             );
         }
