@@ -74,9 +74,10 @@ pub fn encode_append(bytes: &[u8], out: &mut Vec<u8>) {
 /// buffers on the stack and leave larger segments to `check`).
 pub fn decode_segment(segment: impl AsRef<[u8]>, buf: &mut [u8]) -> Option<&[u8]> {
     let segment = segment.as_ref();
-    if segment.is_empty() || segment.len() / 4 * 3 > buf.len() {
+    if segment.is_empty() {
         return None;
     }
+    // `decode_strict_into` refuses a segment whose decoded length does not fit, before decoding.
     let n = decode_strict_into(segment, buf)?;
     Some(&buf[..n])
 }
