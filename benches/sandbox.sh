@@ -13,7 +13,8 @@
 # replay part runs with the last), MMJWT_BIN (a binary to measure instead of building this
 # tree, for before/after comparisons; a `cargo build --profile profiling` binary gives the
 # callgrind profiles function names), CG_DURATION (the measured wrk run under callgrind,
-# default 8s), CG_KEEP (a directory to keep the callgrind profiles in).
+# default 8s), CG_KEEP (a directory to keep the callgrind profiles in), CG_CACHE=1 (callgrind
+# also simulates the caches and prints L1 instruction and data misses per request).
 # The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -97,7 +98,7 @@ if [ "$PART" = all ] || [ "$PART" = wrk ]; then
   echo
   echo "## fetch-user under wrk -t2 -c64 -d$DURATION (loopback), sandbox --log-format $LOG"
   printf '%-8s %12s %10s %10s\n' auth 'req/s' p50 p99
-  apps=() bearers=()
+  apps=() bearers=() ratios=()
   # One short run of each first, not counted: the first run after start-up pays for the
   # sandbox's threads and memory coming up, and measured ~10-25% low.
   DURATION=3s run_wrk warm-up "App $MMJWT_APP_CODE" >/dev/null
@@ -107,12 +108,17 @@ if [ "$PART" = all ] || [ "$PART" = wrk ]; then
     apps+=("$RPS")
     run_wrk Bearer "Bearer $TOKEN"
     bearers+=("$RPS")
+    ratios+=("$(awk -v a="${apps[-1]}" -v b="$RPS" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')")
   done
-  # Medians over the rounds: a neighbour's burst slows one run, not the median.
+  # Medians over the rounds: a neighbour's burst slows one run, not the median. The ratio is
+  # also taken round by round, App and Bearer seconds apart: this machine's speed drifts by
+  # 20 % over minutes, which moves both runs of a round together but not the two medians.
   app=$(median "${apps[@]}")
   bearer=$(median "${bearers[@]}")
   awk -v a="$app" -v b="$bearer" -v lf="$LOG" \
     'BEGIN { printf "log %s: median req/s App %.0f, Bearer %.0f; Bearer/App = %.2f\n", lf, a, b, (a > 0 ? b / a : 0) }'
+  sorted=$(printf '%s\n' "${ratios[@]}" | sort -g | xargs)
+  echo "log $LOG: Bearer/App round by round (sorted): $sorted; median $(median "${ratios[@]}")"
 fi
 done
 
@@ -143,12 +149,18 @@ if [ "$PART" = callgrind ]; then
   need callgrind_control
   echo
   echo "## instructions per fetch-user request (callgrind; wrk -t1 -c16 -d${CG_DURATION:-8s})"
-  printf '%-8s %-6s %10s %14s\n' log auth requests 'instr/request'
+  CACHE_SIM=no
+  [ "${CG_CACHE:-0}" = 1 ] && CACHE_SIM=yes
+  if [ "$CACHE_SIM" = yes ]; then
+    printf '%-8s %-6s %10s %14s %10s %10s %10s\n' log auth requests 'instr/request' I1-miss D1-rmiss D1-wmiss
+  else
+    printf '%-8s %-6s %10s %14s\n' log auth requests 'instr/request'
+  fi
   for LOG in $LOGS; do
     for auth in App Bearer; do
       rm -f "$SCRATCH"/cg.out*
       start_sandbox "$LOG" valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
-        --callgrind-out-file="$SCRATCH/cg.out"
+        --cache-sim="$CACHE_SIM" --callgrind-out-file="$SCRATCH/cg.out"
       if [ "$auth" = App ]; then value="App $MMJWT_APP_CODE"; else value="Bearer $TOKEN"; fi
       # Warm-up (threads, buffers, the installation's first answer), then counters from zero.
       MMJWT_BENCH_AUTH=$value timeout 60 wrk -t1 -c16 -d2s -s "$LUA" \
@@ -165,8 +177,14 @@ if [ "$PART" = callgrind ]; then
       requests=$(awk '/requests in/ {print $1}' <<<"$out")
       stop_sandbox
       # The dump taken after the run holds only the measured interval.
-      total=$(awk '/^summary:/ {print $2}' "$SCRATCH/cg.out.1")
-      printf '%-8s %-6s %10s %14s\n' "$LOG" "$auth" "$requests" $((total / requests))
+      # summary: Ir, and with the cache simulation Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw.
+      read -r -a sums < <(awk '/^summary:/ { $1 = ""; print }' "$SCRATCH/cg.out.1")
+      if [ "$CACHE_SIM" = yes ]; then
+        printf '%-8s %-6s %10s %14s %10s %10s %10s\n' "$LOG" "$auth" "$requests" \
+          $((sums[0] / requests)) $((sums[3] / requests)) $((sums[4] / requests)) $((sums[5] / requests))
+      else
+        printf '%-8s %-6s %10s %14s\n' "$LOG" "$auth" "$requests" $((sums[0] / requests))
+      fi
       if [ -n "${CG_KEEP:-}" ]; then
         mkdir -p "$CG_KEEP"
         cp "$SCRATCH/cg.out.1" "$CG_KEEP/callgrind.$LOG.$auth.out"

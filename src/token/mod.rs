@@ -13,6 +13,37 @@ pub mod verdict;
 /// Tokens longer than this are refused before any decoding (a real Infobip token is ~400 bytes).
 pub const MAX_TOKEN_BYTES: usize = 8192;
 
+/// Room for a token's three decoded segments, as the fast paths ([`quick`], [`verdict`]) take
+/// them: a header of up to 512 bytes (real ones are ~60), a payload of up to 2,048 (~250) and a
+/// signature of up to 48 (an HS256 one is 32). Larger segments go to [`check`]. Each thread
+/// keeps one and reuses it: on the stack it was cleared on every call (2.6 KB, 41 cache lines
+/// written per token).
+#[derive(Debug)]
+pub(crate) struct Segments {
+    bytes: Box<[u8; Segments::HEADER_MAX + Segments::PAYLOAD_MAX + Segments::SIGNATURE_MAX]>,
+}
+
+impl Segments {
+    const HEADER_MAX: usize = 512;
+    const PAYLOAD_MAX: usize = 2048;
+    const SIGNATURE_MAX: usize = 48;
+
+    pub(crate) fn new() -> Segments {
+        Segments {
+            bytes: Box::new(
+                [0; Segments::HEADER_MAX + Segments::PAYLOAD_MAX + Segments::SIGNATURE_MAX],
+            ),
+        }
+    }
+
+    /// The header's, the payload's and the signature's room.
+    pub(crate) fn split(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]) {
+        let (header, rest) = self.bytes.split_at_mut(Segments::HEADER_MAX);
+        let (payload, signature) = rest.split_at_mut(Segments::PAYLOAD_MAX);
+        (header, payload, signature)
+    }
+}
+
 /// A token as the user gave it, cleaned: surrounding whitespace, an `Authorization:` header name
 /// and a `Bearer ` scheme are removed, and each removal is noted for the report.
 #[derive(Debug, Clone, PartialEq, Eq)]

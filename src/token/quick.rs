@@ -17,9 +17,9 @@
 //! `iat` and `exp` objects, the report's fixed end. None of it is a verdict: every token's
 //! payload is read and judged and its MAC computed and compared.
 
-use super::MAX_TOKEN_BYTES;
 use super::check::{Keys, Options};
 use super::report::SCHEMA;
+use super::{MAX_TOKEN_BYTES, Segments};
 use crate::b64;
 use crate::json::write as jsonw;
 use crate::json::{FlatObject, FlatValue};
@@ -27,12 +27,6 @@ use crate::secret::FirstBlock;
 
 // `write_json` writes the schema number as a literal.
 const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
-
-/// The decoded sizes this path takes (real headers are ~60 bytes, payloads ~250, a signature
-/// 32); larger segments go to `check`.
-const HEADER_MAX: usize = 512;
-const PAYLOAD_MAX: usize = 2048;
-const SIGNATURE_MAX: usize = 48;
 
 /// The header members this path reads, by slot.
 const HEADER_NAMES: [&str; 8] = ["alg", "typ", "kid", "crit", "jku", "x5u", "jwk", "x5c"];
@@ -103,7 +97,7 @@ pub fn write_json(out: &mut String, raw: &[u8], line: Option<usize>, opts: &Opti
 /// report for the last combination of what varies there, and the MAC state after the last
 /// token's first block.
 struct Scratch {
-    bytes: Box<[u8; SCRATCH_BYTES]>,
+    segments: Segments,
     header: LastHeader,
     iat: LastTime,
     exp: LastTime,
@@ -208,13 +202,10 @@ impl Tail {
     }
 }
 
-const SCRATCH_BYTES: usize = HEADER_MAX + PAYLOAD_MAX + SIGNATURE_MAX;
-
 thread_local! {
-    /// Each thread's [`Scratch`], reused: buffers on the stack were cleared on every call,
-    /// 2.6 KB per token.
+    /// Each thread's [`Scratch`], reused (see [`Segments`]).
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
-        bytes: Box::new([0; SCRATCH_BYTES]),
+        segments: Segments::new(),
         header: LastHeader::default(),
         iat: LastTime::default(),
         exp: LastTime::default(),
@@ -250,15 +241,14 @@ fn write_json_with(
     );
     // header encoding, payload encoding, signature encoding (an HS256 signature is 32 bytes)
     let Scratch {
-        bytes,
+        segments,
         header,
         iat: iat_text,
         exp: exp_text,
         tail,
         mac,
     } = scratch;
-    let (hbuf, rest) = bytes.split_at_mut(HEADER_MAX);
-    let (pbuf, sbuf) = rest.split_at_mut(PAYLOAD_MAX);
+    let (hbuf, pbuf, sbuf) = segments.split();
     // the header rules, on the header's first sight
     if !header.take(h64, hbuf) {
         return false;

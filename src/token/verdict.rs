@@ -11,13 +11,14 @@
 //! `check`'s own problem and words. Nothing is cached: every token is decoded and verified.
 //! Property tests hold the verdict equal to `check`'s primary problem.
 
-use super::MAX_TOKEN_BYTES;
 use super::check::{Keys, Options, check};
+use super::{MAX_TOKEN_BYTES, Segments};
 use crate::b64;
 use crate::json::FlatObject;
 use crate::problem::Problem;
 use crate::sdk::{MANDATORY_CLAIMS, MANDATORY_HEADERS};
 use serde_json::Value;
+use std::cell::RefCell;
 
 /// Who a valid token names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,11 +54,21 @@ impl Verdict {
 
 /// Judges `token` as [`check`] does, answering only what a server needs.
 pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
-    if let Some(identity) = fast_valid(token, opts) {
-        return Verdict {
+    match fast_valid(token, opts) {
+        Some(identity) => Verdict {
             outcome: Ok(identity),
-        };
+        },
+        None => by_check(token, opts),
     }
+}
+
+/// The verdict from `check`'s whole report: every refusal, and any token the fast path stepped
+/// aside for. Kept out of line (and marked cold) so that the code a valid token runs through
+/// stays short: in the sandbox, instruction-cache misses cost a Bearer request more than its
+/// instructions do (callgrind's cache simulation, README "Performance").
+#[cold]
+#[inline(never)]
+fn by_check(token: &str, opts: &Options<'_>) -> Verdict {
     let report = check(token, opts);
     let claims = report.claims.as_ref();
     let claim = |name: &str| claims.and_then(|c| c.get(name));
@@ -89,12 +100,10 @@ pub fn verdict(token: &str, opts: &Options<'_>) -> Verdict {
     Verdict { outcome }
 }
 
-/// The decoded sizes the fast path takes (real headers are ~60 bytes, payloads ~250, a
-/// signature 32). Larger segments go to [`check`]; the buffers live on the stack, so their
-/// size is what each call clears.
-const HEADER_MAX: usize = 512;
-const PAYLOAD_MAX: usize = 2048;
-const SIGNATURE_MAX: usize = 48;
+thread_local! {
+    /// Each thread's room for the decoded segments, reused (see [`Segments`]).
+    static SEGMENTS: RefCell<Segments> = RefCell::new(Segments::new());
+}
 
 /// The members the fast path reads, each in its slot of a [`FlatObject`], header and payload alike.
 const READ: [&str; 10] = [
@@ -144,13 +153,24 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
         &token[first_dot + 1..second_dot],
         &token[second_dot + 1..],
     );
+    SEGMENTS.with_borrow_mut(|segments| {
+        let (hbuf, pbuf, sbuf) = segments.split();
+        judge(token, second_dot, [h64, p64, s64], [hbuf, pbuf, sbuf], opts)
+    })
+}
+
+/// The rest of [`fast_valid`], once the segments are found and room for them is lent.
+fn judge(
+    token: &str,
+    second_dot: usize,
+    [h64, p64, s64]: [&str; 3],
+    [hbuf, pbuf, sbuf]: [&mut [u8]; 3],
+    opts: &Options<'_>,
+) -> Option<Identity> {
     // header encoding, payload encoding, signature encoding (a signature must be 32 bytes)
-    let mut hbuf = [0u8; HEADER_MAX];
-    let mut pbuf = [0u8; PAYLOAD_MAX];
-    let mut sbuf = [0u8; SIGNATURE_MAX];
-    let header = b64::decode_segment(h64, &mut hbuf)?;
-    let payload = b64::decode_segment(p64, &mut pbuf)?;
-    let signature = b64::decode_segment(s64, &mut sbuf)?;
+    let header = b64::decode_segment(h64, hbuf)?;
+    let payload = b64::decode_segment(p64, pbuf)?;
+    let signature = b64::decode_segment(s64, sbuf)?;
     if signature.len() != 32 {
         return None;
     }
