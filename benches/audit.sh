@@ -71,5 +71,4 @@ for round in $(seq 1 "$ROUNDS"); do
   cpus+=("$cpu")
   printf '%-6s %7ss %7ss %7ss %9ss %8s\n' "$round" "$wall" "$user" "$sys" "$cpu" "$rss"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "median CPU of mmjwt audit: $(median "${cpus[@]}") s (target: under 2 s for 1,000 users x 2)"

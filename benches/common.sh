@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced, not run): the binary to measure, a scratch
-# directory that goes away on exit together with the server the script started, and the fixed
-# test credentials.
+# directory that goes away on exit together with the server the script started, the fixed
+# test credentials, and the median of a list of figures.
 
 # Sets MMJWT to $MMJWT_BIN (a binary to measure instead, for before/after comparisons) or to a
 # release build of this tree.
@@ -42,3 +42,6 @@ test_credentials() {
   export MMJWT_APP_CODE=bench-app-code MMJWT_KEY_ID=bench-key
   unset MMJWT_SECRET MMJWT_BASE_URL MMJWT_PUSH_REG_ID
 }
+
+# The median of the figures given as arguments (the middle one; the lower middle of an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

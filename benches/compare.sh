@@ -8,6 +8,8 @@
 # to /dev/null whose median is reported (default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=benches/common.sh
+source benches/common.sh
 
 PART=${1:-all}
 N=${N:-1000000}
@@ -45,7 +47,6 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY=$VENV/bin/python
 
-SECRET_HEX=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 printf '%s\n' "$SECRET_HEX" > "$SCRATCH/key.hex"
 chmod 600 "$SCRATCH/key.hex"
 export MMJWT_APP_CODE=bench-app-code MMJWT_KEY_ID=bench-key
@@ -154,8 +155,7 @@ if [ "$PART" = all ] || [ "$PART" = batch-gen ]; then
       "$run" "$wall" "$user" "$sys" "$rss"
     walls+=("$wall")
   done
-  median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-  awk -v m="$median" -v n="$N" 'BEGIN { printf "median %s s: %.0f tokens/s\n", m, (m > 0 ? n / m : 0) }'
+  awk -v m="$(median "${walls[@]}")" -v n="$N" 'BEGIN { printf "median %s s: %.0f tokens/s\n", m, (m > 0 ? n / m : 0) }'
   /usr/bin/time -f "mmjwt gen > file: %e s wall, %U s user, %S s sys, peak RSS %M kB" \
     "$MMJWT" gen --user-id - --secret-file "$SCRATCH/key.hex" < "$SCRATCH/ids.txt" > "$SCRATCH/tokens.txt"
   test "$(wc -l < "$SCRATCH/tokens.txt")" -eq "$N"

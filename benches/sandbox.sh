@@ -90,8 +90,6 @@ run_wrk() {
   printf '%-8s %12s %10s %10s\n' "$label" "$RPS" "$p50" "$p99"
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 for LOG in $LOGS; do
 if [ "$PART" = all ] || [ "$PART" = wrk ]; then
   start_sandbox "$LOG"

@@ -70,8 +70,8 @@ pub fn encode_append(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 /// A non-empty JWS segment's canonical base64url decoded into `buf`: the decoded bytes, or
-/// `None` when it is empty, not canonical or does not fit (the fast judgements keep their
-/// buffers on the stack and leave larger segments to `check`).
+/// `None` when it is empty, not canonical or does not fit (the fast judgements decode into
+/// fixed rooms, `token::Segments`, and leave larger segments to `check`).
 pub fn decode_segment(segment: impl AsRef<[u8]>, buf: &mut [u8]) -> Option<&[u8]> {
     let segment = segment.as_ref();
     if segment.is_empty() {

@@ -20,19 +20,18 @@ pub const MAX_TOKEN_BYTES: usize = 8192;
 /// written per token).
 #[derive(Debug)]
 pub(crate) struct Segments {
-    bytes: Box<[u8; Segments::HEADER_MAX + Segments::PAYLOAD_MAX + Segments::SIGNATURE_MAX]>,
+    bytes: Box<[u8; Segments::BYTES]>,
 }
 
 impl Segments {
     const HEADER_MAX: usize = 512;
     const PAYLOAD_MAX: usize = 2048;
     const SIGNATURE_MAX: usize = 48;
+    const BYTES: usize = Segments::HEADER_MAX + Segments::PAYLOAD_MAX + Segments::SIGNATURE_MAX;
 
     pub(crate) fn new() -> Segments {
         Segments {
-            bytes: Box::new(
-                [0; Segments::HEADER_MAX + Segments::PAYLOAD_MAX + Segments::SIGNATURE_MAX],
-            ),
+            bytes: Box::new([0; Segments::BYTES]),
         }
     }
 

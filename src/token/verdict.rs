@@ -5,7 +5,7 @@
 //! header and claims as JSON values, each SDK's verdict. The sandbox reads one problem and
 //! three claims of it. [`verdict`] first tries a fast path that can only say "valid": it reads
 //! the usual token shape (canonical base64url, flat JSON objects, see
-//! [`FlatObject`]) into borrowed slices on the stack, applies every rule `check` applies on the
+//! [`FlatObject`]) into slices borrowed from a per-thread room, applies every rule `check` applies on the
 //! way to a valid report, and verifies the HMAC. Any doubt (an unusual shape, any failed rule,
 //! an SDK emulation asked for) sends the token to [`check`] itself, so every refusal carries
 //! `check`'s own problem and words. Nothing is cached: every token is decoded and verified.
@@ -155,14 +155,14 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
     );
     SEGMENTS.with_borrow_mut(|segments| {
         let (hbuf, pbuf, sbuf) = segments.split();
-        judge(token, second_dot, [h64, p64, s64], [hbuf, pbuf, sbuf], opts)
+        let signing_input = &token.as_bytes()[..second_dot];
+        judge(signing_input, [h64, p64, s64], [hbuf, pbuf, sbuf], opts)
     })
 }
 
 /// The rest of [`fast_valid`], once the segments are found and room for them is lent.
 fn judge(
-    token: &str,
-    second_dot: usize,
+    signing_input: &[u8],
     [h64, p64, s64]: [&str; 3],
     [hbuf, pbuf, sbuf]: [&mut [u8]; 3],
     opts: &Options<'_>,
@@ -219,7 +219,6 @@ fn judge(
         return None;
     }
     // signature
-    let signing_input = &token.as_bytes()[..second_dot];
     let verified = match opts.keys {
         Keys::None => !opts.require_signature,
         // A key's variants only ever word a failure; a valid token never needs them.
