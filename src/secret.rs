@@ -3,17 +3,15 @@
 //! computed once and reused for every token ([`HmacKey`]), the MAC state after a signing input's
 //! first block kept for the next input that starts alike ([`FirstBlock`]), and random key ids.
 //!
-//! None of them appears in `Debug`, `Display` or error messages. The text and the key bytes are
-//! overwritten with zeros (`zeroize`, which the optimiser cannot remove) when dropped. The HMAC
-//! state is not: the `hmac` crate (0.12) gives no way to wipe it. It holds the two hashed key
-//! pads, not the key, but they are enough to sign, so it lives only as long as its command.
+//! None of them appears in `Debug`, `Display` or error messages. The text, the key bytes and
+//! the HMAC state (the two hashed key pads: not the key, but enough to sign) are overwritten
+//! with zeros (`zeroize`, which the optimiser cannot remove) when dropped.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::digest::core_api::Block as BlockOf;
+use sha2::{Digest as _, Sha256, Sha256VarCore, compress256};
 use std::fmt;
+use subtle::ConstantTimeEq as _;
 use zeroize::Zeroize as _;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The recommended minimum: RFC 7518 §3.2 wants a key as long as the hash output.
 pub const MIN_KEY_BYTES: usize = 32;
@@ -190,14 +188,56 @@ fn hex_val(b: u8) -> u8 {
     }
 }
 
-/// An HMAC-SHA256 key whose inner and outer pads are hashed once; cloning the state per message
-/// is what makes batch signing cheap.
+/// SHA-256's chaining value: the eight state words after some whole 64-byte blocks.
+type Chain = [u32; 8];
+
+/// One 64-byte block as `sha2::compress256` takes it.
+type Block = BlockOf<Sha256VarCore>;
+
+/// SHA-256's initial chaining value (FIPS 180-4 §5.3.3).
+const IV: Chain = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// An HMAC-SHA256 key (RFC 2104) whose inner and outer pads are hashed once, written directly
+/// over SHA-256's compression function (`sha2::compress256`, which uses the CPU's SHA
+/// extensions where it has them). Through the `hmac` crate every MAC copied two hasher states
+/// with their block buffers and went through the generic buffering and finalisation; here a
+/// MAC is the message's whole blocks, one or two padded blocks and one outer block, in about a
+/// third of the code: the sandbox verifies a token per Bearer request with caches cold from
+/// the HTTP stack around it, where code size costs as much as instructions (README
+/// "Performance"). Tests hold it equal to the `hmac` crate for every key and message length.
+///
+/// Unlike the `hmac` crate's state, this one is wiped (`zeroize`) when dropped.
 #[derive(Clone)]
 pub struct HmacKey {
-    state: HmacSha256,
+    /// After the inner pad and the whole blocks of an absorbed prefix.
+    inner: Chain,
+    /// After the outer pad.
+    outer: Chain,
+    /// The absorbed prefix's last partial block: `carry[..carried]`.
+    carry: [u8; 64],
+    carried: usize,
+    /// Bytes hashed into `inner` (the pad's 64 and the prefix's whole blocks).
+    absorbed: u64,
     /// Which key (and absorbed prefix) this is, for [`FirstBlock`]: clones share it, every
     /// other key has its own.
     id: u64,
+}
+
+impl Drop for HmacKey {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+        self.carry.zeroize();
+    }
 }
 
 impl fmt::Debug for HmacKey {
@@ -212,65 +252,168 @@ fn next_key_id() -> u64 {
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Hashes `bytes` (whole blocks only) into `chain`, up to four blocks a call: copying them into
+/// blocks costs less than a call per block.
+fn absorb(chain: &mut Chain, bytes: &[u8]) {
+    debug_assert_eq!(bytes.len() % 64, 0);
+    let mut room = [Block::default(); 4];
+    for group in bytes.chunks(256) {
+        for (block, chunk) in room.iter_mut().zip(group.chunks_exact(64)) {
+            block.copy_from_slice(chunk);
+        }
+        compress256(chain, &room[..group.len() / 64]);
+    }
+}
+
+/// Ends a SHA-256 whose last `tail` (under 64 bytes) is not yet hashed and whose whole message
+/// is `total` bytes: the padding (FIPS 180-4 §5.1.1) in one or two blocks, then the digest.
+fn finish(mut chain: Chain, tail: &[u8], total: u64) -> [u8; 32] {
+    let mut room = [Block::default(); 2];
+    room[0][..tail.len()].copy_from_slice(tail);
+    room[0][tail.len()] = 0x80;
+    let blocks = if tail.len() < 56 { 1 } else { 2 };
+    room[blocks - 1][56..].copy_from_slice(&(total * 8).to_be_bytes());
+    compress256(&mut chain, &room[..blocks]);
+    digest_of(&chain)
+}
+
+fn digest_of(chain: &Chain) -> [u8; 32] {
+    let mut out = [0; 32];
+    for (bytes, word) in out.chunks_exact_mut(4).zip(chain) {
+        bytes.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// The chain after one pad block: the key (hashed first when longer than a block) XOR `byte`.
+fn pad_chain(key: &[u8], byte: u8) -> Chain {
+    let mut block = Block::default();
+    block[..key.len()].copy_from_slice(key);
+    for b in &mut block {
+        *b ^= byte;
+    }
+    let mut chain = IV;
+    compress256(&mut chain, std::slice::from_ref(&block));
+    block.zeroize();
+    chain
+}
+
 impl HmacKey {
     pub fn new(key: &[u8]) -> HmacKey {
-        HmacKey {
-            state: HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length"),
+        let mut hashed = [0u8; 32];
+        let key = if key.len() > 64 {
+            hashed = Sha256::digest(key).into();
+            &hashed[..]
+        } else {
+            key
+        };
+        let out = HmacKey {
+            inner: pad_chain(key, 0x36),
+            outer: pad_chain(key, 0x5c),
+            carry: [0; 64],
+            carried: 0,
+            absorbed: 64,
             id: next_key_id(),
-        }
+        };
+        hashed.zeroize();
+        out
     }
 
     /// This key with `prefix` already absorbed: its [`sign`](Self::sign) and
     /// [`verify`](Self::verify) of `m` are those of `prefix ‖ m` with the original key. Batch
     /// `gen` uses it for the part of the signing input every token shares, so the per-token MAC
-    /// starts where that part ends. Like the key itself, the absorbed state is not wiped on drop.
+    /// starts where that part ends.
     #[must_use]
     pub fn with_prefix(&self, prefix: &[u8]) -> HmacKey {
-        let mut state = self.state.clone();
-        state.update(prefix);
-        HmacKey {
-            state,
-            id: next_key_id(),
+        let mut key = self.clone();
+        key.id = next_key_id();
+        let mut rest = prefix;
+        if key.carried > 0 {
+            let take = (64 - key.carried).min(rest.len());
+            key.carry[key.carried..key.carried + take].copy_from_slice(&rest[..take]);
+            key.carried += take;
+            rest = &rest[take..];
+            if key.carried < 64 {
+                return key;
+            }
+            let block = key.carry;
+            absorb(&mut key.inner, &block);
+            key.absorbed += 64;
+            key.carried = 0;
         }
+        let whole = rest.len() / 64 * 64;
+        absorb(&mut key.inner, &rest[..whole]);
+        key.absorbed += whole as u64;
+        key.carry[..rest.len() - whole].copy_from_slice(&rest[whole..]);
+        key.carried = rest.len() - whole;
+        key
+    }
+
+    /// The inner hash of (the absorbed prefix ‖) `message`.
+    fn inner_hash(&self, message: &[u8]) -> [u8; 32] {
+        let mut chain = self.inner;
+        let total = self.absorbed + (self.carried + message.len()) as u64;
+        let mut rest = message;
+        if self.carried > 0 {
+            let mut block = self.carry;
+            let take = (64 - self.carried).min(rest.len());
+            block[self.carried..self.carried + take].copy_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            let filled = self.carried + take;
+            if filled < 64 {
+                return finish(chain, &block[..filled], total);
+            }
+            absorb(&mut chain, &block);
+        }
+        let whole = rest.len() / 64 * 64;
+        absorb(&mut chain, &rest[..whole]);
+        finish(chain, &rest[whole..], total)
+    }
+
+    /// The outer hash around an inner digest: one block (32 bytes, padding, length 96 bytes).
+    fn outer_hash(&self, inner: &[u8; 32]) -> [u8; 32] {
+        finish(self.outer, inner, 64 + 32)
     }
 
     /// The 32-byte tag of `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; 32] {
-        let mut mac = self.state.clone();
-        mac.update(message);
-        mac.finalize().into_bytes().into()
+        self.outer_hash(&self.inner_hash(message))
     }
 
     /// Constant-time check of a full-length tag; any other length is refused (RFC 7518 §3.2
     /// requires the whole 256-bit MAC).
     pub fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
-        if tag.len() != 32 {
-            return false;
-        }
-        let mut mac = self.state.clone();
-        mac.update(message);
-        tag_matches(mac, tag)
+        tag.len() == 32 && tag_matches(&self.sign(message), tag)
     }
 }
 
 /// The one comparison of a computed MAC with a token's tag: constant time, whole length.
-fn tag_matches(mac: HmacSha256, tag: &[u8]) -> bool {
-    mac.verify_slice(tag).is_ok()
+fn tag_matches(mac: &[u8; 32], tag: &[u8]) -> bool {
+    mac.ct_eq(tag).into()
 }
 
-/// The MAC state after the first SHA-256 block (64 bytes) of the last signing input verified
+/// The inner chain after the first SHA-256 block (64 bytes) of the last signing input verified
 /// through it, kept for the next input that starts with the same block under the same key.
 ///
 /// Tokens from one issuer share their header, and a typical header segment with its dot and the
-/// payload's first character is exactly that block: batch `check` then compresses five blocks a
-/// token instead of six. Every token is still verified in full (the block is compared byte for
-/// byte, the rest hashed, the tag compared in constant time); what is reused is only the
-/// hashing of bytes equal to the last ones, never a verdict. The bytes compared are the token's
-/// own, which is public; the state holds no more of the key than the key itself does.
+/// payload's first characters is exactly that block: batch `check` and the sandbox then
+/// compress one block a token fewer. Every token is still verified in full (the block is
+/// compared byte for byte, the rest hashed, the tag compared in constant time); what is reused
+/// is only the hashing of bytes equal to the last ones, never a verdict. The bytes compared are
+/// the token's own, which is public; the chain holds no more of the key than the key itself
+/// does, and is wiped when dropped.
 #[derive(Clone, Default)]
 pub struct FirstBlock {
-    /// The key's id, the block, and the state after it.
-    last: Option<(u64, [u8; 64], HmacSha256)>,
+    /// The key's id, the block, and the inner chain after it.
+    last: Option<(u64, [u8; 64], Chain)>,
+}
+
+impl Drop for FirstBlock {
+    fn drop(&mut self) {
+        if let Some((_, _, chain)) = &mut self.last {
+            chain.zeroize();
+        }
+    }
 }
 
 impl fmt::Debug for FirstBlock {
@@ -280,22 +423,27 @@ impl fmt::Debug for FirstBlock {
 }
 
 impl FirstBlock {
-    /// [`HmacKey::verify`], with the first block's state reused when it matches.
+    /// [`HmacKey::verify`], with the first block's chain reused when it matches.
     pub fn verify(&mut self, key: &HmacKey, message: &[u8], tag: &[u8]) -> bool {
-        let (Some(first), true) = (message.first_chunk::<64>(), tag.len() == 32) else {
+        // A key with a partial prefix block hashes its carry first: not worth a memo.
+        let (Some(first), true, 0) = (message.first_chunk::<64>(), tag.len() == 32, key.carried)
+        else {
             return key.verify(message, tag);
         };
-        let state = match &self.last {
-            Some((id, block, state)) if *id == key.id && block == first => state,
+        let chain = match &self.last {
+            Some((id, block, chain)) if *id == key.id && block == first => *chain,
             _ => {
-                let mut state = key.state.clone();
-                state.update(first);
-                &self.last.insert((key.id, *first, state)).2
+                let mut chain = key.inner;
+                absorb(&mut chain, first);
+                self.last.insert((key.id, *first, chain)).2
             }
         };
-        let mut mac = state.clone();
-        mac.update(&message[64..]);
-        tag_matches(mac, tag)
+        let mut chain = chain;
+        let rest = &message[64..];
+        let whole = rest.len() / 64 * 64;
+        absorb(&mut chain, &rest[..whole]);
+        let inner = finish(chain, &rest[whole..], key.absorbed + message.len() as u64);
+        tag_matches(&key.outer_hash(&inner), tag)
     }
 }
 
@@ -330,6 +478,62 @@ mod tests {
                 proptest::prop_assert_eq!(memo.verify(other, &message, &tag), genuine && same_bytes);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// The HMAC written over the compression function is the `hmac` crate's, for keys
+        /// shorter than, as long as and longer than a block, messages of every length around
+        /// the padding's edges, and prefixes absorbed in one or two steps.
+        #[test]
+        fn sign_equals_the_hmac_crate(
+            key in proptest::collection::vec(proptest::num::u8::ANY, 0..150),
+            message in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            cut in 0..300usize,
+            cut2 in 0..300usize,
+        ) {
+            use hmac::Mac as _;
+            let reference = |m: &[u8]| {
+                let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&key).unwrap();
+                mac.update(m);
+                <[u8; 32]>::from(mac.finalize().into_bytes())
+            };
+            let want = reference(&message);
+            let k = HmacKey::new(&key);
+            proptest::prop_assert_eq!(k.sign(&message), want);
+            proptest::prop_assert!(k.verify(&message, &want));
+            let (a, rest) = message.split_at(cut.min(message.len()));
+            let (b, c) = rest.split_at(cut2.min(rest.len()));
+            proptest::prop_assert_eq!(k.with_prefix(a).sign(rest), want);
+            proptest::prop_assert_eq!(k.with_prefix(a).with_prefix(b).sign(c), want);
+            let mut memo = FirstBlock::default();
+            proptest::prop_assert!(memo.verify(&k, &message, &want));
+            proptest::prop_assert!(memo.verify(&k, &message, &want));
+            proptest::prop_assert!(memo.verify(&k.with_prefix(a), rest, &want));
+            let mut bad = want;
+            bad[cut % 32] ^= 1 << (cut2 % 8);
+            proptest::prop_assert!(!k.verify(&message, &bad));
+            proptest::prop_assert!(!memo.verify(&k, &message, &bad));
+        }
+    }
+
+    #[test]
+    fn fips_180_4_vectors_and_rfc_4231_long_key() {
+        // SHA-256 itself through `finish` (the empty message and "abc").
+        let hex = |d: &[u8]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(
+            hex(&finish(IV, b"", 0)),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            hex(&finish(IV, b"abc", 3)),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        // RFC 4231 test case 6: a 131-byte key, hashed before use.
+        let key = HmacKey::new(&[0xaa; 131]);
+        assert_eq!(
+            hex(&key.sign(b"Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::store::{Access, PersonalizeFlags, Store};
 use super::{Clock, LogFormat, Mode};
 use crate::problem::Code;
 use crate::secret::HmacKey;
+use crate::token::verdict::ClaimText;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::{Request, State};
@@ -362,7 +363,7 @@ async fn handle(
                     Code::SubMismatch.as_str(),
                     format!(
                         "the token's sub {} is not userIdentity.externalUserId",
-                        Value::String(sub.clone())
+                        Value::String(sub.to_string())
                     ),
                 ));
             }
@@ -428,7 +429,7 @@ async fn read_body(mut body: Body, headers: &HeaderMap) -> Result<Bytes, ApiErro
 #[derive(Debug)]
 struct Task {
     push_reg_id: String,
-    sub: Option<String>,
+    sub: Option<ClaimText>,
     anonymous_only: bool,
     external_id_frozen: bool,
     job: Job,

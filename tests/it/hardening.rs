@@ -423,16 +423,22 @@ fn multi_byte_prefix_lookalikes_are_judged_not_crashed() {
     }
 }
 
-/// Source guard (RFC 7518 §3.2 wants a constant-time comparison): the MAC is checked only by
-/// `Mac::verify_slice`, and no source line compares signature or tag bytes with `==`/`!=`
-/// except by length.
+/// Source guard (RFC 7518 §3.2 wants a constant-time comparison): the MAC is compared in one
+/// place only, `secret`'s `tag_matches` through `subtle`'s `ct_eq`, and no source line compares
+/// signature or tag bytes with `==`/`!=` except by length.
 #[test]
 fn signatures_are_compared_only_in_constant_time() {
     let files = crate::support::source_files();
     assert!(files.len() > 10);
-    let mut verify_slice = 0;
+    let mut tag_comparisons = 0;
     for (f, text) in &files {
-        verify_slice += text.matches(".verify_slice(").count();
+        if f.ends_with("secret.rs") {
+            tag_comparisons += text.matches(".ct_eq(").count();
+            assert!(
+                text.contains("fn tag_matches(mac: &[u8; 32], tag: &[u8]) -> bool {\n    mac.ct_eq(tag).into()"),
+                "secret.rs: tag_matches is not the constant-time comparison"
+            );
+        }
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default().to_lowercase();
             let compares = code.contains("==") || code.contains("!=");
@@ -449,5 +455,5 @@ fn signatures_are_compared_only_in_constant_time() {
             }
         }
     }
-    assert_eq!(verify_slice, 1, "the MAC is verified in exactly one place");
+    assert_eq!(tag_comparisons, 1, "the MAC is compared in exactly one place");
 }

@@ -21,8 +21,8 @@ fn from_check(token: &str, opts: &Options<'_>) -> (Option<String>, Result<Identi
     let outcome = match r.primary_problem() {
         Some(p) => Err(format!("{:?} {:?} {}", p.code, p.source, p.message)),
         None => Ok(Identity {
-            sub: sub.clone().unwrap(),
-            jti: claim("jti").unwrap().as_str().unwrap().to_owned(),
+            sub: sub.as_deref().unwrap().into(),
+            jti: claim("jti").unwrap().as_str().unwrap().into(),
             exp: claim("exp").unwrap().as_i64().unwrap(),
         }),
     };
@@ -252,8 +252,8 @@ fn tokens_as_gen_makes_them_take_the_fast_path() {
             extra: &[],
         });
         let want = Identity {
-            sub: sub.to_owned(),
-            jti: "00000000-0000-4000-8000-000000000001".to_owned(),
+            sub: sub.into(),
+            jti: "00000000-0000-4000-8000-000000000001".into(),
             exp: NOW + 900,
         };
         assert_eq!(fast_valid(&token, &opts), Some(want.clone()), "{sub}");
