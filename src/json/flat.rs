@@ -9,74 +9,6 @@ use arrayvec::ArrayVec;
 /// More members than this and the reader declines (real tokens have 3 and 7).
 pub const MAX_MEMBERS: usize = 16;
 
-/// The names a reader puts in slots, each with its [`key`] computed at compile time, so that
-/// finding a member's slot is a comparison of words, not of strings: comparing each member's
-/// name with each listed name byte by byte was a quarter of reading a payload (callgrind).
-#[derive(Debug)]
-pub struct Names<const N: usize> {
-    names: [&'static str; N],
-    keys: [u64; N],
-}
-
-impl<const N: usize> Names<N> {
-    pub const fn new(names: [&'static str; N]) -> Names<N> {
-        let mut keys = [0; N];
-        let mut i = 0;
-        while i < N {
-            let name = names[i].as_bytes();
-            let mut word = [0u8; 8];
-            let mut j = 0;
-            while j < name.len() && j < 7 {
-                word[j] = name[j];
-                j += 1;
-            }
-            keys[i] = mark_length(u64::from_le_bytes(word), name.len());
-            i += 1;
-        }
-        Names { names, keys }
-    }
-
-    pub fn list(&self) -> &[&'static str; N] {
-        &self.names
-    }
-
-    /// The slot of `name`, whose key is `key`.
-    fn slot(&self, name: &str, key: u64) -> Option<usize> {
-        // A key holds the first seven bytes: a longer name compares the rest.
-        self.keys.iter().zip(&self.names).position(|(&k, n)| {
-            k == key && (name.len() <= 7 || same_bytes(&n.as_bytes()[7..], &name.as_bytes()[7..]))
-        })
-    }
-}
-
-/// A name's key: its first seven bytes (little-endian, zero beyond the name) and its length
-/// (up to 255) in the top byte.
-const fn mark_length(first_bytes: u64, len: usize) -> u64 {
-    let kept = if len < 7 { len } else { 7 };
-    let mask = (1u64 << (8 * kept)) - 1;
-    (first_bytes & mask) | ((if len < 255 { len } else { 255 }) as u64) << 56
-}
-
-/// The key of the name at `text[start..start + len]`: one load of eight bytes when the text
-/// has them (a name is followed by at least its quote and colon, so nearly always).
-fn key_at(text: &[u8], start: usize, len: usize) -> u64 {
-    let word = match text.get(start..start + 8) {
-        Some(w) => {
-            let mut word = [0; 8];
-            word.copy_from_slice(w);
-            word
-        }
-        None => {
-            let mut word = [0; 8];
-            for (w, b) in word.iter_mut().zip(&text[start..start + len.min(7)]) {
-                *w = *b;
-            }
-            word
-        }
-    };
-    mark_length(u64::from_le_bytes(word), len)
-}
-
 /// A flat object with the members named by a list of `N` names in slots. Lives on the stack
 /// and is filled in place: returned by value, two of these (about 1.5 KB) were copied for every
 /// token, 6 % of a batch. The members' room is an [`ArrayVec`], so an empty one writes none of
@@ -101,7 +33,7 @@ impl<'a, const N: usize> FlatObject<'a, N> {
     /// Reads `bytes` into this empty value, the member called `names[i]` into slot `i`; `false`
     /// when it is not a flat object, a name repeats (a `DUPLICATE_MEMBER` for `check` to word)
     /// or there are more than [`MAX_MEMBERS`]. After `false` nothing in it may be used.
-    pub fn read(&mut self, bytes: &'a [u8], names: &Names<N>) -> bool {
+    pub fn read(&mut self, bytes: &'a [u8], names: &[&str; N]) -> bool {
         debug_assert!(self.members.is_empty(), "read into an empty FlatObject");
         let Ok(text) = std::str::from_utf8(bytes) else {
             return false;
@@ -114,9 +46,7 @@ impl<'a, const N: usize> FlatObject<'a, N> {
                 fits = false;
                 return;
             }
-            // `name` is a slice of `text`: its offset, for the one load of its key.
-            let start = name.as_ptr().addr() - text.as_ptr().addr();
-            match names.slot(name, key_at(bytes, start, name.len())) {
+            match names.iter().position(|n| same(n, name)) {
                 Some(slot) if f.slots[slot].is_some() => fits = false,
                 Some(slot) => f.slots[slot] = Some(value),
                 // Another name can only repeat another name the list does not hold.
@@ -192,18 +122,14 @@ impl<'a, const N: usize> FlatObject<'a, N> {
 /// Name equality as a byte loop: names are a few bytes long, where a call to `memcmp` costs
 /// more than the comparison (it was 8 % of a batch).
 fn same(a: &str, b: &str) -> bool {
-    same_bytes(a.as_bytes(), b.as_bytes())
-}
-
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const NAMES: Names<3> = Names::new(["sub", "exp", "infobip-api-key"]);
+    const NAMES: [&str; 3] = ["sub", "exp", "infobip-api-key"];
     const SUB: usize = 0;
     const EXP: usize = 1;
     const APP: usize = 2;
@@ -248,42 +174,6 @@ mod tests {
         assert!(read(&format!("{{{}}}", over.join(","))).is_none());
         let mut f = FlatObject::<'_, 3>::empty();
         assert!(!f.read(b"{\"sub\":\"\xff\"}", &NAMES));
-    }
-
-    #[test]
-    fn a_name_finds_its_slot_exactly_when_it_is_listed() {
-        const LIST: Names<6> = Names::new([
-            "typ",
-            "infobip-api-key",
-            "infobip-api-kez",
-            "",
-            "a",
-            "abcdef\u{e9}x",
-        ]);
-        let near = [
-            "typ",
-            "ty",
-            "typp",
-            "Typ",
-            "infobip-api-key",
-            "infobip-api-kez",
-            "infobip-api-ke",
-            "infobip",
-            "infobip-",
-            "",
-            "a",
-            "a\0",
-            "\u{e9}",
-            "infobip-api-keyy",
-        ];
-        for name in near {
-            // Each name at the end of a text (fewer than eight bytes after it) and followed by more.
-            for text in [name.to_string(), format!("{name}\":\"padding\"}}")] {
-                let key = key_at(text.as_bytes(), 0, name.len());
-                let want = LIST.list().iter().position(|n| *n == name);
-                assert_eq!(LIST.slot(name, key), want, "{name:?} in {text:?}");
-            }
-        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod flat;
 pub mod read;
 pub mod write;
 
-pub use flat::{FlatObject, Names};
+pub use flat::FlatObject;
 pub use read::{
     FlatValue, JsonError, Members, StrictObject, kind_of, parse_object, scan_flat, scan_flat_text,
 };

@@ -442,33 +442,6 @@ mod flat {
         t
     };
 
-    /// Where the string's run starting at `from` ends: the index of its first quote, backslash
-    /// or control character. Eight bytes a step (SWAR: each test sets the top bit of every byte
-    /// it matches, borrows only ever marking bytes above a true match, so the lowest mark is
-    /// the first stop), then byte by byte for the text's last few.
-    pub(super) fn stop_in_string(b: &[u8], from: usize) -> Option<usize> {
-        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-        const TOPS: u64 = u64::from_ne_bytes([0x80; 8]);
-        let zero_bytes = |w: u64| w.wrapping_sub(ONES) & !w & TOPS;
-        let mut i = from;
-        while let Some(chunk) = b.get(i..i + 8) {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let stops = zero_bytes(w ^ (ONES * u64::from(b'"')))
-                | zero_bytes(w ^ (ONES * u64::from(b'\\')))
-                | (w.wrapping_sub(ONES * 0x20) & !w & TOPS);
-            if stops != 0 {
-                return Some(i + (stops.trailing_zeros() / 8) as usize);
-            }
-            i += 8;
-        }
-        b[i..]
-            .iter()
-            .position(|&c| STOPS_STRING[usize::from(c)])
-            .map(|n| i + n)
-    }
-
     /// A string without escapes or control characters starting at `i`; its text and the index
     /// after its closing quote.
     fn string(text: &str, i: usize) -> Option<(&str, usize)> {
@@ -477,7 +450,10 @@ mod flat {
             return None;
         }
         let start = i + 1;
-        let end = stop_in_string(b, start)?;
+        let len = b[start..]
+            .iter()
+            .position(|&c| STOPS_STRING[usize::from(c)])?;
+        let end = start + len;
         // `end` holds an ASCII byte, so both slice bounds are character boundaries.
         (b[end] == b'"').then(|| (&text[start..end], end + 1))
     }
@@ -587,25 +563,6 @@ mod tests {
     }
 
     proptest! {
-        /// The eight-bytes-a-step search finds what a byte-by-byte one finds, wherever the text
-        /// starts and ends and whatever lies around the stop (bytes just below and above each
-        /// stop, and above 0x7f, where a borrow or a sign could mislead it).
-        #[test]
-        fn string_stops_are_found_as_byte_by_byte(
-            bytes in prop::collection::vec(
-                prop::sample::select(vec![b'a', b'"', b'\\', 0x00, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff]),
-                0..40,
-            ),
-            from in 0..40usize,
-        ) {
-            let from = from.min(bytes.len());
-            let naive = bytes[from..]
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                .map(|n| from + n);
-            prop_assert_eq!(flat::stop_in_string(&bytes, from), naive);
-        }
-
         /// Wherever the flat reader answers, serde_json answers the same.
         #[test]
         fn flat_reader_never_disagrees_with_serde(

@@ -8,7 +8,7 @@
 use super::api::{ApiError, message_id};
 use crate::sdk::SdkSelection;
 use crate::secret::HmacKey;
-use crate::token::check::{Expectations, KeyRing, Keys, Options};
+use crate::token::check::{Expectations, KeyRing, Keys, KnownHeaders, Options};
 use crate::token::pitfalls::KeyVariants;
 use crate::token::verdict::{Identity, verdict};
 use axum::http::{HeaderMap, header};
@@ -53,16 +53,20 @@ pub(crate) struct Authenticator<'a> {
     pub keys: &'a HashMap<String, HmacKey>,
     /// Per kid, the keys of a misused secret (may be empty).
     pub variants: &'a HashMap<String, KeyVariants>,
+    /// The documented header segment of each key id (see [`KnownHeaders`]).
+    pub headers: &'a KnownHeaders,
     pub leeway: i64,
 }
 
 /// Up to this many keys, a kid is looked up by comparing it with each.
 const SCAN_KEYS: usize = 4;
 
-/// The configured keys with their variants, as the check core looks them up.
+/// The configured keys with their variants and documented headers, as the check core looks
+/// them up.
 struct Ring<'a> {
     keys: &'a HashMap<String, HmacKey>,
     variants: &'a HashMap<String, KeyVariants>,
+    headers: &'a KnownHeaders,
 }
 
 impl KeyRing for Ring<'_> {
@@ -79,6 +83,10 @@ impl KeyRing for Ring<'_> {
 
     fn variants_for(&self, kid: &str) -> Option<&KeyVariants> {
         self.variants.get(kid)
+    }
+
+    fn kid_of_header(&self, h64: &str) -> Option<&str> {
+        self.headers.kid_of(h64)
     }
 }
 
@@ -155,6 +163,7 @@ impl Authenticator<'_> {
         let ring = Ring {
             keys: self.keys,
             variants: self.variants,
+            headers: self.headers,
         };
         let opts = Options {
             now,
@@ -277,9 +286,11 @@ mod tests {
                     )
                 })
                 .collect();
+            let headers = KnownHeaders::default();
             let ring = Ring {
                 keys: &keys,
                 variants: &variants,
+                headers: &headers,
             };
             for i in 0..=n {
                 let kid = format!("kid-{i}");
@@ -302,6 +313,7 @@ mod tests {
             app_code: "code",
             keys: &keys,
             variants: &variants,
+            headers: &KnownHeaders::default(),
             leeway: 0,
         });
     }

@@ -204,6 +204,9 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     Ok(Arc::new(Shared {
         mode: config.mode,
         app_code: config.app_code,
+        known_headers: crate::token::check::KnownHeaders::new(
+            config.keys.keys().map(String::as_str),
+        ),
         keys: config.keys,
         key_variants: config.key_variants,
         leeway: config.leeway,

@@ -38,6 +38,8 @@ pub struct Shared {
     pub app_code: String,
     pub keys: HashMap<String, HmacKey>,
     pub key_variants: HashMap<String, crate::token::pitfalls::KeyVariants>,
+    /// The documented header segment of each key id, encoded once.
+    pub known_headers: crate::token::check::KnownHeaders,
     pub leeway: i64,
     pub reject_replayed_jti: bool,
     pub clock: Clock,
@@ -279,6 +281,7 @@ async fn handle(
         app_code: &shared.app_code,
         keys: &shared.keys,
         variants: &shared.key_variants,
+        headers: &shared.known_headers,
         leeway: shared.leeway,
     }
     .authenticate(&parts.headers, now, log_sub);

@@ -24,6 +24,58 @@ pub trait KeyRing {
     fn variants_for(&self, _kid: &str) -> Option<&KeyVariants> {
         None
     }
+
+    /// The key id whose documented header is exactly the header segment `h64`, for a ring
+    /// that keeps its ids' [`KnownHeaders`]. Only [`verdict`](super::verdict) asks: such a
+    /// header passes every header rule, so it need not be decoded and read. None by default.
+    fn kid_of_header(&self, _h64: &str) -> Option<&str> {
+        None
+    }
+}
+
+/// The header segment of each of a ring's key ids in the documented form (spec section 2:
+/// `{"alg":"HS256","typ":"JWT","kid":"<id>"}`, which is also what `gen` writes), encoded once
+/// when the ring is configured. A token whose header segment is byte for byte one of these has
+/// a header that passes every rule `check` applies to headers (canonical base64url, a strict
+/// object, the three members, HS256, JWT, a non-empty kid, no `crit`): the sandbox's verdict
+/// then compares about sixty bytes instead of decoding and reading them. Ids that would need
+/// JSON escapes have no entry (their tokens' headers are read as any other). This is derived
+/// from the configuration alone: nothing a token said is kept.
+#[derive(Debug, Default)]
+pub struct KnownHeaders {
+    /// Header segment and key id, in the ring's order.
+    forms: Vec<(String, String)>,
+}
+
+impl KnownHeaders {
+    pub fn new<'a>(kids: impl IntoIterator<Item = &'a str>) -> KnownHeaders {
+        KnownHeaders {
+            forms: kids
+                .into_iter()
+                .filter_map(|kid| Some((documented_header_segment(kid)?, kid.to_owned())))
+                .collect(),
+        }
+    }
+
+    /// The key id whose documented header segment is `h64`. A scan: a sandbox has a few keys,
+    /// and comparing lengths first rejects nearly every other form at once.
+    pub fn kid_of(&self, h64: &str) -> Option<&str> {
+        self.forms
+            .iter()
+            .find(|(form, _)| form.len() == h64.len() && form == h64)
+            .map(|(_, kid)| kid.as_str())
+    }
+}
+
+/// The documented header of `kid`, base64url-encoded; `None` for an empty id or one with a
+/// character JSON would escape (a quote, a backslash, a control character).
+pub fn documented_header_segment(kid: &str) -> Option<String> {
+    if kid.is_empty() || kid.chars().any(|c| c == '"' || c == '\\' || c < ' ') {
+        return None;
+    }
+    Some(b64::encode(
+        format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#).as_bytes(),
+    ))
 }
 
 impl KeyRing for HashMap<String, HmacKey> {
@@ -837,6 +889,22 @@ fn short(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documented_headers_are_the_specs_form_and_only_for_plain_ids() {
+        for kid in ["k", "bench-key", "Zoë 1", "a\u{7f}b"] {
+            let h64 = documented_header_segment(kid).unwrap();
+            let text = String::from_utf8(b64::decode_strict(&h64).unwrap()).unwrap();
+            assert_eq!(text, format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#));
+            let known = KnownHeaders::new(["other", kid]);
+            assert_eq!(known.kid_of(&h64), Some(kid));
+            assert_eq!(known.kid_of(&h64[1..]), None);
+        }
+        for kid in ["", "a\"b", "a\\b", "a\nb", "\u{1}"] {
+            assert_eq!(documented_header_segment(kid), None, "{kid:?}");
+            assert_eq!(KnownHeaders::new([kid]).forms.len(), 0);
+        }
+    }
 
     #[test]
     fn spans_saturate_instead_of_wrapping() {

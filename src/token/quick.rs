@@ -22,15 +22,14 @@ use super::report::SCHEMA;
 use super::{MAX_TOKEN_BYTES, Segments};
 use crate::b64;
 use crate::json::write as jsonw;
-use crate::json::{FlatObject, FlatValue, Names};
+use crate::json::{FlatObject, FlatValue};
 use crate::secret::FirstBlock;
 
 // `write_json` writes the schema number as a literal.
 const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
 
 /// The header members this path reads, by slot.
-const HEADER_NAMES: Names<8> =
-    Names::new(["alg", "typ", "kid", "crit", "jku", "x5u", "jwk", "x5c"]);
+const HEADER_NAMES: [&str; 8] = ["alg", "typ", "kid", "crit", "jku", "x5u", "jwk", "x5c"];
 const ALG: usize = 0;
 const HTYP: usize = 1;
 const KID: usize = 2;
@@ -38,7 +37,7 @@ const KID: usize = 2;
 const HEADER_REFUSED: std::ops::Range<usize> = 3..8;
 
 /// The claims this path reads, by slot.
-const CLAIM_NAMES: Names<9> = Names::new([
+const CLAIM_NAMES: [&str; 9] = [
     "typ",
     "sub",
     "infobip-api-key",
@@ -48,7 +47,7 @@ const CLAIM_NAMES: Names<9> = Names::new([
     "iss",
     "nbf",
     "aud",
-]);
+];
 const CTYP: usize = 0;
 const SUB: usize = 1;
 const APP: usize = 2;

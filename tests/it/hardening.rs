@@ -455,5 +455,8 @@ fn signatures_are_compared_only_in_constant_time() {
             }
         }
     }
-    assert_eq!(tag_comparisons, 1, "the MAC is compared in exactly one place");
+    assert_eq!(
+        tag_comparisons, 1,
+        "the MAC is compared in exactly one place"
+    );
 }

@@ -8,10 +8,37 @@ use crate::corpus::{cases, ring_of};
 use crate::support::{HEADER, signed, test_key};
 use mmjwt::sdk::SdkSelection;
 use mmjwt::secret::HmacKey;
-use mmjwt::token::check::{Expectations, Keys, Options, check};
+use mmjwt::token::check::{
+    Expectations, KeyRing, Keys, KnownHeaders, Options, check, documented_header_segment,
+};
 use mmjwt::token::verdict::{Identity, fast_valid, verdict};
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// A ring as the sandbox keeps it: keys by id and each id's documented header, so that the
+/// verdict's shortcut for those headers is held to `check` as well.
+struct Headered {
+    keys: HashMap<String, HmacKey>,
+    headers: KnownHeaders,
+}
+
+impl Headered {
+    fn new(keys: HashMap<String, HmacKey>) -> Headered {
+        let headers = KnownHeaders::new(keys.keys().map(String::as_str));
+        Headered { keys, headers }
+    }
+}
+
+impl KeyRing for Headered {
+    fn key_for(&self, kid: &str) -> Option<&HmacKey> {
+        self.keys.get(kid)
+    }
+
+    fn kid_of_header(&self, h64: &str) -> Option<&str> {
+        self.headers.kid_of(h64)
+    }
+}
 
 /// What `check` says, in the verdict's terms.
 fn from_check(token: &str, opts: &Options<'_>) -> (Option<String>, Result<Identity, String>) {
@@ -62,6 +89,11 @@ fn verdict_equals_checks_primary_problem_on_the_corpus() {
         let ring = case.key.as_deref().map(|k| ring_of(&case.kid, k));
         let single = key.as_ref().map_or(Keys::None, Keys::Single);
         let ringed = ring.as_ref().map_or(Keys::None, |r| Keys::Ring(r));
+        let headered = case
+            .key
+            .as_deref()
+            .map(|k| Headered::new(ring_of(&case.kid, k)));
+        let headered = headered.as_ref().map_or(Keys::None, |r| Keys::Ring(r));
         let expect = Expectations {
             sub: case.expect.sub.as_deref(),
             app_code: case.expect.app_code.as_deref(),
@@ -70,9 +102,11 @@ fn verdict_equals_checks_primary_problem_on_the_corpus() {
         for (keys, expect, sdk, require) in [
             // The sandbox's settings, then check's with and without the SDKs.
             (ringed, Expectations::default(), SdkSelection::NONE, true),
+            (headered, Expectations::default(), SdkSelection::NONE, true),
             (single, expect, SdkSelection::NONE, case.require_signature),
             (single, expect, SdkSelection::BOTH, case.require_signature),
             (ringed, expect, SdkSelection::NONE, false),
+            (headered, expect, SdkSelection::NONE, false),
         ] {
             let opts = Options {
                 now: case.now,
@@ -203,8 +237,9 @@ proptest! {
             token = chars.into_iter().collect();
         }
         let ring = std::collections::HashMap::from([("test-key-id".to_owned(), test_key())]);
+        let headered = Headered::new(ring.clone());
         let the_key = test_key();
-        for (keys, require) in [(Keys::Ring(&ring), true), (Keys::Single(&the_key), false), (Keys::None, false), (Keys::None, true)] {
+        for (keys, require) in [(Keys::Ring(&ring), true), (Keys::Ring(&headered), true), (Keys::Single(&the_key), false), (Keys::None, false), (Keys::None, true)] {
             let opts = Options {
                 now: NOW,
                 leeway,
@@ -220,6 +255,63 @@ proptest! {
             if let Some(d) = disagreement(&token, &opts) {
                 prop_assert!(false, "{}: {}", token, d);
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Key ids of every kind: a token `gen` makes for one carries exactly the documented header
+    /// (so the sandbox's shortcut is taken) whenever the id has one, and with or without the
+    /// shortcut, with the right key or another id's, the verdict is check's.
+    #[test]
+    fn documented_headers_are_judged_as_read_headers(
+        kid in prop_oneof![
+            4 => "[a-zA-Z0-9._-]{1,24}",
+            1 => "[\\PC]{1,8}",
+            1 => "[\"\\\\\u{1}\u{7f}é a]{0,6}",
+        ],
+        other in "[a-z]{1,6}",
+        signed_by_other in proptest::bool::weighted(0.2),
+    ) {
+        use mmjwt::token::mint::{Claims, Minter};
+        let other = format!("{other}-x");
+        prop_assume!(kid != other);
+        let keys = HashMap::from([(kid.clone(), test_key()), (other, HmacKey::new(b"another key"))]);
+        let signer = if signed_by_other { HmacKey::new(b"another key") } else { test_key() };
+        let mut minter = Minter::new(&kid, signer);
+        let documented = documented_header_segment(&kid);
+        if let Some(h64) = &documented {
+            prop_assert_eq!(h64, &mmjwt::b64::encode(minter.header_json().as_bytes()));
+        }
+        let (token, _) = minter.mint(&Claims {
+            sub: "alice",
+            app_code: "test-app-code",
+            iat: NOW - 5,
+            exp: NOW + 900,
+            jti: "j-1",
+            iss: None,
+            extra: &[],
+        });
+        let headered = Headered::new(keys.clone());
+        let h64 = token.split('.').next().unwrap();
+        prop_assert_eq!(headered.kid_of_header(h64), documented.as_ref().map(|_| kid.as_str()));
+        for ring in [&headered as &(dyn KeyRing + Sync), &keys] {
+            let opts = Options {
+                now: NOW,
+                leeway: 0,
+                keys: Keys::Ring(ring),
+                expect: Expectations { app_code: Some("test-app-code"), ..Expectations::default() },
+                require_signature: true,
+                sdk: SdkSelection::NONE,
+            };
+            prop_assert_eq!(disagreement(&token, &opts), None);
+            prop_assert_eq!(fast_valid(&token, &opts).is_some(), !signed_by_other && !kid.is_empty() && !kid.chars().any(|c| c == '"' || c == '\\' || c < ' '));
         }
     }
 }
