@@ -476,19 +476,21 @@ mod flat {
     fn integer(b: &[u8], i: usize) -> Option<(FlatValue<'static>, usize)> {
         let negative = b[i] == b'-';
         let start = i + usize::from(negative);
-        let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
-        let end = start + digits;
+        // Digits read and counted in one pass; too many for a u64 is `None` at once.
+        let mut end = start;
+        let mut magnitude: u64 = 0;
+        while let Some(&d) = b.get(end).filter(|d| d.is_ascii_digit()) {
+            magnitude = magnitude
+                .checked_mul(10)?
+                .checked_add(u64::from(d - b'0'))?;
+            end += 1;
+        }
+        let digits = end - start;
         if digits == 0 || (b[start] == b'0' && digits > 1) {
             return None;
         }
         if matches!(b.get(end), Some(b'.' | b'e' | b'E')) {
             return None;
-        }
-        let mut magnitude: u64 = 0;
-        for &d in &b[start..end] {
-            magnitude = magnitude
-                .checked_mul(10)?
-                .checked_add(u64::from(d - b'0'))?;
         }
         let value = if negative {
             if magnitude == 0 {

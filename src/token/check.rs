@@ -895,7 +895,10 @@ mod tests {
         for kid in ["k", "bench-key", "Zoë 1", "a\u{7f}b"] {
             let h64 = documented_header_segment(kid).unwrap();
             let text = String::from_utf8(b64::decode_strict(&h64).unwrap()).unwrap();
-            assert_eq!(text, format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#));
+            assert_eq!(
+                text,
+                format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#)
+            );
             let known = KnownHeaders::new(["other", kid]);
             assert_eq!(known.kid_of(&h64), Some(kid));
             assert_eq!(known.kid_of(&h64[1..]), None);

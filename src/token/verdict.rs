@@ -220,10 +220,11 @@ pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
     if opts.sdk.android || opts.sdk.ios || token.len() > MAX_TOKEN_BYTES {
         return None;
     }
-    // segments
-    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
-    let (first_dot, second_dot) = (dots.next()?, dots.next()?);
-    if dots.next().is_some() {
+    // segments: the first dot and the last; a dot between them is in the payload segment,
+    // which then is not base64url and is refused by its decoding
+    let first_dot = memchr::memchr(b'.', token.as_bytes())?;
+    let second_dot = memchr::memrchr(b'.', token.as_bytes())?;
+    if second_dot == first_dot {
         return None;
     }
     let (h64, p64, s64) = (
