@@ -5,6 +5,11 @@
 #   bash benches/sandbox.sh replay     (replay fetch-user --users - against the sandbox)
 #   bash benches/sandbox.sh callgrind  (instructions per fetch-user request, App vs Bearer, under
 #                                       valgrind: the load-independent figure; not part of `all`)
+#   MMJWT_BIN_B=other/mmjwt bash benches/sandbox.sh ab
+#                                      (two binaries' sandboxes side by side, log off, rounds
+#                                       alternating between them: each round's Bearer/App ratio
+#                                       and CPU per request, for before/after comparisons on a
+#                                       machine whose speed drifts; not part of `all`)
 #
 # Needs wrk and jq. Knobs: ROUNDS (rounds of App then Bearer, and of
 # replay batches; default 5), DURATION (per wrk run, default 10s),
@@ -145,6 +150,56 @@ if [ "$PART" = all ] || [ "$PART" = replay ]; then
     [ -n "$summary" ] || { echo "replay printed no summary" >&2; exit 1; }
     jq -r --arg r "$round" '.summary | "round \($r): \(.requests_per_second) req/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, statuses \(.by_status | tostring)"' <<<"$summary"
   done
+fi
+
+# A/B: this tree's build (or MMJWT_BIN) against MMJWT_BIN_B, each with its own sandbox, log off,
+# ROUNDS rounds of App then Bearer per binary, the binaries alternating, so both see the same
+# drift. CPU per request is the sandbox's user + system time (/proc/PID/stat) over the run.
+if [ "$PART" = ab ]; then
+  [ -n "${MMJWT_BIN_B:-}" ] || { echo "set MMJWT_BIN_B to the binary to compare with" >&2; exit 1; }
+  A=$MMJWT
+  start_sandbox off
+  A_PID=$SERVER_PID A_URL=$URL A_TOKEN=$TOKEN
+  trap 'kill -TERM "$A_PID" 2>/dev/null || true; stop_server_and_clean' EXIT
+  SERVER_PID=
+  MMJWT=$MMJWT_BIN_B
+  start_sandbox off
+  B_PID=$SERVER_PID B_URL=$URL B_TOKEN=$TOKEN
+  MMJWT=$A
+  ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  # One binary's round: App then Bearer; prints the row and leaves the ratio in RATIO.
+  RATIO=0
+  ab_round() {
+    local label=$1 pid=$2 url=$3 token=$4 t0 t1 app app_us bearer bearer_us
+    URL=$url
+    t0=$(ticks "$pid"); run_wrk App "App $MMJWT_APP_CODE" >/dev/null; t1=$(ticks "$pid")
+    app=$RPS
+    app_us=$(awk -v t="$((t1 - t0))" -v r="$RPS" -v d="${DURATION%s}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
+    t0=$(ticks "$pid"); run_wrk Bearer "Bearer $token" >/dev/null; t1=$(ticks "$pid")
+    bearer=$RPS
+    bearer_us=$(awk -v t="$((t1 - t0))" -v r="$RPS" -v d="${DURATION%s}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
+    RATIO=$(awk -v a="$app" -v b="$bearer" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
+    printf '%-3s %10s %10s %8s %10s %10s\n' "$label" "$app" "$bearer" "$RATIO" "$app_us" "$bearer_us"
+  }
+  echo
+  echo "## A/B, fetch-user under wrk -t2 -c64 -d$DURATION, log off"
+  echo "# A: $A"
+  echo "# B: $MMJWT_BIN_B"
+  printf '%-3s %10s %10s %8s %10s %10s\n' bin 'App req/s' 'Bearer' ratio 'App us' 'Bearer us'
+  DURATION=2s run_wrk warm-up "Bearer $A_TOKEN" >/dev/null
+  URL=$B_URL DURATION=2s run_wrk warm-up "Bearer $B_TOKEN" >/dev/null
+  ratios_a=() ratios_b=() b_ahead=0
+  for _ in $(seq 1 "$ROUNDS"); do
+    ab_round A "$A_PID" "$A_URL" "$A_TOKEN"
+    ratios_a+=("$RATIO")
+    ab_round B "$B_PID" "$B_URL" "$B_TOKEN"
+    ratios_b+=("$RATIO")
+    b_ahead=$((b_ahead + $(awk -v a="${ratios_a[-1]}" -v b="$RATIO" 'BEGIN { print (b > a) ? 1 : 0 }')))
+  done
+  echo "A: Bearer/App median $(median "${ratios_a[@]}") over $ROUNDS rounds"
+  echo "B: Bearer/App median $(median "${ratios_b[@]}") over $ROUNDS rounds; B ahead of A in $b_ahead of $ROUNDS rounds"
+  kill -TERM "$B_PID" 2>/dev/null || true
+  exit 0
 fi
 
 # Instructions per request, counted by callgrind in the sandbox process (all its threads) over
