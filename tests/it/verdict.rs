@@ -257,14 +257,6 @@ proptest! {
             }
         }
     }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
 
     /// Key ids of every kind: a token `gen` makes for one carries exactly the documented header
     /// (so the sandbox's shortcut is taken) whenever the id has one, and with or without the
