@@ -67,15 +67,14 @@ impl KnownHeaders {
     }
 }
 
-/// The documented header of `kid`, base64url-encoded; `None` for an empty id or one with a
-/// character JSON would escape (a quote, a backslash, a control character).
+/// The documented header of `kid` (the one `gen` mints, [`header_json`](super::mint::header_json)),
+/// base64url-encoded; `None` for an empty id or one with a character JSON escapes (a quote, a
+/// backslash, a control character), which the verdict's flat reader would not take.
 pub fn documented_header_segment(kid: &str) -> Option<String> {
     if kid.is_empty() || kid.chars().any(|c| c == '"' || c == '\\' || c < ' ') {
         return None;
     }
-    Some(b64::encode(
-        format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#).as_bytes(),
-    ))
+    Some(b64::encode(super::mint::header_json(kid).as_bytes()))
 }
 
 impl KeyRing for HashMap<String, HmacKey> {
