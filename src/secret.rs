@@ -277,6 +277,28 @@ fn finish(mut chain: Chain, tail: &[u8], total: u64) -> [u8; 32] {
     digest_of(&chain)
 }
 
+/// The digest of a message of `total` bytes whose whole blocks up to here are in `chain`, and
+/// whose rest is `carry` (under a block) followed by `message`: the one place a MAC's inner hash
+/// is finished, from a key's state or from [`FirstBlock`]'s.
+fn digest_from(mut chain: Chain, carry: &[u8], message: &[u8], total: u64) -> [u8; 32] {
+    let mut rest = message;
+    if !carry.is_empty() {
+        let mut block = [0; 64];
+        block[..carry.len()].copy_from_slice(carry);
+        let take = (64 - carry.len()).min(rest.len());
+        block[carry.len()..carry.len() + take].copy_from_slice(&rest[..take]);
+        rest = &rest[take..];
+        let filled = carry.len() + take;
+        if filled < 64 {
+            return finish(chain, &block[..filled], total);
+        }
+        absorb(&mut chain, &block);
+    }
+    let whole = rest.len() / 64 * 64;
+    absorb(&mut chain, &rest[..whole]);
+    finish(chain, &rest[whole..], total)
+}
+
 fn digest_of(chain: &Chain) -> [u8; 32] {
     let mut out = [0; 32];
     for (bytes, word) in out.chunks_exact_mut(4).zip(chain) {
@@ -351,23 +373,8 @@ impl HmacKey {
 
     /// The inner hash of (the absorbed prefix ‖) `message`.
     fn inner_hash(&self, message: &[u8]) -> [u8; 32] {
-        let mut chain = self.inner;
         let total = self.absorbed + (self.carried + message.len()) as u64;
-        let mut rest = message;
-        if self.carried > 0 {
-            let mut block = self.carry;
-            let take = (64 - self.carried).min(rest.len());
-            block[self.carried..self.carried + take].copy_from_slice(&rest[..take]);
-            rest = &rest[take..];
-            let filled = self.carried + take;
-            if filled < 64 {
-                return finish(chain, &block[..filled], total);
-            }
-            absorb(&mut chain, &block);
-        }
-        let whole = rest.len() / 64 * 64;
-        absorb(&mut chain, &rest[..whole]);
-        finish(chain, &rest[whole..], total)
+        digest_from(self.inner, &self.carry[..self.carried], message, total)
     }
 
     /// The outer hash around an inner digest: one block (32 bytes, padding, length 96 bytes).
@@ -453,11 +460,8 @@ impl FirstBlock {
                 self.last.insert((key.id, *first, chain)).2
             }
         };
-        let mut chain = chain;
-        let rest = &message[64..];
-        let whole = rest.len() / 64 * 64;
-        absorb(&mut chain, &rest[..whole]);
-        let inner = finish(chain, &rest[whole..], key.absorbed + message.len() as u64);
+        let total = key.absorbed + message.len() as u64;
+        let inner = digest_from(chain, &[], &message[64..], total);
         tag_matches(&key.outer_hash(&inner), tag)
     }
 }
