@@ -167,17 +167,24 @@ if [ "$PART" = ab ]; then
   B_PID=$SERVER_PID B_URL=$URL B_TOKEN=$TOKEN
   MMJWT=$A
   ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  # One wrk run against the sandbox $1 with Authorization $2: leaves req/s in RPS and the
+  # sandbox's CPU per request (µs) in US.
+  US=0
+  measured_run() {
+    local t0 t1
+    t0=$(ticks "$1"); run_wrk run "$2" >/dev/null; t1=$(ticks "$1")
+    US=$(awk -v t="$((t1 - t0))" -v r="$RPS" -v d="${DURATION%s}" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
+  }
   # One binary's round: App then Bearer; prints the row and leaves the ratio in RATIO.
   RATIO=0
   ab_round() {
-    local label=$1 pid=$2 url=$3 token=$4 t0 t1 app app_us bearer bearer_us
+    local label=$1 pid=$2 url=$3 token=$4 app app_us bearer bearer_us
     URL=$url
-    t0=$(ticks "$pid"); run_wrk App "App $MMJWT_APP_CODE" >/dev/null; t1=$(ticks "$pid")
-    app=$RPS
-    app_us=$(awk -v t="$((t1 - t0))" -v r="$RPS" -v d="${DURATION%s}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
-    t0=$(ticks "$pid"); run_wrk Bearer "Bearer $token" >/dev/null; t1=$(ticks "$pid")
-    bearer=$RPS
-    bearer_us=$(awk -v t="$((t1 - t0))" -v r="$RPS" -v d="${DURATION%s}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
+    measured_run "$pid" "App $MMJWT_APP_CODE"
+    app=$RPS app_us=$US
+    measured_run "$pid" "Bearer $token"
+    bearer=$RPS bearer_us=$US
     RATIO=$(awk -v a="$app" -v b="$bearer" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
     printf '%-3s %10s %10s %8s %10s %10s\n' "$label" "$app" "$bearer" "$RATIO" "$app_us" "$bearer_us"
   }
