@@ -21,7 +21,9 @@
 # default 8s), CG_KEEP (a directory to keep the callgrind profiles in), CG_CACHE=1 (callgrind
 # also simulates the caches and prints L1 instruction and data misses per request),
 # CG_SOFT_SHA=compact (callgrind measures a profiling build with sha2's compact portable code;
-# see below).
+# see below), CG_LINES=1 (callgrind also records each instruction's address and the table gains
+# `code-lines`: the distinct 64-byte lines of machine code run at least once every two requests,
+# the request's instruction footprint; needs python3).
 # The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -214,6 +216,33 @@ fi
 # sandbox's threads one at a time, so wrk gets one thread and 16 connections. Under valgrind
 # sha2 has no SHA extensions and uses its portable code: the SHA-256 part of a Bearer request
 # counts several times what it costs natively (about 20,000 of the instructions).
+# The distinct 64-byte lines of machine code (per object file) that a callgrind profile taken
+# with --dump-instr=yes ran at least once every two of its $2 requests: how much code a request
+# needs in the instruction cache, whatever the cache. (A cost line right after `calls=` is the
+# call's inclusive cost, not the call site's own, so it is skipped.)
+code_lines() {
+  python3 - "$1" "$2" <<'PY'
+import collections, sys
+path, requests = sys.argv[1], int(sys.argv[2])
+runs = collections.Counter()
+ob, call_cost = None, False
+with open(path, errors="replace") as f:
+    for line in f:
+        if line.startswith("ob="):
+            ob = line[3:].strip()
+        elif line.startswith("calls="):
+            call_cost = True
+        elif line.startswith("0x"):
+            if call_cost:
+                call_cost = False
+                continue
+            fields = line.split()
+            if len(fields) > 2:
+                runs[(ob, int(fields[0], 16))] += int(fields[2])
+print(len({(o, a >> 6) for (o, a), n in runs.items() if 2 * n >= requests}))
+PY
+}
+
 if [ "$PART" = callgrind ]; then
   need valgrind
   need callgrind_control
@@ -221,16 +250,21 @@ if [ "$PART" = callgrind ]; then
   echo "## instructions per fetch-user request (callgrind; wrk -t1 -c16 -d${CG_DURATION:-8s})"
   CACHE_SIM=no
   [ "${CG_CACHE:-0}" = 1 ] && CACHE_SIM=yes
+  DUMP_INSTR=no LINES_HEAD=
+  if [ "${CG_LINES:-0}" = 1 ]; then
+    need python3
+    DUMP_INSTR=yes LINES_HEAD=code-lines
+  fi
   if [ "$CACHE_SIM" = yes ]; then
-    printf '%-8s %-6s %10s %14s %10s %10s %10s\n' log auth requests 'instr/request' I1-miss D1-rmiss D1-wmiss
+    printf '%-8s %-6s %10s %14s %10s %10s %10s %10s\n' log auth requests 'instr/request' I1-miss D1-rmiss D1-wmiss "$LINES_HEAD"
   else
-    printf '%-8s %-6s %10s %14s\n' log auth requests 'instr/request'
+    printf '%-8s %-6s %10s %14s %10s\n' log auth requests 'instr/request' "$LINES_HEAD"
   fi
   for LOG in $LOGS; do
     for auth in App Bearer; do
       rm -f "$SCRATCH"/cg.out*
       start_sandbox "$LOG" valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
-        --cache-sim="$CACHE_SIM" --callgrind-out-file="$SCRATCH/cg.out"
+        --cache-sim="$CACHE_SIM" --dump-instr="$DUMP_INSTR" --callgrind-out-file="$SCRATCH/cg.out"
       if [ "$auth" = App ]; then value="App $MMJWT_APP_CODE"; else value="Bearer $TOKEN"; fi
       # Warm-up (threads, buffers, the installation's first answer), then counters from zero.
       MMJWT_BENCH_AUTH=$value timeout 60 wrk -t1 -c16 -d2s -s "$LUA" \
@@ -249,11 +283,13 @@ if [ "$PART" = callgrind ]; then
       # The dump taken after the run holds only the measured interval.
       # summary: Ir, and with the cache simulation Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw.
       read -r -a sums < <(awk '/^summary:/ { $1 = ""; print }' "$SCRATCH/cg.out.1")
+      lines=
+      [ "$DUMP_INSTR" = yes ] && lines=$(code_lines "$SCRATCH/cg.out.1" "$requests")
       if [ "$CACHE_SIM" = yes ]; then
-        printf '%-8s %-6s %10s %14s %10s %10s %10s\n' "$LOG" "$auth" "$requests" \
-          $((sums[0] / requests)) $((sums[3] / requests)) $((sums[4] / requests)) $((sums[5] / requests))
+        printf '%-8s %-6s %10s %14s %10s %10s %10s %10s\n' "$LOG" "$auth" "$requests" \
+          $((sums[0] / requests)) $((sums[3] / requests)) $((sums[4] / requests)) $((sums[5] / requests)) "$lines"
       else
-        printf '%-8s %-6s %10s %14s\n' "$LOG" "$auth" "$requests" $((sums[0] / requests))
+        printf '%-8s %-6s %10s %14s %10s\n' "$LOG" "$auth" "$requests" $((sums[0] / requests)) "$lines"
       fi
       if [ -n "${CG_KEEP:-}" ]; then
         mkdir -p "$CG_KEEP"

@@ -85,8 +85,8 @@ impl KeyRing for Ring<'_> {
         self.variants.get(kid)
     }
 
-    fn kid_of_header(&self, h64: &str) -> Option<&str> {
-        self.headers.kid_of(h64)
+    fn documented_header(&self, h64: &str) -> Option<(&str, &HmacKey)> {
+        self.headers.find(h64)
     }
 }
 

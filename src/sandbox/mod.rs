@@ -205,7 +205,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
         mode: config.mode,
         app_code: config.app_code,
         known_headers: crate::token::check::KnownHeaders::new(
-            config.keys.keys().map(String::as_str),
+            config.keys.iter().map(|(kid, key)| (kid.as_str(), key)),
         ),
         keys: config.keys,
         key_variants: config.key_variants,

@@ -25,7 +25,7 @@ struct Headered {
 
 impl Headered {
     fn new(keys: HashMap<String, HmacKey>) -> Headered {
-        let headers = KnownHeaders::new(keys.keys().map(String::as_str));
+        let headers = KnownHeaders::new(keys.iter().map(|(kid, key)| (kid.as_str(), key)));
         Headered { keys, headers }
     }
 }
@@ -35,8 +35,8 @@ impl KeyRing for Headered {
         self.keys.get(kid)
     }
 
-    fn kid_of_header(&self, h64: &str) -> Option<&str> {
-        self.headers.kid_of(h64)
+    fn documented_header(&self, h64: &str) -> Option<(&str, &HmacKey)> {
+        self.headers.find(h64)
     }
 }
 
@@ -292,7 +292,12 @@ proptest! {
         });
         let headered = Headered::new(keys.clone());
         let h64 = token.split('.').next().unwrap();
-        prop_assert_eq!(headered.kid_of_header(h64), documented.as_ref().map(|_| kid.as_str()));
+        let found = headered.documented_header(h64);
+        prop_assert_eq!(found.map(|(k, _)| k), documented.as_ref().map(|_| kid.as_str()));
+        // The key that comes with the id is the one the ring looks up for it.
+        if let Some((k, key)) = found {
+            prop_assert_eq!(Some(key.sign(b"m")), headered.key_for(k).map(|key| key.sign(b"m")));
+        }
         for ring in [&headered as &(dyn KeyRing + Sync), &keys] {
             let opts = Options {
                 now: NOW,
