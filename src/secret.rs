@@ -265,6 +265,21 @@ fn absorb(chain: &mut Chain, bytes: &[u8]) {
     }
 }
 
+/// Fills `block[filled..]` from the start of `rest`, as far as either goes: the block's new
+/// fill and what is left of `rest`.
+fn top_up<'m>(block: &mut [u8; 64], filled: usize, rest: &'m [u8]) -> (usize, &'m [u8]) {
+    let take = (64 - filled).min(rest.len());
+    block[filled..filled + take].copy_from_slice(&rest[..take]);
+    (filled + take, &rest[take..])
+}
+
+/// Hashes the whole blocks at the start of `bytes` into `chain`; the rest (under a block).
+fn absorb_whole<'m>(chain: &mut Chain, bytes: &'m [u8]) -> &'m [u8] {
+    let whole = bytes.len() / 64 * 64;
+    absorb(chain, &bytes[..whole]);
+    &bytes[whole..]
+}
+
 /// Ends a SHA-256 whose last `tail` (under 64 bytes) is not yet hashed and whose whole message
 /// is `total` bytes: the padding (FIPS 180-4 §5.1.1) in one or two blocks, then the digest.
 fn finish(mut chain: Chain, tail: &[u8], total: u64) -> [u8; 32] {
@@ -285,18 +300,15 @@ fn digest_from(mut chain: Chain, carry: &[u8], message: &[u8], total: u64) -> [u
     if !carry.is_empty() {
         let mut block = [0; 64];
         block[..carry.len()].copy_from_slice(carry);
-        let take = (64 - carry.len()).min(rest.len());
-        block[carry.len()..carry.len() + take].copy_from_slice(&rest[..take]);
-        rest = &rest[take..];
-        let filled = carry.len() + take;
+        let (filled, after) = top_up(&mut block, carry.len(), rest);
+        rest = after;
         if filled < 64 {
             return finish(chain, &block[..filled], total);
         }
         absorb(&mut chain, &block);
     }
-    let whole = rest.len() / 64 * 64;
-    absorb(&mut chain, &rest[..whole]);
-    finish(chain, &rest[whole..], total)
+    let tail = absorb_whole(&mut chain, rest);
+    finish(chain, tail, total)
 }
 
 fn digest_of(chain: &Chain) -> [u8; 32] {
@@ -351,10 +363,7 @@ impl HmacKey {
         key.id = next_key_id();
         let mut rest = prefix;
         if key.carried > 0 {
-            let take = (64 - key.carried).min(rest.len());
-            key.carry[key.carried..key.carried + take].copy_from_slice(&rest[..take]);
-            key.carried += take;
-            rest = &rest[take..];
+            (key.carried, rest) = top_up(&mut key.carry, key.carried, rest);
             if key.carried < 64 {
                 return key;
             }
@@ -363,11 +372,10 @@ impl HmacKey {
             key.absorbed += 64;
             key.carried = 0;
         }
-        let whole = rest.len() / 64 * 64;
-        absorb(&mut key.inner, &rest[..whole]);
-        key.absorbed += whole as u64;
-        key.carry[..rest.len() - whole].copy_from_slice(&rest[whole..]);
-        key.carried = rest.len() - whole;
+        let tail = absorb_whole(&mut key.inner, rest);
+        key.absorbed += (rest.len() - tail.len()) as u64;
+        key.carry[..tail.len()].copy_from_slice(tail);
+        key.carried = tail.len();
         key
     }
 

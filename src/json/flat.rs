@@ -56,7 +56,7 @@ impl<'a, const N: usize> FlatObject<'a, N> {
         &mut self,
         bytes: &'a [u8],
         names: &[&str; N],
-        slot_of: impl Fn(&[&str; N], &str) -> Option<usize>,
+        find_slot: impl Fn(&[&str; N], &str) -> Option<usize>,
     ) -> bool {
         debug_assert!(self.members.is_empty(), "read into an empty FlatObject");
         let Ok(text) = std::str::from_utf8(bytes) else {
@@ -70,7 +70,7 @@ impl<'a, const N: usize> FlatObject<'a, N> {
                 fits = false;
                 return;
             }
-            match slot_of(names, name) {
+            match find_slot(names, name) {
                 Some(slot) if f.slots[slot].is_some() => fits = false,
                 Some(slot) => f.slots[slot] = Some(value),
                 // Another name can only repeat another name the list does not hold.

@@ -66,11 +66,12 @@ impl KnownHeaders {
     }
 
     /// The key id whose documented header segment is `h64`, and its key. A scan: a sandbox
-    /// has a few keys, and comparing lengths first rejects nearly every other form at once.
+    /// has a few keys, and string equality compares lengths first, which rejects nearly every
+    /// other form at once.
     pub fn find(&self, h64: &str) -> Option<(&str, &HmacKey)> {
         self.forms
             .iter()
-            .find(|(form, _, _)| form.len() == h64.len() && form == h64)
+            .find(|(form, _, _)| form == h64)
             .map(|(_, kid, key)| (kid.as_str(), key))
     }
 }
@@ -79,7 +80,7 @@ impl KnownHeaders {
 /// base64url-encoded; `None` for an empty id or one with a character JSON escapes (a quote, a
 /// backslash, a control character), which the verdict's flat reader would not take.
 pub fn documented_header_segment(kid: &str) -> Option<String> {
-    if kid.is_empty() || kid.chars().any(|c| c == '"' || c == '\\' || c < ' ') {
+    if kid.is_empty() || super::mint::needs_escape(kid) {
         return None;
     }
     Some(b64::encode(super::mint::header_json(kid).as_bytes()))

@@ -256,7 +256,7 @@ impl BatchMinter {
 }
 
 /// True when `s` has a byte that JSON strings must escape (see [`json::write::string`]).
-fn needs_escape(s: &str) -> bool {
+pub(crate) fn needs_escape(s: &str) -> bool {
     s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
