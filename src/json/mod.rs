@@ -10,5 +10,6 @@ pub mod write;
 
 pub use flat::FlatObject;
 pub use read::{
-    FlatValue, JsonError, Members, StrictObject, kind_of, parse_object, scan_flat, scan_flat_text,
+    Cursor, FlatValue, JsonError, Members, StrictObject, kind_of, parse_object, scan_flat,
+    scan_flat_text,
 };

@@ -348,6 +348,51 @@ pub fn scan_flat_text<'a>(text: &'a str, mut member: impl FnMut(&'a str, FlatVal
     flat::scan_text(text, &mut member).is_some()
 }
 
+/// A reader of one flat object whose members are expected in a known order, for a caller that
+/// knows the text it usually gets (the sandbox's verdict and the payload `mmjwt gen` writes):
+/// fixed runs of bytes are compared whole, and only the values are read, with the flat
+/// reader's own string and integer rules. Each step answers `None` as soon as the text differs,
+/// and the caller then reads the text as it would any other.
+#[derive(Debug, Clone, Copy)]
+pub struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str) -> Cursor<'a> {
+        Cursor { text, at: 0 }
+    }
+
+    /// Steps over `bytes` when the text goes on with exactly them. The length is a constant, so
+    /// the comparison is a few word loads, not a call.
+    #[inline(always)]
+    pub fn literal<const N: usize>(&mut self, bytes: &[u8; N]) -> Option<()> {
+        let rest = self.text.as_bytes().get(self.at..)?;
+        (rest.first_chunk::<N>()? == bytes).then(|| self.at += N)
+    }
+
+    /// A string without escapes or control characters (quotes included), as the flat reader
+    /// takes it.
+    pub fn string(&mut self) -> Option<&'a str> {
+        let (s, next) = flat::string(self.text, self.at)?;
+        self.at = next;
+        Some(s)
+    }
+
+    /// An integer, as the flat reader takes it (what serde_json reads as `u64` or `i64`).
+    pub fn integer(&mut self) -> Option<FlatValue<'a>> {
+        let (v, next) = flat::integer(self.text.as_bytes(), self.at)?;
+        self.at = next;
+        Some(v)
+    }
+
+    /// Whether the whole text has been read.
+    pub fn at_end(&self) -> bool {
+        self.at == self.text.len()
+    }
+}
+
 /// The shape nearly every JWT header and payload has — one flat object whose names and string
 /// values contain no escapes, and whose other values are integers, booleans or null — read
 /// without serde's machinery (the sandbox verifies a token per Bearer request, and this was a
@@ -444,7 +489,7 @@ mod flat {
 
     /// A string without escapes or control characters starting at `i`; its text and the index
     /// after its closing quote.
-    fn string(text: &str, i: usize) -> Option<(&str, usize)> {
+    pub(super) fn string(text: &str, i: usize) -> Option<(&str, usize)> {
         let b = text.as_bytes();
         if b.get(i) != Some(&b'"') {
             return None;
@@ -473,7 +518,7 @@ mod flat {
 
     /// An integer as serde_json reads it: non-negative ones as u64, negative ones as i64.
     /// Leading zeros, `-0`, fractions, exponents and out-of-range values are left to serde.
-    fn integer(b: &[u8], i: usize) -> Option<(FlatValue<'static>, usize)> {
+    pub(super) fn integer(b: &[u8], i: usize) -> Option<(FlatValue<'static>, usize)> {
         let negative = b[i] == b'-';
         let start = i + usize::from(negative);
         // Digits read and counted in one pass; too many for a u64 is `None` at once.
