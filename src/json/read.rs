@@ -366,7 +366,7 @@ impl<'a> Cursor<'a> {
 
     /// Steps over `bytes` when the text goes on with exactly them. The length is a constant, so
     /// the comparison is a few word loads, not a call.
-    #[inline(always)]
+    #[inline]
     pub fn literal<const N: usize>(&mut self, bytes: &[u8; N]) -> Option<()> {
         let rest = self.text.as_bytes().get(self.at..)?;
         (rest.first_chunk::<N>()? == bytes).then(|| self.at += N)
