@@ -5,6 +5,11 @@
 #   bash benches/sandbox.sh replay     (replay fetch-user --users - against the sandbox)
 #   bash benches/sandbox.sh callgrind  (instructions per fetch-user request, App vs Bearer, under
 #                                       valgrind: the load-independent figure; not part of `all`)
+#   bash benches/sandbox.sh perf       (where a Bearer request's extra time goes, on the real
+#                                       machine: `perf record` of the sandbox during App and
+#                                       Bearer runs alternating, microseconds per request by
+#                                       function and by kind of code; needs perf and python3;
+#                                       not part of `all`)
 #   MMJWT_BIN_B=other/mmjwt bash benches/sandbox.sh ab
 #                                      (two binaries' sandboxes side by side, log off, rounds
 #                                       alternating between them: each round's Bearer/App ratio
@@ -23,7 +28,8 @@
 # CG_SOFT_SHA=compact (callgrind measures a profiling build with sha2's compact portable code;
 # see below), CG_LINES=1 (callgrind also records each instruction's address and the table gains
 # `code-lines`: the distinct 64-byte lines of machine code run at least once every two requests,
-# the request's instruction footprint; needs python3).
+# the request's instruction footprint; needs python3), PERF_FREQ (samples a second for the
+# perf part, default 2999).
 # The sandbox listens on 127.0.0.1 only and is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +52,11 @@ need jq
 # portable code (under 1 KB) instead: more instructions, but a native-like code footprint.
 if [ "$PART" = callgrind ] && [ "${CG_SOFT_SHA:-}" = compact ] && [ -z "${MMJWT_BIN:-}" ]; then
   cargo build --profile profiling --locked -q --features sha2/force-soft-compact
+  MMJWT_BIN=$PWD/target/profiling/mmjwt
+fi
+# perf names functions only in a binary with symbols: the profiling profile (release code).
+if [ "$PART" = perf ] && [ -z "${MMJWT_BIN:-}" ]; then
+  cargo build --profile profiling --locked -q
   MMJWT_BIN=$PWD/target/profiling/mmjwt
 fi
 mmjwt_binary
@@ -152,6 +163,84 @@ if [ "$PART" = all ] || [ "$PART" = replay ]; then
     [ -n "$summary" ] || { echo "replay printed no summary" >&2; exit 1; }
     jq -r --arg r "$round" '.summary | "round \($r): \(.requests_per_second) req/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, statuses \(.by_status | tostring)"' <<<"$summary"
   done
+fi
+
+# Where a Bearer request's extra time goes, measured where it runs: `perf record` (cpu-clock,
+# the sandbox's PID only) over ROUNDS rounds of one App and one Bearer wrk run (log off), the
+# samples of each kind summed over the rounds and divided by its requests. Callgrind counts
+# instructions and models caches; this is time on the real machine, caches and all, so it moves
+# with the machine's speed like any timing: the rounds alternate so that both kinds see the
+# same phases, and the kinds' difference is the figure. Sampling costs the sandbox throughput
+# (more at higher PERF_FREQ), so these runs' req/s are not the wrk part's.
+if [ "$PART" = perf ]; then
+  need perf
+  need python3
+  start_sandbox off
+  echo
+  echo "## fetch-user under wrk -t2 -c64 -d$DURATION, log off, perf record -F ${PERF_FREQ:-2999} of the sandbox"
+  DURATION=2s run_wrk warm-up "Bearer $TOKEN" >/dev/null
+  : > "$SCRATCH/perf.requests"
+  : > "$SCRATCH/perf.App"
+  : > "$SCRATCH/perf.Bearer"
+  for _ in $(seq 1 "$ROUNDS"); do
+    for kind in App Bearer; do
+      if [ "$kind" = App ]; then auth="App $MMJWT_APP_CODE"; else auth="Bearer $TOKEN"; fi
+      perf record -q -F "${PERF_FREQ:-2999}" -p "$SERVER_PID" -o "$SCRATCH/perf.data" \
+        -- sleep "$(( ${DURATION%s} + 1 ))" >/dev/null 2>&1 &
+      perf_pid=$!
+      sleep 0.3
+      run_wrk "$kind" "$auth"
+      wait "$perf_pid" || true
+      echo "$kind $RPS" >>"$SCRATCH/perf.requests"
+      perf report -i "$SCRATCH/perf.data" --no-children --sort sym -n --stdio 2>/dev/null |
+        grep -v '^#' >>"$SCRATCH/perf.$kind"
+    done
+  done
+  python3 - "$SCRATCH" "${DURATION%s}" "${PERF_FREQ:-2999}" <<'PY'
+import collections, re, sys
+scratch, duration, freq = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+requests = collections.Counter()
+for line in open(f"{scratch}/perf.requests"):
+    kind, rps = line.split()
+    requests[kind] += float(rps) * duration
+# What the verdict runs (its functions and the ones it calls), the kernel, the allocator.
+VERDICT = re.compile(r"verdict|mmjwt::json|mmjwt::b64|sha2::|mmjwt::secret|KeyRing|KnownHeaders")
+def kind_of(symbol):
+    if VERDICT.search(symbol):
+        return "verdict"
+    if symbol.startswith("[k]"):
+        return "kernel"
+    if re.search(r"malloc|free|_int_|unlink_chunk|consolidate", symbol):
+        return "allocator"
+    return "other user code"
+def load(kind):
+    samples = collections.Counter()
+    for line in open(f"{scratch}/perf.{kind}"):
+        m = re.match(r"\s*[\d.]+%\s+(\d+)\s+(\[.\])\s+(.*)", line)
+        if m:
+            samples[m.group(2) + " " + m.group(3).strip()] += int(m.group(1))
+    return samples
+app, bearer = load("App"), load("Bearer")
+per_request = lambda n, kind: n / requests[kind] * 1e6 / freq
+print(f"sandbox CPU per request: App {per_request(sum(app.values()), 'App'):.2f} us, "
+      f"Bearer {per_request(sum(bearer.values()), 'Bearer'):.2f} us")
+print(f"{'kind of code':<16} {'App us':>8} {'Bearer us':>10} {'Bearer - App':>13}")
+def by_kind(samples):
+    kinds = collections.Counter()
+    for symbol, n in samples.items():
+        kinds[kind_of(symbol)] += n
+    return kinds
+a_kinds, b_kinds = by_kind(app), by_kind(bearer)
+for k in ["verdict", "kernel", "allocator", "other user code"]:
+    a, b = per_request(a_kinds[k], "App"), per_request(b_kinds[k], "Bearer")
+    print(f"{k:<16} {a:>8.2f} {b:>10.2f} {b - a:>+13.2f}")
+print("largest differences by function (us per request, Bearer - App):")
+rows = sorted(((per_request(bearer[s], "Bearer") - per_request(app[s], "App"), s)
+               for s in set(app) | set(bearer)), reverse=True)
+for d, s in rows[:12]:
+    print(f"  {d:+.3f} {s[:110]}")
+PY
+  exit 0
 fi
 
 # A/B: this tree's build (or MMJWT_BIN) against MMJWT_BIN_B, each with its own sandbox, log off,
