@@ -1,6 +1,8 @@
 //! Strict JSON objects for the server-side judgement: RFC 8259 text (serde_json, which also
 //! refuses trailing data and bounds nesting depth), top level an object, and every repeated
-//! member name recorded so it can be refused (RFC 7515 §4, RFC 7519 §4).
+//! member name recorded so it can be refused (RFC 7515 §4, RFC 7519 §4). Also the flat
+//! reader beneath it ([`scan_flat`]) and a [`Cursor`] over text expected in a known member
+//! order, both with the same string and integer rules.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};

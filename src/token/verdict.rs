@@ -4,9 +4,10 @@
 //! [`check`] builds a full [`Report`](super::check::Report): about twenty named steps, the
 //! header and claims as JSON values, each SDK's verdict. The sandbox reads one problem and
 //! three claims of it. [`verdict`] first tries a fast path that can only say "valid": it reads
-//! the usual token shape (canonical base64url, flat JSON objects, see
-//! [`FlatObject`]) into slices borrowed from a per-thread room, applies every rule `check` applies on the
-//! way to a valid report, and verifies the HMAC. Any doubt (an unusual shape, any failed rule,
+//! the usual token shape (canonical base64url, flat JSON objects, see [`FlatObject`]; the
+//! payload `mmjwt gen` writes by its fixed bytes, see [`Cursor`]) into slices borrowed from a
+//! per-thread room, applies every rule `check` applies on the way to a valid report, and
+//! verifies the HMAC. Any doubt (an unusual shape, any failed rule,
 //! an SDK emulation asked for) sends the token to [`check`] itself, so every refusal carries
 //! `check`'s own problem and words. Nothing is cached: every token is decoded and verified.
 //! Property tests hold the verdict equal to `check`'s primary problem.
