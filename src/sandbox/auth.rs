@@ -205,10 +205,11 @@ fn visible_text(bytes: &[u8]) -> Option<&str> {
     let invisible = bytes.iter().fold(0u8, |any, &b| {
         any | u8::from(!matches!(b, b' '..=b'~' | b'\t'))
     });
+    if invisible != 0 {
+        return None;
+    }
     // All ASCII, so valid UTF-8: `from_utf8` only confirms it (its ASCII path is word-wise).
-    (invisible == 0)
-        .then(|| std::str::from_utf8(bytes).ok())
-        .flatten()
+    std::str::from_utf8(bytes).ok()
 }
 
 /// A `sub` as the log shows it: at most 64 characters (the token may be 8 KiB of anything).
