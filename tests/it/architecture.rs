@@ -1,6 +1,6 @@
-//! The structure's rules, read from the sources and the README: layers point down, and each
-//! contract written in more than one place (exit codes, error kinds, the module list) agrees
-//! with its one source.
+//! The structure's rules, read from the sources and the documents: layers point down, and each
+//! contract written in more than one place (exit codes, error kinds, the module list, the
+//! README's sample report) agrees with its one source.
 
 use std::path::Path;
 
@@ -26,14 +26,19 @@ fn library_files() -> Vec<(String, String)> {
 }
 
 fn readme() -> String {
-    std::fs::read_to_string(root().join("README.md")).unwrap()
+    doc("README.md")
 }
 
-/// The lines of the README section that starts with `heading`, up to the next `## `.
+/// A document of the repository, by its path from the root.
+fn doc(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
+}
+
+/// The lines of the document section that starts with `heading`, up to the next `## `.
 fn section(readme: &str, heading: &str) -> Vec<String> {
     let start = readme
         .find(&format!("\n{heading}\n"))
-        .unwrap_or_else(|| panic!("README has no section {heading}"));
+        .unwrap_or_else(|| panic!("the document has no section {heading}"));
     readme[start + heading.len() + 2..]
         .lines()
         .take_while(|l| !l.starts_with("## "))
@@ -80,40 +85,91 @@ fn only_the_command_layer_uses_clap() {
 }
 
 #[test]
-fn the_readme_exit_code_table_is_the_one_in_the_code() {
-    let rows: Vec<String> = section(&readme(), "## Exit codes")
-        .into_iter()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| code") && !l.starts_with("|---"))
-        .collect();
+fn the_documented_exit_code_tables_are_the_one_in_the_code() {
     let want: Vec<String> = mmjwt::error::EXIT_CODES
         .iter()
         .map(|(code, meaning)| format!("| {code} | {meaning} |"))
         .collect();
+    for path in ["README.md", "docs/reference.md"] {
+        let text = section(&doc(path), "## Exit codes");
+        let rows: Vec<String> = text
+            .iter()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| code") && !l.starts_with("|---"))
+            .cloned()
+            .collect();
+        assert_eq!(rows, want, "{path}'s exit-code table differs from src/error.rs");
+        assert!(
+            text.join(" ").contains(mmjwt::error::MERGE_RULE),
+            "{path} does not state the merge rule of src/error.rs word for word"
+        );
+    }
+}
+
+/// The README's first console block is what `mmjwt check` prints for the token it describes:
+/// one a general-purpose JWT library made (no `typ` claim, no `jti`), with the spec's reference
+/// secret in `MMJWT_SECRET`. The command is run as the block spells it, `"$TOKEN"` replaced.
+#[test]
+fn the_readme_shows_what_check_prints() {
+    let readme = readme();
+    let block = readme
+        .split("```console\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("README has a console block");
+    let (command, shown) = block.split_once('\n').unwrap();
+    let words: Vec<&str> = command
+        .strip_prefix("$ mmjwt ")
+        .expect("the block starts with a `$ mmjwt` command")
+        .split_whitespace()
+        .collect();
+    assert_eq!(words.first(), Some(&"check"), "{command}");
+    let token = crate::support::signed(
+        crate::support::HEADER,
+        r#"{"sub":"alice","infobip-api-key":"test-app-code","iat":1700000000,"exp":1700000900}"#,
+        &crate::support::test_key(),
+    );
+    let args: Vec<String> = words
+        .iter()
+        .map(|w| {
+            if *w == "\"$TOKEN\"" {
+                token.clone()
+            } else {
+                (*w).to_string()
+            }
+        })
+        .collect();
+    assert!(args.contains(&token), "the command judges \"$TOKEN\"");
+    let out = crate::support::mmjwt()
+        .env("MMJWT_SECRET", crate::support::SECRET_HEX)
+        .args(&args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
-        rows, want,
-        "README's exit-code table differs from src/error.rs"
+        stdout.trim_end(),
+        shown.trim_end(),
+        "README's console block differs from what `{command}` prints; paste this output:\n{stdout}"
     );
-    assert!(
-        section(&readme(), "## Exit codes")
-            .join(" ")
-            .contains(mmjwt::error::MERGE_RULE),
-        "README does not state the merge rule of src/error.rs word for word"
-    );
+    assert_eq!(out.status.code(), Some(10));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
-fn the_readme_lists_every_json_error_kind() {
-    let text = section(&readme(), "## JSON output").join("\n");
+fn the_reference_lists_every_json_error_kind() {
+    let text = section(&doc("docs/reference.md"), "## JSON output").join("\n");
     for kind in mmjwt::error::ErrorKind::ALL {
         let row = format!("| `{}` |", kind.as_str());
-        assert!(text.contains(&row), "README lacks the error kind row {row}");
+        assert!(
+            text.contains(&row),
+            "docs/reference.md lacks the error kind row {row}"
+        );
     }
 }
 
 #[test]
-fn the_readme_layout_names_every_top_level_module() {
+fn the_contributing_layout_names_every_top_level_module() {
     let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
-    let layout = section(&readme(), "## Layout").join("\n");
+    let layout = section(&doc("CONTRIBUTING.md"), "## Layout").join("\n");
     let mut n = 0;
     for line in lib.lines() {
         let Some(name) = line
@@ -126,7 +182,7 @@ fn the_readme_layout_names_every_top_level_module() {
         n += 1;
         assert!(
             layout.contains(&format!("`src/{name}")),
-            "README Layout does not describe src/{name}"
+            "CONTRIBUTING.md's Layout does not describe src/{name}"
         );
     }
     assert!(n > 10);

@@ -81,13 +81,17 @@ fn keygen_output_drives_gen() {
 }
 
 #[test]
-fn readme_documents_every_problem_code_with_its_exit_code() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
+fn reference_documents_every_problem_code_with_its_exit_code() {
+    let reference = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md"),
+    )
+    .unwrap();
     for code in mmjwt::problem::Code::ALL {
         let row = format!("| `{}` | {} |", code.as_str(), code.exit_code());
-        assert!(readme.contains(&row), "README lacks the row for {code}");
+        assert!(
+            reference.contains(&row),
+            "docs/reference.md lacks the row for {code}"
+        );
     }
 }
 
@@ -113,17 +117,21 @@ fn help_is_plain_when_piped_and_styled_only_when_asked() {
 }
 
 #[test]
-fn readme_documents_every_warning_code() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
-    let table = readme
+fn reference_documents_every_warning_code() {
+    let reference = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md"),
+    )
+    .unwrap();
+    let table = reference
         .split("### Warning codes")
         .nth(1)
-        .expect("README has a Warning codes section");
+        .expect("docs/reference.md has a Warning codes section");
     for w in mmjwt::problem::Warn::ALL {
         let row = format!("\n| `{}` | ", w.as_str());
-        assert!(table.contains(&row), "README's warning table lacks {w}");
+        assert!(
+            table.contains(&row),
+            "docs/reference.md's warning table lacks {w}"
+        );
     }
 }
 
