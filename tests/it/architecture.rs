@@ -97,7 +97,10 @@ fn the_documented_exit_code_tables_are_the_one_in_the_code() {
             .filter(|l| l.starts_with("| ") && !l.starts_with("| code") && !l.starts_with("|---"))
             .cloned()
             .collect();
-        assert_eq!(rows, want, "{path}'s exit-code table differs from src/error.rs");
+        assert_eq!(
+            rows, want,
+            "{path}'s exit-code table differs from src/error.rs"
+        );
         assert!(
             text.join(" ").contains(mmjwt::error::MERGE_RULE),
             "{path} does not state the merge rule of src/error.rs word for word"
@@ -151,7 +154,11 @@ fn the_readme_shows_what_check_prints() {
         "README's console block differs from what `{command}` prints; paste this output:\n{stdout}"
     );
     assert_eq!(out.status.code(), Some(10));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

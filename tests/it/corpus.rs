@@ -606,16 +606,17 @@ fn corpus_has_at_least_250_cases() {
     let total = tokens + macs + wycheproof;
     assert!(tokens >= 250, "{tokens} token cases");
     assert!(total >= 250);
-    let doc = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security.md"),
-    )
-    .unwrap();
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security.md"))
+            .unwrap();
     for want in [
         format!("{tokens} token cases"),
         format!("{macs} MAC known answers"),
         format!("{wycheproof} Wycheproof HMAC-SHA256 vectors: **{total} cases**"),
     ] {
-        assert!(doc.contains(&want), "docs/security.md does not say {want:?}");
+        assert!(
+            doc.contains(&want),
+            "docs/security.md does not say {want:?}"
+        );
     }
 }
-
