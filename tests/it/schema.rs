@@ -749,6 +749,36 @@ fn replay_batch_lines_and_summary_fit_their_schemas() {
     for v in &all {
         assert_fits("replay.json", v, HTTP_DATA);
     }
+    let mut summaries = vec![summary];
+    // Sent past the preflight (401 with a messageId), and to a port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    for where_ in [&[][..], &["--base-url", &nobody, "--push-reg-id", "r1"][..]] {
+        let out = mmjwt_with_creds()
+            .args(["--json", "replay", "fetch-user", "--users", "-"])
+            .args(["--ttl", "0", "--no-preflight", "--timeout", "2s"])
+            .args(where_)
+            .write_stdin("alice\nbob\n")
+            .output()
+            .unwrap();
+        let mut all = lines(&out);
+        let summary = all.pop().unwrap();
+        assert_fits("replay-summary.json", &summary, &[]);
+        for v in &all {
+            assert_fits("replay.json", v, HTTP_DATA);
+        }
+        summaries.push(summary);
+    }
+    assert_covers(
+        &summaries,
+        &[
+            "/summary/by_status/401",
+            "/summary/by_message_id/JWT_TOKEN_EXPIRED",
+            "/summary/network_errors/refused",
+            "/summary/preflight_refused/JWT_TOKEN_EXPIRED",
+        ],
+    );
     // --curl in a batch: {line, curl} lines (no summary: nothing is sent).
     let out = mmjwt_with_creds()
         .args(["--json", "replay", "fetch-user", "--users", "-", "--curl"])
@@ -784,11 +814,15 @@ fn audit_records_and_summary_fit_their_schemas() {
         }
     });
     let url = format!("{}/token/{{user}}", server.url);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let unreachable = format!("http://{}/t/{{user}}", closed.local_addr().unwrap());
+    drop(closed);
     let cases: Vec<Vec<&str>> = vec![
         vec!["--exec", &good, "--app-code", APP, "--key-id", KID],
         vec!["--exec", &short, "--sdk", "ios"],
         vec!["--exec", "false {user}"],
         vec!["--url", &url],
+        vec!["--url", &unreachable, "--timeout", "2s"],
     ];
     let (mut records, mut summaries) = (Vec::new(), Vec::new());
     for args in cases {
@@ -829,6 +863,12 @@ fn audit_records_and_summary_fit_their_schemas() {
             .any(|f| f["source"] == "audit" && f["code"] != "ISSUER_FAILED")),
         "an audit rule's finding on a token"
     );
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s["summary"]["unreachable"] == true),
+        "an unreachable issuer"
+    );
     assert_covers(
         &summaries,
         &[
@@ -847,10 +887,16 @@ fn audit_records_and_summary_fit_their_schemas() {
 #[test]
 fn sandbox_json_log_lines_fit_sandbox_log_json() {
     let key = format!("{KID}={SECRET_HEX}");
-    let run = Running::start(
-        &["--app-code", APP, "--key", &key, "--log-format", "json"],
-        &[],
-    );
+    // `--json` makes the log JSON too, unless --log-format says otherwise.
+    for log in [&["--log-format", "json"][..], &["--json"][..]] {
+        let mut args = vec!["--app-code", APP, "--key", &key];
+        args.extend(log);
+        sandbox_log_fits(&args);
+    }
+}
+
+fn sandbox_log_fits(args: &[&str]) {
+    let run = Running::start(args, &[]);
     let replay = |args: &[&str]| {
         let out = mmjwt_with_creds()
             .arg("replay")
@@ -876,7 +922,7 @@ fn sandbox_json_log_lines_fit_sandbox_log_json() {
         .filter(|l| l.starts_with('{'))
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(logged.len() >= 5, "{stderr}");
+    assert!(logged.len() >= 5, "{args:?}: {stderr}");
     assert_covers(&logged, &["/sub", "/messageId", "/reason"]);
     for v in &logged {
         assert_fits("sandbox-log.json", v, &[]);
