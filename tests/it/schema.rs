@@ -822,6 +822,7 @@ fn audit_records_and_summary_fit_their_schemas() {
         vec!["--exec", &short, "--sdk", "ios"],
         vec!["--exec", "false {user}"],
         vec!["--url", &url],
+        vec!["--url", &url, "--json-pointer", "/token"],
         vec!["--url", &unreachable, "--timeout", "2s"],
     ];
     let (mut records, mut summaries) = (Vec::new(), Vec::new());
@@ -863,6 +864,12 @@ fn audit_records_and_summary_fit_their_schemas() {
             .any(|f| f["source"] == "audit" && f["code"] != "ISSUER_FAILED")),
         "an audit rule's finding on a token"
     );
+    for origin in ["text", "JSON member token", "JSON pointer /token"] {
+        assert!(
+            records.iter().any(|r| r["token"]["origin"] == origin),
+            "{origin}"
+        );
+    }
     assert!(
         summaries
             .iter()
