@@ -267,17 +267,20 @@ fn walk_schemas(v: &Value, at: &str, f: &mut impl FnMut(&str, &serde_json::Map<S
 
 #[test]
 fn every_schema_file_is_used_by_a_test_and_listed_in_the_index() {
-    let this = std::fs::read_to_string(file!())
-        .or_else(|_| {
-            std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/schema.rs"),
-            )
-        })
-        .unwrap();
+    let this =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/schema.rs"))
+            .unwrap();
     let index = std::fs::read_to_string(schema_dir().join("README.md")).unwrap();
     for (name, _) in schema_files() {
+        // An argument of assert_fits, of post (which validates the request it sends), or in
+        // the (call, schema, body) table of the unknown-member test.
+        let used = regex::Regex::new(&format!(
+            r#"(assert_fits\(\s*|post\(\s*&sb,\s*"[a-z]+",\s*|\(\s*"[a-z]+",\s*)"{}""#,
+            regex::escape(&name)
+        ))
+        .unwrap();
         assert!(
-            this.contains(&format!("\"{name}\"")),
+            used.is_match(&this),
             "docs/schema/{name} is validated by no test in tests/it/schema.rs"
         );
         assert!(
