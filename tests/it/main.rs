@@ -18,6 +18,7 @@ mod plugins;
 mod replay;
 mod sandbox;
 mod sandbox_hardening;
+mod schema;
 mod sdk;
 mod snapshots;
 mod support;
