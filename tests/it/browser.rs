@@ -5,7 +5,7 @@
 //! the test passes and says what it skipped (under CI=true it fails).
 
 use crate::support::{SECRET_HEX, test_key};
-use crate::webdriver::{self, Browser};
+use crate::support::webdriver::{self, Browser};
 use mmjwt::sandbox::{Config, Mode, SandboxThread};
 use mmjwt::secret::HmacKey;
 use mmjwt::token::mint::{Claims, Minter};

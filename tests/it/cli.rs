@@ -21,7 +21,8 @@ fn help_lists_exit_codes_and_every_subcommand() {
     }
 }
 
-/// Regenerate with `scripts/completions.sh` (or `mmjwt completions SHELL > completions/...`).
+/// The files are `mmjwt completions SHELL` as committed; a stale one fails with the command
+/// that regenerates it.
 #[test]
 fn committed_completions_are_current() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");

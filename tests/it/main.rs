@@ -23,4 +23,3 @@ mod snapshots;
 mod support;
 mod ui;
 mod verdict;
-mod webdriver;
