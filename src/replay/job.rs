@@ -82,12 +82,11 @@ impl CallSpec {
         push_reg_id: Option<String>,
     ) -> Result<CallSpec, String> {
         let (patch, personalize) = match (call, data) {
-            (Call::FetchUser, _) => (None, Personalize::default()),
+            (Call::FetchUser, _) | (Call::Personalize, None) => (None, Personalize::default()),
             (Call::PatchUser, None) => {
                 return Err("patch-user needs data: the user's members to save".into());
             }
             (Call::PatchUser, Some(d)) => (Some(body::check_patch(d)?), Personalize::default()),
-            (Call::Personalize, None) => (None, Personalize::default()),
             (Call::Personalize, Some(d)) => (None, body::check_personalize(d)?),
         };
         Ok(CallSpec {
