@@ -50,8 +50,13 @@ pub(crate) fn man_page(path: &[String]) -> anyhow::Result<Page> {
                 .get_subcommands()
                 .map(clap::Command::get_name)
                 .collect();
+            // As for clap's errors: a long word is likely a token pasted in the wrong place.
+            let shown = match word.chars().count() {
+                n if n > 24 => format!("<{n} characters, not shown>"),
+                _ => format!("{word:?}"),
+            };
             return Err(usage(format!(
-                "{} has no subcommand {word:?}; the pages are for {}",
+                "{} has no subcommand {shown}; the pages are for {}",
                 bin_name(here),
                 known.join(", ")
             )));
@@ -283,5 +288,11 @@ mod tests {
         let e = man_page(&["replay".to_string(), "x".to_string()]).unwrap_err();
         assert!(e.to_string().contains("fetch-user"), "{e}");
         assert!(man_page(&["replay".into(), "save-user".into()]).is_ok());
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln";
+        let e = man_page(&[token.to_string()]).unwrap_err().to_string();
+        assert!(
+            !e.contains("eyJ") && e.contains("<41 characters, not shown>"),
+            "{e}"
+        );
     }
 }

@@ -135,3 +135,43 @@ pub(crate) struct Job {
     pub users: Users,
     pub output: Output,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(call: Call, data: Option<Value>) -> Result<CallSpec, String> {
+        CallSpec::new(
+            call,
+            Platform::Ios,
+            TokenSource::App,
+            data,
+            "i".into(),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_new_call_is_the_sdks_default_with_its_body_checked_for_the_call() {
+        let s = spec(Call::FetchUser, None).unwrap();
+        assert_eq!(s.user_agent, request::default_user_agent(Platform::Ios));
+        assert!(s.foreground && s.preflight && s.session_id.is_none() && s.now.is_none());
+        assert!(
+            spec(Call::PatchUser, None)
+                .unwrap_err()
+                .contains("needs data")
+        );
+        assert!(spec(Call::PatchUser, Some(json!({}))).is_err());
+        let patch = spec(Call::PatchUser, Some(json!({"firstName": "A"}))).unwrap();
+        assert_eq!(patch.patch.unwrap()["firstName"], "A");
+        assert!(spec(Call::Personalize, Some(json!([]))).is_err());
+        let p = spec(
+            Call::Personalize,
+            Some(json!({"userIdentity": {"externalUserId": "u"}})),
+        )
+        .unwrap();
+        assert_eq!(p.personalize.external_user_id(), Some("u"));
+        assert!(p.patch.is_none());
+    }
+}
