@@ -507,6 +507,18 @@ fn man_refuses_what_it_cannot_do_cleanly() {
         .output()
         .unwrap();
     assert_eq!(json_out(&out)["error"]["kind"], "io");
+    // A page that cannot be written: the error names it, and no path is printed.
+    let dir = tmp.path().join("man1");
+    std::fs::create_dir_all(dir.join("mmjwt-check.1")).unwrap();
+    let out = mmjwt().args(["man", "--dir"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let want = format!(
+        "mmjwt: error: cannot write {}: ",
+        dir.join("mmjwt-check.1").display()
+    );
+    assert!(err.starts_with(&want) && err.lines().count() == 1, "{err}");
 
     let out = mmjwt().args(["man", "chek"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -523,5 +535,5 @@ fn man_refuses_what_it_cannot_do_cleanly() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(std::fs::read_dir(tmp.path()).unwrap().count() == 1);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2);
 }
