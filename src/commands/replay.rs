@@ -66,8 +66,8 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     } else {
         TokenSource::Mint { ttl }
     };
-    let spec = CallSpec::new(call, platform, token, data, installation_id, push_reg_id);
-    let spec = spec.map_err(usage)?;
+    let spec =
+        CallSpec::new(call, platform, token, data, installation_id, push_reg_id).map_err(usage)?;
     if c.user_id.is_some()
         && call != Call::Personalize
         && !matches!(spec.token, TokenSource::Mint { .. })
