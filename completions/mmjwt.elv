@@ -32,7 +32,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
             cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) on stdout'
+            cand man 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mmjwt;gen'= {
@@ -297,6 +297,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --version 'Print version'
         }
         &'mmjwt;man'= {
+            cand --dir 'Write mmjwt.1 and a page per subcommand (mmjwt-check.1, mmjwt-replay-fetch-user.1, ...) into this directory, created if needed, and print their paths'
             cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
             cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
             cand -h 'Print help'
@@ -313,7 +314,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
             cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) on stdout'
+            cand man 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mmjwt;help;gen'= {

@@ -62,7 +62,7 @@ fn dispatch(command: &Command, shell: &Shell) -> anyhow::Result<u8> {
         Command::Audit(a) => commands::audit::run(a, shell),
         Command::Ui(a) => commands::ui::run(a, shell),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
-        Command::Man => commands::completions::run_man(),
+        Command::Man(a) => commands::completions::run_man(a, shell),
     }
 }
 

@@ -48,7 +48,7 @@ pub struct AuditArgs {
     pub header_file: Vec<PathBuf>,
 
     /// Time allowed per fetch (HTTP exchange or program run): 10s, 500ms, 1m.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::timeout)]
+    #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_TIMEOUT, value_parser = values::timeout)]
     pub timeout: Duration,
 
     /// Where the token is in a JSON answer (RFC 6901), e.g. /data/token. Without it the
@@ -81,11 +81,11 @@ pub struct AuditArgs {
     pub max_lifetime: i64,
 
     /// Clock skew the check allows for exp, nbf and iat (as in mmjwt check).
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
+    #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_LEEWAY, value_parser = values::seconds)]
     pub leeway: i64,
 
     /// Which SDK's client-side validation to emulate.
-    #[arg(long, value_name = "SDK", default_value = "both", value_parser = values::sdk_selection())]
+    #[arg(long, value_name = "SDK", default_value = values::DEFAULT_SDK, value_parser = values::sdk_selection())]
     pub sdk: SdkSelection,
 
     #[command(flatten)]

@@ -112,9 +112,16 @@ pub enum Command {
     Ui(ui::UiArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on stdout.
-    Man,
+    /// Print the man page (roff) on stdout, or write one per subcommand into a directory.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
 }
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  mmjwt man | man -l -                            # read the top-level page
+  mmjwt man replay fetch-user | man -l -          # one subcommand's page
+  mmjwt man --dir ~/.local/share/man/man1         # install them all; then: man mmjwt-check";
 
 const GEN_EXAMPLES: &str = "\
 Examples:
@@ -292,6 +299,18 @@ pub struct KeygenArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// The page of this subcommand instead of the top-level one: check, replay fetch-user, ...
+    #[arg(value_name = "SUBCOMMAND", conflicts_with = "dir")]
+    pub command: Vec<String>,
+
+    /// Write mmjwt.1 and a page per subcommand (mmjwt-check.1, mmjwt-replay-fetch-user.1, ...)
+    /// into this directory, created if needed, and print their paths.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
@@ -308,7 +327,7 @@ pub fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
     }
 }
 
-/// The clap command, for completions, the man page and tests.
+/// The clap command, for completions, the man pages and tests.
 pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
 }

@@ -136,7 +136,7 @@ pub struct CommonReplayArgs {
     pub secret: SecretArgs,
 
     /// Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses).
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = values::seconds)]
+    #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_TTL, value_parser = values::seconds)]
     pub ttl: i64,
 
     /// Mint and preflight as if the time were this (Unix seconds or RFC 3339).
@@ -169,7 +169,7 @@ pub struct CommonReplayArgs {
     pub user_agent: Option<String>,
 
     /// Connect and total timeout: 10s, 500ms.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::timeout)]
+    #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_TIMEOUT, value_parser = values::timeout)]
     pub timeout: Duration,
 
     /// Send even when the SDK's own token validation would refuse the token.

@@ -52,7 +52,7 @@ pub struct SandboxArgs {
     pub reject_replayed_jti: bool,
 
     /// Clock skew allowed for exp, nbf and iat (e.g. 30s).
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = values::seconds)]
+    #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_LEEWAY, value_parser = values::seconds)]
     pub leeway: i64,
 
     /// Keep all data in this JSON file: loaded at start, saved after every change.

@@ -212,11 +212,13 @@ pub fn json_pointer(s: &str) -> Result<String, String> {
     }
 }
 
-/// The defaults of `gen --ttl`, `check --leeway` and `check --sdk`, for clap and for
-/// [`super::plain`], which fills what a plain line leaves out.
+/// The defaults that several flags share, written once: for clap (`gen --ttl`, `replay
+/// --ttl`; `check`, `audit` and `sandbox --leeway`; `check` and `audit --sdk`; `replay` and
+/// `audit --timeout`) and for [`super::plain`], which fills what a plain line leaves out.
 pub const DEFAULT_TTL: &str = "15m";
 pub const DEFAULT_LEEWAY: &str = "0";
 pub const DEFAULT_SDK: &str = "both";
+pub const DEFAULT_TIMEOUT: &str = "10s";
 
 /// The `--sdk` names.
 const SDK_NAMES: [&str; 3] = ["android", "ios", "both"];

@@ -139,9 +139,9 @@ fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, shell: &Shel
     }
 }
 
-/// Chunks of batch `gen`: 1,024 lines, whose tokens are ~340 KB, about a third of a millisecond
-/// of one core's minting, which keeps the hand-off cost small and peak memory well under 20 MB;
-/// three queued per worker (see [`batch::Shape`]).
+/// Chunks of batch `gen`: 1,024 lines (their tokens are about 340 KB), enough minting per
+/// chunk that handing it to a worker costs little beside it, few enough that the chunks alive
+/// at once stay small; three queued per worker (see [`batch::Shape`]).
 const GEN_SHAPE: batch::Shape = batch::Shape {
     lines: 1024,
     queued: 3,
@@ -162,30 +162,22 @@ fn run_batch(
         shell.warn(e);
     };
     if shell.json {
-        let mut states: Vec<(Minter, JtiSource)> = (0..batch::workers())
-            .map(|_| (minter.clone(), JtiSource::default()))
-            .collect();
-        batch::run_into(
-            GEN_SHAPE,
+        mint_lines(
             input,
             out,
-            &mut states,
-            |chunk, (m, jtis), piece: &mut Piece| json_chunk(chunk, m, jtis, plan, shell, piece),
+            minter.clone(),
             on_error,
+            |chunk, m, jtis, p: &mut Piece| json_chunk(chunk, m, jtis, plan, shell, p),
         )?;
     } else {
         // Plain tokens: the batch minter, which does once what every token shares.
         let fast = minter.batch(&plan.claims("", ""));
-        let mut states: Vec<(BatchMinter, JtiSource)> = (0..batch::workers())
-            .map(|_| (fast.clone(), JtiSource::default()))
-            .collect();
-        batch::run_into(
-            GEN_SHAPE,
+        mint_lines(
             input,
             out,
-            &mut states,
-            |chunk, (m, jtis), piece: &mut Piece<Vec<u8>>| token_chunk(chunk, m, jtis, plan, piece),
+            fast,
             on_error,
+            |chunk, m, jtis, p: &mut Piece<Vec<u8>>| token_chunk(chunk, m, jtis, plan, p),
         )?;
     }
     if bad > 0 {
@@ -193,6 +185,28 @@ fn run_batch(
         return Ok(crate::error::exit::RUNTIME);
     }
     Ok(0)
+}
+
+/// Runs `mint` over the chunks of `input` on every worker, each with its own copy of `minter`
+/// (signing reuses its buffers) and its own jti source.
+fn mint_lines<M: Clone + Send, T: batch::Text>(
+    input: impl BufRead + Send,
+    out: &mut impl Write,
+    minter: M,
+    on_error: impl FnMut(&str),
+    mint: impl Fn(&Chunk, &mut M, &mut JtiSource, &mut Piece<T>) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<u8> {
+    let mut states: Vec<(M, JtiSource)> = (0..batch::workers())
+        .map(|_| (minter.clone(), JtiSource::default()))
+        .collect();
+    batch::run_into(
+        GEN_SHAPE,
+        input,
+        out,
+        &mut states,
+        |chunk, (m, jtis), p| mint(chunk, m, jtis, p),
+        on_error,
+    )
 }
 
 /// The user id on a line, or the diagnostic for a line that has none.

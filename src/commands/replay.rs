@@ -7,10 +7,10 @@ use crate::cli::replay::{CommonReplayArgs, ReplayArgs, ReplayCall};
 use crate::cli::values::{BaseUrl, PushRegId};
 use crate::error::{ErrorKind, runtime, usage};
 use crate::replay::Call;
-use crate::replay::body::{self, Personalize};
+use crate::replay::body;
 use crate::replay::job::{CallSpec, Creds, Job, Mode, Output, TokenSource, Users};
 use crate::replay::redact::Show;
-use crate::replay::request::{self, PersonalizeFlags};
+use crate::replay::request::PersonalizeFlags;
 use crate::replay::run;
 use crate::shell::Shell;
 use std::io::Read;
@@ -44,30 +44,15 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
             .next_uuid()
             .map_err(|e| runtime(ErrorKind::Random, format!("no randomness from the OS: {e}")))?,
     };
-    let user_agent = c
-        .user_agent
-        .clone()
-        .unwrap_or_else(|| request::default_user_agent(platform));
     let timeout = c.timeout;
-    let now = c.now;
     let ttl = c.ttl;
     if c.user_id.as_deref() == Some("") {
         return Err(usage("--user-id is empty"));
     }
 
-    let (patch, personalize) = match (call, data) {
-        (Call::PatchUser, Some(d)) => {
-            let v = body::parse_json(&read_data(d)?).map_err(usage)?;
-            (
-                Some(body::check_patch(v).map_err(usage)?),
-                Personalize::default(),
-            )
-        }
-        (Call::Personalize, Some(d)) => {
-            let v = body::parse_json(&read_data(d)?).map_err(usage)?;
-            (None, body::check_personalize(v).map_err(usage)?)
-        }
-        _ => (None, Personalize::default()),
+    let data = match data {
+        Some(d) => Some(body::parse_json(&read_data(d)?).map_err(usage)?),
+        None => None,
     };
 
     let token = if let Some(t) = &c.token {
@@ -81,9 +66,11 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     } else {
         TokenSource::Mint { ttl }
     };
+    let spec =
+        CallSpec::new(call, platform, token, data, installation_id, push_reg_id).map_err(usage)?;
     if c.user_id.is_some()
         && call != Call::Personalize
-        && !matches!(token, TokenSource::Mint { .. })
+        && !matches!(spec.token, TokenSource::Mint { .. })
     {
         shell.note("--user-id is not used: the token is given or App authorization is sent");
     }
@@ -102,19 +89,13 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     let secret = load_secret(&c.secret, shell)?;
     let job = Job {
         spec: CallSpec {
-            call,
-            platform,
-            token,
-            patch,
-            personalize,
             flags,
             foreground: !c.background,
             session_id: c.session_id.clone(),
-            user_agent,
-            installation_id,
-            push_reg_id,
+            user_agent: c.user_agent.clone().unwrap_or(spec.user_agent),
             preflight: !c.no_preflight,
-            now,
+            now: c.now,
+            ..spec
         },
         creds: Creds {
             app_code: c.cred.app_code.clone().filter(|s| !s.is_empty()),

@@ -3,9 +3,9 @@
 //! ([`Users`]) and how to show it ([`Output`]). [`super::run::execute`] turns it into a
 //! [`super::plan::Plan`] and each call into an [`super::render::Exchange`].
 
-use super::body::Personalize;
+use super::body::{self, Personalize};
 use super::redact::Show;
-use super::request::PersonalizeFlags;
+use super::request::{self, PersonalizeFlags};
 use super::{Call, Platform};
 use crate::secret::{Secret, SecretText};
 use serde_json::{Map, Value};
@@ -66,6 +66,47 @@ pub(crate) struct CallSpec {
     pub now: Option<i64>,
 }
 
+impl CallSpec {
+    /// `call` as the SDK on `platform` makes it by default: in the foreground, without a session
+    /// id or personalize flags, with the SDK's own User-Agent and preflight, on the system
+    /// clock. `data` is the body (`replay --data`, the debugger page's `data`), checked for
+    /// `call`: saveUser's attributes (required), personalize's identity and attributes (may be
+    /// completed per user later); fetchUser has none. `mmjwt replay` and the page build every
+    /// call here and change only what they were given, so the two cannot send different calls.
+    pub(crate) fn new(
+        call: Call,
+        platform: Platform,
+        token: TokenSource,
+        data: Option<Value>,
+        installation_id: String,
+        push_reg_id: Option<String>,
+    ) -> Result<CallSpec, String> {
+        let (patch, personalize) = match (call, data) {
+            (Call::FetchUser, _) | (Call::Personalize, None) => (None, Personalize::default()),
+            (Call::PatchUser, None) => {
+                return Err("patch-user needs data: the user's members to save".into());
+            }
+            (Call::PatchUser, Some(d)) => (Some(body::check_patch(d)?), Personalize::default()),
+            (Call::Personalize, Some(d)) => (None, body::check_personalize(d)?),
+        };
+        Ok(CallSpec {
+            call,
+            platform,
+            token,
+            patch,
+            personalize,
+            flags: PersonalizeFlags::default(),
+            foreground: true,
+            session_id: None,
+            user_agent: request::default_user_agent(platform),
+            installation_id,
+            push_reg_id,
+            preflight: true,
+            now: None,
+        })
+    }
+}
+
 /// Credentials as configured; the embedded sandbox completes the missing ones.
 #[derive(Debug, Default)]
 pub(crate) struct Creds {
@@ -93,4 +134,44 @@ pub(crate) struct Job {
     pub base_url: Option<String>,
     pub users: Users,
     pub output: Output,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(call: Call, data: Option<Value>) -> Result<CallSpec, String> {
+        CallSpec::new(
+            call,
+            Platform::Ios,
+            TokenSource::App,
+            data,
+            "i".into(),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_new_call_is_the_sdks_default_with_its_body_checked_for_the_call() {
+        let s = spec(Call::FetchUser, None).unwrap();
+        assert_eq!(s.user_agent, request::default_user_agent(Platform::Ios));
+        assert!(s.foreground && s.preflight && s.session_id.is_none() && s.now.is_none());
+        assert!(
+            spec(Call::PatchUser, None)
+                .unwrap_err()
+                .contains("needs data")
+        );
+        assert!(spec(Call::PatchUser, Some(json!({}))).is_err());
+        let patch = spec(Call::PatchUser, Some(json!({"firstName": "A"}))).unwrap();
+        assert_eq!(patch.patch.unwrap()["firstName"], "A");
+        assert!(spec(Call::Personalize, Some(json!([]))).is_err());
+        let p = spec(
+            Call::Personalize,
+            Some(json!({"userIdentity": {"externalUserId": "u"}})),
+        )
+        .unwrap();
+        assert_eq!(p.personalize.external_user_id(), Some("u"));
+        assert!(p.patch.is_none());
+    }
 }

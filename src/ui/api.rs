@@ -481,36 +481,27 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         None => fresh()?,
     };
     let now = instant("now", r.now.as_ref())?;
-    let (patch, personalize) = match call {
-        Call::FetchUser => (None, replay_body::Personalize::default()),
-        Call::PatchUser => {
-            let data = r
-                .data
-                .clone()
-                .ok_or_else(|| Bad::usage("patch-user needs data: the user's members to save"))?;
-            (
-                Some(replay_body::check_patch(data).map_err(Bad::usage)?),
-                replay_body::Personalize::default(),
-            )
+    // The call as `mmjwt replay` makes it, then what the request asked for.
+    let mut spec = CallSpec::new(
+        call,
+        platform,
+        token,
+        r.data.clone(),
+        installation_id,
+        Some(push_reg_id),
+    )
+    .map_err(Bad::usage)?;
+    if call == Call::Personalize {
+        // As `mmjwt replay personalize --token T`: the person is the token's sub.
+        let sub = match &spec.token {
+            TokenSource::Given(t) => member(t.expose(), 1, "sub"),
+            _ => None,
+        };
+        if let (None, Some(s)) = (spec.personalize.external_user_id(), sub) {
+            spec.personalize = spec.personalize.for_user(&s);
         }
-        Call::Personalize => {
-            let template = match r.data.clone() {
-                Some(d) => replay_body::check_personalize(d).map_err(Bad::usage)?,
-                None => replay_body::Personalize::default(),
-            };
-            // As `mmjwt replay personalize --token T`: the person is the token's sub.
-            let sub = match &token {
-                TokenSource::Given(t) => member(t.expose(), 1, "sub"),
-                _ => None,
-            };
-            let p = match (template.external_user_id(), sub) {
-                (None, Some(s)) => template.for_user(&s),
-                _ => template,
-            };
-            replay_body::require_identity(&p).map_err(Bad::usage)?;
-            (None, p)
-        }
-    };
+        replay_body::require_identity(&spec.personalize).map_err(Bad::usage)?;
+    }
     let own = shared
         .address()
         .ok_or_else(|| Bad::usage("the sandbox's address is not known yet"))?;
@@ -518,23 +509,14 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
     // The one builder `mmjwt replay` uses: credential, request, the SDK's preflight.
     let plan = Plan {
         spec: CallSpec {
-            call,
-            platform,
-            token,
-            patch,
-            personalize,
             flags: PersonalizeFlags {
                 force_depersonalize: r.force_depersonalize,
                 keep_as_lead: r.keep_as_lead,
                 set_device_as_primary: r.set_device_as_primary,
             },
-            foreground: true,
-            session_id: None,
-            user_agent: request::default_user_agent(platform),
-            installation_id,
-            push_reg_id: Some(push_reg_id),
             preflight: r.preflight,
             now,
+            ..spec
         },
         base_url: base.clone(),
         app_code: shared.app_code.clone(),

@@ -1,5 +1,6 @@
 //! The command line as a whole: help text carries the exit-code table, completions in
-//! `completions/` are current, the man page renders, and keygen's output is usable.
+//! `completions/` are current, every command has a man page that renders and lists its flags,
+//! and keygen's output is usable.
 
 use crate::support::*;
 use predicates::prelude::*;
@@ -21,7 +22,8 @@ fn help_lists_exit_codes_and_every_subcommand() {
     }
 }
 
-/// Regenerate with `scripts/completions.sh` (or `mmjwt completions SHELL > completions/...`).
+/// The files are `mmjwt completions SHELL` as committed; a stale one fails with the command
+/// that regenerates it.
 #[test]
 fn committed_completions_are_current() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
@@ -259,4 +261,287 @@ fn plain_and_clap_read_lines_behave_alike_whatever_the_environment() {
         }
     }
     assert_eq!(compared, 25);
+}
+
+// ------------------------------------------------------------------------------ man pages
+
+/// Every command of the clap tree with its page name and its long flags (its own and the
+/// global ones), read from `mmjwt::cli::command()` as built: `([], "mmjwt", [..])`,
+/// `(["replay", "fetch-user"], "mmjwt-replay-fetch-user", [..])`. clap's `help` subcommand has
+/// no page.
+fn commands_and_flags() -> Vec<(Vec<String>, String, Vec<String>)> {
+    fn walk(
+        cmd: &clap::Command,
+        path: &[String],
+        out: &mut Vec<(Vec<String>, String, Vec<String>)>,
+    ) {
+        let page = std::iter::once("mmjwt".to_owned())
+            .chain(path.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("-");
+        let flags = cmd
+            .get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        out.push((path.to_vec(), page, flags));
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.to_vec();
+            p.push(sub.get_name().to_owned());
+            walk(sub, &p, out);
+        }
+    }
+    let mut cmd = mmjwt::cli::command();
+    cmd.build();
+    let mut out = Vec::new();
+    walk(&cmd, &[], &mut out);
+    out
+}
+
+/// A page's roff as text: font changes dropped, escaped dashes and the apostrophe string
+/// restored.
+fn roff_text(roff: &str) -> String {
+    roff.replace("\\fB", "")
+        .replace("\\fI", "")
+        .replace("\\fR", "")
+        .replace("\\-", "-")
+        .replace("\\*(Aq", "'")
+}
+
+/// The lines of section `name` (up to the next `.SH`).
+fn roff_section<'a>(roff: &'a str, name: &str) -> Vec<&'a str> {
+    let heading = if name.contains(' ') {
+        format!(".SH \"{name}\"")
+    } else {
+        format!(".SH {name}")
+    };
+    roff.lines()
+        .skip_while(|l| *l != heading)
+        .skip(1)
+        .take_while(|l| !l.starts_with(".SH "))
+        .collect()
+}
+
+/// The page's structure: its `.TH` names it, its sections are the usual ones, every request
+/// is one a man page uses, and the blocks it opens are closed.
+fn assert_page_structure(page: &str, roff: &str) {
+    let th = roff
+        .lines()
+        .find(|l| l.starts_with(".TH "))
+        .unwrap_or_else(|| panic!("{page}: no .TH line"));
+    assert!(th.starts_with(&format!(".TH {page} 1 ")), "{page}: {th}");
+    for section in [
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "OPTIONS",
+        "SEE ALSO",
+        "VERSION",
+    ] {
+        assert!(
+            !roff_section(roff, section).is_empty(),
+            "{page}: no {section} section"
+        );
+    }
+    let (mut fill, mut indent) = (0i32, 0i32);
+    for l in roff.lines().filter(|l| l.starts_with('.')) {
+        let request = l[1..].split(' ').next().unwrap();
+        match request {
+            "nf" => fill += 1,
+            "fi" => fill -= 1,
+            "RS" => indent += 1,
+            "RE" => indent -= 1,
+            "ie" | "el" | "TH" | "SH" | "TP" | "IP" | "PP" | "br" => {}
+            other => panic!("{page}: unexpected request .{other}"),
+        }
+        assert!((0..=1).contains(&fill) && indent >= 0, "{page}: {l}");
+    }
+    assert_eq!((fill, indent), (0, 0), "{page}: an unclosed .nf or .RS");
+}
+
+/// groff, when installed, sets a page without a warning (`-ww` turns them all on).
+fn groff_renders(page: &str, roff: &[u8]) -> bool {
+    use std::io::Write as _;
+    let Ok(mut child) = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    else {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(
+            !ci,
+            "groff is missing, and CI=true requires the man pages to be rendered; install it: apt-get install -y groff-base"
+        );
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIPPED rendering the man pages with groff: it is not installed (Debian package groff-base: apt-get install -y groff-base); their structure is still checked"
+        );
+        return false;
+    };
+    child.stdin.take().unwrap().write_all(roff).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{page}: groff failed");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "{page}: groff warns"
+    );
+    true
+}
+
+/// `mmjwt man SUBCOMMAND...` for every command: the page is named after it, has the usual
+/// sections, renders, and lists every long flag the command takes (read from the clap tree,
+/// so a new flag is checked without a new test).
+#[test]
+fn every_command_has_a_man_page_with_every_flag() {
+    let commands = commands_and_flags();
+    assert!(commands.len() >= 12, "{commands:?}");
+    let mut rendered = 0;
+    for (path, page, flags) in &commands {
+        let out = mmjwt().arg("man").args(path).output().unwrap();
+        let roff = stdout_of_success(out);
+        assert_page_structure(page, &roff);
+        let options = roff_text(&roff_section(&roff, "OPTIONS").join("\n"));
+        assert!(!flags.is_empty(), "{page}");
+        for flag in flags {
+            assert!(
+                options.contains(flag.as_str()),
+                "{page}: OPTIONS lacks {flag}"
+            );
+        }
+        if groff_renders(page, roff.as_bytes()) {
+            rendered += 1;
+        }
+    }
+    assert!(rendered == 0 || rendered == commands.len());
+    // The one that started it: `man mmjwt-check` documents --exact.
+    let check = commands.iter().find(|c| c.1 == "mmjwt-check").unwrap();
+    assert!(check.2.iter().any(|f| f == "--exact"));
+}
+
+/// The top-level page points to every other page, and each page to the ones above and below.
+#[test]
+fn man_pages_refer_to_each_other() {
+    let commands = commands_and_flags();
+    let see_also = |path: &[&str]| {
+        let out = mmjwt().arg("man").args(path).output().unwrap();
+        roff_text(&roff_section(&stdout_of_success(out), "SEE ALSO").join(" "))
+    };
+    let top = see_also(&[]);
+    for (_, page, _) in &commands[1..] {
+        assert!(top.contains(&format!("{page}(1)")), "mmjwt(1) lacks {page}");
+    }
+    let replay = see_also(&["replay"]);
+    for page in [
+        "mmjwt(1)",
+        "mmjwt-replay-fetch-user(1)",
+        "mmjwt-replay-personalize(1)",
+    ] {
+        assert!(
+            replay.contains(page),
+            "mmjwt-replay(1) lacks {page}: {replay}"
+        );
+    }
+    let fetch = see_also(&["replay", "fetch-user"]);
+    assert_eq!(fetch, "mmjwt(1), mmjwt-replay(1)");
+    // An alias finds its command's page.
+    let alias = mmjwt()
+        .args(["man", "replay", "save-user"])
+        .output()
+        .unwrap();
+    assert!(stdout_of_success(alias).contains(".TH mmjwt-replay-patch-user 1 "));
+}
+
+/// `mmjwt man --dir DIR` creates DIR, writes one page per command (the pages `mmjwt man
+/// SUBCOMMAND` prints) and prints their paths; `--json` gives them as one object.
+#[test]
+fn man_dir_writes_every_page_and_prints_their_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("share/man/man1");
+    let out = mmjwt().args(["man", "--dir"]).arg(&dir).output().unwrap();
+    let printed = stdout_of_success(out);
+    let commands = commands_and_flags();
+    let expected: Vec<String> = commands
+        .iter()
+        .map(|(_, page, _)| dir.join(format!("{page}.1")).display().to_string())
+        .collect();
+    assert_eq!(printed.lines().collect::<Vec<_>>(), expected);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), commands.len(), "{files:?}");
+    for (path, page, _) in &commands {
+        let written = std::fs::read(dir.join(format!("{page}.1"))).unwrap();
+        let printed = mmjwt().arg("man").args(path).output().unwrap();
+        assert_eq!(written, printed.stdout, "{page}.1");
+    }
+    // Again, into the existing directory, with --json.
+    let out = mmjwt()
+        .args(["--json", "man", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let v = json_out(&out);
+    assert_eq!(v["pages"], serde_json::json!(expected));
+}
+
+/// A directory that cannot be made or written is a clear one-line error (exit 1), and a
+/// command that does not exist a usage error (exit 2); `--dir` takes no subcommand.
+#[test]
+fn man_refuses_what_it_cannot_do_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    for dir in [file.clone(), file.join("man1")] {
+        let out = mmjwt().args(["man", "--dir"]).arg(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", dir.display());
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with(&format!(
+                "mmjwt: error: cannot create directory {}: ",
+                dir.display()
+            )) && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+    let out = mmjwt()
+        .args(["--json", "man", "--dir"])
+        .arg(file.join("man1"))
+        .output()
+        .unwrap();
+    assert_eq!(json_out(&out)["error"]["kind"], "io");
+    // A page that cannot be written: the error names it, and no path is printed.
+    let dir = tmp.path().join("man1");
+    std::fs::create_dir_all(dir.join("mmjwt-check.1")).unwrap();
+    let out = mmjwt().args(["man", "--dir"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let want = format!(
+        "mmjwt: error: cannot write {}: ",
+        dir.join("mmjwt-check.1").display()
+    );
+    assert!(err.starts_with(&want) && err.lines().count() == 1, "{err}");
+
+    let out = mmjwt().args(["man", "chek"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(
+            "mmjwt: error: mmjwt has no subcommand \"chek\"; the pages are for gen, check,"
+        ),
+        "{err}"
+    );
+    let out = mmjwt()
+        .args(["man", "check", "--dir"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2);
 }

@@ -24,4 +24,3 @@ mod snapshots;
 mod support;
 mod ui;
 mod verdict;
-mod webdriver;

@@ -273,7 +273,7 @@ mod reuse {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 400, failure_persistence: Some(crate::support::proptest_persistence()), ..ProptestConfig::default() })]
 
         #[test]
         fn verdicts_equal_with_and_without_the_shared_parse(

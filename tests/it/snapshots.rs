@@ -29,8 +29,6 @@
 
 use crate::support::snapshot::*;
 use crate::support::*;
-use snapbox::Redactions;
-use snapbox::assert::Action;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 

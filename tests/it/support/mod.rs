@@ -1,6 +1,7 @@
 //! What the integration tests share: the built binary with a clean environment, the test key,
 //! token construction from raw JSON, and (submodules) the test HTTP servers, the sandbox API
-//! client, the sandbox as a child process, and the snapshot harness.
+//! client, the sandbox as a child process, the snapshot harness, and the WebDriver client of
+//! the browser tests.
 
 #![allow(dead_code)]
 
@@ -8,6 +9,7 @@ pub mod api;
 pub mod http;
 pub mod sandbox_process;
 pub mod snapshot;
+pub mod webdriver;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -45,6 +47,15 @@ pub fn mmjwt_with_creds() -> assert_cmd::Command {
         .env("MMJWT_APP_CODE", "test-app-code")
         .env("MMJWT_KEY_ID", "test-key-id");
     c
+}
+
+/// Where the integration tests' proptest failures are kept: `proptest-regressions/it/` at the
+/// crate root, beside the library's, instead of proptest's default for this binary (a second
+/// `proptest-regressions/` inside `tests/`, found from `tests/it/main.rs`).
+pub fn proptest_persistence() -> Box<dyn proptest::test_runner::FailurePersistence> {
+    Box::new(
+        proptest::test_runner::FileFailurePersistence::SourceParallel("../proptest-regressions/it"),
+    )
 }
 
 pub fn b64(text: &str) -> String {

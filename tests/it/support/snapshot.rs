@@ -1,16 +1,15 @@
 //! The snapshot harness: a run of the binary rendered as one document (command, variables,
-//! stdin, exit code, stdout, stderr), compared with a file under `tests/snapshots/` by snapbox,
-//! with named redactions for what varies between runs; and the pieces for snapshotting a
-//! `mmjwt sandbox` child (requests that wait for their log line, SIGTERM, the whole output).
-//! The snapshot tests themselves are in `tests/it/snapshots.rs`.
+//! stdin, exit code, stdout, stderr), compared with a file under `tests/snapshots/`, with named
+//! redactions for what varies between runs and a line diff on a mismatch; and the pieces for
+//! snapshotting a `mmjwt sandbox` child (requests that wait for their log line, SIGTERM, the
+//! whole output). The snapshot tests themselves are in `tests/it/snapshots.rs`.
 //!
 //! `SNAPSHOTS=overwrite` rewrites mismatching files (never under `CI=true`); anything else
-//! verifies and fails with a readable diff.
+//! verifies and fails with a readable diff. The binary is run through `assert_cmd`, as in
+//! every other test, so the harness needs no snapshot library of its own.
 
 use super::sandbox_process::Running;
 use super::{HEADER, SECRET_HEX, mmjwt, payload, raw_exchange, signed, test_key};
-use snapbox::assert::Action;
-use snapbox::{Assert, Data, Redactions};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -27,9 +26,15 @@ pub fn snapshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
 }
 
-/// `SNAPSHOTS=overwrite` rewrites mismatching snapshots; anything else verifies. snapbox's
-/// `skip` and `ignore` are deliberately not honoured (a snapshot test that cannot fail is no
-/// test), and CI never overwrites.
+/// What a comparison does with a snapshot that differs: fail with the diff, or rewrite it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Verify,
+    Overwrite,
+}
+
+/// `SNAPSHOTS=overwrite` rewrites mismatching snapshots; anything else verifies (there is no
+/// way to skip one: a snapshot test that cannot fail is no test), and CI never overwrites.
 pub fn action() -> Action {
     let overwrite = std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite");
     let ci = std::env::var_os("CI").is_some_and(|v| v == "true");
@@ -51,6 +56,8 @@ pub fn compare(name: &str, text: &str, redactions: &Redactions) -> Result<(), St
     compare_with(action(), name, text, redactions)
 }
 
+/// [`compare`] with the action given. Output is compared byte for byte (line endings aside):
+/// `\` is content here (JSON escapes), not a path separator to normalise.
 pub fn compare_with(
     action: Action,
     name: &str,
@@ -58,18 +65,78 @@ pub fn compare_with(
     redactions: &Redactions,
 ) -> Result<(), String> {
     let path = snapshot_dir().join(format!("{name}.txt"));
-    Assert::new()
-        .action(action)
-        // Output is compared byte for byte: `\` is content here (JSON escapes), not a path
-        // separator to normalise.
-        .normalize_paths(false)
-        .redact_with(redactions.clone())
-        .try_eq(
-            Some(&format!("the output of {name}")),
-            Data::text(text),
-            Data::read_from(&path, None),
-        )
-        .map_err(|e| format!("snapshot {name} differs ({}):\n{e}", path_hint(name)))
+    let actual = redactions.redact(&text.replace("\r\n", "\n"));
+    let expected = std::fs::read_to_string(&path).map(|e| e.replace("\r\n", "\n"));
+    if expected.as_deref().is_ok_and(|e| *e == actual) {
+        return Ok(());
+    }
+    if action == Action::Overwrite {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+        return Ok(());
+    }
+    let shown = match &expected {
+        Ok(e) => line_diff(e, &actual),
+        Err(e) => format!("the file cannot be read ({e}); the output is:\n{actual}"),
+    };
+    Err(format!(
+        "snapshot {name} differs ({}):\n--- tests/snapshots/{name}.txt\n+++ the output of {name}\n{shown}",
+        path_hint(name)
+    ))
+}
+
+/// The lines that differ, `-` for the file's and `+` for the output's, each run with up to
+/// three unchanged lines around it; runs apart are separated by `@@ line N @@` (N in the file).
+fn line_diff(expected: &str, actual: &str) -> String {
+    const CONTEXT: usize = 3;
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    // lcs[i][j]: the longest common subsequence of e[i..] and a[j..].
+    let mut lcs = vec![vec![0u32; a.len() + 1]; e.len() + 1];
+    for i in (0..e.len()).rev() {
+        for j in (0..a.len()).rev() {
+            lcs[i][j] = if e[i] == a[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    // The edit script: (sign, line in the file, text).
+    let mut script = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < e.len() || j < a.len() {
+        if i < e.len() && j < a.len() && e[i] == a[j] {
+            script.push((' ', i, e[i]));
+            (i, j) = (i + 1, j + 1);
+        } else if i < e.len() && (j == a.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            script.push(('-', i, e[i]));
+            i += 1;
+        } else {
+            script.push(('+', i, a[j]));
+            j += 1;
+        }
+    }
+    let near_change = |k: usize| {
+        script[k.saturating_sub(CONTEXT)..(k + CONTEXT + 1).min(script.len())]
+            .iter()
+            .any(|s| s.0 != ' ')
+    };
+    let mut out = String::new();
+    let mut last_shown = None;
+    for (k, (sign, line, text)) in script.iter().enumerate() {
+        if !near_change(k) {
+            continue;
+        }
+        if last_shown.is_none_or(|l| l + 1 != k) {
+            writeln!(out, "@@ line {} @@", line + 1).unwrap();
+        }
+        writeln!(out, "{sign}{text}").unwrap();
+        last_shown = Some(k);
+    }
+    if expected.ends_with('\n') != actual.ends_with('\n') {
+        out.push_str("(the final newline differs)\n");
+    }
+    out
 }
 
 fn path_hint(name: &str) -> String {
@@ -85,6 +152,82 @@ pub fn assert_snapshot(name: &str, text: &str, redactions: &Redactions) {
     }
 }
 
+/// What varies between runs, each replaced by its named placeholder (`[PORT]`) before a
+/// comparison. Values are replaced before patterns, longer ones first, so that a value inside
+/// another is not replaced on its own.
+#[derive(Clone, Default)]
+pub struct Redactions {
+    values: Vec<(String, &'static str)>,
+    patterns: Vec<(regex::Regex, &'static str)>,
+}
+
+impl Redactions {
+    pub fn new() -> Redactions {
+        Redactions::default()
+    }
+
+    /// Every occurrence of `value` becomes `placeholder`; an empty value redacts nothing.
+    pub fn insert_value(&mut self, placeholder: &'static str, value: String) {
+        check_placeholder(placeholder);
+        if !value.is_empty() {
+            self.values.push((value, placeholder));
+            self.values
+                .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        }
+    }
+
+    /// The named group `redacted` (or the whole match) of each match of `re` becomes
+    /// `placeholder`.
+    pub fn insert_pattern(&mut self, placeholder: &'static str, re: regex::Regex) {
+        check_placeholder(placeholder);
+        self.patterns.push((re, placeholder));
+        let key = |r: &regex::Regex| (std::cmp::Reverse(r.as_str().len()), r.as_str().to_owned());
+        self.patterns.sort_by_key(|p| key(&p.0));
+    }
+
+    /// `text` with every redaction applied.
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for (value, placeholder) in &self.values {
+            replace_all(&mut text, placeholder, |rest| {
+                rest.find(value.as_str()).map(|at| at..at + value.len())
+            });
+        }
+        for (re, placeholder) in &self.patterns {
+            replace_all(&mut text, placeholder, |rest| {
+                let c = re.captures(rest)?;
+                Some(c.name("redacted").or_else(|| c.get(0))?.range())
+            });
+        }
+        text
+    }
+}
+
+/// A placeholder is `[NAME]`, NAME in capitals and `_`, so that it cannot be mistaken for output.
+fn check_placeholder(placeholder: &str) {
+    let name = placeholder
+        .strip_prefix('[')
+        .and_then(|p| p.strip_suffix(']'))
+        .unwrap_or_else(|| panic!("placeholder {placeholder} is not in []"));
+    assert!(
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+        "placeholder {placeholder} is not [CAPITALS]"
+    );
+}
+
+/// Replaces each range `find` gives in the text after the previous replacement.
+fn replace_all(
+    text: &mut String,
+    placeholder: &str,
+    find: impl Fn(&str) -> Option<std::ops::Range<usize>>,
+) {
+    let mut from = 0;
+    while let Some(r) = find(&text[from..]) {
+        text.replace_range(from + r.start..from + r.end, placeholder);
+        from += r.start + placeholder.len();
+    }
+}
+
 /// Redactions with named placeholders. Only what varies between runs goes here.
 #[derive(Default)]
 pub struct Redact(pub Redactions);
@@ -92,15 +235,14 @@ pub struct Redact(pub Redactions);
 impl Redact {
     /// Every occurrence of `value` becomes `placeholder`.
     pub fn value(mut self, placeholder: &'static str, value: impl Into<String>) -> Redact {
-        self.0.insert(placeholder, value.into()).unwrap();
+        self.0.insert_value(placeholder, value.into());
         self
     }
 
     /// The named group `redacted` (or the whole match) of `re` becomes `placeholder`.
     pub fn pattern(mut self, placeholder: &'static str, re: &str) -> Redact {
         self.0
-            .insert(placeholder, regex::Regex::new(re).unwrap())
-            .unwrap();
+            .insert_pattern(placeholder, regex::Regex::new(re).unwrap());
         self
     }
 
