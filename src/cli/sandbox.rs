@@ -12,7 +12,7 @@ pub const SANDBOX_EXAMPLES: &str = "\
 Examples:
   mmjwt sandbox                                   # ephemeral app code and key, shown on stderr
   mmjwt sandbox --mode jwt-only --app-code demo --key \"k1=@k1.hex\" --key \"k2=@k2.hex\"
-  eval \"$(mmjwt keygen)\"; MMJWT_APP_CODE=demo mmjwt sandbox --mode jwt-only
+  export $(mmjwt keygen) MMJWT_APP_CODE=demo; mmjwt sandbox --mode jwt-only
   mmjwt sandbox --listen 127.0.0.1:0 --state sandbox.json --log-format json
 The first line on stdout is the base URL; one log line per request goes to stderr.";
 

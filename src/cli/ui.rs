@@ -9,7 +9,7 @@ pub const UI_EXAMPLES: &str = "\
 Examples:
   mmjwt ui                                        # ephemeral app code and key; opens the browser
   mmjwt ui --no-open                              # print the URL only
-  eval \"$(mmjwt keygen)\"; MMJWT_APP_CODE=demo mmjwt ui
+  export $(mmjwt keygen) MMJWT_APP_CODE=demo; mmjwt ui
 The first line on stdout is the page's URL (add #token=... to preload a token). Ctrl-C stops it.";
 
 #[derive(Debug, Clone, Args)]

@@ -1,5 +1,5 @@
-//! `mmjwt keygen`: a fresh key id and 32-byte secret, as `KEY=value` lines for `eval` or a
-//! `.env` file, or as JSON.
+//! `mmjwt keygen`: a fresh key id and 32-byte secret, as `KEY=value` lines for
+//! `export $(mmjwt keygen)` or a `.env` file, or as JSON.
 
 use crate::error::{ErrorKind, runtime};
 use crate::secret::{Secret, random_key_id};

@@ -84,7 +84,7 @@ pub struct Installation {
     pub is_primary: bool,
 }
 
-/// The file form of the store (see the README for the format).
+/// The file form of the store (docs/guide/sandbox-and-replay.md describes the format).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StateDoc {

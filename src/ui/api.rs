@@ -100,7 +100,7 @@ async fn body<T: DeserializeOwned>(req: Request) -> Result<T, Bad> {
                 .unwrap_or_default()
                 .to_string()
         } else if e.is_data() {
-            "a member has the wrong type (see the API in the README)".to_string()
+            "a member has the wrong type (see the API in docs/reference.md)".to_string()
         } else {
             "the body is not a JSON object".to_string()
         };

@@ -512,6 +512,26 @@ fn keygen_output_fits_keygen_json() {
 }
 
 #[test]
+fn man_dir_output_fits_man_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mmjwt()
+        .args(["man", "--json", "--dir"])
+        .arg(dir.path().join("man1"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v = one(&out);
+    assert_fits("man.json", &v, &[]);
+    // Every path it names was written.
+    for page in v["pages"].as_array().unwrap() {
+        assert!(
+            Path::new(page.as_str().unwrap()).is_file(),
+            "{page} not written"
+        );
+    }
+}
+
+#[test]
 fn error_objects_fit_error_json() {
     let dir = tempfile::tempdir().unwrap();
     let bad_secret = dir.path().join("secret.hex");
