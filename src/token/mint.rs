@@ -256,13 +256,12 @@ impl BatchMinter {
 }
 
 /// True when `s` has a byte that JSON strings must escape (see [`json::write::string`]).
-pub(crate) fn needs_escape(s: &str) -> bool {
+fn needs_escape(s: &str) -> bool {
     s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// The header every token is minted with, the spec's form: `{"alg":"HS256","typ":"JWT","kid":…}`
-/// with `kid` as a JSON string. The sandbox's verdict recognises these headers by their encoding
-/// ([`KnownHeaders`](super::check::KnownHeaders)).
+/// with `kid` as a JSON string.
 pub fn header_json(kid: &str) -> String {
     format!(r#"{{"alg":"HS256","typ":"JWT","kid":{}}}"#, json_str(kid))
 }

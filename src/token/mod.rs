@@ -8,6 +8,7 @@ pub mod mint;
 pub mod pitfalls;
 pub mod quick;
 pub mod report;
+pub(crate) mod usual;
 pub mod verdict;
 
 /// Tokens longer than this are refused before any decoding (a real Infobip token is ~400 bytes).
