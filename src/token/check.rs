@@ -12,7 +12,9 @@ use super::usual::TimeFindings;
 use crate::b64;
 use crate::json::{Members, StrictObject, kind_of, parse_object};
 use crate::problem::{Code, Problem, Source, Warn, Warning, worst_exit};
-use crate::sdk::{self, MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection, SdkVerdict};
+use crate::sdk::{
+    self, MANDATORY_CLAIMS, MANDATORY_HEADERS, PerPlatform, Platform, SdkSelection, SdkVerdict,
+};
 use crate::secret::HmacKey;
 use serde::Serialize;
 use serde_json::Value;
@@ -118,8 +120,8 @@ pub struct Step {
 pub struct Report {
     pub header: Option<Members>,
     pub claims: Option<Members>,
-    pub android: Option<SdkVerdict>,
-    pub ios: Option<SdkVerdict>,
+    /// Each emulated SDK's verdict (`None` for an SDK not emulated).
+    pub sdk: PerPlatform<Option<SdkVerdict>>,
     pub steps: Vec<Step>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Warning>,
@@ -193,19 +195,22 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
         Err(_) => sdk::Parsed::default(),
     };
     let mut sdk_problems = Vec::new();
-    if opts.sdk.android {
-        let analysis = sdk::android::analyse(token, opts.now, &parsed);
-        if let Some((part, depth)) = analysis.stack_risk() {
-            r.warnings.push(stack_risk_warning(part, depth));
-        }
-        let v = analysis.verdict;
-        push_sdk_problem(&mut sdk_problems, &v, Source::Android);
-        r.android = Some(v);
-    }
-    if opts.sdk.ios {
-        let v = sdk::ios::validate_parsed(token, opts.now, &parsed);
-        push_sdk_problem(&mut sdk_problems, &v, Source::Ios);
-        r.ios = Some(v);
+    for platform in opts.sdk.iter() {
+        let (v, source) = match platform {
+            Platform::Android => {
+                let analysis = sdk::android::analyse(token, opts.now, &parsed);
+                if let Some((part, depth)) = analysis.stack_risk() {
+                    r.warnings.push(stack_risk_warning(part, depth));
+                }
+                (analysis.verdict, Source::Android)
+            }
+            Platform::Ios => (
+                sdk::ios::validate_parsed(token, opts.now, &parsed),
+                Source::Ios,
+            ),
+        };
+        push_sdk_problem(&mut sdk_problems, &v, source);
+        r.sdk[platform] = Some(v);
     }
     r.problems.splice(0..0, sdk_problems);
     if let Some(claims) = &r.claims {
@@ -220,13 +225,7 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
 pub fn check_input(raw: &str, input: &super::Input, opts: &Options<'_>) -> Report {
     let mut r = check(&input.token, opts);
     if raw != input.token {
-        let found = pitfalls::as_given(
-            raw,
-            (r.android.as_ref(), r.ios.as_ref()),
-            &input.notes,
-            opts.now,
-            opts.sdk,
-        );
+        let found = pitfalls::as_given(raw, &r.sdk, &input.notes, opts.now, opts.sdk);
         r.warnings.extend(found);
     }
     r

@@ -12,8 +12,8 @@
 //! tests (here and over the corpus) hold its bytes equal to the serde view of `check_input`.
 //!
 //! Each thread keeps what consecutive lines of a batch share: the decoded segments' room, the
-//! MAC state after the first 64 bytes, the last `iat` and `exp` objects and the report's fixed
-//! end. None of it is a verdict: every token is read and judged and its MAC computed.
+//! last `iat` and `exp` objects and the report's fixed end. None of it is a verdict: every
+//! token is read and judged and its MAC computed.
 
 use super::Segments;
 use super::check::Options;
@@ -21,7 +21,7 @@ use super::report::SCHEMA;
 use super::usual::{self, Object};
 use crate::json::FlatValue;
 use crate::json::write as jsonw;
-use crate::secret::FirstBlock;
+use crate::sdk::Platform;
 
 // `write_json` writes the schema number as a literal.
 const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
@@ -45,10 +45,16 @@ const STEPS_TO_EXP: &str = concat!(
     "{\"name\":\"exp\",\"outcome\":\"pass\"}",
 );
 
-/// An accepting SDK verdict as the report writes it (no plugin errors, no legacy code).
-const ANDROID_ACCEPTED: &str =
-    "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"legacy_code\":null}";
-const IOS_ACCEPTED: &str = "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null}";
+/// An accepting SDK verdict as the report writes it (no plugin errors; Android also names no
+/// legacy code).
+fn accepted(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Android => {
+            "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"legacy_code\":null}"
+        }
+        Platform::Ios => "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null}",
+    }
+}
 
 /// Appends the compact `check --json` object for `raw` (without a newline) and answers `true`
 /// when `raw` is a usual token (see [`usual`](super::usual)) that `check_input` finds valid
@@ -62,14 +68,12 @@ pub fn write_json(out: &mut String, raw: &[u8], line: Option<usize>, opts: &Opti
 }
 
 /// A thread's reusable room: the decoded segments, the end of the report for the last
-/// combination of what varies there, the last times written and the MAC state after the last
-/// token's first block.
+/// combination of what varies there and the last times written.
 struct Scratch {
     segments: Segments,
     iat: LastTime,
     exp: LastTime,
     tail: Tail,
-    mac: FirstBlock,
 }
 
 /// The last time object written for one claim (`{"unix":…,"rfc3339":…,"relative":…}`), by the
@@ -97,24 +101,24 @@ impl LastTime {
 /// expectations were given: written once per combination (a batch has one).
 #[derive(Default)]
 struct Tail {
-    key: Option<u8>,
+    key: Option<u16>,
     text: String,
 }
 
 impl Tail {
     fn get(&mut self, opts: &Options<'_>, nbf: bool, verified: bool) -> &str {
         let want = &opts.expect;
-        let key = [
-            opts.sdk.android,
-            opts.sdk.ios,
-            nbf,
-            verified,
-            want.sub.is_some(),
-            want.app_code.is_some(),
-            want.kid.is_some(),
-        ]
-        .iter()
-        .fold(0u8, |k, &bit| k << 1 | u8::from(bit));
+        let key = Platform::ALL
+            .map(|p| opts.sdk.contains(p))
+            .into_iter()
+            .chain([
+                nbf,
+                verified,
+                want.sub.is_some(),
+                want.app_code.is_some(),
+                want.kid.is_some(),
+            ])
+            .fold(0u16, |k, bit| k << 1 | u16::from(bit));
         if self.key != Some(key) {
             self.text.clear();
             write_tail(&mut self.text, opts, nbf, verified);
@@ -131,7 +135,6 @@ thread_local! {
         iat: LastTime::default(),
         exp: LastTime::default(),
         tail: Tail::default(),
-        mac: FirstBlock::default(),
     });
 }
 
@@ -147,7 +150,6 @@ fn write_json_with(
         iat: iat_text,
         exp: exp_text,
         tail,
-        mac,
     } = scratch;
     let Some(t) = usual::read(raw, segments) else {
         return false;
@@ -155,7 +157,7 @@ fn write_json_with(
     if !t.valid(opts) || !t.quiet() || !t.sdks_accept(opts.sdk, opts.now) {
         return false;
     }
-    let Some(verified) = t.verified(opts, mac) else {
+    let Some(verified) = t.verified(opts) else {
         return false;
     };
 
@@ -194,14 +196,20 @@ fn write_json_with(
 /// The report from the end of `times`, for a valid token with these options (see [`Tail`]).
 fn write_tail(out: &mut String, opts: &Options<'_>, nbf: bool, verified: bool) {
     let want = &opts.expect;
-    out.push_str("},\"sdk\":{\"android\":");
-    out.push_str(if opts.sdk.android {
-        ANDROID_ACCEPTED
-    } else {
-        "null"
-    });
-    out.push_str(",\"ios\":");
-    out.push_str(if opts.sdk.ios { IOS_ACCEPTED } else { "null" });
+    out.push_str("},\"sdk\":{");
+    for (i, platform) in Platform::ALL.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(platform.name());
+        out.push_str("\":");
+        out.push_str(if opts.sdk.contains(platform) {
+            accepted(platform)
+        } else {
+            "null"
+        });
+    }
     out.push_str("},\"checks\":[");
     out.push_str(STEPS_TO_EXP);
     if nbf {

@@ -187,11 +187,13 @@ pub fn json<'a>(
             nbf: time_view(claim("nbf"), now),
         },
         sdk: SdkView {
-            android: report.android.as_ref().map(|v| AndroidView {
+            android: report.sdk[Platform::Android].as_ref().map(|v| AndroidView {
                 verdict: verdict_view(Platform::Android, v),
                 legacy_code: plugins::android_legacy_code(v),
             }),
-            ios: report.ios.as_ref().map(|v| verdict_view(Platform::Ios, v)),
+            ios: report.sdk[Platform::Ios]
+                .as_ref()
+                .map(|v| verdict_view(Platform::Ios, v)),
         },
         checks: Steps(&report.steps),
         problems: &report.problems,
@@ -286,11 +288,9 @@ pub fn text_with_plugins(
     );
 
     push_line(&mut o, &[&p.label("sdk")]);
-    for (name, platform, v) in [
-        ("android", Platform::Android, &report.android),
-        ("ios", Platform::Ios, &report.ios),
-    ] {
+    for (platform, v) in report.sdk.iter() {
         let Some(v) = v else { continue };
+        let name = platform.name();
         let line = if v.accepted {
             p.ok("accepted")
         } else {

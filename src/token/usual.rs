@@ -11,8 +11,8 @@ use super::check::{Expectations, Keys, Options};
 use super::{MAX_TOKEN_BYTES, Segments};
 use crate::b64;
 use crate::json::FlatObject;
-use crate::sdk::{MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection};
-use crate::secret::{FirstBlock, HmacKey};
+use crate::sdk::{MANDATORY_CLAIMS, MANDATORY_HEADERS, Platform, SdkSelection};
+use crate::secret::HmacKey;
 
 /// Every member the rules read, header and payload alike, each in its own slot: the SDKs'
 /// mandatory claims and headers (see [`MANDATORY`]), then the members whose presence alone
@@ -216,16 +216,18 @@ impl Usual<'_> {
     /// what the server read (`sdk::Parsed`), so each refuses only an `exp` that has passed:
     /// Android compares the long, iOS the doubles, neither with leeway.
     pub(crate) fn sdks_accept(&self, sdk: SdkSelection, now: i64) -> bool {
-        #[allow(clippy::cast_precision_loss)] // the SDK's own conversion
-        let ios_live = (now as f64) < (self.exp as f64);
-        !(sdk.android && now >= self.exp) && !(sdk.ios && !ios_live)
+        sdk.iter().all(|platform| match platform {
+            Platform::Android => now < self.exp,
+            #[allow(clippy::cast_precision_loss)] // the SDK's own conversion
+            Platform::Ios => (now as f64) < (self.exp as f64),
+        })
     }
 
     /// The signature step passing: `Some(true)` when the key `opts` names for this token
-    /// verifies the tag (the first block's hash reused through `memo`), `Some(false)` when there
-    /// is no key and none is required (the step is skipped), `None` when it fails.
-    pub(crate) fn verified(&self, opts: &Options<'_>, memo: &mut FirstBlock) -> Option<bool> {
-        let mut by = |k: &HmacKey| memo.verify(k, self.signing_input, self.signature);
+    /// verifies the tag, `Some(false)` when there is no key and none is required (the step is
+    /// skipped), `None` when it fails.
+    pub(crate) fn verified(&self, opts: &Options<'_>) -> Option<bool> {
+        let by = |k: &HmacKey| k.verify(self.signing_input, self.signature);
         match opts.keys {
             Keys::None => (!opts.require_signature).then_some(false),
             // A key's variants only ever word a failure; a valid token never needs them.

@@ -12,7 +12,6 @@ use super::Segments;
 use super::check::{Options, check};
 use super::usual;
 use crate::problem::Problem;
-use crate::secret::FirstBlock;
 use serde_json::Value;
 use std::cell::RefCell;
 
@@ -93,22 +92,19 @@ fn by_check(token: &str, opts: &Options<'_>) -> Verdict {
 }
 
 thread_local! {
-    /// Each thread's room for the decoded segments, reused (see [`Segments`]), and its memo of
-    /// the last signing input's first block (see [`FirstBlock`]: a token from the same issuer
-    /// as the last one hashes one block fewer; nothing of a verdict is kept).
-    static ROOM: RefCell<(Segments, FirstBlock)> =
-        RefCell::new((Segments::new(), FirstBlock::default()));
+    /// Each thread's room for the decoded segments, reused (see [`Segments`]).
+    static ROOM: RefCell<Segments> = RefCell::new(Segments::new());
 }
 
 /// The fast path alone (public for the tests that hold it to [`check`]): the identity when
 /// `check` would find no problem at all; `None` when in doubt, never a different answer.
 pub fn fast_valid(token: &str, opts: &Options<'_>) -> Option<Identity> {
-    ROOM.with_borrow_mut(|(segments, memo)| {
+    ROOM.with_borrow_mut(|segments| {
         let t = usual::read(token.as_bytes(), segments)?;
         if !t.valid(opts) || !t.sdks_accept(opts.sdk, opts.now) {
             return None;
         }
-        t.verified(opts, memo)?;
+        t.verified(opts)?;
         Some(Identity {
             sub: t.sub.to_owned(),
             jti: t.jti.to_owned(),

@@ -23,4 +23,5 @@ mod snapshots;
 mod support;
 mod ui;
 mod verdict;
+mod vocabulary;
 mod webdriver;
