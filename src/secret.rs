@@ -209,10 +209,9 @@ const IV: Chain = [
 /// over SHA-256's compression function (`sha2::compress256`, which uses the CPU's SHA
 /// extensions where it has them). Through the `hmac` crate every MAC copied two hasher states
 /// with their block buffers and went through the generic buffering and finalisation; here a
-/// MAC is the message's whole blocks, one or two padded blocks and one outer block, in about a
-/// third of the code: the sandbox verifies a token per Bearer request with caches cold from
-/// the HTTP stack around it, where code size costs as much as instructions (README
-/// "Performance"). Tests hold it equal to the `hmac` crate for every key and message length.
+/// MAC is the message's whole blocks, one or two padded blocks and one outer block, and the key
+/// pads live only in this type, which wipes them when dropped. Tests hold it equal to the
+/// `hmac` crate for every key and message length.
 ///
 /// Unlike the `hmac` crate's state, this one is wiped (`zeroize`) when dropped.
 #[derive(Clone)]
@@ -392,8 +391,7 @@ impl HmacKey {
 
 /// The one comparison of a computed MAC with a token's tag: constant time, whole length. The
 /// differences of the four words are ORed together without a branch, and only that one word
-/// goes through `subtle`'s comparison (its optimisation barrier): `subtle` on the bytes put a
-/// barrier on each of the 32 (about 240 instructions a Bearer request, callgrind).
+/// goes through `subtle`'s comparison (its optimisation barrier).
 fn tag_matches(mac: &[u8; 32], tag: &[u8]) -> bool {
     let Ok(tag) = <&[u8; 32]>::try_from(tag) else {
         return false;

@@ -10,10 +10,8 @@ use arrayvec::ArrayVec;
 pub const MAX_MEMBERS: usize = 16;
 
 /// A flat object with the members named by a list of `N` names in slots. Lives on the stack
-/// and is filled in place: returned by value, two of these (about 1.5 KB) were copied for every
-/// token, 6 % of a batch. The members' room is an [`ArrayVec`], so an empty one writes none of
-/// its 640 bytes: as an array it was cleared on every read, which in the sandbox was 20 cache
-/// lines written per Bearer request (callgrind's cache simulation).
+/// and is filled in place, so a token's two objects are never copied. The members' room is an
+/// [`ArrayVec`], so an empty one writes none of it: an array would be cleared on every read.
 #[derive(Debug)]
 pub struct FlatObject<'a, const N: usize> {
     source: &'a str,
@@ -120,7 +118,7 @@ impl<'a, const N: usize> FlatObject<'a, N> {
 }
 
 /// Name equality as a byte loop: names are a few bytes long, where a call to `memcmp` costs
-/// more than the comparison (it was 8 % of a batch).
+/// more than the comparison.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }

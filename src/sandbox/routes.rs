@@ -363,7 +363,7 @@ async fn handle(
                     Code::SubMismatch.as_str(),
                     format!(
                         "the token's sub {} is not userIdentity.externalUserId",
-                        Value::String(sub.to_string())
+                        Value::String(sub.clone())
                     ),
                 ));
             }

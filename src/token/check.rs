@@ -3,8 +3,8 @@
 //! reported, not only the first. Pure: the caller passes `now` and the keys.
 //!
 //! The reference for every rule: the fast paths ([`quick`](super::quick), the sandbox's
-//! [`verdict`](super::verdict)) take only what [`usual`](super::usual) accepts and hand every
-//! other token to this function, whose time arithmetic ([`TimeFindings`]) they share.
+//! [`verdict`](super::verdict)) take only what `token::usual` accepts and hand every
+//! other token to this function, whose time arithmetic (`usual::TimeFindings`) they share.
 
 use super::MAX_TOKEN_BYTES;
 use super::pitfalls::{self, KeyVariants};

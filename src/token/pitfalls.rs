@@ -21,9 +21,9 @@ const HEX_DECODERS: &str = "HexFormat.of().parseHex, hexStringToData, CryptoJS.e
 /// lower and upper case, as the portal or a copy may show it) and the base64 decoding of that
 /// text (jwt.io's "secret base64 encoded"). Never shown; `Debug` is redacted.
 ///
-/// Built on first use: only a signature that fails needs them, and making the four keys
-/// up front cost every `mmjwt check` start about 42,000 instructions (5 % of all it ran). Until
-/// then the secret is kept as [`Secret`], which is wiped when this is dropped.
+/// Built on first use: only a signature that fails needs them, and making the four keys up
+/// front would be a visible share of every `mmjwt check` start. Until then the secret is kept
+/// as [`Secret`], which is wiped when this is dropped.
 #[derive(Clone)]
 pub struct KeyVariants {
     secret: Secret,

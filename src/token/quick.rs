@@ -5,7 +5,7 @@
 //! Batch `check --json` spent most of its time building what [`check`](super::check::check)
 //! builds for every token (twenty named steps, the header and claims as JSON values with an
 //! owned string each, both SDK verdicts, a decoded copy of each segment) only to write it out
-//! and drop it. For a token [`usual`](super::usual) takes, valid and without a warning, that
+//! and drop it. For a token `token::usual` takes, valid and without a warning, that
 //! report is fixed but for the values the token carries, and [`write_json`] writes it straight
 //! from them. Anything else answers `false` and leaves `out` as it was, so the caller runs
 //! `check` and writes its report: this path can step aside, never judge differently. Property
@@ -57,7 +57,7 @@ fn accepted(platform: Platform) -> &'static str {
 }
 
 /// Appends the compact `check --json` object for `raw` (without a newline) and answers `true`
-/// when `raw` is a usual token (see [`usual`](super::usual)) that `check_input` finds valid
+/// when `raw` is a usual token (see `token::usual`) that `check_input` finds valid
 /// without a warning; the exit code is then 0. Otherwise answers `false` and appends nothing:
 /// run `check_input` and write its report. `line` is the stdin line; the input is never
 /// `--exact` here (that mode notes every string). A usual token is base64url and dots only,

@@ -201,15 +201,18 @@ impl Usual<'_> {
     pub(crate) fn quiet(&self) -> bool {
         #[allow(clippy::cast_precision_loss)] // the conversion the warning makes
         let in_ms = |t: i64| (t as f64).abs() > super::pitfalls::MILLISECONDS_ABOVE;
-        !KEY_REFERENCES.iter().any(|&s| self.header.has(s))
-            && !self.claims.has(AUD)
-            && self
+        let warns = KEY_REFERENCES.iter().any(|&s| self.header.has(s))
+            || self.claims.has(AUD)
+            || self
                 .claims
                 .get(ISS)
-                .is_none_or(|v| v.as_str().is_none_or(|iss| iss == self.app_code))
-            && !(in_ms(self.iat) || in_ms(self.exp) || self.nbf.is_some_and(in_ms))
-            && i128::from(self.exp) - i128::from(self.iat)
-                >= i128::from(super::pitfalls::SHORT_LIFETIME_BELOW)
+                .is_some_and(|v| v.as_str().is_some_and(|iss| iss != self.app_code))
+            || in_ms(self.iat)
+            || in_ms(self.exp)
+            || self.nbf.is_some_and(in_ms)
+            || i128::from(self.exp) - i128::from(self.iat)
+                < i128::from(super::pitfalls::SHORT_LIFETIME_BELOW);
+        !warns
     }
 
     /// Whether every emulated SDK accepts the token. For a token of this shape both SDKs read

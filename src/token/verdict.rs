@@ -3,7 +3,7 @@
 //!
 //! [`check`] builds a full [`Report`](super::check::Report): about twenty named steps, the
 //! header and claims as JSON values, each SDK's verdict. The sandbox reads one problem and
-//! three claims of it. [`verdict`] is [`usual`](super::usual) plus the HMAC: a token that
+//! three claims of it. [`verdict`] is `token::usual` plus the HMAC: a token that
 //! module takes, valid, with a signature that verifies, names its identity; any other token,
 //! every refusal included, goes to [`check`] itself, so every refusal carries `check`'s own
 //! problem and words. Property tests hold the verdict equal to `check`'s primary problem.
