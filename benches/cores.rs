@@ -82,8 +82,8 @@ fn bench(c: &mut Criterion) {
             serde_json::to_writer(&mut buf, &v).expect("serialisable");
         });
     });
-    // One batch `check --json` line: the general path (check, then the report's writer) and
-    // the one-pass writer of the usual valid token, which batch checking takes first.
+    // One batch `check --json` line: the general path (check, then the serde view) and the
+    // one-pass writer of the usual valid token, which batch checking takes first.
     let mut line = String::with_capacity(4096);
     c.bench_function("check_json_line_general", |b| {
         b.iter(|| {

@@ -1,7 +1,6 @@
 //! Key material: secret text as the user typed it ([`SecretText`]), the hex secret the Infobip
 //! portal shows decoded into key bytes ([`Secret`]), an HMAC-SHA256 key whose schedule is
-//! computed once and reused for every token ([`HmacKey`]), the MAC state after a signing input's
-//! first block kept for the next input that starts alike ([`FirstBlock`]), and random key ids.
+//! computed once and reused for every token ([`HmacKey`]), and random key ids.
 //!
 //! None of them appears in `Debug`, `Display` or error messages. The text, the key bytes and
 //! the HMAC state (the two hashed key pads: not the key, but enough to sign) are overwritten
@@ -210,10 +209,9 @@ const IV: Chain = [
 /// over SHA-256's compression function (`sha2::compress256`, which uses the CPU's SHA
 /// extensions where it has them). Through the `hmac` crate every MAC copied two hasher states
 /// with their block buffers and went through the generic buffering and finalisation; here a
-/// MAC is the message's whole blocks, one or two padded blocks and one outer block, in about a
-/// third of the code: the sandbox verifies a token per Bearer request with caches cold from
-/// the HTTP stack around it, where code size costs as much as instructions (README
-/// "Performance"). Tests hold it equal to the `hmac` crate for every key and message length.
+/// MAC is the message's whole blocks, one or two padded blocks and one outer block, and the key
+/// pads live only in this type, which wipes them when dropped. Tests hold it equal to the
+/// `hmac` crate for every key and message length.
 ///
 /// Unlike the `hmac` crate's state, this one is wiped (`zeroize`) when dropped.
 #[derive(Clone)]
@@ -227,9 +225,6 @@ pub struct HmacKey {
     carried: usize,
     /// Bytes hashed into `inner` (the pad's 64 and the prefix's whole blocks).
     absorbed: u64,
-    /// Which key (and absorbed prefix) this is, for [`FirstBlock`]: clones share it, every
-    /// other key has its own.
-    id: u64,
 }
 
 impl Drop for HmacKey {
@@ -244,12 +239,6 @@ impl fmt::Debug for HmacKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("HmacKey([REDACTED])")
     }
-}
-
-/// A process-wide counter, so that no two keys ever share an id (an address could be reused).
-fn next_key_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Hashes `bytes` (whole blocks only) into `chain`, up to four blocks a call: copying them into
@@ -294,7 +283,7 @@ fn finish(mut chain: Chain, tail: &[u8], total: u64) -> [u8; 32] {
 
 /// The digest of a message of `total` bytes whose whole blocks up to here are in `chain`, and
 /// whose rest is `carry` (under a block) followed by `message`: the one place a MAC's inner hash
-/// is finished, from a key's state or from [`FirstBlock`]'s.
+/// is finished.
 fn digest_from(mut chain: Chain, carry: &[u8], message: &[u8], total: u64) -> [u8; 32] {
     let mut rest = message;
     if !carry.is_empty() {
@@ -347,7 +336,6 @@ impl HmacKey {
             carry: [0; 64],
             carried: 0,
             absorbed: 64,
-            id: next_key_id(),
         };
         hashed.zeroize();
         out
@@ -360,7 +348,6 @@ impl HmacKey {
     #[must_use]
     pub fn with_prefix(&self, prefix: &[u8]) -> HmacKey {
         let mut key = self.clone();
-        key.id = next_key_id();
         let mut rest = prefix;
         if key.carried > 0 {
             (key.carried, rest) = top_up(&mut key.carry, key.carried, rest);
@@ -404,8 +391,7 @@ impl HmacKey {
 
 /// The one comparison of a computed MAC with a token's tag: constant time, whole length. The
 /// differences of the four words are ORed together without a branch, and only that one word
-/// goes through `subtle`'s comparison (its optimisation barrier): `subtle` on the bytes put a
-/// barrier on each of the 32 (about 240 instructions a Bearer request, callgrind).
+/// goes through `subtle`'s comparison (its optimisation barrier).
 fn tag_matches(mac: &[u8; 32], tag: &[u8]) -> bool {
     let Ok(tag) = <&[u8; 32]>::try_from(tag) else {
         return false;
@@ -422,90 +408,9 @@ fn tag_matches(mac: &[u8; 32], tag: &[u8]) -> bool {
     diff.ct_eq(&0).into()
 }
 
-/// The inner chain after the first SHA-256 block (64 bytes) of the last signing input verified
-/// through it, kept for the next input that starts with the same block under the same key.
-///
-/// Tokens from one issuer share their header, and a typical header segment with its dot and the
-/// payload's first characters is exactly that block: batch `check` and the sandbox then
-/// compress one block a token fewer. Every token is still verified in full (the block is
-/// compared byte for byte, the rest hashed, the tag compared in constant time); what is reused
-/// is only the hashing of bytes equal to the last ones, never a verdict. The bytes compared are
-/// the token's own, which is public; the chain holds no more of the key than the key itself
-/// does, and is wiped when dropped.
-#[derive(Clone, Default)]
-pub struct FirstBlock {
-    /// The key's id, the block, and the inner chain after it.
-    last: Option<(u64, [u8; 64], Chain)>,
-}
-
-impl Drop for FirstBlock {
-    fn drop(&mut self) {
-        if let Some((_, _, chain)) = &mut self.last {
-            chain.zeroize();
-        }
-    }
-}
-
-impl fmt::Debug for FirstBlock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FirstBlock([REDACTED])")
-    }
-}
-
-impl FirstBlock {
-    /// [`HmacKey::verify`], with the first block's chain reused when it matches.
-    pub fn verify(&mut self, key: &HmacKey, message: &[u8], tag: &[u8]) -> bool {
-        // A key with a partial prefix block hashes its carry first: not worth a memo.
-        let (Some(first), true, 0) = (message.first_chunk::<64>(), tag.len() == 32, key.carried)
-        else {
-            return key.verify(message, tag);
-        };
-        let chain = match &self.last {
-            Some((id, block, chain)) if *id == key.id && block == first => *chain,
-            _ => {
-                let mut chain = key.inner;
-                absorb(&mut chain, first);
-                self.last.insert((key.id, *first, chain)).2
-            }
-        };
-        let total = key.absorbed + message.len() as u64;
-        let inner = digest_from(chain, &[], &message[64..], total);
-        tag_matches(&key.outer_hash(&inner), tag)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// The memo answers what the key answers, whatever the sequence of keys, messages
-        /// (shorter and longer than a block, sharing a first block or not) and tags.
-        #[test]
-        fn first_block_verify_equals_verify(
-            steps in proptest::collection::vec(
-                (0..3usize, 0..2usize, proptest::collection::vec(0..3u8, 0..150), proptest::bool::ANY),
-                1..40,
-            ),
-        ) {
-            let keys = [HmacKey::new(b"one"), HmacKey::new(b"two"), HmacKey::new(b"one")];
-            let prefixes = [[b'h'; 64], [b'k'; 64]];
-            let mut memo = FirstBlock::default();
-            for (k, p, tail, genuine) in steps {
-                let message = [&prefixes[p][..tail.len().min(64)], &tail[..]].concat();
-                let mut tag = keys[k].sign(&message);
-                if !genuine {
-                    tag[tail.len() % 32] ^= 1;
-                }
-                proptest::prop_assert_eq!(memo.verify(&keys[k], &message, &tag), genuine);
-                proptest::prop_assert_eq!(keys[k].verify(&message, &tag), genuine);
-                // Another key (even with the same bytes) never passes on this one's state.
-                let other = &keys[(k + 1) % 3];
-                let same_bytes = k != 1 && (k + 1) % 3 != 1;
-                proptest::prop_assert_eq!(memo.verify(other, &message, &tag), genuine && same_bytes);
-            }
-        }
-    }
 
     proptest::proptest! {
         /// The HMAC written over the compression function is the `hmac` crate's, for keys
@@ -532,14 +437,10 @@ mod tests {
             let (b, c) = rest.split_at(cut2.min(rest.len()));
             proptest::prop_assert_eq!(k.with_prefix(a).sign(rest), want);
             proptest::prop_assert_eq!(k.with_prefix(a).with_prefix(b).sign(c), want);
-            let mut memo = FirstBlock::default();
-            proptest::prop_assert!(memo.verify(&k, &message, &want));
-            proptest::prop_assert!(memo.verify(&k, &message, &want));
-            proptest::prop_assert!(memo.verify(&k.with_prefix(a), rest, &want));
+            proptest::prop_assert!(k.with_prefix(a).verify(rest, &want));
             let mut bad = want;
             bad[cut % 32] ^= 1 << (cut2 % 8);
             proptest::prop_assert!(!k.verify(&message, &bad));
-            proptest::prop_assert!(!memo.verify(&k, &message, &bad));
         }
     }
 
@@ -575,22 +476,6 @@ mod tests {
             hex(&key.sign(b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
-    }
-
-    #[test]
-    fn keys_and_absorbed_prefixes_never_share_an_id() {
-        let a = HmacKey::new(b"k");
-        let b = HmacKey::new(b"k");
-        let c = a.with_prefix(b"p");
-        assert_ne!(a.id, b.id);
-        assert_ne!(a.id, c.id);
-        assert_eq!(a.clone().id, a.id);
-        // A prefixed key signs prefix ‖ m; the memo must not mistake it for its parent.
-        let mut memo = FirstBlock::default();
-        let m = [b'x'; 100];
-        assert!(memo.verify(&a, &m, &a.sign(&m)));
-        assert!(!memo.verify(&c, &m, &a.sign(&m)));
-        assert!(memo.verify(&c, &m, &c.sign(&m)));
     }
 
     #[test]

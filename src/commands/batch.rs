@@ -90,10 +90,9 @@ pub(crate) struct Shape {
     /// Lines per chunk (at most; see [`CHUNK_BYTES`]).
     pub lines: usize,
     /// Chunks each worker may have queued besides the one it works on. One is enough when
-    /// writing a chunk is quick; batch `gen` writes ~340 KB a chunk, often to a file, and with
-    /// three its workers go on while the writer is in a long `write` (1,000,000 ids to a file:
-    /// 0.47 -> 0.455 s median over six interleaved pairs, peak RSS 7.8 -> 9.5 MB; `check`, whose
-    /// output goes out faster, gained nothing from it and would have grown from 10.6 to 14.5 MB).
+    /// writing a chunk is quick; batch `gen` writes a large chunk, often to a file, and with
+    /// three its workers go on while the writer is in a long `write` (`check`, whose output goes
+    /// out faster, gains nothing from more and would only use more memory).
     pub queued: usize,
 }
 

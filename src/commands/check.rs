@@ -63,9 +63,9 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
     let code = if from_stdin {
         let seen = AtomicUsize::new(0);
         let mut states = vec![(); batch::workers()];
-        // A JSON report is ~1.4 KB, four times a token: smaller chunks keep memory flat. With
+        // A JSON report is about four times its token: smaller chunks keep memory flat. With
         // the one-pass writer a chunk is done sooner and more of them wait in the queues at
-        // once, so 512 lines (peak RSS 19-23 MB with 1,024 on a loaded machine).
+        // once, so 512 lines.
         // The pieces go round the pipeline and keep their capacity (`batch::run_into`), so
         // after the first chunks no output buffer is allocated, or freed by another thread.
         let code = batch::run_into(

@@ -1,7 +1,7 @@
 //! A flat JSON object read once into borrowed slices (see [`scan_flat`](super::scan_flat)):
 //! its members in written order and the members a caller looks at in named slots, so that each
-//! rule is one load, not a search. Batch `check`'s one-pass writer (`token::quick`) and the
-//! sandbox's verdict (`token::verdict`) both read token headers and payloads this way.
+//! rule is one load, not a search. The usual token's rules (`token::usual`, beneath batch
+//! `check`'s one-pass writer and the sandbox's verdict) read token headers and payloads this way.
 
 use super::{FlatValue, scan_flat_text};
 use arrayvec::ArrayVec;
@@ -10,10 +10,8 @@ use arrayvec::ArrayVec;
 pub const MAX_MEMBERS: usize = 16;
 
 /// A flat object with the members named by a list of `N` names in slots. Lives on the stack
-/// and is filled in place: returned by value, two of these (about 1.5 KB) were copied for every
-/// token, 6 % of a batch. The members' room is an [`ArrayVec`], so an empty one writes none of
-/// its 640 bytes: as an array it was cleared on every read, which in the sandbox was 20 cache
-/// lines written per Bearer request (callgrind's cache simulation).
+/// and is filled in place, so a token's two objects are never copied. The members' room is an
+/// [`ArrayVec`], so an empty one writes none of it: an array would be cleared on every read.
 #[derive(Debug)]
 pub struct FlatObject<'a, const N: usize> {
     source: &'a str,
@@ -33,31 +31,7 @@ impl<'a, const N: usize> FlatObject<'a, N> {
     /// Reads `bytes` into this empty value, the member called `names[i]` into slot `i`; `false`
     /// when it is not a flat object, a name repeats (a `DUPLICATE_MEMBER` for `check` to word)
     /// or there are more than [`MAX_MEMBERS`]. After `false` nothing in it may be used.
-    ///
-    /// For a reader run in a loop (batch `check`): each member's slot is found by comparisons
-    /// the compiler unrolls over the fixed list, the fewest instructions.
     pub fn read(&mut self, bytes: &'a [u8], names: &[&str; N]) -> bool {
-        self.read_with(bytes, names, |names, name| {
-            names.iter().position(|n| same(n, name))
-        })
-    }
-
-    /// [`read`](Self::read) for a reader run once between other work (the sandbox's verdict,
-    /// between HTTP requests): the same answers, each slot found by one out-of-line loop. The
-    /// unrolled comparisons were 480 bytes of machine code for the verdict's ten names, which
-    /// there cost more in instruction-cache misses than the loop costs in instructions
-    /// (callgrind, README "Performance"); in batch `check` the loop costs 1 % more
-    /// instructions.
-    pub fn read_lean(&mut self, bytes: &'a [u8], names: &[&str; N]) -> bool {
-        self.read_with(bytes, names, |names, name| slot_of(names, name))
-    }
-
-    fn read_with(
-        &mut self,
-        bytes: &'a [u8],
-        names: &[&str; N],
-        find_slot: impl Fn(&[&str; N], &str) -> Option<usize>,
-    ) -> bool {
         debug_assert!(self.members.is_empty(), "read into an empty FlatObject");
         let Ok(text) = std::str::from_utf8(bytes) else {
             return false;
@@ -70,7 +44,7 @@ impl<'a, const N: usize> FlatObject<'a, N> {
                 fits = false;
                 return;
             }
-            match find_slot(names, name) {
+            match names.iter().position(|n| same(n, name)) {
                 Some(slot) if f.slots[slot].is_some() => fits = false,
                 Some(slot) => f.slots[slot] = Some(value),
                 // Another name can only repeat another name the list does not hold.
@@ -143,17 +117,8 @@ impl<'a, const N: usize> FlatObject<'a, N> {
     }
 }
 
-/// The slot of `name` in `names`, for [`FlatObject::read_lean`]: out of line, and with the
-/// list's length hidden from the optimiser, so that it stays a loop (with one caller, link-time
-/// optimisation saw the length ten and unrolled it all the same).
-#[inline(never)]
-fn slot_of(names: &[&str], name: &str) -> Option<usize> {
-    let names = std::hint::black_box(names);
-    names.iter().position(|n| same(n, name))
-}
-
 /// Name equality as a byte loop: names are a few bytes long, where a call to `memcmp` costs
-/// more than the comparison (it was 8 % of a batch).
+/// more than the comparison.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
@@ -207,30 +172,6 @@ mod tests {
         assert!(read(&format!("{{{}}}", over.join(","))).is_none());
         let mut f = FlatObject::<'_, 3>::empty();
         assert!(!f.read(b"{\"sub\":\"\xff\"}", &NAMES));
-    }
-
-    #[test]
-    fn the_lean_reader_answers_as_the_unrolled_one() {
-        for text in [
-            r#"{"x":1,"exp":9,"sub":"alice","y":null}"#,
-            r#"{"infobip-api-key":"a","sub":"b","exp":1,"z":true}"#,
-            r#"{"sub":"a","sub":"b"}"#,
-            r#"{"x":1,"x":2}"#,
-            r#"{"sub":"a","x":1,"infobip-api-key":"b","x":false}"#,
-            r#"{"subs":1,"su":2,"Sub":3}"#,
-            "{}",
-            "[1]",
-        ] {
-            let (mut unrolled, mut lean) = (FlatObject::<'_, 3>::empty(), FlatObject::empty());
-            let read = unrolled.read(text.as_bytes(), &NAMES);
-            assert_eq!(lean.read_lean(text.as_bytes(), &NAMES), read, "{text}");
-            if read {
-                assert_eq!(lean.all(), unrolled.all(), "{text}");
-                for slot in [SUB, EXP, APP] {
-                    assert_eq!(lean.get(slot), unrolled.get(slot), "{text} slot {slot}");
-                }
-            }
-        }
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! Strict JSON objects for the server-side judgement: RFC 8259 text (serde_json, which also
 //! refuses trailing data and bounds nesting depth), top level an object, and every repeated
 //! member name recorded so it can be refused (RFC 7515 §4, RFC 7519 §4). Also the flat
-//! reader beneath it ([`scan_flat`]) and a [`Cursor`] over text expected in a known member
-//! order, both with the same string and integer rules.
+//! reader beneath it ([`scan_flat`]).
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -350,55 +349,10 @@ pub fn scan_flat_text<'a>(text: &'a str, mut member: impl FnMut(&'a str, FlatVal
     flat::scan_text(text, &mut member).is_some()
 }
 
-/// A reader of one flat object whose members are expected in a known order, for a caller that
-/// knows the text it usually gets (the sandbox's verdict and the payload `mmjwt gen` writes):
-/// fixed runs of bytes are compared whole, and only the values are read, with the flat
-/// reader's own string and integer rules. Each step answers `None` as soon as the text differs,
-/// and the caller then reads the text as it would any other.
-#[derive(Debug, Clone, Copy)]
-pub struct Cursor<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    pub fn new(text: &'a str) -> Cursor<'a> {
-        Cursor { text, at: 0 }
-    }
-
-    /// Steps over `bytes` when the text goes on with exactly them. The length is a constant, so
-    /// the comparison is a few word loads, not a call.
-    #[inline]
-    pub fn literal<const N: usize>(&mut self, bytes: &[u8; N]) -> Option<()> {
-        let rest = self.text.as_bytes().get(self.at..)?;
-        (rest.first_chunk::<N>()? == bytes).then(|| self.at += N)
-    }
-
-    /// A string without escapes or control characters (quotes included), as the flat reader
-    /// takes it.
-    pub fn string(&mut self) -> Option<&'a str> {
-        let (s, next) = flat::string(self.text, self.at)?;
-        self.at = next;
-        Some(s)
-    }
-
-    /// An integer, as the flat reader takes it (what serde_json reads as `u64` or `i64`).
-    pub fn integer(&mut self) -> Option<FlatValue<'a>> {
-        let (v, next) = flat::integer(self.text.as_bytes(), self.at)?;
-        self.at = next;
-        Some(v)
-    }
-
-    /// Whether the whole text has been read.
-    pub fn at_end(&self) -> bool {
-        self.at == self.text.len()
-    }
-}
-
 /// The shape nearly every JWT header and payload has — one flat object whose names and string
 /// values contain no escapes, and whose other values are integers, booleans or null — read
-/// without serde's machinery (the sandbox verifies a token per Bearer request, and this was a
-/// third of that cost). Anything else (escapes, fractions, nesting, any error) answers `None`
+/// without serde's machinery, which for such objects is most of the cost of reading them.
+/// Anything else (escapes, fractions, nesting, any error) answers `None`
 /// and goes through serde_json, so unusual input gets serde's answer and serde's message; a
 /// property test holds the two readers equal wherever this one answers.
 mod flat {

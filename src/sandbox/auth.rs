@@ -8,7 +8,7 @@
 use super::api::{ApiError, message_id};
 use crate::sdk::SdkSelection;
 use crate::secret::HmacKey;
-use crate::token::check::{Expectations, KeyRing, Keys, KnownHeaders, Options};
+use crate::token::check::{Expectations, KeyRing, Keys, Options};
 use crate::token::pitfalls::KeyVariants;
 use crate::token::verdict::{Identity, verdict};
 use axum::http::{HeaderMap, header};
@@ -53,20 +53,16 @@ pub(crate) struct Authenticator<'a> {
     pub keys: &'a HashMap<String, HmacKey>,
     /// Per kid, the keys of a misused secret (may be empty).
     pub variants: &'a HashMap<String, KeyVariants>,
-    /// The documented header segment of each key id (see [`KnownHeaders`]).
-    pub headers: &'a KnownHeaders,
     pub leeway: i64,
 }
 
 /// Up to this many keys, a kid is looked up by comparing it with each.
 const SCAN_KEYS: usize = 4;
 
-/// The configured keys with their variants and documented headers, as the check core looks
-/// them up.
+/// The configured keys with their variants, as the check core looks them up.
 struct Ring<'a> {
     keys: &'a HashMap<String, HmacKey>,
     variants: &'a HashMap<String, KeyVariants>,
-    headers: &'a KnownHeaders,
 }
 
 impl KeyRing for Ring<'_> {
@@ -83,10 +79,6 @@ impl KeyRing for Ring<'_> {
 
     fn variants_for(&self, kid: &str) -> Option<&KeyVariants> {
         self.variants.get(kid)
-    }
-
-    fn documented_header(&self, h64: &str) -> Option<(&str, &HmacKey)> {
-        self.headers.find(h64)
     }
 }
 
@@ -124,7 +116,7 @@ impl Authenticator<'_> {
                 "more than one Authorization header",
             );
         }
-        let Some(value) = visible_text(value.as_bytes()) else {
+        let Ok(value) = value.to_str() else {
             return refuse(
                 AuthNote::Other,
                 message_id::AUTHORIZATION_INVALID,
@@ -163,7 +155,6 @@ impl Authenticator<'_> {
         let ring = Ring {
             keys: self.keys,
             variants: self.variants,
-            headers: self.headers,
         };
         let opts = Options {
             now,
@@ -194,22 +185,6 @@ impl Authenticator<'_> {
             },
         }
     }
-}
-
-/// The header's text when every byte is visible ASCII or a tab: what `HeaderValue::to_str`
-/// answers, found without an exit per byte, so that the compiler checks many bytes at a time.
-/// A Bearer header is ~350 bytes, and `to_str`'s loop with a branch per byte was most of what
-/// the longer header cost the sandbox beyond the verdict (`perf record`, README "Performance").
-fn visible_text(bytes: &[u8]) -> Option<&str> {
-    // One byte of flags ORed together, not a count: a count widens every byte to a word.
-    let invisible = bytes.iter().fold(0u8, |any, &b| {
-        any | u8::from(!matches!(b, b' '..=b'~' | b'\t'))
-    });
-    if invisible != 0 {
-        return None;
-    }
-    // All ASCII, so valid UTF-8: `from_utf8` only confirms it (its ASCII path is word-wise).
-    std::str::from_utf8(bytes).ok()
 }
 
 /// A `sub` as the log shows it: at most 64 characters (the token may be 8 KiB of anything).
@@ -302,11 +277,9 @@ mod tests {
                     )
                 })
                 .collect();
-            let headers = KnownHeaders::default();
             let ring = Ring {
                 keys: &keys,
                 variants: &variants,
-                headers: &headers,
             };
             for i in 0..=n {
                 let kid = format!("kid-{i}");
@@ -329,7 +302,6 @@ mod tests {
             app_code: "code",
             keys: &keys,
             variants: &variants,
-            headers: &KnownHeaders::default(),
             leeway: 0,
         });
     }
@@ -352,24 +324,6 @@ mod tests {
             assert_eq!(quiet.result, logged.result);
             assert!(quiet.result.is_err());
         });
-    }
-
-    #[test]
-    fn header_text_is_what_to_str_answers() {
-        use axum::http::HeaderValue;
-        // Every byte a header value may hold, alone, at the end of a long value and between
-        // visible ones (so that both the wide and the narrow parts of the check see it).
-        let long = "Bearer ".to_owned() + &"a".repeat(340);
-        for b in (0..=255u8).filter(|&b| HeaderValue::from_bytes(&[b]).is_ok()) {
-            for bytes in [
-                vec![b],
-                [long.as_bytes(), &[b]].concat(),
-                [b"ab", &[b][..], b"cd"].concat(),
-            ] {
-                let value = HeaderValue::from_bytes(&bytes).unwrap();
-                assert_eq!(visible_text(&bytes), value.to_str().ok(), "{bytes:?}");
-            }
-        }
     }
 
     #[test]

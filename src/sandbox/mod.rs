@@ -204,9 +204,6 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     Ok(Arc::new(Shared {
         mode: config.mode,
         app_code: config.app_code,
-        known_headers: crate::token::check::KnownHeaders::new(
-            config.keys.iter().map(|(kid, key)| (kid.as_str(), key)),
-        ),
         keys: config.keys,
         key_variants: config.key_variants,
         leeway: config.leeway,

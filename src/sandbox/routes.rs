@@ -12,7 +12,6 @@ use super::store::{Access, PersonalizeFlags, Store};
 use super::{Clock, LogFormat, Mode};
 use crate::problem::Code;
 use crate::secret::HmacKey;
-use crate::token::verdict::ClaimText;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::{Request, State};
@@ -39,7 +38,6 @@ pub struct Shared {
     pub keys: HashMap<String, HmacKey>,
     pub key_variants: HashMap<String, crate::token::pitfalls::KeyVariants>,
     /// The documented header segment of each key id, encoded once.
-    pub known_headers: crate::token::check::KnownHeaders,
     pub leeway: i64,
     pub reject_replayed_jti: bool,
     pub clock: Clock,
@@ -281,7 +279,6 @@ async fn handle(
         app_code: &shared.app_code,
         keys: &shared.keys,
         variants: &shared.key_variants,
-        headers: &shared.known_headers,
         leeway: shared.leeway,
     }
     .authenticate(&parts.headers, now, log_sub);
@@ -366,7 +363,7 @@ async fn handle(
                     Code::SubMismatch.as_str(),
                     format!(
                         "the token's sub {} is not userIdentity.externalUserId",
-                        Value::String(sub.to_string())
+                        Value::String(sub.clone())
                     ),
                 ));
             }
@@ -432,7 +429,7 @@ async fn read_body(mut body: Body, headers: &HeaderMap) -> Result<Bytes, ApiErro
 #[derive(Debug)]
 struct Task {
     push_reg_id: String,
-    sub: Option<ClaimText>,
+    sub: Option<String>,
     anonymous_only: bool,
     external_id_frozen: bool,
     job: Job,

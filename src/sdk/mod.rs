@@ -94,8 +94,9 @@ impl SdkVerdict {
     }
 }
 
-/// One of the two mobile SDKs: whose validation a verdict is, whose wire format `replay`
-/// reproduces.
+/// One of the mobile SDKs: whose validation a verdict is, whose wire format `replay`
+/// reproduces. A further platform (or a plugin's own version) is one more variant here and in
+/// [`Platform::ALL`]; everything kept per platform is a [`PerPlatform`] indexed by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
@@ -104,6 +105,7 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// Every platform, in the order reports list them.
     pub const ALL: [Platform; 2] = [Platform::Android, Platform::Ios];
 
     /// The name on the command line and in JSON.
@@ -121,30 +123,91 @@ impl Platform {
             Platform::Ios => "iOS",
         }
     }
+
+    /// The position in [`Platform::ALL`].
+    fn index(self) -> usize {
+        match self {
+            Platform::Android => 0,
+            Platform::Ios => 1,
+        }
+    }
 }
 
-/// Which SDKs to emulate (`check --sdk android|ios|both`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SdkSelection {
-    pub android: bool,
-    pub ios: bool,
+/// One value for each [`Platform`], indexed by it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PerPlatform<T>([T; Platform::ALL.len()]);
+
+impl<T> PerPlatform<T> {
+    /// The value `f` gives for each platform.
+    pub fn from_fn(mut f: impl FnMut(Platform) -> T) -> PerPlatform<T> {
+        PerPlatform(Platform::ALL.map(&mut f))
+    }
+
+    /// Each platform with its value, in [`Platform::ALL`]'s order.
+    pub fn iter(&self) -> impl Iterator<Item = (Platform, &T)> {
+        Platform::ALL.into_iter().zip(&self.0)
+    }
 }
+
+impl<T> std::ops::Index<Platform> for PerPlatform<T> {
+    type Output = T;
+
+    fn index(&self, platform: Platform) -> &T {
+        &self.0[platform.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<Platform> for PerPlatform<T> {
+    fn index_mut(&mut self, platform: Platform) -> &mut T {
+        &mut self.0[platform.index()]
+    }
+}
+
+/// What `platform`'s SDK says about `token` at `now`, reading it from scratch.
+pub fn validate(platform: Platform, token: &str, now: i64) -> SdkVerdict {
+    match platform {
+        Platform::Android => android::validate(token, now),
+        Platform::Ios => ios::validate(token, now),
+    }
+}
+
+/// Which SDKs to emulate (`check --sdk android|ios|both`): a set of platforms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SdkSelection(PerPlatform<bool>);
 
 impl SdkSelection {
-    pub const BOTH: SdkSelection = SdkSelection {
-        android: true,
-        ios: true,
-    };
-    pub const NONE: SdkSelection = SdkSelection {
-        android: false,
-        ios: false,
-    };
+    pub const BOTH: SdkSelection = SdkSelection(PerPlatform([true; Platform::ALL.len()]));
+    pub const NONE: SdkSelection = SdkSelection(PerPlatform([false; Platform::ALL.len()]));
 
     /// Only `platform`.
     pub fn only(platform: Platform) -> SdkSelection {
-        SdkSelection {
-            android: platform == Platform::Android,
-            ios: platform == Platform::Ios,
+        SdkSelection(PerPlatform::from_fn(|p| p == platform))
+    }
+
+    /// Whether `platform`'s SDK is emulated.
+    pub fn contains(self, platform: Platform) -> bool {
+        self.0[platform]
+    }
+
+    /// The emulated platforms, in [`Platform::ALL`]'s order.
+    pub fn iter(self) -> impl Iterator<Item = Platform> {
+        Platform::ALL.into_iter().filter(move |&p| self.contains(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_platform_has_its_own_place() {
+        for (i, p) in Platform::ALL.into_iter().enumerate() {
+            assert_eq!(p.index(), i);
+            assert_eq!(SdkSelection::only(p).iter().collect::<Vec<_>>(), [p]);
+            let per = PerPlatform::from_fn(Platform::name);
+            assert_eq!(per[p], p.name());
         }
+        assert_eq!(SdkSelection::BOTH.iter().collect::<Vec<_>>(), Platform::ALL);
+        assert_eq!(SdkSelection::NONE.iter().count(), 0);
     }
 }

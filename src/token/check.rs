@@ -2,14 +2,19 @@
 //! it matches what the user expects, and whether the signature verifies. Every problem found is
 //! reported, not only the first. Pure: the caller passes `now` and the keys.
 //!
-//! The sandbox authorizes Bearer requests with this same function.
+//! The reference for every rule: the fast paths ([`quick`](super::quick), the sandbox's
+//! [`verdict`](super::verdict)) take only what `token::usual` accepts and hand every
+//! other token to this function, whose time arithmetic (`usual::TimeFindings`) they share.
 
 use super::MAX_TOKEN_BYTES;
 use super::pitfalls::{self, KeyVariants};
+use super::usual::TimeFindings;
 use crate::b64;
 use crate::json::{Members, StrictObject, kind_of, parse_object};
 use crate::problem::{Code, Problem, Source, Warn, Warning, worst_exit};
-use crate::sdk::{self, MANDATORY_CLAIMS, MANDATORY_HEADERS, SdkSelection, SdkVerdict};
+use crate::sdk::{
+    self, MANDATORY_CLAIMS, MANDATORY_HEADERS, PerPlatform, Platform, SdkSelection, SdkVerdict,
+};
 use crate::secret::HmacKey;
 use serde::Serialize;
 use serde_json::Value;
@@ -24,66 +29,6 @@ pub trait KeyRing {
     fn variants_for(&self, _kid: &str) -> Option<&KeyVariants> {
         None
     }
-
-    /// The key id whose documented header is exactly the header segment `h64`, with the key
-    /// [`key_for`](Self::key_for) gives for it, for a ring that keeps its ids'
-    /// [`KnownHeaders`]. Only [`verdict`](super::verdict) asks: such a header passes every
-    /// header rule, so it need not be decoded and read, and its key need not be looked up
-    /// again. None by default.
-    fn documented_header(&self, _h64: &str) -> Option<(&str, &HmacKey)> {
-        None
-    }
-}
-
-/// The header segment of each of a ring's key ids in the documented form (spec section 2:
-/// `{"alg":"HS256","typ":"JWT","kid":"<id>"}`, which is also what `gen` writes), encoded once
-/// when the ring is configured. A token whose header segment is byte for byte one of these has
-/// a header that passes every rule `check` applies to headers (canonical base64url, a strict
-/// object, the three members, HS256, JWT, a non-empty kid, no `crit`): the sandbox's verdict
-/// then compares about sixty bytes instead of decoding and reading them. Ids that would need
-/// JSON escapes have no entry (their tokens' headers are read as any other). This is derived
-/// from the configuration alone: nothing a token said is kept.
-///
-/// Each entry keeps a clone of its id's key, so the verdict has the key in the same step as
-/// the id (the ring's lookup by id ran on every request, ~100 instructions and a hash table's
-/// cache lines).
-#[derive(Debug, Default)]
-pub struct KnownHeaders {
-    /// Header segment, key id and its key, in the ring's order.
-    forms: Vec<(String, String, HmacKey)>,
-}
-
-impl KnownHeaders {
-    pub fn new<'a>(keys: impl IntoIterator<Item = (&'a str, &'a HmacKey)>) -> KnownHeaders {
-        KnownHeaders {
-            forms: keys
-                .into_iter()
-                .filter_map(|(kid, key)| {
-                    Some((documented_header_segment(kid)?, kid.to_owned(), key.clone()))
-                })
-                .collect(),
-        }
-    }
-
-    /// The key id whose documented header segment is `h64`, and its key. A scan: a sandbox
-    /// has a few keys, and string equality compares lengths first, which rejects nearly every
-    /// other form at once.
-    pub fn find(&self, h64: &str) -> Option<(&str, &HmacKey)> {
-        self.forms
-            .iter()
-            .find(|(form, _, _)| form == h64)
-            .map(|(_, kid, key)| (kid.as_str(), key))
-    }
-}
-
-/// The documented header of `kid` (the one `gen` mints, [`header_json`](super::mint::header_json)),
-/// base64url-encoded; `None` for an empty id or one with a character JSON escapes (a quote, a
-/// backslash, a control character), which the verdict's flat reader would not take.
-pub fn documented_header_segment(kid: &str) -> Option<String> {
-    if kid.is_empty() || super::mint::needs_escape(kid) {
-        return None;
-    }
-    Some(b64::encode(super::mint::header_json(kid).as_bytes()))
 }
 
 impl KeyRing for HashMap<String, HmacKey> {
@@ -175,8 +120,8 @@ pub struct Step {
 pub struct Report {
     pub header: Option<Members>,
     pub claims: Option<Members>,
-    pub android: Option<SdkVerdict>,
-    pub ios: Option<SdkVerdict>,
+    /// Each emulated SDK's verdict (`None` for an SDK not emulated).
+    pub sdk: PerPlatform<Option<SdkVerdict>>,
     pub steps: Vec<Step>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Warning>,
@@ -250,19 +195,22 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
         Err(_) => sdk::Parsed::default(),
     };
     let mut sdk_problems = Vec::new();
-    if opts.sdk.android {
-        let analysis = sdk::android::analyse(token, opts.now, &parsed);
-        if let Some((part, depth)) = analysis.stack_risk() {
-            r.warnings.push(stack_risk_warning(part, depth));
-        }
-        let v = analysis.verdict;
-        push_sdk_problem(&mut sdk_problems, &v, Source::Android);
-        r.android = Some(v);
-    }
-    if opts.sdk.ios {
-        let v = sdk::ios::validate_parsed(token, opts.now, &parsed);
-        push_sdk_problem(&mut sdk_problems, &v, Source::Ios);
-        r.ios = Some(v);
+    for platform in opts.sdk.iter() {
+        let (v, source) = match platform {
+            Platform::Android => {
+                let analysis = sdk::android::analyse(token, opts.now, &parsed);
+                if let Some((part, depth)) = analysis.stack_risk() {
+                    r.warnings.push(stack_risk_warning(part, depth));
+                }
+                (analysis.verdict, Source::Android)
+            }
+            Platform::Ios => (
+                sdk::ios::validate_parsed(token, opts.now, &parsed),
+                Source::Ios,
+            ),
+        };
+        push_sdk_problem(&mut sdk_problems, &v, source);
+        r.sdk[platform] = Some(v);
     }
     r.problems.splice(0..0, sdk_problems);
     if let Some(claims) = &r.claims {
@@ -277,13 +225,7 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
 pub fn check_input(raw: &str, input: &super::Input, opts: &Options<'_>) -> Report {
     let mut r = check(&input.token, opts);
     if raw != input.token {
-        let found = pitfalls::as_given(
-            raw,
-            (r.android.as_ref(), r.ios.as_ref()),
-            &input.notes,
-            opts.now,
-            opts.sdk,
-        );
+        let found = pitfalls::as_given(raw, &r.sdk, &input.notes, opts.now, opts.sdk);
         r.warnings.extend(found);
     }
     r
@@ -660,12 +602,12 @@ fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
     string_member(r, "jti", "jti", m.get("jti"));
 
     let now = i128::from(opts.now);
-    let leeway = i128::from(opts.leeway);
     let iat = numeric_date(r, "iat", "iat", m.get("iat"));
     let exp = numeric_date(r, "exp", "exp", m.get("exp"));
     let nbf = numeric_date(r, "nbf", "nbf", m.get("nbf"));
+    let found = TimeFindings::of(iat, exp, nbf, opts.now, opts.leeway);
     if let Some(iat) = iat {
-        if i128::from(iat) > now + leeway {
+        if found.iat_in_future {
             r.fail(
                 "iat",
                 Code::IatInFuture,
@@ -680,8 +622,7 @@ fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
         }
     }
     if let Some(exp) = exp {
-        // RFC 7519 §4.1.4: now must be before exp; exp == now is expired.
-        if now >= i128::from(exp) + leeway {
+        if found.expired {
             r.fail(
                 "exp",
                 Code::Expired,
@@ -694,9 +635,7 @@ fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
         } else {
             r.step("exp", Outcome::Pass, "after now");
         }
-        if let Some(iat) = iat
-            && exp <= iat
-        {
+        if found.exp_not_after_iat {
             r.fail(
                 "exp after iat",
                 Code::ExpBeforeIat,
@@ -705,8 +644,8 @@ fn claim_checks(r: &mut Report, p: &StrictObject, opts: &Options<'_>) {
             );
         }
     }
-    if let Some(nbf) = nbf {
-        if i128::from(nbf) > now + leeway {
+    if nbf.is_some() {
+        if found.not_yet_valid {
             r.fail(
                 "nbf",
                 Code::NotYetValid,
@@ -897,29 +836,6 @@ fn short(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn documented_headers_are_the_specs_form_and_only_for_plain_ids() {
-        for kid in ["k", "bench-key", "Zoë 1", "a\u{7f}b"] {
-            let h64 = documented_header_segment(kid).unwrap();
-            let text = String::from_utf8(b64::decode_strict(&h64).unwrap()).unwrap();
-            assert_eq!(
-                text,
-                format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#)
-            );
-            let (other, key) = (HmacKey::new(b"other"), HmacKey::new(b"key"));
-            let known = KnownHeaders::new([("other", &other), (kid, &key)]);
-            let (found, found_key) = known.find(&h64).unwrap();
-            assert_eq!(found, kid);
-            assert_eq!(found_key.sign(b"m"), key.sign(b"m"));
-            assert!(known.find(&h64[1..]).is_none());
-        }
-        for kid in ["", "a\"b", "a\\b", "a\nb", "\u{1}"] {
-            assert_eq!(documented_header_segment(kid), None, "{kid:?}");
-            let key = HmacKey::new(b"key");
-            assert_eq!(KnownHeaders::new([(kid, &key)]).forms.len(), 0);
-        }
-    }
 
     #[test]
     fn spans_saturate_instead_of_wrapping() {

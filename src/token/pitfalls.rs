@@ -5,7 +5,7 @@
 
 use crate::json::Members;
 use crate::problem::{Warn, Warning};
-use crate::sdk::{self, SdkSelection, SdkVerdict};
+use crate::sdk::{self, PerPlatform, SdkSelection, SdkVerdict};
 use crate::secret::{HmacKey, Secret};
 use base64::Engine as _;
 use serde_json::Value;
@@ -21,9 +21,9 @@ const HEX_DECODERS: &str = "HexFormat.of().parseHex, hexStringToData, CryptoJS.e
 /// lower and upper case, as the portal or a copy may show it) and the base64 decoding of that
 /// text (jwt.io's "secret base64 encoded"). Never shown; `Debug` is redacted.
 ///
-/// Built on first use: only a signature that fails needs them, and making the four keys
-/// up front cost every `mmjwt check` start about 42,000 instructions (5 % of all it ran). Until
-/// then the secret is kept as [`Secret`], which is wiped when this is dropped.
+/// Built on first use: only a signature that fails needs them, and making the four keys up
+/// front would be a visible share of every `mmjwt check` start. Until then the secret is kept
+/// as [`Secret`], which is wiped when this is dropped.
 #[derive(Clone)]
 pub struct KeyVariants {
     secret: Secret,
@@ -197,30 +197,19 @@ pub fn time_warnings(claims: &Members) -> Vec<Warning> {
 /// raw string is a refusal different from its answer for the cleaned one.
 pub fn as_given(
     raw: &str,
-    cleaned: (Option<&SdkVerdict>, Option<&SdkVerdict>),
+    cleaned: &PerPlatform<Option<SdkVerdict>>,
     removed: &[String],
     now: i64,
     sdks: SdkSelection,
 ) -> Vec<Warning> {
-    use crate::sdk::Platform;
     let mut out = Vec::new();
     // The emulations are bounded by the size cap like `check` itself.
     if raw.len() > super::MAX_TOKEN_BYTES {
         return out;
     }
-    let runs: [(bool, Platform, Option<&SdkVerdict>); 2] = [
-        (sdks.android, Platform::Android, cleaned.0),
-        (sdks.ios, Platform::Ios, cleaned.1),
-    ];
-    for (selected, platform, before) in runs {
-        if !selected {
-            continue;
-        }
-        let given = match platform {
-            Platform::Android => sdk::android::validate(raw, now),
-            Platform::Ios => sdk::ios::validate(raw, now),
-        };
-        if given.accepted || Some(&given) == before {
+    for platform in sdks.iter() {
+        let given = sdk::validate(platform, raw, now);
+        if given.accepted || Some(&given) == cleaned[platform].as_ref() {
             continue;
         }
         let code = given.code.map_or("", crate::problem::Code::as_str);

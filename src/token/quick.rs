@@ -1,62 +1,30 @@
-//! The `check --json` line of a token in the common shape, judged and written in one pass.
+//! The `check --json` line of a usual valid token, written in one pass: the one fast writer of
+//! the `check --json` object, held byte for byte to the serde view
+//! ([`report::json`](super::report::json)) of `check`'s report.
 //!
 //! Batch `check --json` spent most of its time building what [`check`](super::check::check)
 //! builds for every token (twenty named steps, the header and claims as JSON values with an
 //! owned string each, both SDK verdicts, a decoded copy of each segment) only to write it out
-//! and drop it. [`write_json`] reads the usual token instead: a plain string (base64url and
-//! dots only, so nothing is cleaned), canonical segments, flat JSON objects without repeated
-//! names (`json::scan_flat`, borrowed slices on the stack), every rule passing, no warning. For
-//! such a token the report is fixed but for the values the token carries, and this writes it
-//! straight from them. Anything else, every failed rule and every warning included, answers
-//! `false` and leaves `out` as it was, so the caller runs `check` and writes its report: this
-//! path can step aside, never judge differently. Property tests (here and over the corpus) hold
-//! its bytes equal to [`report::write_json`](super::report::write_json) of `check_input`.
+//! and drop it. For a token `token::usual` takes, valid and without a warning, that
+//! report is fixed but for the values the token carries, and [`write_json`] writes it straight
+//! from them. Anything else answers `false` and leaves `out` as it was, so the caller runs
+//! `check` and writes its report: this path can step aside, never judge differently. Property
+//! tests (here and over the corpus) hold its bytes equal to the serde view of `check_input`.
 //!
-//! Each thread keeps what consecutive tokens of a batch share, keyed by everything it depends
-//! on: the last header segment that passed, the MAC state after the first 64 bytes, the last
-//! `iat` and `exp` objects, the report's fixed end. None of it is a verdict: every token's
-//! payload is read and judged and its MAC computed and compared.
+//! Each thread keeps what consecutive lines of a batch share: the decoded segments' room, the
+//! last `iat` and `exp` objects and the report's fixed end. None of it is a verdict: every
+//! token is read and judged and its MAC computed.
 
-use super::check::{Keys, Options};
+use super::Segments;
+use super::check::Options;
 use super::report::SCHEMA;
-use super::{MAX_TOKEN_BYTES, Segments};
-use crate::b64;
+use super::usual::{self, Object};
+use crate::json::FlatValue;
 use crate::json::write as jsonw;
-use crate::json::{FlatObject, FlatValue};
-use crate::secret::FirstBlock;
+use crate::sdk::Platform;
 
 // `write_json` writes the schema number as a literal.
 const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
-
-/// The header members this path reads, by slot.
-const HEADER_NAMES: [&str; 8] = ["alg", "typ", "kid", "crit", "jku", "x5u", "jwk", "x5c"];
-const ALG: usize = 0;
-const HTYP: usize = 1;
-const KID: usize = 2;
-/// `crit` and the key references: present, they fail a check or warn.
-const HEADER_REFUSED: std::ops::Range<usize> = 3..8;
-
-/// The claims this path reads, by slot.
-const CLAIM_NAMES: [&str; 9] = [
-    "typ",
-    "sub",
-    "infobip-api-key",
-    "iat",
-    "exp",
-    "jti",
-    "iss",
-    "nbf",
-    "aud",
-];
-const CTYP: usize = 0;
-const SUB: usize = 1;
-const APP: usize = 2;
-const IAT: usize = 3;
-const EXP: usize = 4;
-const JTI: usize = 5;
-const ISS: usize = 6;
-const NBF: usize = 7;
-const AUD: usize = 8;
 
 /// The steps every such report has, in `check`'s order, up to `exp` (all pass, so no detail).
 const STEPS_TO_EXP: &str = concat!(
@@ -77,76 +45,35 @@ const STEPS_TO_EXP: &str = concat!(
     "{\"name\":\"exp\",\"outcome\":\"pass\"}",
 );
 
-/// An accepting SDK verdict as the report writes it (no plugin errors, no legacy code).
-const ANDROID_ACCEPTED: &str =
-    "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"legacy_code\":null}";
-const IOS_ACCEPTED: &str = "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null}";
+/// An accepting SDK verdict as the report writes it (no plugin errors; Android also names no
+/// legacy code).
+fn accepted(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Android => {
+            "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"legacy_code\":null}"
+        }
+        Platform::Ios => "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null}",
+    }
+}
 
 /// Appends the compact `check --json` object for `raw` (without a newline) and answers `true`
-/// when `raw` is a plain token of the common shape that `check_input` finds valid without a
-/// warning; the exit code is then 0. Otherwise answers `false` and appends nothing: run
-/// `check_input` and `report::write_json`. `line` is the stdin line, as for
-/// `report::write_json`; the input is never `--exact` here (that mode notes every string).
-/// `raw` is the line's bytes: this path takes only base64url and dots, so it needs no UTF-8
-/// check of its own.
+/// when `raw` is a usual token (see `token::usual`) that `check_input` finds valid
+/// without a warning; the exit code is then 0. Otherwise answers `false` and appends nothing:
+/// run `check_input` and write its report. `line` is the stdin line; the input is never
+/// `--exact` here (that mode notes every string). A usual token is base64url and dots only,
+/// so `raw` is also what `normalize_input` leaves unchanged and notes nothing about, and it
+/// needs no UTF-8 check of its own.
 pub fn write_json(out: &mut String, raw: &[u8], line: Option<usize>, opts: &Options<'_>) -> bool {
     SCRATCH.with_borrow_mut(|scratch| write_json_with(out, raw, line, opts, scratch))
 }
 
-/// A thread's reusable room: the decoded segments, the last header that passed, the end of the
-/// report for the last combination of what varies there, and the MAC state after the last
-/// token's first block.
+/// A thread's reusable room: the decoded segments, the end of the report for the last
+/// combination of what varies there and the last times written.
 struct Scratch {
     segments: Segments,
-    header: LastHeader,
     iat: LastTime,
     exp: LastTime,
     tail: Tail,
-    mac: FirstBlock,
-}
-
-/// The last header segment that passed every header rule, with what the report takes from it.
-/// The rules read nothing but the header, so the same segment passes again: tokens from one
-/// issuer share it, and a batch decodes and reads it once instead of per token.
-#[derive(Default)]
-struct LastHeader {
-    segment: Vec<u8>,
-    /// The `header` member of the report.
-    json: String,
-    kid: String,
-}
-
-impl LastHeader {
-    /// Whether `h64` is a header this path takes (header encoding, header JSON, alg, header
-    /// typ, kid, no crit and no key reference); if so it is now the last one.
-    fn take(&mut self, h64: &[u8], buf: &mut [u8]) -> bool {
-        if !self.segment.is_empty() && self.segment == h64 {
-            return true;
-        }
-        let Some(header) = b64::decode_segment(h64, buf) else {
-            return false;
-        };
-        let mut head = FlatObject::empty();
-        // header members (every mandatory one is read here), alg, header typ, kid, crit; the
-        // key references only warn, but a warning is not this path's to write
-        if !head.read(header, &HEADER_NAMES)
-            || !head.is(ALG, "HS256")
-            || !head.is(HTYP, "JWT")
-            || head.has_any(HEADER_REFUSED)
-        {
-            return false;
-        }
-        let Some(kid) = head.text(KID) else {
-            return false;
-        };
-        self.json.clear();
-        members(&mut self.json, &head);
-        self.kid.clear();
-        self.kid.push_str(kid);
-        self.segment.clear();
-        self.segment.extend_from_slice(h64);
-        true
-    }
 }
 
 /// The last time object written for one claim (`{"unix":…,"rfc3339":…,"relative":…}`), by the
@@ -171,28 +98,27 @@ impl LastTime {
 
 /// The report from `"sdk"` to its end, which for a valid token depends only on which SDKs are
 /// emulated, whether there is an `nbf`, whether the signature was verified and which
-/// expectations were given: written once per combination (a batch has one) instead of about
-/// fifteen pieces per token.
+/// expectations were given: written once per combination (a batch has one).
 #[derive(Default)]
 struct Tail {
-    key: Option<u8>,
+    key: Option<u16>,
     text: String,
 }
 
 impl Tail {
     fn get(&mut self, opts: &Options<'_>, nbf: bool, verified: bool) -> &str {
         let want = &opts.expect;
-        let key = [
-            opts.sdk.android,
-            opts.sdk.ios,
-            nbf,
-            verified,
-            want.sub.is_some(),
-            want.app_code.is_some(),
-            want.kid.is_some(),
-        ]
-        .iter()
-        .fold(0u8, |k, &bit| k << 1 | u8::from(bit));
+        let key = Platform::ALL
+            .map(|p| opts.sdk.contains(p))
+            .into_iter()
+            .chain([
+                nbf,
+                verified,
+                want.sub.is_some(),
+                want.app_code.is_some(),
+                want.kid.is_some(),
+            ])
+            .fold(0u16, |k, bit| k << 1 | u16::from(bit));
         if self.key != Some(key) {
             self.text.clear();
             write_tail(&mut self.text, opts, nbf, verified);
@@ -206,15 +132,12 @@ thread_local! {
     /// Each thread's [`Scratch`], reused (see [`Segments`]).
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
         segments: Segments::new(),
-        header: LastHeader::default(),
         iat: LastTime::default(),
         exp: LastTime::default(),
         tail: Tail::default(),
-        mac: FirstBlock::default(),
     });
 }
 
-#[allow(clippy::too_many_lines)] // one rule after another, each named by check's step
 fn write_json_with(
     out: &mut String,
     raw: &[u8],
@@ -222,126 +145,20 @@ fn write_json_with(
     opts: &Options<'_>,
     scratch: &mut Scratch,
 ) -> bool {
-    // Three segments that decode as canonical base64url hold only `A-Z a-z 0-9 - _` between
-    // their two dots, so `raw` is also what `normalize_input` leaves unchanged and notes
-    // nothing about (whitespace, `Authorization:` and `Bearer ` each need another character).
-    let token = raw;
-    if token.len() > MAX_TOKEN_BYTES {
-        return false;
-    }
-    // segments
-    let mut dots = memchr::memchr_iter(b'.', token);
-    let (Some(first_dot), Some(second_dot), None) = (dots.next(), dots.next(), dots.next()) else {
-        return false;
-    };
-    let (h64, p64, s64) = (
-        &token[..first_dot],
-        &token[first_dot + 1..second_dot],
-        &token[second_dot + 1..],
-    );
-    // header encoding, payload encoding, signature encoding (an HS256 signature is 32 bytes)
     let Scratch {
         segments,
-        header,
         iat: iat_text,
         exp: exp_text,
         tail,
-        mac,
     } = scratch;
-    let (hbuf, pbuf, sbuf) = segments.split();
-    // the header rules, on the header's first sight
-    if !header.take(h64, hbuf) {
-        return false;
-    }
-    let kid = header.kid.as_str();
-    let (Some(payload), Some(signature)) = (
-        b64::decode_segment(p64, pbuf),
-        b64::decode_segment(s64, sbuf),
-    ) else {
+    let Some(t) = usual::read(raw, segments) else {
         return false;
     };
-    if signature.len() != 32 {
+    if !t.valid(opts) || !t.quiet() || !t.sdks_accept(opts.sdk, opts.now) {
         return false;
     }
-    // payload JSON: a strict flat object without repeated names
-    let mut body = FlatObject::empty();
-    if !body.read(payload, &CLAIM_NAMES) {
+    let Some(verified) = t.verified(opts) else {
         return false;
-    }
-    // claims present (every mandatory one is read here), claim typ, sub, infobip-api-key, jti
-    if !body.is(CTYP, "Bearer") {
-        return false;
-    }
-    let (Some(sub), Some(app_code), Some(_jti)) = (body.text(SUB), body.text(APP), body.text(JTI))
-    else {
-        return false;
-    };
-    // AUD_NOT_CHECKED and ISS_DIFFERS are warnings
-    if body.has(AUD)
-        || body
-            .get(ISS)
-            .is_some_and(|v| matches!(v, FlatValue::Str(s) if s != app_code))
-    {
-        return false;
-    }
-    // iat, exp, exp after iat, nbf: integers, in check's arithmetic
-    let (Some(iat), Some(exp)) = (body.date(IAT), body.date(EXP)) else {
-        return false;
-    };
-    let nbf = match body.get(NBF) {
-        None => None,
-        Some(v) => match v.as_i64() {
-            Some(n) => Some(n),
-            None => return false,
-        },
-    };
-    let (now, leeway) = (i128::from(opts.now), i128::from(opts.leeway));
-    if i128::from(iat) > now + leeway
-        || now >= i128::from(exp) + leeway
-        || exp <= iat
-        || nbf.is_some_and(|nbf| i128::from(nbf) > now + leeway)
-    {
-        return false;
-    }
-    // The pitfalls' time warnings: TIME_IN_MILLISECONDS (as f64, as they read it) and
-    // SHORT_LIFETIME (EXPIRED_AT_ISSUE cannot happen with exp after iat).
-    #[allow(clippy::cast_precision_loss)] // the same conversion the warning makes
-    let in_ms = |t: i64| (t as f64).abs() > super::pitfalls::MILLISECONDS_ABOVE;
-    if in_ms(iat)
-        || in_ms(exp)
-        || nbf.is_some_and(in_ms)
-        || i128::from(exp) - i128::from(iat) < i128::from(super::pitfalls::SHORT_LIFETIME_BELOW)
-    {
-        return false;
-    }
-    // The SDKs reuse the strict parse of a clean segment: both accept unless exp has passed,
-    // Android comparing the long, iOS the doubles (no leeway on a device).
-    #[allow(clippy::cast_precision_loss)] // the SDK's own conversion
-    let ios_live = (opts.now as f64) < (exp as f64);
-    if (opts.sdk.android && opts.now >= exp) || (opts.sdk.ios && !ios_live) {
-        return false;
-    }
-    // expected sub, expected app code, expected kid
-    let want = &opts.expect;
-    if want.sub.is_some_and(|x| x != sub)
-        || want.app_code.is_some_and(|x| x != app_code)
-        || want.kid.is_some_and(|x| x != kid)
-    {
-        return false;
-    }
-    // signature: verified with the one key, or (no key, none required) skipped
-    let signing_input = &token[..second_dot];
-    let verified = match opts.keys {
-        Keys::None if !opts.require_signature => false,
-        // A key's variants only ever word a failure; a valid token never needs them.
-        Keys::Single(k) | Keys::SingleWithVariants(k, _)
-            if mac.verify(k, signing_input, signature) =>
-        {
-            true
-        }
-        // No key where one is required, a key ring (the sandbox's), a signature that does not
-        // verify: check words those.
-        _ => return false,
     };
 
     out.push_str("{\"schema\":2,\"valid\":true");
@@ -350,43 +167,49 @@ fn write_json_with(
     } else {
         ",\"verified\":false,\"exit_code\":0,\"input\":{\"notes\":[],\"length\":"
     });
-    jsonw::int(out, token.len());
+    jsonw::int(out, raw.len());
     if let Some(l) = line {
         out.push_str(",\"line\":");
         jsonw::int(out, l);
     }
     out.push_str("},\"header\":");
-    out.push_str(&header.json);
+    members(out, &t.header);
     out.push_str(",\"claims\":");
-    members(out, &body);
+    members(out, &t.claims);
     out.push_str(",\"times\":{\"now\":");
     jsonw::int(out, opts.now);
     out.push_str(",\"leeway\":");
     jsonw::int(out, opts.leeway);
     out.push_str(",\"iat\":");
-    iat_text.write(out, iat, opts.now);
+    iat_text.write(out, t.iat, opts.now);
     out.push_str(",\"exp\":");
-    exp_text.write(out, exp, opts.now);
+    exp_text.write(out, t.exp, opts.now);
     out.push_str(",\"nbf\":");
-    match nbf {
-        Some(t) => super::report::write_time(out, t, opts.now),
+    match t.nbf {
+        Some(nbf) => super::report::write_time(out, nbf, opts.now),
         None => out.push_str("null"),
     }
-    out.push_str(tail.get(opts, nbf.is_some(), verified));
+    out.push_str(tail.get(opts, t.nbf.is_some(), verified));
     true
 }
 
 /// The report from the end of `times`, for a valid token with these options (see [`Tail`]).
 fn write_tail(out: &mut String, opts: &Options<'_>, nbf: bool, verified: bool) {
     let want = &opts.expect;
-    out.push_str("},\"sdk\":{\"android\":");
-    out.push_str(if opts.sdk.android {
-        ANDROID_ACCEPTED
-    } else {
-        "null"
-    });
-    out.push_str(",\"ios\":");
-    out.push_str(if opts.sdk.ios { IOS_ACCEPTED } else { "null" });
+    out.push_str("},\"sdk\":{");
+    for (i, platform) in Platform::ALL.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(platform.name());
+        out.push_str("\":");
+        out.push_str(if opts.sdk.contains(platform) {
+            accepted(platform)
+        } else {
+            "null"
+        });
+    }
     out.push_str("},\"checks\":[");
     out.push_str(STEPS_TO_EXP);
     if nbf {
@@ -420,7 +243,7 @@ fn write_tail(out: &mut String, opts: &Options<'_>, nbf: bool, verified: bool) {
 
 /// An object's members as serde_json writes them: a flat object's names and strings hold no
 /// character serde escapes (no `"`, `\` or control character), integers are itoa's.
-fn members<const N: usize>(out: &mut String, f: &FlatObject<'_, N>) {
+fn members(out: &mut String, f: &Object<'_>) {
     // What `mmjwt gen` and most issuers write: the text is already serde's.
     if f.is_compact() {
         out.push_str(f.source());
@@ -455,7 +278,7 @@ mod tests {
     use super::*;
     use crate::sdk::SdkSelection;
     use crate::secret::{HmacKey, Secret};
-    use crate::token::check::{Expectations, check_input};
+    use crate::token::check::{Expectations, Keys, check_input};
     use crate::token::mint::{Claims, Minter};
     use crate::token::pitfalls::KeyVariants;
     use crate::token::{normalize_input, report};

@@ -187,11 +187,13 @@ pub fn json<'a>(
             nbf: time_view(claim("nbf"), now),
         },
         sdk: SdkView {
-            android: report.android.as_ref().map(|v| AndroidView {
+            android: report.sdk[Platform::Android].as_ref().map(|v| AndroidView {
                 verdict: verdict_view(Platform::Android, v),
                 legacy_code: plugins::android_legacy_code(v),
             }),
-            ios: report.ios.as_ref().map(|v| verdict_view(Platform::Ios, v)),
+            ios: report.sdk[Platform::Ios]
+                .as_ref()
+                .map(|v| verdict_view(Platform::Ios, v)),
         },
         checks: Steps(&report.steps),
         problems: &report.problems,
@@ -199,9 +201,8 @@ pub fn json<'a>(
     }
 }
 
-/// Appends the compact form of `json(report, input, line, now, leeway)` to `out`: the same
-/// bytes `serde_json::to_string` gives (a test holds the two equal), written without the
-/// serializer's per-field machinery because batch checking spends most of its time here.
+/// Appends the compact form of `json(report, input, line, now, leeway)` to `out`: the one
+/// schema, as serde writes it.
 pub fn write_json(
     out: &mut String,
     report: &Report,
@@ -210,182 +211,14 @@ pub fn write_json(
     now: i64,
     leeway: i64,
 ) {
-    use crate::json::write as jsonw;
-    out.push_str("{\"schema\":");
-    jsonw::int(out, SCHEMA);
-    out.push_str(if report.valid() {
-        ",\"valid\":true"
-    } else {
-        ",\"valid\":false"
-    });
-    out.push_str(if report.verified {
-        ",\"verified\":true"
-    } else {
-        ",\"verified\":false"
-    });
-    out.push_str(",\"exit_code\":");
-    jsonw::int(out, report.exit_code());
-    out.push_str(",\"input\":{\"notes\":");
-    jsonw::strings(out, &input.notes);
-    out.push_str(",\"length\":");
-    jsonw::int(out, input.token.len());
-    if let Some(l) = line {
-        out.push_str(",\"line\":");
-        jsonw::int(out, l);
-    }
-    out.push_str("},\"header\":");
-    match &report.header {
-        Some(m) => jsonw::members(out, m),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"claims\":");
-    match &report.claims {
-        Some(m) => jsonw::members(out, m),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"times\":{\"now\":");
-    jsonw::int(out, now);
-    out.push_str(",\"leeway\":");
-    jsonw::int(out, leeway);
-    for (name, key) in [
-        ("iat", ",\"iat\":"),
-        ("exp", ",\"exp\":"),
-        ("nbf", ",\"nbf\":"),
-    ] {
-        out.push_str(key);
-        let t = report
-            .claims
-            .as_ref()
-            .and_then(|c| c.get(name))
-            .and_then(Value::as_i64);
-        match t {
-            Some(t) => write_time(out, t, now),
-            None => out.push_str("null"),
-        }
-    }
-    out.push_str("},\"sdk\":{\"android\":");
-    write_verdict(out, Platform::Android, report.android.as_ref());
-    out.push_str(",\"ios\":");
-    write_verdict(out, Platform::Ios, report.ios.as_ref());
-    out.push_str("},\"checks\":[");
-    for (i, step) in report.steps.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        // Step names and outcomes are fixed identifiers: nothing to escape.
-        out.push_str("{\"name\":\"");
-        out.push_str(step.name);
-        out.push_str(match step.outcome {
-            Outcome::Pass => "\",\"outcome\":\"pass\"}",
-            Outcome::Fail => "\",\"outcome\":\"fail\",\"detail\":",
-            Outcome::Skip => "\",\"outcome\":\"skip\",\"detail\":",
-        });
-        if step.outcome != Outcome::Pass {
-            jsonw::string(out, &step.detail);
-            out.push('}');
-        }
-    }
-    out.push_str("],\"problems\":[");
-    for (i, p) in report.problems.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"code\":\"");
-        out.push_str(p.code.as_str());
-        out.push_str("\",\"message\":");
-        jsonw::string(out, &p.message);
-        out.push_str(",\"source\":\"");
-        out.push_str(p.source.as_str());
-        out.push_str("\"}");
-    }
-    out.push_str("],\"warnings\":[");
-    for (i, w) in report.warnings.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        // Codes are fixed identifiers: nothing to escape.
-        out.push_str("{\"code\":\"");
-        out.push_str(w.code.as_str());
-        out.push_str("\",\"message\":");
-        jsonw::string(out, &w.message);
-        out.push('}');
-    }
-    out.push_str("]}");
+    let view = json(report, input, line, now, leeway);
+    // The view holds strings, numbers and serde-derived structs only: nothing can fail.
+    let text = serde_json::to_string(&view).unwrap_or_default();
+    out.push_str(&text);
 }
 
-fn write_verdict(out: &mut String, platform: Platform, v: Option<&SdkVerdict>) {
-    let Some(v) = v else {
-        out.push_str("null");
-        return;
-    };
-    out.push_str(if v.accepted {
-        "{\"accepted\":true,\"code\":"
-    } else {
-        "{\"accepted\":false,\"code\":"
-    });
-    match v.code {
-        Some(c) => {
-            out.push('"');
-            out.push_str(c.as_str());
-            out.push('"');
-        }
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"message\":");
-    match &v.message {
-        Some(m) => crate::json::write::string(out, m),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"plugins\":");
-    match plugins::errors(platform, v) {
-        Some(e) => write_plugins(out, &e),
-        None => out.push_str("null"),
-    }
-    if platform == Platform::Android {
-        out.push_str(",\"legacy_code\":");
-        match plugins::android_legacy_code(v) {
-            // "20013" / "20014": digits, nothing to escape.
-            Some(c) => {
-                out.push('"');
-                out.push_str(c);
-                out.push('"');
-            }
-            None => out.push_str("null"),
-        }
-    }
-    out.push('}');
-}
-
-fn write_plugins(out: &mut String, e: &PluginErrors) {
-    use crate::json::write as jsonw;
-    out.push_str("{\"flutter\":{\"code\":");
-    jsonw::string(out, &e.flutter.code);
-    out.push_str(",\"message\":");
-    match &e.flutter.message {
-        Some(m) => jsonw::string(out, m),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"details\":");
-    jsonw::string(out, &e.flutter.details);
-    for (key, js) in [
-        ("},\"react_native\":", &e.react_native),
-        ("},\"cordova\":", &e.cordova),
-    ] {
-        out.push_str(key);
-        out.push_str("{\"code\":");
-        jsonw::string(out, &js.code);
-        out.push_str(",\"description\":");
-        jsonw::string(out, &js.description);
-        if let Some(d) = js.domain {
-            out.push_str(",\"domain\":");
-            jsonw::string(out, d);
-        }
-    }
-    out.push_str("}}");
-}
-
-/// `{"unix":…,"rfc3339":…,"relative":…}`: a date in the `times` member of a JSON report
-/// (`token::quick` writes the same).
+/// `{"unix":…,"rfc3339":…,"relative":…}`: a date in the `times` member of a JSON report as
+/// [`TimeView`] serialises it, for the one fast writer (`token::quick`).
 pub(crate) fn write_time(out: &mut String, t: i64, now: i64) {
     out.push_str("{\"unix\":");
     crate::json::write::int(out, t);
@@ -455,11 +288,9 @@ pub fn text_with_plugins(
     );
 
     push_line(&mut o, &[&p.label("sdk")]);
-    for (name, platform, v) in [
-        ("android", Platform::Android, &report.android),
-        ("ios", Platform::Ios, &report.ios),
-    ] {
+    for (platform, v) in report.sdk.iter() {
         let Some(v) = v else { continue };
+        let name = platform.name();
         let line = if v.accepted {
             p.ok("accepted")
         } else {

@@ -258,7 +258,10 @@ fn deep_nesting_overflows_a_small_stack_and_check_warns() {
     assert_eq!(answers[1], "STACK_OVERFLOW");
 
     let report = check(&token, &Options::at(NOW));
-    assert_eq!(report.android, Some(SdkVerdict::accepted()));
+    assert_eq!(
+        report.sdk[mmjwt::sdk::Platform::Android],
+        Some(SdkVerdict::accepted())
+    );
     let warning = report
         .warnings
         .iter()

@@ -24,7 +24,7 @@
 
 use mmjwt::b64;
 use mmjwt::problem::Code;
-use mmjwt::sdk::{SdkSelection, SdkVerdict};
+use mmjwt::sdk::{Platform, SdkSelection, SdkVerdict};
 use mmjwt::secret::{HmacKey, Secret};
 use mmjwt::token::check::{Expectations, KeyRing, Keys, Options, Report, check};
 use mmjwt::token::report;
@@ -418,8 +418,8 @@ fn judge(case: &Case) -> Vec<String> {
     }
     let mut expected_full = case.codes.clone();
     for (name, got, want) in [
-        ("android", &full.android, &case.android),
-        ("ios", &full.ios, &case.ios),
+        ("android", &full.sdk[Platform::Android], &case.android),
+        ("ios", &full.sdk[Platform::Ios], &case.ios),
     ] {
         if let Some(want) = want {
             if got.as_ref() != Some(want) {

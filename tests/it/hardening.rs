@@ -99,7 +99,7 @@ fn report_is_refused_before_decoding(token: &str) {
     assert_eq!(codes, ["TOKEN_TOO_LARGE"]);
     // Nothing was decoded: no header, no claims, no SDK verdicts, one step.
     assert!(r.header.is_none() && r.claims.is_none());
-    assert!(r.android.is_none() && r.ios.is_none());
+    assert!(r.sdk.iter().all(|(_, v)| v.is_none()));
     assert_eq!(r.steps.len(), 1);
 }
 
@@ -177,7 +177,7 @@ fn deep_nesting_never_exhausts_the_stack() {
             r.header.is_none(),
             "nesting past serde_json's limit is refused"
         );
-        assert!(!r.android.unwrap().accepted && !r.ios.unwrap().accepted);
+        assert!(r.sdk.iter().all(|(_, v)| !v.as_ref().unwrap().accepted));
         let payload = format!(r#"{{"x":{deep}}}"#);
         let token = crate::support::signed(crate::support::HEADER, &payload, &key);
         let r = check(&token, &Options::at(NOW));

@@ -24,3 +24,4 @@ mod snapshots;
 mod support;
 mod ui;
 mod verdict;
+mod vocabulary;

@@ -297,8 +297,8 @@ mod reuse {
             let p = format!("{{{}}}", claims.join(","));
             let token = if sign { signed(&h, &p, &test_key()) } else { format!("{}.{}.c2ln", b64(&h), b64(&p)) };
             let report = check(&token, &Options { sdk: SdkSelection::BOTH, ..Options::at(now) });
-            prop_assert_eq!(report.android.as_ref(), Some(&android::validate(&token, now)));
-            prop_assert_eq!(report.ios.as_ref(), Some(&ios::validate(&token, now)));
+            prop_assert_eq!(report.sdk[mmjwt::sdk::Platform::Android].as_ref(), Some(&android::validate(&token, now)));
+            prop_assert_eq!(report.sdk[mmjwt::sdk::Platform::Ios].as_ref(), Some(&ios::validate(&token, now)));
         }
     }
 }

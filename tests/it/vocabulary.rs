@@ -1,0 +1,196 @@
+//! The guard that knows the vocabulary: for every problem code in `problem.rs`, a token that
+//! raises it, one edit away from the usual valid token where the code allows, judged by `check`
+//! and by both fast paths (batch `check --json`'s one-pass line and the sandbox's verdict).
+//! Each fast path must step aside or give `check`'s answer. The cases are found by a `match`
+//! without a wildcard, so a new code does not build until it has its case here.
+
+use crate::support::{HEADER, payload, signed, test_key};
+use mmjwt::problem::Code;
+use mmjwt::sdk::SdkSelection;
+use mmjwt::secret::HmacKey;
+use mmjwt::token::check::{Expectations, Keys, Options, check, check_input};
+use mmjwt::token::verdict::{fast_valid, verdict};
+use mmjwt::token::{normalize_input, quick, report};
+use std::collections::HashMap;
+
+const NOW: i64 = 1_800_000_000;
+
+/// The usual valid token, as `gen` would make it for these claims.
+fn usual() -> String {
+    signed(HEADER, &payload("alice", NOW - 10, NOW + 900), &test_key())
+}
+
+/// How a case is judged: which key, whether a signature is required, what is expected.
+#[derive(Clone, Copy, Default)]
+enum Judging {
+    #[default]
+    RightKey,
+    NoKeyRequired,
+    RingWithoutTheKid,
+    Expect(Expectations<'static>),
+}
+
+/// A token that raises `code` under its judging. Exhaustive on purpose: see the module header.
+fn case(code: Code) -> (String, Judging) {
+    let key = test_key();
+    let with_payload = |p: &str| signed(HEADER, p, &key);
+    let with_header = |h: &str| signed(h, &payload("alice", NOW - 10, NOW + 900), &key);
+    let usual_payload = payload("alice", NOW - 10, NOW + 900);
+    let right = Judging::RightKey;
+    match code {
+        Code::StructureInvalid => (
+            with_payload(&usual_payload.replace(r#","jti":"j-1""#, "")),
+            right,
+        ),
+        Code::Expired => (with_payload(&payload("alice", NOW - 900, NOW - 1)), right),
+        Code::SignatureInvalid => (
+            signed(HEADER, &usual_payload, &HmacKey::new(b"another key")),
+            right,
+        ),
+        Code::TokenTooLarge => {
+            let padding = "x".repeat(mmjwt::token::MAX_TOKEN_BYTES);
+            let p = usual_payload.replace(r#""jti":"j-1""#, &format!(r#""jti":"{padding}""#));
+            (with_payload(&p), right)
+        }
+        Code::NotCanonicalBase64url => {
+            // The usual token with its header segment padded to a multiple of four.
+            let t = usual();
+            let (h64, rest) = t.split_once('.').unwrap();
+            let pad = "=".repeat((4 - h64.len() % 4) % 4);
+            assert!(!pad.is_empty(), "the usual header needs padding");
+            (format!("{h64}{pad}.{rest}"), right)
+        }
+        Code::DuplicateMember => (
+            with_payload(&usual_payload.replace('}', r#","sub":"alice"}"#)),
+            right,
+        ),
+        Code::AlgNotAllowed => (with_header(&HEADER.replace("HS256", "HS384")), right),
+        Code::HeaderTypInvalid => (with_header(&HEADER.replace("JWT", "jwt")), right),
+        Code::CritUnsupported => (
+            with_header(&HEADER.replace('}', r#","crit":["x"]}"#)),
+            right,
+        ),
+        Code::TypNotBearer => (
+            with_payload(&usual_payload.replace("Bearer", "bearer")),
+            right,
+        ),
+        Code::ClaimTypeInvalid => {
+            let exp = (NOW + 900).to_string();
+            let p = usual_payload.replace(&exp, &format!("\"{exp}\""));
+            (with_payload(&p), right)
+        }
+        Code::ClaimEmpty => (
+            with_payload(&usual_payload.replace(r#""j-1""#, r#""""#)),
+            right,
+        ),
+        Code::IatInFuture => (with_payload(&payload("alice", NOW + 60, NOW + 900)), right),
+        Code::ExpBeforeIat => (with_payload(&payload("alice", NOW + 900, NOW + 800)), right),
+        Code::NotYetValid => (
+            with_payload(&usual_payload.replace('}', &format!(r#","nbf":{}}}"#, NOW + 60))),
+            right,
+        ),
+        Code::KidMismatch => (
+            usual(),
+            Judging::Expect(Expectations {
+                kid: Some("another-key-id"),
+                ..Expectations::default()
+            }),
+        ),
+        Code::KidUnknown => (usual(), Judging::RingWithoutTheKid),
+        Code::AppCodeMismatch => (
+            usual(),
+            Judging::Expect(Expectations {
+                app_code: Some("another-app-code"),
+                ..Expectations::default()
+            }),
+        ),
+        Code::SubMismatch => (
+            usual(),
+            Judging::Expect(Expectations {
+                sub: Some("bob"),
+                ..Expectations::default()
+            }),
+        ),
+        Code::SignatureNotVerified => (usual(), Judging::NoKeyRequired),
+    }
+}
+
+/// What each fast path did with one token: `Err` names a disagreement with `check`.
+fn fast_paths_agree(token: &str, opts: &Options<'_>) -> Result<(bool, bool), String> {
+    let input = normalize_input(token);
+    let r = check_input(token, &input, opts);
+    // The batch line: stepped aside (wrote nothing), or check's own line for a clean report.
+    let mut line = String::from("kept");
+    let quick_taken = quick::write_json(&mut line, token.as_bytes(), Some(1), opts);
+    if quick_taken {
+        let mut general = String::new();
+        report::write_json(&mut general, &r, &input, Some(1), opts.now, opts.leeway);
+        if !r.valid() || !r.warnings.is_empty() || line["kept".len()..] != general {
+            return Err(format!(
+                "the batch line took it: {}\ncheck: {general}",
+                &line[4..]
+            ));
+        }
+    } else if line != "kept" {
+        return Err(format!("the batch line stepped aside but wrote {line}"));
+    }
+    // The sandbox's verdict: check's primary problem, and its fast path only for a valid token.
+    let v = verdict(token, opts);
+    match (&v.outcome, r.primary_problem()) {
+        (Ok(_), None) => {}
+        (Err(refusal), Some(p)) if refusal.problem == *p => {}
+        (got, want) => return Err(format!("verdict {got:?}, check's primary problem {want:?}")),
+    }
+    let verdict_taken = fast_valid(token, opts).is_some();
+    if verdict_taken && !r.valid() {
+        return Err("the verdict's fast path took a token check refuses".into());
+    }
+    Ok((quick_taken, verdict_taken))
+}
+
+#[test]
+fn every_problem_code_is_raised_and_the_fast_paths_step_aside_for_it() {
+    let key = test_key();
+    let ring = HashMap::from([("test-key-id".to_owned(), test_key())]);
+    let other_ring = HashMap::from([("another-key-id".to_owned(), test_key())]);
+    // The usual token itself is taken by both, so stepping aside below is the rules' doing.
+    let opts = Options {
+        keys: Keys::Single(&key),
+        ..Options::at(NOW)
+    };
+    assert_eq!(fast_paths_agree(&usual(), &opts), Ok((true, true)));
+    let mut failures = Vec::new();
+    for &code in Code::ALL {
+        let (token, judging) = case(code);
+        for sdk in [SdkSelection::BOTH, SdkSelection::NONE] {
+            let (keys, require_signature, expect) = match judging {
+                Judging::RightKey => (Keys::Single(&key), false, Expectations::default()),
+                Judging::NoKeyRequired => (Keys::None, true, Expectations::default()),
+                Judging::RingWithoutTheKid => {
+                    (Keys::Ring(&other_ring), true, Expectations::default())
+                }
+                Judging::Expect(e) => (Keys::Ring(&ring), true, e),
+            };
+            let opts = Options {
+                keys,
+                require_signature,
+                expect,
+                sdk,
+                ..Options::at(NOW)
+            };
+            // The case is honest: check raises the code it stands for (the SDK-only codes
+            // from the server layer too, so with or without the SDKs).
+            let raised = check(&token, &opts).problems.iter().any(|p| p.code == code);
+            if !raised {
+                failures.push(format!("{code}: the case does not raise it (sdk {sdk:?})"));
+                continue;
+            }
+            match fast_paths_agree(&token, &opts) {
+                Ok((false, false)) => {}
+                Ok(taken) => failures.push(format!("{code}: a fast path took it: {taken:?}")),
+                Err(e) => failures.push(format!("{code}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
