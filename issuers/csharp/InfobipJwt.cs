@@ -10,7 +10,9 @@
 //   INFOBIP_JWT_SECRET  the secret as the portal shows it (hex)
 //
 // Build and run (Mono): mcs -out:InfobipJwt.exe InfobipJwt.cs
-//                       mono InfobipJwt.exe EXTERNAL_USER_ID   -> the token on stdout
+//                       MONO_EXTERNAL_ENCODINGS=UTF-8 mono InfobipJwt.exe EXTERNAL_USER_ID
+//                       -> the token on stdout (without that variable Mono refuses an argument
+//                       holding a Unicode noncharacter such as U+FFFF)
 // (.NET 5+ can use Convert.FromHexString instead of the hand-written decoder.)
 
 using System;

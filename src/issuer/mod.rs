@@ -160,7 +160,7 @@ pub const STACKS: &[Stack] = &[
         main: "InfobipJwt.cs",
         files: files!("csharp": "InfobipJwt.cs"),
         install: Some("mcs -out:InfobipJwt.exe InfobipJwt.cs"),
-        run: "mono InfobipJwt.exe {user}",
+        run: "env MONO_EXTERNAL_ENCODINGS=UTF-8 mono InfobipJwt.exe {user}",
     },
     Stack {
         stack: "rust-jsonwebtoken",
