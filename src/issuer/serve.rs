@@ -200,20 +200,47 @@ pub fn answer(
     (outcome, Some(user))
 }
 
-/// The one `user` query parameter, percent-decoded (`+` is a space, as in forms).
+/// The one `user` query parameter, percent-decoded (`+` is a space, as in forms). Strict:
+/// bytes that are not UTF-8 or a broken `%` escape are refused, never replaced, since the
+/// token would otherwise carry a different `sub` than the app asked for.
 fn user_of(uri: &Uri) -> Result<String, String> {
-    let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
-        .map_err(|_| "the query is not valid percent-encoded UTF-8".to_string())?
-        .0;
-    let mut users = pairs
-        .into_iter()
-        .filter(|(k, _)| k == "user")
-        .map(|(_, v)| v);
-    match (users.next(), users.next()) {
-        (None, _) => Err("missing the user parameter: GET /token?user=ID".into()),
-        (Some(_), Some(_)) => Err("the user parameter is given more than once".into()),
-        (Some(u), None) => Ok(u),
+    let mut found: Option<String> = None;
+    for pair in uri.query().unwrap_or_default().split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if form_decode(key).as_deref() != Some("user") {
+            continue;
+        }
+        if found.is_some() {
+            return Err("the user parameter is given more than once".into());
+        }
+        found =
+            Some(form_decode(value).ok_or_else(|| {
+                "the user parameter is not valid percent-encoded UTF-8".to_string()
+            })?);
     }
+    found.ok_or_else(|| "missing the user parameter: GET /token?user=ID".into())
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value; `None` for a broken
+/// escape or bytes that are not UTF-8.
+fn form_decode(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = b.get(i + 1..i + 3)?;
+                let hex = std::str::from_utf8(hex).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The HTTP answer for an outcome: JSON, with the security headers and no CORS header.
@@ -518,7 +545,20 @@ mod tests {
             status(&ask(Method::GET, "/token?user=a&user=b", &[host])),
             400
         );
-        assert_eq!(status(&ask(Method::GET, "/token?user=%FF", &[host])), 400);
+        for bad in [
+            "/token?user=%FF",
+            "/token?user=%C3",
+            "/token?user=%G1",
+            "/token?user=a%2",
+        ] {
+            assert_eq!(status(&ask(Method::GET, bad, &[host])), 400, "{bad}");
+        }
+        assert_eq!(
+            ask(Method::GET, "/token?x=1&user=a%2Bb+c%20d&y", &[host])
+                .1
+                .as_deref(),
+            Some("a+b c d")
+        );
         let at_limit = format!("/token?user={}", "%C3%A9".repeat(MAX_USER_CHARS));
         assert_eq!(status(&ask(Method::GET, &at_limit, &[host])), 200);
         let over = format!("/token?user={}", "x".repeat(MAX_USER_CHARS + 1));
