@@ -13,8 +13,7 @@ Examples:
   mmjwt issuer code python-pyjwt                       # the main file on stdout
   mmjwt issuer code node-jose --out backend/infobip    # every file the stack needs
   mmjwt audit --exec 'python3 infobip_jwt.py {user}'   # then prove it (see mmjwt audit --help)
-  eval \"$(mmjwt keygen)\"; MMJWT_APP_CODE=demo mmjwt issuer serve
-Stacks: python-pyjwt, node-jsonwebtoken, node-jose, php, java, go-golang-jwt, ruby-jwt, csharp, rust-jsonwebtoken.";
+  eval \"$(mmjwt keygen)\"; MMJWT_APP_CODE=demo mmjwt issuer serve";
 
 pub const SERVE_EXAMPLES: &str = "\
 Examples:
