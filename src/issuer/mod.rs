@@ -143,7 +143,7 @@ pub const STACKS: &[Stack] = &[
         language: "Ruby",
         library: "ruby-jwt (gem jwt)",
         version: "2.5.0",
-        note: Some("Debian 12's ruby-jwt, with Ruby 3.1; 3.x takes the same call"),
+        note: Some("Debian 12's ruby-jwt, with Ruby 3.1; later versions are not verified"),
         main: "infobip_jwt.rb",
         files: files!("ruby-jwt": "infobip_jwt.rb", "Gemfile"),
         install: Some("bundle install"),
