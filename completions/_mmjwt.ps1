@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)')
+            [CompletionResult]::new('issuer', 'issuer', [CompletionResultType]::ParameterValue, 'Token-issuing code for backends, verified with each library, and a local token endpoint')
             [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout, or write one per subcommand into a directory')
@@ -291,6 +292,75 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mmjwt;issuer' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stacks: language, library and the version the code was verified with, install and run commands')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Print a stack''s main file, or write all its files with --out')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mmjwt;issuer;list' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;issuer;code' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write every file of the stack into this directory (created if missing) instead of printing the main file')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --out: overwrite files that exist')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;issuer;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on; 127.0.0.1:0 picks a free port. A non-loopback address needs --allow-remote')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of each token: 90s, 15m, 2h')
+            [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
+            [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'Allow a non-loopback --listen address: anyone who can reach it gets a token for any user')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mmjwt;issuer;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stacks: language, library and the version the code was verified with, install and run commands')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Print a stack''s main file, or write all its files with --out')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mmjwt;issuer;help;list' {
+            break
+        }
+        'mmjwt;issuer;help;code' {
+            break
+        }
+        'mmjwt;issuer;help;serve' {
+            break
+        }
+        'mmjwt;issuer;help;help' {
+            break
+        }
         'mmjwt;ui' {
             [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
@@ -333,6 +403,7 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Mobile API user endpoints under one authorization mode')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)')
+            [CompletionResult]::new('issuer', 'issuer', [CompletionResultType]::ParameterValue, 'Token-issuing code for backends, verified with each library, and a local token endpoint')
             [CompletionResult]::new('ui', 'ui', [CompletionResultType]::ParameterValue, 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout, or write one per subcommand into a directory')
@@ -367,6 +438,21 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             break
         }
         'mmjwt;help;audit' {
+            break
+        }
+        'mmjwt;help;issuer' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stacks: language, library and the version the code was verified with, install and run commands')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Print a stack''s main file, or write all its files with --out')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)')
+            break
+        }
+        'mmjwt;help;issuer;list' {
+            break
+        }
+        'mmjwt;help;issuer;code' {
+            break
+        }
+        'mmjwt;help;issuer;serve' {
             break
         }
         'mmjwt;help;ui' {

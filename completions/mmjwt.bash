@@ -31,6 +31,9 @@ _mmjwt() {
             mmjwt,help)
                 cmd="mmjwt__subcmd__help"
                 ;;
+            mmjwt,issuer)
+                cmd="mmjwt__subcmd__issuer"
+                ;;
             mmjwt,keygen)
                 cmd="mmjwt__subcmd__keygen"
                 ;;
@@ -61,6 +64,9 @@ _mmjwt() {
             mmjwt__subcmd__help,help)
                 cmd="mmjwt__subcmd__help__subcmd__help"
                 ;;
+            mmjwt__subcmd__help,issuer)
+                cmd="mmjwt__subcmd__help__subcmd__issuer"
+                ;;
             mmjwt__subcmd__help,keygen)
                 cmd="mmjwt__subcmd__help__subcmd__keygen"
                 ;;
@@ -76,6 +82,15 @@ _mmjwt() {
             mmjwt__subcmd__help,ui)
                 cmd="mmjwt__subcmd__help__subcmd__ui"
                 ;;
+            mmjwt__subcmd__help__subcmd__issuer,code)
+                cmd="mmjwt__subcmd__help__subcmd__issuer__subcmd__code"
+                ;;
+            mmjwt__subcmd__help__subcmd__issuer,list)
+                cmd="mmjwt__subcmd__help__subcmd__issuer__subcmd__list"
+                ;;
+            mmjwt__subcmd__help__subcmd__issuer,serve)
+                cmd="mmjwt__subcmd__help__subcmd__issuer__subcmd__serve"
+                ;;
             mmjwt__subcmd__help__subcmd__replay,fetch-user)
                 cmd="mmjwt__subcmd__help__subcmd__replay__subcmd__fetch__subcmd__user"
                 ;;
@@ -84,6 +99,30 @@ _mmjwt() {
                 ;;
             mmjwt__subcmd__help__subcmd__replay,personalize)
                 cmd="mmjwt__subcmd__help__subcmd__replay__subcmd__personalize"
+                ;;
+            mmjwt__subcmd__issuer,code)
+                cmd="mmjwt__subcmd__issuer__subcmd__code"
+                ;;
+            mmjwt__subcmd__issuer,help)
+                cmd="mmjwt__subcmd__issuer__subcmd__help"
+                ;;
+            mmjwt__subcmd__issuer,list)
+                cmd="mmjwt__subcmd__issuer__subcmd__list"
+                ;;
+            mmjwt__subcmd__issuer,serve)
+                cmd="mmjwt__subcmd__issuer__subcmd__serve"
+                ;;
+            mmjwt__subcmd__issuer__subcmd__help,code)
+                cmd="mmjwt__subcmd__issuer__subcmd__help__subcmd__code"
+                ;;
+            mmjwt__subcmd__issuer__subcmd__help,help)
+                cmd="mmjwt__subcmd__issuer__subcmd__help__subcmd__help"
+                ;;
+            mmjwt__subcmd__issuer__subcmd__help,list)
+                cmd="mmjwt__subcmd__issuer__subcmd__help__subcmd__list"
+                ;;
+            mmjwt__subcmd__issuer__subcmd__help,serve)
+                cmd="mmjwt__subcmd__issuer__subcmd__help__subcmd__serve"
                 ;;
             mmjwt__subcmd__replay,fetch-user)
                 cmd="mmjwt__subcmd__replay__subcmd__fetch__subcmd__user"
@@ -116,7 +155,7 @@ _mmjwt() {
 
     case "${cmd}" in
         mmjwt)
-            opts="-h -V --color --json --help --version gen check keygen sandbox replay audit ui completions man help"
+            opts="-h -V --color --json --help --version gen check keygen sandbox replay audit issuer ui completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,7 +401,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__help)
-            opts="gen check keygen sandbox replay audit ui completions man help"
+            opts="gen check keygen sandbox replay audit issuer ui completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,6 +473,62 @@ _mmjwt() {
         mmjwt__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__help__subcmd__issuer)
+            opts="list code serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__help__subcmd__issuer__subcmd__code)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__help__subcmd__issuer__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__help__subcmd__issuer__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -550,6 +645,176 @@ _mmjwt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer)
+            opts="-h -V --color --json --help --version list code serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__code)
+            opts="-h -V --out --force --color --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__help)
+            opts="list code serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__help__subcmd__code)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__list)
+            opts="-h -V --color --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mmjwt__subcmd__issuer__subcmd__serve)
+            opts="-h -V --listen --allow-remote --ttl --app-code --key-id --secret-file --secret-stdin --secret --color --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

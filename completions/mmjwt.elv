@@ -30,6 +30,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
             cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+            cand issuer 'Token-issuing code for backends, verified with each library, and a local token endpoint'
             cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
@@ -273,6 +274,66 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mmjwt;issuer'= {
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'The stacks: language, library and the version the code was verified with, install and run commands'
+            cand code 'Print a stack''s main file, or write all its files with --out'
+            cand serve 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mmjwt;issuer;list'= {
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;issuer;code'= {
+            cand --out 'Write every file of the stack into this directory (created if missing) instead of printing the main file'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --force 'With --out: overwrite files that exist'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;issuer;serve'= {
+            cand --listen 'Address to listen on; 127.0.0.1:0 picks a free port. A non-loopback address needs --allow-remote'
+            cand --ttl 'Lifetime of each token: 90s, 15m, 2h'
+            cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
+            cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
+            cand --secret-file 'Read the hex secret from a file (''-'' for standard input). Preferred in CI'
+            cand --secret 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file'
+            cand --color 'When to colour output: auto (a terminal, and no NO_COLOR), always or never'
+            cand --allow-remote 'Allow a non-loopback --listen address: anyone who can reach it gets a token for any user'
+            cand --secret-stdin 'Read the hex secret from standard input'
+            cand --json 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mmjwt;issuer;help'= {
+            cand list 'The stacks: language, library and the version the code was verified with, install and run commands'
+            cand code 'Print a stack''s main file, or write all its files with --out'
+            cand serve 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mmjwt;issuer;help;list'= {
+        }
+        &'mmjwt;issuer;help;code'= {
+        }
+        &'mmjwt;issuer;help;serve'= {
+        }
+        &'mmjwt;issuer;help;help'= {
+        }
         &'mmjwt;ui'= {
             cand --app-code 'The Application Code of the App Profile (the infobip-api-key claim)'
             cand --key-id 'The secret key id from the portal''s JWT private keys section (the kid header)'
@@ -312,6 +373,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand sandbox 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
             cand replay 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
             cand audit 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+            cand issuer 'Token-issuing code for backends, verified with each library, and a local token endpoint'
             cand ui 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
@@ -337,6 +399,17 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
         &'mmjwt;help;replay;personalize'= {
         }
         &'mmjwt;help;audit'= {
+        }
+        &'mmjwt;help;issuer'= {
+            cand list 'The stacks: language, library and the version the code was verified with, install and run commands'
+            cand code 'Print a stack''s main file, or write all its files with --out'
+            cand serve 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)'
+        }
+        &'mmjwt;help;issuer;list'= {
+        }
+        &'mmjwt;help;issuer;code'= {
+        }
+        &'mmjwt;help;issuer;serve'= {
         }
         &'mmjwt;help;ui'= {
         }

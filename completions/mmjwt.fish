@@ -36,9 +36,10 @@ complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "keygen" -d 'Print a fre
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "audit" -d 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "issuer" -d 'Token-issuing code for backends, verified with each library, and a local token endpoint'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "ui" -d 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l user-id -d 'The external user id (the sub claim); \'-\' reads one id per line from standard input' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
@@ -261,6 +262,48 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l require-signature 
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -f -a "list" -d 'The stacks: language, library and the version the code was verified with, install and run commands'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -f -a "code" -d 'Print a stack\'s main file, or write all its files with --out'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -f -a "serve" -d 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and not __fish_seen_subcommand_from list code serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from list" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from code" -l out -d 'Write every file of the stack into this directory (created if missing) instead of printing the main file' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from code" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from code" -l force -d 'With --out: overwrite files that exist'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from code" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from code" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from code" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l listen -d 'Address to listen on; 127.0.0.1:0 picks a free port. A non-loopback address needs --allow-remote' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l ttl -d 'Lifetime of each token: 90s, 15m, 2h' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l allow-remote -d 'Allow a non-loopback --listen address: anyone who can reach it gets a token for any user'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l secret-stdin -d 'Read the hex secret from standard input'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from help" -f -a "list" -d 'The stacks: language, library and the version the code was verified with, install and run commands'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from help" -f -a "code" -d 'Print a stack\'s main file, or write all its files with --out'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand issuer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand ui" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
@@ -282,23 +325,26 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l dir -d 'Write mmjwt.1 and a page per subcommand (mmjwt-check.1, mmjwt-replay-fetch-user.1, ...) into this directory, created if needed, and print their paths' -r -F
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -s V -l version -d 'Print version'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "audit" -d 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "ui" -d 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "man" -d 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit ui completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "gen" -d 'Make a signed user-data JWT for an external user id'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "check" -d 'Decode and judge a token: what the Android and iOS SDKs say, what the server would reject'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "keygen" -d 'Print a fresh random key id and 32-byte hex secret (for the sandbox and tests)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "sandbox" -d 'Run a local emulator of the Mobile API user endpoints under one authorization mode'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "replay" -d 'Send the fetchUser, saveUser or personalize call exactly as an SDK sends it'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "audit" -d 'Ask a token issuer for tokens for many user ids and judge them as the SDKs and the server will, one by one and across tokens (a CI check of the backend)'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "issuer" -d 'Token-issuing code for backends, verified with each library, and a local token endpoint'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "ui" -d 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "fetch-user" -d 'fetchUser: GET the installation\'s user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "patch-user" -d 'saveUser: PATCH the user\'s attributes (Android: POST with X-HTTP-Method-Override)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "personalize" -d 'personalize: POST a user identity (and attributes) to tie the installation to a person'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from issuer" -f -a "list" -d 'The stacks: language, library and the version the code was verified with, install and run commands'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from issuer" -f -a "code" -d 'Print a stack\'s main file, or write all its files with --out'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from issuer" -f -a "serve" -d 'Answer GET /token?user=ID with a token signed as gen signs it (loopback only by default)'

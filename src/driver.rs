@@ -61,6 +61,7 @@ fn dispatch(command: &Command, shell: &Shell) -> anyhow::Result<u8> {
         Command::Replay(a) => commands::replay::run(a, shell),
         Command::Audit(a) => commands::audit::run(a, shell),
         Command::Ui(a) => commands::ui::run(a, shell),
+        Command::Issuer(a) => commands::issuer::run(a, shell),
         Command::Completions(a) => commands::completions::run_completions(a.shell),
         Command::Man(a) => commands::completions::run_man(a, shell),
     }

@@ -12,6 +12,8 @@
 //! - [`sandbox`]: the local Mobile API emulator; [`replay`]: the SDKs' HTTP calls;
 //! - [`audit`]: judging a token issuer (fetching through `replay`'s client, judging through
 //!   [`token::check`]);
+//! - [`issuer`]: verified token-issuing code for backend stacks, and the local token endpoint
+//!   of `mmjwt issuer serve` (signing through [`token::mint`], guarded as [`ui`]'s page is);
 //! - [`ui`]: the debugger page the sandbox serves, its API calling `token`, `replay` and the sandbox;
 //! - [`json`]: the strict JSON reader and the compact writer both `token` and `sdk` use;
 //! - leaves: [`problem`] (the code vocabulary), [`error`] (exit codes and error kinds),
@@ -26,6 +28,7 @@ pub mod color;
 mod commands;
 mod driver;
 pub mod error;
+pub mod issuer;
 pub mod json;
 pub mod problem;
 pub mod replay;

@@ -5,6 +5,7 @@
 //! value name; every argument backed by an environment variable hides its value in `--help`.
 
 pub mod audit;
+pub mod issuer;
 pub mod lone;
 pub mod plain;
 pub mod replay;
@@ -107,6 +108,9 @@ pub enum Command {
     /// server will, one by one and across tokens (a CI check of the backend).
     #[command(after_help = audit::AUDIT_EXAMPLES)]
     Audit(audit::AuditArgs),
+    /// Token-issuing code for backends, verified with each library, and a local token endpoint.
+    #[command(after_help = issuer::ISSUER_EXAMPLES)]
+    Issuer(issuer::IssuerArgs),
     /// Open the offline token debugger (a jwt-only sandbox with its page) in the browser.
     #[command(after_help = ui::UI_EXAMPLES)]
     Ui(ui::UiArgs),

@@ -6,6 +6,7 @@ pub(crate) mod batch;
 pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod generate;
+pub(crate) mod issuer;
 pub(crate) mod keygen;
 pub(crate) mod replay;
 pub(crate) mod sandbox;
