@@ -39,7 +39,7 @@ complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "audit" -d 'Ask a token 
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "issuer" -d 'Token-issuing code for backends, verified with each library, and a local token endpoint'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "ui" -d 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l user-id -d 'The external user id (the sub claim); \'-\' reads one id per line from standard input' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
@@ -325,6 +325,7 @@ never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -l json -d 'Machine-readable JSON on stdout (one object per line when piped); errors as JSON too'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l dir -d 'Write mmjwt.1 and a page per subcommand (mmjwt-check.1, mmjwt-replay-fetch-user.1, ...) into this directory, created if needed, and print their paths' -r -F
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand man" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -340,7 +341,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_su
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "issuer" -d 'Token-issuing code for backends, verified with each library, and a local token endpoint'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "ui" -d 'Open the offline token debugger (a jwt-only sandbox with its page) in the browser'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "man" -d 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and not __fish_seen_subcommand_from gen check keygen sandbox replay audit issuer ui completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "fetch-user" -d 'fetchUser: GET the installation\'s user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand help; and __fish_seen_subcommand_from replay" -f -a "patch-user" -d 'saveUser: PATCH the user\'s attributes (Android: POST with X-HTTP-Method-Override)'

@@ -512,6 +512,13 @@ fn keygen_output_fits_keygen_json() {
 }
 
 #[test]
+fn issuer_list_fits_issuer_list_json() {
+    let out = mmjwt().args(["--json", "issuer", "list"]).output().unwrap();
+    assert!(out.status.success());
+    assert_fits("issuer-list.json", &one(&out), &[]);
+}
+
+#[test]
 fn man_dir_output_fits_man_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = mmjwt()
