@@ -1,26 +1,19 @@
-//! The iOS SDK's `MMJwtValidator.checkTokenValidity`: Swift `split` (empty parts dropped),
-//! `Data(base64URLEncoded:)` (strict base64 after mapping `-_` to `+/` and padding, so the
-//! standard alphabet is accepted too), strict `JSONSerialization`, and the `exp` reading rules
-//! (`Int`, then numeric `String`, then `Double`, otherwise "expired").
+//! The iOS SDK's `MMJwtValidator.checkTokenValidity`: the blank check, `split(separator: ".")`
+//! (empty parts dropped), `Data(base64URLEncoded:)` (the SDK maps `-_` to `+/` and pads by the
+//! character count, then Foundation's decoder, so the standard alphabet is accepted too),
+//! `JSONSerialization`, and the `exp` reading rules (`Int`, then numeric `String`, then
+//! `Double`, otherwise "expired"). What each Foundation call does is in `sdk::foundation`.
 
+use super::foundation;
 use super::{
     HEADER_MESSAGE, MANDATORY_CLAIMS, MANDATORY_HEADERS, PARTS_MESSAGE, PAYLOAD_MESSAGE, Parsed,
     SdkVerdict,
 };
 use crate::json::Members;
-use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// `Data(base64Encoded:)`: canonical padding, standard alphabet, no whitespace. Foundation is
-/// not known to check the unused trailing bits, so they are allowed.
-const FOUNDATION: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical)
-        .with_decode_allow_trailing_bits(true),
-);
+pub use foundation::MAX_DEPTH;
 
 /// Judges `token` as the iOS SDK would at Unix time `now` (seconds; iOS compares fractional
 /// seconds, which `now` as a whole second reproduces exactly).
@@ -37,10 +30,10 @@ fn read<'a>(part: &str, parsed: Option<&'a Members>) -> Option<Cow<'a, Members>>
 
 /// [`validate`], reusing segments the server layer already parsed.
 pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict {
-    if token.chars().all(is_foundation_whitespace) {
+    if token.chars().all(foundation::is_whitespace_or_newline) {
         return SdkVerdict::structure(super::BLANK_MESSAGE);
     }
-    let parts: Vec<&str> = token.split('.').filter(|p| !p.is_empty()).collect();
+    let parts = foundation::split_on_dots(token);
     if parts.len() != 3 {
         return SdkVerdict::structure(PARTS_MESSAGE);
     }
@@ -59,7 +52,7 @@ pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict
         return SdkVerdict::structure(format!("Missing JWT claims: {missing}"));
     }
     match read_exp(payload.get("exp")) {
-        // `now >= NaN` is false: a "NaN" string makes the token never expire on iOS.
+        // `now >= NaN` is false: a NaN exp makes the token never expire on iOS.
         Some(exp)
             if (now as f64).partial_cmp(&exp) == Some(std::cmp::Ordering::Less) || exp.is_nan() =>
         {
@@ -69,25 +62,8 @@ pub fn validate_parsed(token: &str, now: i64, parsed: &Parsed<'_>) -> SdkVerdict
     }
 }
 
-/// `CharacterSet.whitespacesAndNewlines`: Unicode Z* plus U+0009–U+000D and U+0085.
-fn is_foundation_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\t'..='\r'
-            | ' '
-            | '\u{85}'
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-    )
-}
-
-/// `Data(base64URLEncoded:)` as the SDK's private extension defines it.
+/// `Data(base64URLEncoded:)` as the SDK's private extension defines it: `-` and `_` mapped to
+/// `+` and `/`, `=` appended up to a multiple of four characters, then `Data(base64Encoded:)`.
 pub fn ios_base64_decode(part: &str) -> Option<Vec<u8>> {
     let mut s: String = part
         .chars()
@@ -101,14 +77,11 @@ pub fn ios_base64_decode(part: &str) -> Option<Vec<u8>> {
     if rem > 0 {
         s.extend(std::iter::repeat_n('=', 4 - rem));
     }
-    FOUNDATION.decode(s).ok()
+    foundation::base64_decode(s.as_bytes())
 }
 
 fn decode_object(part: &str) -> Option<Members> {
-    let bytes = ios_base64_decode(part)?;
-    // JSONSerialization skips a UTF-8 byte order mark; repeated names keep the last value.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    crate::json::parse_object(bytes).ok().map(|o| o.members)
+    foundation::json_object(&ios_base64_decode(part)?)
 }
 
 /// The missing names, sorted, in Swift's array description: `["kid", "typ"]`.
@@ -126,44 +99,20 @@ fn missing_sorted(obj: &Members, names: &[&str]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
-/// Swift's `Double(String)`: the whole string, no surrounding whitespace, an optional sign,
-/// then a decimal literal, `inf`/`infinity`/`nan` in any case, or a hexadecimal literal whose
-/// binary exponent is optional (`"0x7FFFFFFF"` is 2147483647: a valid `exp` until 2038).
-fn swift_double(s: &str) -> Option<f64> {
-    if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
-        return None;
-    }
-    let (negative, body) = match s.as_bytes()[0] {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let magnitude = match body.as_bytes() {
-        [b'0', b'x' | b'X', rest @ ..] => {
-            super::javanum::parse_hex_float(rest, super::javanum::HexDialect::Swift)?
-        }
-        // Rust's parser reads what strtod reads in decimal, inf and nan included; a second
-        // sign is refused by it.
-        _ => body
-            .parse::<f64>()
-            .ok()
-            .filter(|_| !body.starts_with(['+', '-']))?,
-    };
-    Some(if negative { -magnitude } else { magnitude })
-}
-
 /// The SDK's `exp` cascade. `None` means "cannot read exp", which iOS treats as expired.
 fn read_exp(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => {
             // `as? Int` succeeds for any number exactly representable as Int; otherwise Double.
+            // An integer above Int64.max reads as its Double here, as on Apple's Foundation
+            // (Linux's bridges it to -1).
             if let Some(i) = n.as_i64() {
                 Some(i as f64)
             } else {
                 n.as_f64()
             }
         }
-        Value::String(s) => swift_double(s),
+        Value::String(s) => foundation::double(s),
         // NSNumber booleans bridge to Int (true = 1, false = 0).
         Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
