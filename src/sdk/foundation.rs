@@ -254,8 +254,9 @@ fn same_key(a: &str, b: &str) -> bool {
 
 /// JSONSerialization's encoding detection (`detectEncoding`): a UTF-8, UTF-32 or UTF-16 byte
 /// order mark (looked for only in four bytes or more), else the pattern of NUL bytes among the
-/// first four (or two), else UTF-8. Other encodings are converted to UTF-8 first; text that does
-/// not convert is refused.
+/// first four (or two), else UTF-8. Other encodings are converted to UTF-8 first: a unit cut
+/// short at the end is dropped, a lone surrogate or a value past U+10FFFF refuses the text, and
+/// a second byte order mark stays (as U+FEFF, which the parser then refuses).
 fn to_utf8(bytes: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
     use std::borrow::Cow;
     #[derive(Clone, Copy)]
@@ -281,27 +282,25 @@ fn to_utf8(bytes: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
         _ => (Enc::Utf8, 0),
     };
     let rest = &bytes[skip..];
+    // `String(bytes:encoding:)` drops a last unit that is cut short.
     let units = |width: usize, big: bool| {
-        rest.chunks(width).map(move |c| {
-            if c.len() != width {
-                return None;
-            }
+        rest.chunks_exact(width).map(move |c| {
             let mut v = 0u32;
             for i in 0..width {
                 let b = if big { c[i] } else { c[width - 1 - i] };
                 v = (v << 8) | u32::from(b);
             }
-            Some(v)
+            v
         })
     };
     let text: String = match enc {
         Enc::Utf8 => return Some(Cow::Borrowed(rest)),
         Enc::Utf16(big) => {
-            let u: Option<Vec<u16>> = units(2, big).map(|u| u.map(|v| v as u16)).collect();
-            String::from_utf16(&u?).ok()?
+            let u: Vec<u16> = units(2, big).map(|v| v as u16).collect();
+            String::from_utf16(&u).ok()?
         }
         Enc::Utf32(big) => units(4, big)
-            .map(|u| char::from_u32(u?))
+            .map(char::from_u32)
             .collect::<Option<String>>()?,
     };
     Some(Cow::Owned(text.into_bytes()))

@@ -224,14 +224,9 @@ fn plain_parts(token: &str) -> Vec<&str> {
 /// Linux bridges an `NSNumber` holding a `UInt64` above `Int64.max` to the `Int` -1 (so
 /// "expired"); Apple's Foundation refuses that `as? Int`, and the SDK reads the Double.
 fn exp_above_int64_max(token: &str) -> bool {
-    let parts = plain_parts(token);
-    let Some(payload) = parts.get(1).and_then(|p| ios::ios_base64_decode(p)) else {
-        return false;
-    };
-    let text = String::from_utf8_lossy(&payload);
-    let re = regex::Regex::new(r#""exp"\s*:\s*([0-9]{19,20})\s*[,}\]\s]"#).unwrap();
-    re.captures_iter(&text)
-        .any(|c| c[1].parse::<u64>().is_ok_and(|n| n > i64::MAX as u64))
+    ios::payload_members(token)
+        .and_then(|m| m.get("exp").and_then(serde_json::Value::as_u64))
+        .is_some_and(|n| n > i64::MAX as u64)
 }
 
 /// The SDK pads such a segment with `===`; Linux's decoder (swift-corelibs-foundation 6.0.3)
