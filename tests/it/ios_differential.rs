@@ -33,7 +33,10 @@ const SEED: u64 = 0x6d6d_6a77_742d_696f;
 const SETUP: &str = "sudo .ci/swift-setup, then export MMJWT_SWIFT_ROOT=<the directory it prints>";
 
 /// The known differences, by name: each is a predicate on the token.
-const KNOWN: [(&str, fn(&str) -> bool); 2] = [
+/// A named class of tokens.
+type Class = (&'static str, fn(&str) -> bool);
+
+const KNOWN: [Class; 2] = [
     ("integer exp above Int64.max", exp_above_int64_max),
     ("segment of length 1 mod 4", segment_length_one_mod_four),
 ];
@@ -82,13 +85,12 @@ fn compile() -> Result<Oracle, String> {
     let hash = source_hash(&text);
     if let Some(root) = std::env::var_os("MMJWT_SWIFT_ROOT").filter(|r| !r.is_empty()) {
         let root = PathBuf::from(root);
-        if !root.join("usr/bin/swiftc").exists() {
-            // A root that was named but holds no Swift is a mistake, not a skip.
-            panic!(
-                "MMJWT_SWIFT_ROOT={} has no usr/bin/swiftc; run .ci/swift-setup",
-                root.display()
-            );
-        }
+        // A root that was named but holds no Swift is a mistake, not a skip.
+        assert!(
+            root.join("usr/bin/swiftc").exists(),
+            "MMJWT_SWIFT_ROOT={} has no usr/bin/swiftc; run .ci/swift-setup",
+            root.display()
+        );
         let dir = format!("/var/tmp/mmjwt-ios-oracle/{hash:016x}");
         let binary = format!("{dir}/oracle");
         if !root.join(&binary[1..]).is_file() {
@@ -448,6 +450,10 @@ impl Gen {
         &items[self.below(items.len())]
     }
 
+    fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
+
     /// An integer near now (or anywhere), so expiry is decided either way.
     fn near_now(&mut self) -> i64 {
         match self.below(6) {
@@ -469,7 +475,7 @@ impl Gen {
             4 => format!("{}e{}", n as f64 / 1e9, 9),
             5 => format!("{n}.000000000000000{}", self.below(10)),
             6 => format!("0x{:x}", n.unsigned_abs()),
-            7 => format!("{}E0", n),
+            7 => format!("{n}E0"),
             8 => (*self.pick(&[
                 "9223372036854775807",
                 "9223372036854775808",
@@ -552,7 +558,7 @@ impl Gen {
         if self.chance(97) {
             return "";
         }
-        *self.pick(&[
+        self.pick_str(&[
             " ", "\t", "\n", "\r", "\r\n", " \t ", "\u{c}", "\u{b}", "\u{a0}", "\u{feff}", "/* */",
         ])
     }
@@ -634,10 +640,10 @@ impl Gen {
         };
         let mut text = format!("{{{}{trail}}}", parts.join(sep));
         if self.chance(2) {
-            text.insert_str(0, *self.pick(&[" ", "\n", ",", "\u{feff}"]));
+            text.insert_str(0, self.pick_str(&[" ", "\n", ",", "\u{feff}"]));
         }
         if self.chance(2) {
-            text.push_str(*self.pick(&[" ", "\n", "x", "}", ",", "\u{0}"]));
+            text.push_str(self.pick_str(&[" ", "\n", "x", "}", ",", "\u{0}"]));
         }
         text
     }
@@ -674,7 +680,10 @@ impl Gen {
             }
             4 => {
                 let at = self.below(s.len());
-                s.insert_str(at, *self.pick(&["=", "==", " ", "\n", "*", "\u{a0}", "."]));
+                s.insert_str(
+                    at,
+                    self.pick_str(&["=", "==", " ", "\n", "*", "\u{a0}", "."]),
+                );
             }
             5 => s = s.replace('=', ""),
             _ => {}
@@ -684,7 +693,7 @@ impl Gen {
 
     /// Characters that may fuse with a dot into one `Character`, or not.
     fn joiner(&mut self) -> &'static str {
-        *self.pick(&[
+        self.pick_str(&[
             "\u{301}",
             "\u{200D}",
             "\u{200C}",
@@ -743,7 +752,7 @@ impl Gen {
                 }
             }
             1 => token.insert(0, '.'),
-            2 => token.push_str(*self.pick(&[".", "..", " ", "\u{200b}"])),
+            2 => token.push_str(self.pick_str(&[".", "..", " ", "\u{200b}"])),
             3 => token = token.replacen('.', "..", 1),
             4 => token = format!("{h}.{p}"),
             5 => token = format!("{h}..sig"),
