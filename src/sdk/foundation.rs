@@ -39,19 +39,19 @@ pub(super) fn is_whitespace_or_newline(c: char) -> bool {
 /// when it is a cluster by itself: not followed by an Extend, ZWJ or SpacingMark scalar (rules
 /// GB9, GB9a) and not preceded by a Prepend one (GB9b). A dot is never part of any other rule.
 pub(super) fn split_on_dots(token: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(3);
     let mut start = 0;
-    let mut prev: Option<char> = None;
-    let mut chars = token.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        if c == '.' && !prev.is_some_and(is_prepend) && !next.is_some_and(extends_cluster) {
-            if i > start {
-                parts.push(&token[start..i]);
-            }
-            start = i + 1;
+    // Only the scalars next to each dot matter, so the text between dots is never decoded.
+    for i in memchr::memchr_iter(b'.', token.as_bytes()) {
+        let prev = token[..i].chars().next_back();
+        let next = token[i + 1..].chars().next();
+        if prev.is_some_and(is_prepend) || next.is_some_and(extends_cluster) {
+            continue;
         }
-        prev = Some(c);
+        if i > start {
+            parts.push(&token[start..i]);
+        }
+        start = i + 1;
     }
     if token.len() > start {
         parts.push(&token[start..]);
