@@ -6,8 +6,9 @@
 //! `check --sdk ios --exact` reports for the token, through the library's `check`.
 //!
 //! The toolchain: `MMJWT_SWIFT_ROOT` names a directory holding a Debian root file system with
-//! Swift installed (`.ci/swift-setup` builds one and prints the path), which the test enters
-//! with `chroot` (so it runs as root); without it, a `swiftc` on `PATH` is used directly.
+//! Swift installed (`export MMJWT_SWIFT_ROOT=$(.ci/swift-setup)` builds one, as root, and names
+//! it), which the test enters with `chroot` (so it runs as root); without it, a `swiftc` on
+//! `PATH` is used directly.
 //! Neither: the tests print what they skipped and pass, except under `CI=true`, where they fail.
 //!
 //! Two differences are expected, by name: they are artefacts of the Foundation that ships with
@@ -30,7 +31,7 @@ const NOW: i64 = 1_700_000_000;
 /// Generated inputs per run; the seed is fixed, so every run judges the same tokens.
 const GENERATED: usize = 12_000;
 const SEED: u64 = 0x6d6d_6a77_742d_696f;
-const SETUP: &str = "sudo .ci/swift-setup, then export MMJWT_SWIFT_ROOT=<the directory it prints>";
+const SETUP: &str = "export MMJWT_SWIFT_ROOT=$(sudo .ci/swift-setup)";
 
 /// The known differences, by name: each is a predicate on the token.
 /// A named class of tokens.
