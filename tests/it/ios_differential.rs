@@ -3,7 +3,9 @@
 //! compiled by a real Swift toolchain, over the whole corpus and thousands of generated tokens
 //! aimed at where Foundation and Swift differ from plain JSON and base64 (spec 4.6). Each answer
 //! (accepted, or the NSError's code, description, `messageId` and `text`) must equal what
-//! `check --sdk ios --exact` reports for the token, through the library's `check`.
+//! `check --sdk ios --exact` reports for the token: through the library's `check` for every
+//! input, and through the `mmjwt` binary (one run, tokens on stdin) for every token a line can
+//! carry.
 //!
 //! The toolchain: `MMJWT_SWIFT_ROOT` names a directory holding a Debian root file system with
 //! Swift installed (`export MMJWT_SWIFT_ROOT=$(.ci/swift-setup)` builds one, as root, and names
@@ -348,12 +350,20 @@ fn ios_emulation_agrees_with_the_real_foundation() {
     let mut g = Gen(SEED);
     requests.extend((0..GENERATED).map(|_| (NOW, g.token())));
     let answers = oracle.run(&requests);
+    let printed = binary_verdicts(&requests);
 
     let mut disagreements = Vec::new();
     let mut known = BTreeMap::<&str, usize>::new();
     let mut kinds = BTreeMap::<String, usize>::new();
-    for ((now, token), swift) in requests.iter().zip(&answers) {
+    for (i, ((now, token), swift)) in requests.iter().zip(&answers).enumerate() {
         let mine = ours(token, *now);
+        if let Some(v) = printed.get(&i) {
+            let verdict = serde_json::to_value(ios::validate(token, *now)).unwrap();
+            assert_eq!(
+                *v, verdict,
+                "`check --exact --sdk ios` printed another verdict: {token:?}"
+            );
+        }
         let kind = swift.split('\t').take(2).collect::<Vec<_>>().join(" ");
         *kinds.entry(kind).or_default() += 1;
         if mine == *swift {
@@ -369,8 +379,9 @@ fn ios_emulation_agrees_with_the_real_foundation() {
     let agree = requests.len() - disagreements.len() - known.values().sum::<usize>();
     let names: Vec<String> = known.iter().map(|(n, c)| format!("{n}: {c}")).collect();
     eprintln!(
-        "ios differential: {} inputs ({corpus} corpus, {probe_count} probes, {GENERATED} generated), {agree} agree, {} known differences ({}), {} disagree; Swift's verdicts: {kinds:?}",
+        "ios differential: {} inputs ({corpus} corpus, {probe_count} probes, {GENERATED} generated; {} also through the binary), {agree} agree, {} known differences ({}), {} disagree; Swift's verdicts: {kinds:?}",
         requests.len(),
+        printed.len(),
         known.values().sum::<usize>(),
         names.join(", "),
         disagreements.len()
@@ -400,6 +411,61 @@ fn ios_emulation_agrees_with_the_real_foundation() {
         kinds.get("ACCEPTED").copied().unwrap_or(0) >= 500,
         "{kinds:?}"
     );
+}
+
+/// The iOS verdicts the `mmjwt` binary prints for `check --exact --sdk ios --json` with the
+/// tokens on stdin, one a line, keyed by the request's index. Tokens a line cannot carry
+/// (empty, or holding a line break), tokens over the size cap (refused before any SDK check)
+/// and requests at another instant are left out.
+fn binary_verdicts(requests: &[(i64, String)]) -> BTreeMap<usize, serde_json::Value> {
+    let sent: Vec<usize> = (0..requests.len())
+        .filter(|&i| {
+            let (now, t) = &requests[i];
+            *now == NOW
+                && !t.is_empty()
+                && !t.contains(['\n', '\r'])
+                && t.len() <= mmjwt::token::MAX_TOKEN_BYTES
+        })
+        .collect();
+    let mut input = String::new();
+    for &i in &sent {
+        input.push_str(&requests[i].1);
+        input.push('\n');
+    }
+    let out = crate::support::mmjwt()
+        .args([
+            "check",
+            "--exact",
+            "--sdk",
+            "ios",
+            "--json",
+            &format!("--now={NOW}"),
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut verdicts = BTreeMap::new();
+    // Only the two members are read: a report echoes the claims, which may nest deeper than
+    // serde_json reads.
+    let first_value = |line: &str, after: &str| -> serde_json::Value {
+        let at = line.find(after).expect(after) + after.len();
+        serde_json::Deserializer::from_str(&line[at..])
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap()
+    };
+    for line in text.lines() {
+        let n = first_value(line, r#""line":"#).as_u64().unwrap() as usize;
+        let mut ios = first_value(line, r#""sdk":{"android":null,"ios":"#);
+        if let Some(o) = ios.as_object_mut() {
+            o.remove("plugins");
+        }
+        verdicts.insert(sent[n - 1], ios);
+    }
+    assert_eq!(verdicts.len(), sent.len(), "one report per line");
+    verdicts
 }
 
 /// The SDK's codes reach the app unchanged: an expired token's NSError has no `text`.
