@@ -5,6 +5,7 @@
 //! sent at all. The verdicts carry the SDKs' exact codes and message strings.
 
 pub mod android;
+mod foundation;
 pub mod ios;
 mod javanum;
 mod orgjson;

@@ -13,6 +13,7 @@ mod exact;
 mod gen_check;
 mod hardening;
 mod hygiene;
+mod ios_differential;
 mod issuer;
 mod pitfalls;
 mod plugins;
