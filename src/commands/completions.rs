@@ -46,7 +46,10 @@ pub(crate) fn man_page(path: &[String]) -> anyhow::Result<Page> {
     for word in path {
         let here = lineage[lineage.len() - 1];
         let Some(sub) = here.find_subcommand(word) else {
-            let known: Vec<&str> = here.get_subcommands().map(clap::Command::get_name).collect();
+            let known: Vec<&str> = here
+                .get_subcommands()
+                .map(clap::Command::get_name)
+                .collect();
             return Err(usage(format!(
                 "{} has no subcommand {word:?}; the pages are for {}",
                 bin_name(here),
@@ -252,7 +255,11 @@ mod tests {
     fn pages_are_named_as_git_and_cargo_name_theirs() {
         let files: Vec<String> = man_pages().unwrap().into_iter().map(|p| p.file).collect();
         assert_eq!(files[0], "mmjwt.1");
-        for f in ["mmjwt-check.1", "mmjwt-replay.1", "mmjwt-replay-fetch-user.1"] {
+        for f in [
+            "mmjwt-check.1",
+            "mmjwt-replay.1",
+            "mmjwt-replay-fetch-user.1",
+        ] {
             assert!(files.iter().any(|x| x == f), "{f} missing from {files:?}");
         }
         assert!(!files.iter().any(|x| x.contains("help")), "{files:?}");

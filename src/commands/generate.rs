@@ -162,15 +162,23 @@ fn run_batch(
         shell.warn(e);
     };
     if shell.json {
-        mint_lines(input, out, minter.clone(), on_error, |chunk, m, jtis, p: &mut Piece| {
-            json_chunk(chunk, m, jtis, plan, shell, p)
-        })?;
+        mint_lines(
+            input,
+            out,
+            minter.clone(),
+            on_error,
+            |chunk, m, jtis, p: &mut Piece| json_chunk(chunk, m, jtis, plan, shell, p),
+        )?;
     } else {
         // Plain tokens: the batch minter, which does once what every token shares.
         let fast = minter.batch(&plan.claims("", ""));
-        mint_lines(input, out, fast, on_error, |chunk, m, jtis, p: &mut Piece<Vec<u8>>| {
-            token_chunk(chunk, m, jtis, plan, p)
-        })?;
+        mint_lines(
+            input,
+            out,
+            fast,
+            on_error,
+            |chunk, m, jtis, p: &mut Piece<Vec<u8>>| token_chunk(chunk, m, jtis, plan, p),
+        )?;
     }
     if bad > 0 {
         eprintln!("mmjwt: {} {bad} line(s) skipped", shell.err.bad("error:"));

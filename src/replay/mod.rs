@@ -15,6 +15,7 @@
 pub(crate) mod body;
 pub mod client;
 pub(crate) mod curl;
+pub(crate) mod data;
 pub(crate) mod embedded;
 pub(crate) mod gson;
 pub(crate) mod job;

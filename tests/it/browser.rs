@@ -4,8 +4,8 @@
 //! runs every scenario in order; screenshots go to `target/ui-screenshots/`. Without Chromium
 //! the test passes and says what it skipped (under CI=true it fails).
 
-use crate::support::{SECRET_HEX, test_key};
 use crate::support::webdriver::{self, Browser};
+use crate::support::{SECRET_HEX, test_key};
 use mmjwt::sandbox::{Config, Mode, SandboxThread};
 use mmjwt::secret::HmacKey;
 use mmjwt::token::mint::{Claims, Minter};

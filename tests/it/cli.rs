@@ -322,7 +322,14 @@ fn assert_page_structure(page: &str, roff: &str) {
         .find(|l| l.starts_with(".TH "))
         .unwrap_or_else(|| panic!("{page}: no .TH line"));
     assert!(th.starts_with(&format!(".TH {page} 1 ")), "{page}: {th}");
-    for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SEE ALSO", "VERSION"] {
+    for section in [
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "OPTIONS",
+        "SEE ALSO",
+        "VERSION",
+    ] {
         assert!(
             !roff_section(roff, section).is_empty(),
             "{page}: no {section} section"
@@ -419,13 +426,23 @@ fn man_pages_refer_to_each_other() {
         assert!(top.contains(&format!("{page}(1)")), "mmjwt(1) lacks {page}");
     }
     let replay = see_also(&["replay"]);
-    for page in ["mmjwt(1)", "mmjwt-replay-fetch-user(1)", "mmjwt-replay-personalize(1)"] {
-        assert!(replay.contains(page), "mmjwt-replay(1) lacks {page}: {replay}");
+    for page in [
+        "mmjwt(1)",
+        "mmjwt-replay-fetch-user(1)",
+        "mmjwt-replay-personalize(1)",
+    ] {
+        assert!(
+            replay.contains(page),
+            "mmjwt-replay(1) lacks {page}: {replay}"
+        );
     }
     let fetch = see_also(&["replay", "fetch-user"]);
     assert_eq!(fetch, "mmjwt(1), mmjwt-replay(1)");
     // An alias finds its command's page.
-    let alias = mmjwt().args(["man", "replay", "save-user"]).output().unwrap();
+    let alias = mmjwt()
+        .args(["man", "replay", "save-user"])
+        .output()
+        .unwrap();
     assert!(stdout_of_success(alias).contains(".TH mmjwt-replay-patch-user 1 "));
 }
 
@@ -435,11 +452,7 @@ fn man_pages_refer_to_each_other() {
 fn man_dir_writes_every_page_and_prints_their_paths() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("share/man/man1");
-    let out = mmjwt()
-        .args(["man", "--dir"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = mmjwt().args(["man", "--dir"]).arg(&dir).output().unwrap();
     let printed = stdout_of_success(out);
     let commands = commands_and_flags();
     let expected: Vec<String> = commands
@@ -476,11 +489,7 @@ fn man_refuses_what_it_cannot_do_cleanly() {
     let file = tmp.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
     for dir in [file.clone(), file.join("man1")] {
-        let out = mmjwt()
-            .args(["man", "--dir"])
-            .arg(&dir)
-            .output()
-            .unwrap();
+        let out = mmjwt().args(["man", "--dir"]).arg(&dir).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", dir.display());
         assert!(out.stdout.is_empty());
         let err = String::from_utf8(out.stderr).unwrap();
@@ -503,7 +512,9 @@ fn man_refuses_what_it_cannot_do_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.starts_with("mmjwt: error: mmjwt has no subcommand \"chek\"; the pages are for gen, check,"),
+        err.starts_with(
+            "mmjwt: error: mmjwt has no subcommand \"chek\"; the pages are for gen, check,"
+        ),
         "{err}"
     );
     let out = mmjwt()

@@ -16,6 +16,7 @@ mod hygiene;
 mod pitfalls;
 mod plugins;
 mod replay;
+mod replay_differential;
 mod sandbox;
 mod sandbox_hardening;
 mod sdk;

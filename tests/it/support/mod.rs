@@ -54,9 +54,7 @@ pub fn mmjwt_with_creds() -> assert_cmd::Command {
 /// `proptest-regressions/` inside `tests/`, found from `tests/it/main.rs`).
 pub fn proptest_persistence() -> Option<Box<dyn proptest::test_runner::FailurePersistence>> {
     Some(Box::new(
-        proptest::test_runner::FileFailurePersistence::SourceParallel(
-            "../proptest-regressions/it",
-        ),
+        proptest::test_runner::FileFailurePersistence::SourceParallel("../proptest-regressions/it"),
     ))
 }
 
