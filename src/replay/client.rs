@@ -20,7 +20,8 @@ pub struct Response {
     pub version: &'static str,
     /// In received order; names lowercase, values lossily decoded.
     pub headers: Vec<(String, String)>,
-    /// As many bytes as were read.
+    /// As many bytes as were read; inflated when the answer was gzip (`Content-Encoding`
+    /// stays in `headers` as received).
     pub body: Vec<u8>,
     /// Why the body may be incomplete (cut short by the server, a timeout, the size cap).
     pub body_problem: Option<String>,
@@ -226,6 +227,16 @@ impl Client {
                     ));
                     break;
                 }
+            }
+        }
+        // What OkHttp does for the Android SDK: a gzip answer is inflated before it is read.
+        let gzipped = headers
+            .iter()
+            .any(|(n, v)| n == "content-encoding" && v.trim().eq_ignore_ascii_case("gzip"));
+        if gzipped && body_problem.is_none() {
+            match super::gzip::decode(&body, MAX_BODY_BYTES) {
+                Ok(plain) => body = plain,
+                Err(why) => body_problem = Some(format!("{why}; shown as received")),
             }
         }
         Outcome::Response(Response {

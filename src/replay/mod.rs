@@ -18,6 +18,7 @@ pub(crate) mod curl;
 pub(crate) mod data;
 pub(crate) mod embedded;
 pub(crate) mod gson;
+pub(crate) mod gzip;
 pub(crate) mod job;
 pub(crate) mod plan;
 pub(crate) mod redact;
