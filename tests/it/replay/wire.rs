@@ -240,3 +240,56 @@ fn preflight_refusals_send_nothing_and_exit_10_or_11() {
         .success();
     assert_eq!(srv.hits().len(), 1);
 }
+
+/// The Android request byte for byte as it reaches the server (spec 5.9): headers in the order
+/// the SDK sets them, names spelled as it spells them, OkHttp's Host, Connection and
+/// Accept-Encoding last; the gzip answer is inflated before it is shown.
+#[test]
+fn the_android_request_arrives_byte_for_byte_and_a_gzip_answer_is_inflated() {
+    // `printf '{"a":1}' | gzip -n`.
+    const GZIP: [u8; 27] = [
+        0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0x4a, 0x54, 0xb2,
+        0x32, 0xac, 0x05, 0x00, 0xaf, 0xac, 0x1b, 0x56, 0x07, 0x00, 0x00, 0x00,
+    ];
+    let mut answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        GZIP.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(&GZIP);
+    let answer: &'static [u8] = Box::leak(answer.into_boxed_slice());
+    let raw = RawServer::start(Some(answer), Duration::ZERO);
+    let tok = good_token("alice");
+    let data = r#"{"lastName":"L","firstName":"F","phones":[]}"#;
+    let a = replay(&raw.url)
+        .args(["save-user", "--token", &tok, "--installation-id", "inst-1"])
+        .args(["--session-id", "sess-1", "--data", data])
+        .assert()
+        .success();
+    assert_eq!(stdout(&a), "HTTP/1.1 200 OK\n{\"a\":1}\n");
+    let body = r#"{"firstName":"F","lastName":"L","phones":null}"#;
+    let host = raw.url.trim_start_matches("http://");
+    let expected = format!(
+        "POST /mobile/1/appinstance/reg-1/user HTTP/1.1\r\n\
+         X-HTTP-Method-Override: PATCH\r\n\
+         Authorization: Bearer {tok}\r\n\
+         applicationcode: {APP_HASH}\r\n\
+         pushregistrationid: reg-1\r\n\
+         foreground: true\r\n\
+         sessionId: sess-1\r\n\
+         installationid: inst-1\r\n\
+         Accept: application/json\r\n\
+         User-Agent: {ua}\r\n\
+         Content-Length: {len}\r\n\
+         Content-Type: application/json\r\n\
+         Host: {host}\r\n\
+         Connection: Keep-Alive\r\n\
+         Accept-Encoding: gzip\r\n\
+         \r\n",
+        ua = android_ua(),
+        len = body.len()
+    );
+    let got = String::from_utf8(raw.received()).unwrap();
+    assert_eq!(&got[..expected.len().min(got.len())], expected);
+    assert!(expected.len() + body.len() >= got.len() && body.starts_with(&got[expected.len()..]));
+}
