@@ -102,7 +102,7 @@ pub(crate) async fn exchange(
     // The head.
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let (status, version, headers, head_len) = loop {
-        let mut chunk = [0u8; 4096];
+        let mut chunk = vec![0u8; 4096];
         let n = match timeout_at(deadline, stream.read(&mut chunk)).await {
             Err(_) => return Err(Failed::Timeout),
             Ok(Err(e)) => return Err(Failed::Other(without_os_error(&e))),
@@ -162,7 +162,7 @@ pub(crate) async fn exchange(
     // Reads more of the body into `rest`; false at the end of the connection.
     let mut eof = false;
     let mut read_more = async |rest: &mut Vec<u8>, problem: &mut Option<String>| -> bool {
-        let mut chunk = [0u8; 16 * 1024];
+        let mut chunk = vec![0u8; 16 * 1024];
         match timeout_at(deadline, stream.read(&mut chunk)).await {
             Err(_) => {
                 *problem = Some(format!(

@@ -85,7 +85,7 @@ impl CallSpec {
     ) -> Result<CallSpec, String> {
         let mut notes = Vec::new();
         let (patch, personalize) = match (call, data) {
-            (Call::FetchUser, _) => (None, Personalize::default()),
+            (Call::FetchUser, _) | (Call::Personalize, None) => (None, Personalize::default()),
             (Call::PatchUser, None) => {
                 return Err("patch-user needs data: the user's members to save".into());
             }
@@ -97,7 +97,6 @@ impl CallSpec {
                 }
                 (Some(m), Personalize::default())
             }
-            (Call::Personalize, None) => (None, Personalize::default()),
             (Call::Personalize, Some(d)) => {
                 let mut p = body::check_personalize(d)?;
                 notes = body::normalise(&mut p.identity, platform, "userIdentity.");

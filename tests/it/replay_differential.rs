@@ -210,7 +210,9 @@ fn canonical_doubles(s: &str) -> String {
                 }
             }
             match token.parse::<f64>() {
-                Ok(d) if token.contains(['.', 'E']) => out.push_str(&format!("{d:e}")),
+                Ok(d) if token.contains(['.', 'E']) => {
+                    let _ = write!(out, "{d:e}");
+                }
                 _ => out.push_str(&token),
             }
         } else {
@@ -313,16 +315,16 @@ impl Gen {
     }
 
     fn date(&mut self) -> String {
-        let (y, m, d) = (
+        let (year, month, day) = (
             1950 + self.below(100),
             1 + self.below(12),
             1 + self.below(28),
         );
         if self.chance(50) {
-            format!("\"{y:04}-{m:02}-{d:02}\"")
+            format!("\"{year:04}-{month:02}-{day:02}\"")
         } else {
-            let (h, mi, s) = (self.below(24), self.below(60), self.below(60));
-            format!("\"{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z\"")
+            let (hour, minute, second) = (self.below(24), self.below(60), self.below(60));
+            format!("\"{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z\"")
         }
     }
 
@@ -340,7 +342,7 @@ impl Gen {
     fn custom_value(&mut self) -> String {
         if self.chance(12) {
             let items = self.below(3);
-            let names: Vec<String> = (0..1 + self.below(4)).map(|_| self.name()).collect();
+            let names: Vec<String> = (0..=self.below(4)).map(|_| self.name()).collect();
             let list: Vec<String> = (0..items)
                 .map(|_| {
                     let members: Vec<String> = dedupe(&names)

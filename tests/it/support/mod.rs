@@ -52,6 +52,10 @@ pub fn mmjwt_with_creds() -> assert_cmd::Command {
 /// Where the integration tests' proptest failures are kept: `proptest-regressions/it/` at the
 /// crate root, beside the library's, instead of proptest's default for this binary (a second
 /// `proptest-regressions/` inside `tests/`, found from `tests/it/main.rs`).
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "it fills ProptestConfig::failure_persistence, an Option"
+)]
 pub fn proptest_persistence() -> Option<Box<dyn proptest::test_runner::FailurePersistence>> {
     Some(Box::new(
         proptest::test_runner::FileFailurePersistence::SourceParallel("../proptest-regressions/it"),
