@@ -293,3 +293,89 @@ fn the_android_request_arrives_byte_for_byte_and_a_gzip_answer_is_inflated() {
     assert_eq!(&got[..expected.len().min(got.len())], expected);
     assert!(expected.len() + body.len() >= got.len() && body.starts_with(&got[expected.len()..]));
 }
+
+/// The body after `--dry-run`'s blank line, and stderr.
+fn dry_body(args: &[&str]) -> (String, String) {
+    let srv = Server::ok();
+    let a = replay(&srv.url)
+        .args(args)
+        .args(["--app-auth", "--installation-id", "inst-1", "--dry-run"])
+        .assert()
+        .success();
+    let out = stdout(&a);
+    let body = out.split_once("\n\n").unwrap().1.trim_end().to_string();
+    assert_eq!(srv.hits().len(), 0);
+    (body, stderr(&a))
+}
+
+/// Spec 5.9, body rules: Double.toString for non-integral numbers, integers as written
+/// whatever their size, `null` empty contact sets, sets without duplicates or `preferred`
+/// (with a note saying so), `{}` for all-null personalize attributes.
+#[test]
+fn android_bodies_follow_the_sdks_types() {
+    let data = r#"{"customAttributes":{"n":1.0E7,"m":0.0001,"big":-10000000000000000000000000,"w":10.0},"phones":[{"number":"1","preferred":true},{"number":"1"}],"emails":[],"tags":["t","t"]}"#;
+    let (body, err) = dry_body(&["save-user", "--data", data]);
+    assert_eq!(
+        body,
+        // As the JVM writes it (tests/java/GsonWireOracle.java).
+        r#"{"emails":null,"phones":[{"number":"1"}],"tags":["t"],"customAttributes":{"big":-10000000000000000000000000,"m":1.0E-4,"n":1.0E7,"w":10.0}}"#
+    );
+    assert!(
+        err.contains("mmjwt: note: phones: `preferred` left out"),
+        "{err}"
+    );
+    assert!(err.contains("phones: 1 duplicate(s) left out"), "{err}");
+    assert!(err.contains("tags: 1 duplicate(s) left out"), "{err}");
+    let (body, _) = dry_body(&[
+        "personalize",
+        "--data",
+        r#"{"userIdentity":{"externalUserId":"u","phones":[]},"userAttributes":{"firstName":null}}"#,
+    ]);
+    assert_eq!(
+        body,
+        r#"{"userIdentity":{"externalUserId":"u"},"userAttributes":{}}"#
+    );
+    // A number beyond a double cannot be sent by either SDK.
+    let srv = Server::ok();
+    let a = replay(&srv.url)
+        .args(["save-user", "--app-auth", "--dry-run"])
+        .args(["--data", r#"{"customAttributes":{"x":1e400}}"#])
+        .assert()
+        .code(2);
+    assert!(stderr(&a).contains("customAttributes.x is beyond the range of a double"));
+}
+
+/// Spec 5.10: tags a set, no `preferred`, empty list attributes dropped (no call when nothing
+/// is left), personalize without empty identity lists and with `{}` attributes, keys sorted as
+/// Apple sorts them.
+#[test]
+fn ios_bodies_follow_the_sdks_types() {
+    let data = r#"{"customAttributes":{"a10":1,"a9":2,"B":3,"l":[]},"emails":[{"address":"x","preferred":false},{"address":"x"}],"tags":["t","t"]}"#;
+    let (body, err) = dry_body(&["save-user", "--sdk", "ios", "--data", data]);
+    assert_eq!(
+        body,
+        r#"{"customAttributes":{"a9":2,"a10":1,"B":3},"emails":[{"address":"x"},{"address":"x"}],"tags":["t"]}"#
+    );
+    assert!(
+        err.contains("customAttributes.'l': an empty list is left out by the iOS SDK"),
+        "{err}"
+    );
+    let (body, _) = dry_body(&[
+        "personalize",
+        "--sdk",
+        "ios",
+        "--data",
+        r#"{"userIdentity":{"externalUserId":"u","emails":[]},"userAttributes":{"lastName":null}}"#,
+    ]);
+    assert_eq!(
+        body,
+        r#"{"userAttributes":{},"userIdentity":{"externalUserId":"u"}}"#
+    );
+    let srv = Server::ok();
+    let a = replay(&srv.url)
+        .args(["save-user", "--sdk", "ios", "--app-auth", "--dry-run"])
+        .args(["--data", r#"{"customAttributes":{"l":[]}}"#])
+        .assert()
+        .code(2);
+    assert!(stderr(&a).contains("sends no request"), "{}", stderr(&a));
+}
