@@ -70,13 +70,21 @@ fn f64_value(d: f64) -> Value {
 
 /// Parses `--data` text as JSON, keeping number literals (see the module header).
 pub(crate) fn parse(text: &str) -> Result<Value, String> {
-    let marked = mark_numbers(text);
-    let value: Value =
-        serde_json::from_str(&marked).map_err(|e| format!("--data is not valid JSON ({e})"))?;
-    if has_marked_string(&serde_json::from_str::<Value>(text).unwrap_or(Value::Null)) {
+    let invalid = |e: serde_json::Error| format!("--data is not valid JSON ({e})");
+    // The text as given first, so that an error's line and column are the user's.
+    let marked_string = match serde_json::from_str::<Value>(text) {
+        Ok(given) => has_marked_string(&given),
+        // serde_json refuses a number beyond a double; the literal is kept here, and judged
+        // where its member is checked.
+        Err(e) if e.to_string().starts_with("number out of range") => {
+            text.contains("mmjwt-number:")
+        }
+        Err(e) => return Err(invalid(e)),
+    };
+    if marked_string {
         return Err("--data has a string that starts with a NUL character followed by \"mmjwt-number:\"; mmjwt cannot send it".into());
     }
-    Ok(value)
+    serde_json::from_str(&mark_numbers(text)).map_err(invalid)
 }
 
 fn has_marked_string(v: &Value) -> bool {
@@ -191,5 +199,8 @@ mod tests {
         assert!(parse(r#"{"a":"\u0000mmjwt-number:1"}"#).is_err());
         assert!(parse("{\"a\":01}").is_err());
         assert!(parse("{\"a\":-}").is_err());
+        // Errors point into the text as given.
+        let e = parse("{\"a\":1.5,x}").unwrap_err();
+        assert!(e.contains("column 10"), "{e}");
     }
 }
