@@ -2,13 +2,19 @@
 //! serialised the way each SDK does. Pure.
 //!
 //! - patch user (saveUser): the user attributes; `null` clears a field. Android: Gson with
-//!   nulls, keys in `HashMap` order. iOS: sorted keys, compact, `/` not escaped, nulls kept.
+//!   nulls, members in the order of the `HashMap`s the SDK copies them through (see
+//!   [`android_patch_json`]). iOS: sorted keys, compact, `/` not escaped, nulls kept.
 //! - personalize: `{userIdentity, userAttributes}`; nulls are dropped by both SDKs. Android:
 //!   `userIdentity` then `userAttributes` (a Java object), their keys in `HashMap` order.
 //!   iOS: sorted keys throughout.
+//!
+//! What the SDKs' APIs cannot express is normalised as the SDK's types would (contacts and tags
+//! are sets; no `preferred` flag), each change reported as a note; what no app call can
+//! produce (unknown members, wrong types) is refused.
 
 use super::Platform;
-use super::gson::{self, Style};
+use super::data::{self, Number};
+use super::gson::{self, Made};
 use serde_json::{Map, Value};
 
 /// Attributes a saveUser body may carry.
@@ -41,7 +47,13 @@ pub(crate) const ATTRIBUTE_KEYS: [&str; 7] = [
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Personalize {
     pub identity: Map<String, Value>,
+    /// Without the members that were `null`.
     pub attributes: Map<String, Value>,
+    /// `userAttributes` had members, `null` ones included: Android then sends the object,
+    /// `{}` when they were all `null` (`hasDataToReport`, then Gson drops the nulls).
+    pub attributes_set: bool,
+    /// `userAttributes` was an object, even `{}`: iOS then sends it.
+    pub attributes_object: bool,
 }
 
 impl Personalize {
@@ -68,9 +80,98 @@ impl Personalize {
     }
 }
 
-/// Parses `--data` text as JSON.
+/// Parses `--data` text as JSON, numbers kept as written ([`data::parse`]).
 pub(crate) fn parse_json(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("--data is not valid JSON ({e})"))
+    data::parse(text)
+}
+
+/// Changes `data` the way the SDK's types change what an app passes, and says what changed:
+/// phones, emails and tags are sets on Android (duplicates vanish; tags are a set on iOS too),
+/// and neither SDK's API can set `preferred`. iOS drops empty list custom attributes
+/// (`nilIfEmpty`). `map` is a saveUser body or one half of a personalize body.
+pub(crate) fn normalise(
+    map: &mut Map<String, Value>,
+    platform: Platform,
+    path: &str,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (key, field) in [("phones", "number"), ("emails", "address")] {
+        let Some(Value::Array(items)) = map.get_mut(key) else {
+            continue;
+        };
+        if items
+            .iter()
+            .any(|i| i.as_object().is_some_and(|o| o.contains_key("preferred")))
+        {
+            for item in items.iter_mut() {
+                if let Some(o) = item.as_object_mut() {
+                    o.remove("preferred");
+                }
+            }
+            notes.push(format!(
+                "{path}{key}: `preferred` left out; the SDKs' APIs take {key} as plain strings and cannot set it"
+            ));
+        }
+        if platform == Platform::Android {
+            let before = items.len();
+            dedupe(items, |v| {
+                v.get(field).and_then(Value::as_str).map(str::to_owned)
+            });
+            if items.len() < before {
+                notes.push(format!(
+                    "{path}{key}: {} duplicate(s) left out; the Android SDK keeps {key} in a Set",
+                    before - items.len()
+                ));
+            }
+        }
+    }
+    if let Some(Value::Array(items)) = map.get_mut("tags") {
+        let before = items.len();
+        dedupe(items, |v| v.as_str().map(str::to_owned));
+        if items.len() < before {
+            notes.push(format!(
+                "{path}tags: {} duplicate(s) left out; both SDKs keep tags in a set",
+                before - items.len()
+            ));
+        }
+    }
+    if platform == Platform::Ios
+        && let Some(Value::Object(custom)) = map.get_mut("customAttributes")
+    {
+        let empty: Vec<String> = custom
+            .iter()
+            .filter(|(_, v)| v.as_array().is_some_and(Vec::is_empty))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in &empty {
+            custom.shift_remove(k);
+            notes.push(format!(
+                "{path}customAttributes.{}: an empty list is left out by the iOS SDK",
+                printable(k)
+            ));
+        }
+    }
+    notes
+}
+
+/// After [`normalise`]: a saveUser body that lost everything (iOS drops empty list attributes)
+/// is no call at all.
+pub(crate) fn check_not_emptied(map: &Map<String, Value>) -> Result<(), String> {
+    let custom_only = map.len() == 1
+        && map
+            .get("customAttributes")
+            .and_then(Value::as_object)
+            .is_some_and(Map::is_empty);
+    if custom_only {
+        return Err("--data holds only empty list custom attributes; the iOS SDK leaves those out and sends no request".into());
+    }
+    Ok(())
+}
+
+/// Keeps the first of each `key` (a `LinkedHashSet`); items without one stay.
+fn dedupe(items: &mut Vec<Value>, key: impl Fn(&Value) -> Option<String>) {
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|v| key(v).is_none_or(|k| seen.insert(k)));
 }
 
 /// Checks a saveUser body: an object of user attributes, at least one.
@@ -113,7 +214,13 @@ pub(crate) fn check_personalize(value: Value) -> Result<Personalize, String> {
         };
         let inner = match v {
             Value::Null => continue,
-            Value::Object(inner) => inner,
+            Value::Object(inner) => {
+                if k == "userAttributes" {
+                    p.attributes_object = true;
+                    p.attributes_set |= !inner.is_empty();
+                }
+                inner
+            }
             other => {
                 return Err(format!(
                     "--data: {k} must be an object, not {}",
@@ -129,6 +236,12 @@ pub(crate) fn check_personalize(value: Value) -> Result<Personalize, String> {
                 continue;
             }
             check_attribute(path, &ik, &iv)?;
+            // An empty contact set is `null` on Android and left out on iOS: no member at all.
+            if matches!(ik.as_str(), "phones" | "emails")
+                && iv.as_array().is_some_and(Vec::is_empty)
+            {
+                continue;
+            }
             target.insert(ik, iv);
         }
     }
@@ -146,7 +259,7 @@ pub(crate) fn require_identity(p: &Personalize) -> Result<(), String> {
 fn check_attribute(path: &str, key: &str, v: &Value) -> Result<(), String> {
     let at = format!("--data: {path}{key}");
     match key {
-        "externalUserId" | "firstName" | "lastName" | "middleName" if !v.is_string() => {
+        "externalUserId" | "firstName" | "lastName" | "middleName" if !is_string(v) => {
             return Err(format!("{at} must be a string, not {}", kind(v)));
         }
         "gender" if !matches!(v.as_str(), Some("Male" | "Female")) => {
@@ -163,7 +276,7 @@ fn check_attribute(path: &str, key: &str, v: &Value) -> Result<(), String> {
         "phones" => check_contacts(&at, v, "number")?,
         "emails" => check_contacts(&at, v, "address")?,
         "tags" => {
-            let ok = v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+            let ok = v.as_array().is_some_and(|a| a.iter().all(is_string));
             if !ok {
                 return Err(format!("{at} must be an array of strings"));
             }
@@ -193,7 +306,7 @@ fn check_contacts(at: &str, v: &Value, field: &str) -> Result<(), String> {
         let Some(obj) = item.as_object() else {
             return Err(shape);
         };
-        if !obj.get(field).is_some_and(Value::is_string) {
+        if !obj.get(field).is_some_and(is_string) {
             return Err(shape);
         }
         for (k, val) in obj {
@@ -215,6 +328,13 @@ fn check_custom(at: &str, v: &Value) -> Result<(), String> {
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)
         )
     };
+    if let Some(Number::Double(d)) = data::number(v)
+        && !d.is_finite()
+    {
+        return Err(format!(
+            "{at} is beyond the range of a double; the SDKs cannot send it"
+        ));
+    }
     if scalar(v) {
         return Ok(());
     }
@@ -223,6 +343,20 @@ fn check_custom(at: &str, v: &Value) -> Result<(), String> {
             .iter()
             .all(|i| i.as_object().is_some_and(|o| o.values().all(scalar)))
     });
+    if let Some(items) = v.as_array() {
+        for (i, item) in items.iter().enumerate() {
+            for (name, value) in item.as_object().into_iter().flatten() {
+                if let Some(Number::Double(d)) = data::number(value)
+                    && !d.is_finite()
+                {
+                    return Err(format!(
+                        "{at}[{i}].{} is beyond the range of a double; the SDKs cannot send it",
+                        printable(name)
+                    ));
+                }
+            }
+        }
+    }
     if list_ok {
         Ok(())
     } else {
@@ -250,23 +384,118 @@ fn printable(key: &str) -> String {
 }
 
 fn kind(v: &Value) -> &'static str {
+    if data::number(v).is_some() {
+        return "number";
+    }
     crate::json::kind_of(v)
+}
+
+/// A string that is not a number literal kept as text ([`data`]).
+fn is_string(v: &Value) -> bool {
+    v.is_string() && data::number(v).is_none()
 }
 
 /// The saveUser body bytes.
 pub(crate) fn patch_json(map: &Map<String, Value>, platform: Platform) -> String {
-    let value = Value::Object(map.clone());
     match platform {
-        // `new HashMap<>(user.getMap())` through the serializer that keeps nulls.
-        Platform::Android => gson::to_json(
-            &value,
-            Style {
-                nulls: true,
-                copied_top: true,
-            },
-        ),
-        Platform::Ios => ios_json(&value),
+        Platform::Android => android_patch_json(map),
+        Platform::Ios => ios_json(&data::plain(&Value::Object(map.clone()))),
     }
+}
+
+/// Android's saveUser body, as `UserDataReporter` builds it from the app's `User`: the app's
+/// setters fill the user's `HashMap`, `UserMapper.merge` copies it member by member into a new
+/// `User` in its fixed order (externalUserId, firstName, lastName, middleName, gender,
+/// birthday, phones, emails, tags, customAttributes), and the reporter sends
+/// `new HashMap<>(user.getMap())` through Gson with `serializeNulls`. Custom attributes go from
+/// the app's `setCustomAttribute` map (filled in `--data` order) through `MapUtils.concat`
+/// (`putAll` into a fresh map) and `customAttsToBackend` (`new HashMap<>(n)`); an empty phone
+/// or email set is `null` (`mapDestinationsToBackend`).
+pub(crate) fn android_patch_json(map: &Map<String, Value>) -> String {
+    let keys: Vec<&str> = PATCH_KEYS
+        .iter()
+        .copied()
+        .filter(|k| map.contains_key(*k))
+        .collect();
+    let order = gson::java_order(&gson::java_order(&keys, Made::Default), Made::Copied);
+    let mut out = String::with_capacity(128);
+    out.push('{');
+    for (i, key) in order.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        gson::write_string(key, &mut out);
+        out.push(':');
+        let v = &map[key];
+        match (key, v) {
+            ("customAttributes", Value::Object(custom)) => {
+                let names: Vec<&str> = custom.keys().map(String::as_str).collect();
+                let app = gson::java_order(&names, Made::Default);
+                let concat = gson::java_order(&app, Made::Copied);
+                let sent = gson::java_order(&concat, Made::Sized(names.len()));
+                write_android_object(custom, &sent, true, &mut out);
+            }
+            ("phones" | "emails", Value::Array(items)) if items.is_empty() => {
+                out.push_str("null");
+            }
+            _ => write_android(v, true, &mut out),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// A value as Gson writes it, every object a put-filled `HashMap`.
+fn write_android(v: &Value, nulls: bool, out: &mut String) {
+    if let Some(n) = data::number(v) {
+        match n {
+            Number::Integer(i) => out.push_str(&i),
+            // Non-finite doubles are refused when `--data` is checked.
+            Number::Double(d) => out.push_str(&gson::java_double(d).unwrap_or_default()),
+        }
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::String(s) => gson::write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                // Gson writes null array elements whatever serializeNulls says.
+                write_android(item, nulls, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let names: Vec<&str> = map.keys().map(String::as_str).collect();
+            let order = gson::java_order(&names, Made::Default);
+            write_android_object(map, &order, nulls, out);
+        }
+        Value::Number(_) => {}
+    }
+}
+
+fn write_android_object(map: &Map<String, Value>, order: &[&str], nulls: bool, out: &mut String) {
+    out.push('{');
+    let mut first = true;
+    for key in order {
+        let v = &map[*key];
+        if v.is_null() && !nulls {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        gson::write_string(key, out);
+        out.push(':');
+        write_android(v, nulls, out);
+    }
+    out.push('}');
 }
 
 /// The personalize body bytes.
@@ -274,42 +503,76 @@ pub(crate) fn personalize_json(p: &Personalize, platform: Platform) -> String {
     match platform {
         Platform::Android => {
             // `UserPersonalizeBody` is a Java object: fields in declaration order, and Gson
-            // without serializeNulls leaves out the attributes when there are none.
-            let style = Style {
-                nulls: false,
-                copied_top: false,
-            };
+            // without serializeNulls leaves out the attributes when there are none. Identity
+            // and attributes are the app's `UserIdentity` / `UserAttributes` maps, filled by
+            // their setters (in `--data` order), custom attributes by `setCustomAttribute`.
             let mut out = String::from("{\"userIdentity\":");
-            gson::write_map(&p.identity, style, &mut out);
-            if !p.attributes.is_empty() {
+            write_android(&Value::Object(p.identity.clone()), false, &mut out);
+            if !p.attributes.is_empty() || p.attributes_set {
                 out.push_str(",\"userAttributes\":");
-                gson::write_map(&p.attributes, style, &mut out);
+                write_android(&Value::Object(p.attributes.clone()), false, &mut out);
             }
             out.push('}');
             out
         }
         Platform::Ios => {
             let mut m = Map::new();
-            if !p.attributes.is_empty() {
+            if !p.attributes.is_empty() || p.attributes_object {
                 m.insert("userAttributes".into(), Value::Object(p.attributes.clone()));
             }
             m.insert("userIdentity".into(), Value::Object(p.identity.clone()));
-            ios_json(&Value::Object(m))
+            ios_json(&data::plain(&Value::Object(m)))
         }
     }
 }
 
-/// `JSONSerialization` with `[.sortedKeys, .withoutEscapingSlashes]`: compact, keys sorted
-/// by UTF-16 code units at every level, `/` left alone (serde_json never escapes it).
+/// `JSONSerialization` with `[.sortedKeys, .withoutEscapingSlashes]`: compact, keys sorted at
+/// every level as Apple sorts them ([`apple_key_order`]), `/` left alone (serde_json never
+/// escapes it).
 pub(crate) fn ios_json(v: &Value) -> String {
     sorted(v).to_string()
+}
+
+/// The order of `.sortedKeys` on Apple platforms (spec 5.10): a `compare` with numeric search
+/// (runs of ASCII digits compare by value, `a9` before `a10`) and case-insensitively (`a`, `B`,
+/// `Z`). Ties under those rules — keys that differ only in case or in leading zeros, which a
+/// device's exact tie-break is not known for — fall back to UTF-16 code units (`A1` before
+/// `a1`), so that the order is total and the same on every run.
+pub(crate) fn apple_key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn runs(s: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, run)) if *d == digit && digit => run.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    }
+    let (ra, rb) = (runs(a), runs(b));
+    for ((da, xa), (db, xb)) in ra.iter().zip(&rb) {
+        let ord = if *da && *db {
+            let (ta, tb) = (xa.trim_start_matches('0'), xb.trim_start_matches('0'));
+            ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb))
+        } else {
+            let fold = |x: &str| -> Vec<u16> { x.to_lowercase().encode_utf16().collect() };
+            fold(xa).cmp(&fold(xb))
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    ra.len()
+        .cmp(&rb.len())
+        .then_with(|| a.encode_utf16().cmp(b.encode_utf16()))
 }
 
 fn sorted(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            keys.sort_by(|a, b| apple_key_order(a, b));
             Value::Object(
                 keys.into_iter()
                     .map(|k| (k.clone(), sorted(&m[k])))
@@ -385,10 +648,12 @@ mod tests {
             "level": 3}, "lastName": "O'Neil", "birthday": null}),
         )
         .unwrap();
-        // Copy of 4 entries has 8 buckets: birthday 0, firstName 1, lastName 1, customAttributes 7.
+        // The copy of 4 entries has 8 buckets: birthday 0, firstName 1, lastName 1 (merge puts
+        // firstName first), customAttributes 7; the custom attributes end in
+        // `new HashMap<>(2)`, 2 buckets. As the JVM wrote it (tests/java/GsonWireOracle.java).
         assert_eq!(
             patch_json(&m, Platform::Android),
-            r#"{"birthday":null,"firstName":"A\u003cb\u003e","lastName":"O\u0027Neil","customAttributes":{"level":3,"vip":null}}"#
+            r#"{"birthday":null,"firstName":"A\u003cb\u003e","lastName":"O\u0027Neil","customAttributes":{"vip":null,"level":3}}"#
         );
     }
 
@@ -402,6 +667,16 @@ mod tests {
         assert_eq!(
             patch_json(&m, Platform::Ios),
             r#"{"customAttributes":{"level":3,"vip":null},"emails":[{"address":"a@b.c"}],"firstName":"A/B"}"#
+        );
+    }
+
+    #[test]
+    fn ios_keys_sort_numerically_and_without_case() {
+        let mut keys = vec!["a10", "B", "a9", "Z", "a", "A1", "a1", "_x", "a01", "é"];
+        keys.sort_by(|a, b| apple_key_order(a, b));
+        assert_eq!(
+            keys,
+            ["_x", "a", "A1", "a01", "a1", "a9", "a10", "B", "Z", "é"]
         );
     }
 

@@ -20,7 +20,8 @@ pub struct Response {
     pub version: &'static str,
     /// In received order; names lowercase, values lossily decoded.
     pub headers: Vec<(String, String)>,
-    /// As many bytes as were read.
+    /// As many bytes as were read; inflated when the answer was gzip (`Content-Encoding`
+    /// stays in `headers` as received).
     pub body: Vec<u8>,
     /// Why the body may be incomplete (cut short by the server, a timeout, the size cap).
     pub body_problem: Option<String>,
@@ -141,8 +142,99 @@ impl Client {
             Ok(h) => h,
             Err(message) => return fail(FailureKind::Other, message),
         };
+        if let Some((host, port, target)) = plain_http_target(url) {
+            return self
+                .exchange_h1(start, url, &host, port, &target, req)
+                .await;
+        }
         self.exchange(start, method, url, headers, req.body.clone())
             .await
+    }
+
+    /// [`Client::send`] over plain HTTP with no proxy in the way: the bytes written by
+    /// [`super::h1`], header names as spelled.
+    async fn exchange_h1(
+        &self,
+        start: Instant,
+        url: &str,
+        host: &str,
+        port: u16,
+        target: &str,
+        req: &Request,
+    ) -> Outcome {
+        let shown_host = host_of(url);
+        let headers: Vec<(&str, &str)> =
+            req.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let bytes = super::h1::request_bytes(req.method, target, &headers, req.body.as_deref());
+        let fail = |kind, message: String| {
+            Outcome::Failed(Failure {
+                kind,
+                message,
+                elapsed: start.elapsed(),
+            })
+        };
+        let answer =
+            match super::h1::exchange(host, port, &bytes, self.timeout, MAX_BODY_BYTES).await {
+                Ok(a) => a,
+                Err(super::h1::Failed::Timeout) => {
+                    return fail(
+                        FailureKind::Timeout,
+                        format!(
+                            "no answer from {shown_host} within {} (--timeout)",
+                            show_duration(self.timeout)
+                        ),
+                    );
+                }
+                Err(super::h1::Failed::Refused) => {
+                    return fail(
+                        FailureKind::Refused,
+                        format!("cannot connect to {shown_host}: connection refused"),
+                    );
+                }
+                Err(super::h1::Failed::Dns(why)) => {
+                    return fail(
+                        FailureKind::Dns,
+                        format!("cannot resolve {shown_host}: {why}"),
+                    );
+                }
+                Err(super::h1::Failed::Connect(why)) => {
+                    return fail(
+                        FailureKind::Connect,
+                        format!("cannot connect to {shown_host}: {why}"),
+                    );
+                }
+                Err(super::h1::Failed::Other(why)) => {
+                    return fail(
+                        FailureKind::Other,
+                        format!("request to {shown_host} failed: {why}"),
+                    );
+                }
+            };
+        let mut body = answer.body;
+        let mut body_problem = answer.body_problem.map(|why| {
+            if why.contains("larger than") {
+                why
+            } else {
+                format!(
+                    "the response body from {shown_host} was cut short after {} bytes ({why})",
+                    body.len()
+                )
+            }
+        });
+        inflate(&answer.headers, &mut body, &mut body_problem);
+        let reason = reqwest::StatusCode::from_u16(answer.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("");
+        Outcome::Response(Response {
+            status: answer.status,
+            reason,
+            version: answer.version,
+            headers: answer.headers,
+            body,
+            body_problem,
+            elapsed: start.elapsed(),
+        })
     }
 
     /// A GET with the caller's headers (`audit` asking a token issuer); the caller marks
@@ -228,6 +320,7 @@ impl Client {
                 }
             }
         }
+        inflate(&headers, &mut body, &mut body_problem);
         Outcome::Response(Response {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or(""),
@@ -238,6 +331,44 @@ impl Client {
             elapsed: start.elapsed(),
         })
     }
+}
+
+/// What OkHttp does for the Android SDK: a gzip answer is inflated before it is read.
+fn inflate(headers: &[(String, String)], body: &mut Vec<u8>, problem: &mut Option<String>) {
+    let gzipped = headers
+        .iter()
+        .any(|(n, v)| n == "content-encoding" && v.trim().eq_ignore_ascii_case("gzip"));
+    if gzipped && problem.is_none() {
+        match super::gzip::decode(body, MAX_BODY_BYTES) {
+            Ok(plain) => *body = plain,
+            Err(why) => *problem = Some(format!("{why}; shown as received")),
+        }
+    }
+}
+
+/// Host, port and request target of an `http://` URL that goes straight to its host: a
+/// loopback host, or no proxy configured in the environment (reqwest would honour one).
+fn plain_http_target(url: &str) -> Option<(String, u16, String)> {
+    let u = reqwest::Url::parse(url).ok()?;
+    if u.scheme() != "http" {
+        return None;
+    }
+    let proxied = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if proxied && !is_loopback(url) {
+        return None;
+    }
+    let host = u.host_str()?;
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let target = match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_string(),
+    };
+    Some((host, u.port_or_known_default()?, target))
 }
 
 /// Names the failure class and says it in one line.

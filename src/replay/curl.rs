@@ -21,6 +21,13 @@ pub(crate) fn command(
         ("GET", false) | ("POST", true) => {}
         (m, _) => parts.push(format!("--request {m}")),
     }
+    if req
+        .header("Accept-Encoding")
+        .is_some_and(|v| v.contains("gzip"))
+    {
+        // The request asks for gzip, as Android's does; curl then inflates the answer too.
+        parts.push("--compressed".into());
+    }
     parts.push(quote(url));
     for (name, value) in &req.headers {
         let shown = redact::header_value(name, value, auth, show);

@@ -64,6 +64,8 @@ pub(crate) struct CallSpec {
     pub preflight: bool,
     /// `--now`: the clock for minting and preflight.
     pub now: Option<i64>,
+    /// What `data` said that the SDK's API cannot express, and what was sent instead.
+    pub notes: Vec<String>,
 }
 
 impl CallSpec {
@@ -81,13 +83,30 @@ impl CallSpec {
         installation_id: String,
         push_reg_id: Option<String>,
     ) -> Result<CallSpec, String> {
+        let mut notes = Vec::new();
         let (patch, personalize) = match (call, data) {
             (Call::FetchUser, _) | (Call::Personalize, None) => (None, Personalize::default()),
             (Call::PatchUser, None) => {
                 return Err("patch-user needs data: the user's members to save".into());
             }
-            (Call::PatchUser, Some(d)) => (Some(body::check_patch(d)?), Personalize::default()),
-            (Call::Personalize, Some(d)) => (None, body::check_personalize(d)?),
+            (Call::PatchUser, Some(d)) => {
+                let mut m = body::check_patch(d)?;
+                notes = body::normalise(&mut m, platform, "");
+                if platform == Platform::Ios && !notes.is_empty() {
+                    body::check_not_emptied(&m)?;
+                }
+                (Some(m), Personalize::default())
+            }
+            (Call::Personalize, Some(d)) => {
+                let mut p = body::check_personalize(d)?;
+                notes = body::normalise(&mut p.identity, platform, "userIdentity.");
+                notes.extend(body::normalise(
+                    &mut p.attributes,
+                    platform,
+                    "userAttributes.",
+                ));
+                (None, p)
+            }
         };
         Ok(CallSpec {
             call,
@@ -103,6 +122,7 @@ impl CallSpec {
             push_reg_id,
             preflight: true,
             now: None,
+            notes,
         })
     }
 }

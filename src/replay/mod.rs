@@ -15,8 +15,11 @@
 pub(crate) mod body;
 pub mod client;
 pub(crate) mod curl;
+pub(crate) mod data;
 pub(crate) mod embedded;
 pub(crate) mod gson;
+pub(crate) mod gzip;
+pub(crate) mod h1;
 pub(crate) mod job;
 pub(crate) mod plan;
 pub(crate) mod redact;

@@ -93,7 +93,7 @@ impl Plan {
                 Payload::Personalize(&personalize)
             }
         };
-        let request = request::build(&Spec {
+        let mut request = request::build(&Spec {
             call: self.spec.call,
             platform: self.spec.platform,
             push_reg_id,
@@ -106,6 +106,7 @@ impl Plan {
             payload,
             flags: self.spec.flags,
         });
+        request.set_host(&self.base_url);
         let preflight = match &auth {
             Auth::App(_) => Preflight::NotApplicable,
             Auth::Bearer(_) if !self.spec.preflight => Preflight::Skipped,

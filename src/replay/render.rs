@@ -101,37 +101,23 @@ pub(crate) fn service_exception(body: &[u8]) -> Option<ServiceException> {
     })
 }
 
-/// The request as an HTTP/1.1 message: request line, `Host`, the headers, `Content-Length`
-/// when there is a body, a blank line and the body. Each line starts with `prefix`.
+/// The request as an HTTP/1.1 message: request line, the headers in the order they are sent
+/// (`Host` and `Content-Length` among them), a blank line and the body. Each line starts with
+/// `prefix`.
 pub(crate) fn request_text(ex: &Exchange, show: Show, prefix: &str) -> String {
-    let (host, target) = match reqwest::Url::parse(&ex.url) {
-        Ok(u) => {
-            let host = match u.port() {
-                Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
-                None => u.host_str().unwrap_or_default().to_string(),
-            };
-            let target = match u.query() {
-                Some(q) => format!("{}?{q}", u.path()),
-                None => u.path().to_string(),
-            };
-            (host, target)
-        }
-        Err(_) => (String::new(), ex.request.path_and_query()),
+    let target = match reqwest::Url::parse(&ex.url) {
+        Ok(u) => match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        },
+        Err(_) => ex.request.path_and_query(),
     };
-    let mut s = format!(
-        "{prefix}{} {target} HTTP/1.1\n{prefix}Host: {host}\n",
-        ex.request.method
-    );
+    let mut s = format!("{prefix}{} {target} HTTP/1.1\n", ex.request.method);
     for (name, value) in &ex.request.headers {
         let _ = writeln!(s, "{prefix}{name}: {}", ex.shown_header(name, value, show));
     }
     if let Some(body) = &ex.request.body {
-        let _ = writeln!(
-            s,
-            "{prefix}Content-Length: {}\n{}\n{prefix}{body}",
-            body.len(),
-            prefix.trim_end()
-        );
+        let _ = writeln!(s, "{}\n{prefix}{body}", prefix.trim_end());
     }
     s
 }
@@ -360,7 +346,10 @@ mod tests {
                 method: "GET",
                 path: "/mobile/1/appinstance/R/user".into(),
                 query: "ri=true".into(),
-                headers: vec![("Authorization", "App secret-app-code".into())],
+                headers: vec![
+                    ("Host", "127.0.0.1:9".into()),
+                    ("Authorization", "App secret-app-code".into()),
+                ],
                 body: None,
             },
             auth: Auth::App("secret-app-code".into()),
@@ -415,7 +404,7 @@ mod tests {
     }
 
     #[test]
-    fn request_text_has_host_and_redaction() {
+    fn request_text_has_the_headers_in_order_and_redaction() {
         let ex = exchange(None);
         let t = request_text(&ex, Show::Redacted, "> ");
         assert_eq!(

@@ -81,9 +81,13 @@ pub(crate) struct Spec<'a> {
 }
 
 pub(crate) const AUTHORIZATION: &str = "Authorization";
+/// Its value is the base URL's host, filled in by [`Request::set_host`].
+pub(crate) const HOST: &str = "Host";
+pub(crate) const CONTENT_LENGTH: &str = "Content-Length";
 
-/// A built request. Header names are spelled as the SDK spells them (HTTP/1.1 sends them
-/// lowercase anyway; names are case-insensitive). `Debug` redacts the Authorization value.
+/// A built request. Header names are spelled, and headers ordered, as the SDK (and for Android
+/// its HTTP stack) sets them, `Host` and `Content-Length` included. `Debug` redacts the
+/// Authorization value.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     /// The method on the wire.
@@ -129,6 +133,23 @@ impl Request {
         }
     }
 
+    /// Sets the `Host` header for a request sent under `base`: the host, and the port when it
+    /// is not the scheme's default (OkHttp's `hostHeader`).
+    pub fn set_host(&mut self, base: &str) {
+        let host = match reqwest::Url::parse(base) {
+            Ok(u) => match u.port() {
+                Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+                None => u.host_str().unwrap_or_default().to_string(),
+            },
+            Err(_) => String::new(),
+        };
+        for (name, value) in &mut self.headers {
+            if *name == HOST {
+                value.clone_from(&host);
+            }
+        }
+    }
+
     /// The full URL under `base` (already checked by [`check_base_url`], no trailing `/`).
     pub fn url(&self, base: &str) -> String {
         format!("{base}{}", self.path_and_query())
@@ -166,10 +187,11 @@ pub(crate) fn build(spec: &Spec<'_>) -> Request {
         Payload::Patch(m) => Some(body::patch_json(m, spec.platform)),
         Payload::Personalize(p) => Some(body::personalize_json(p, spec.platform)),
     };
+    let body_len = body.as_ref().map(String::len);
     let headers = if android {
-        android_headers(spec, body.is_some())
+        android_headers(spec, body_len)
     } else {
-        ios_headers(spec)
+        ios_headers(spec, body_len)
     };
     Request {
         method,
@@ -180,8 +202,19 @@ pub(crate) fn build(spec: &Spec<'_>) -> Request {
     }
 }
 
-fn android_headers(spec: &Spec<'_>, has_body: bool) -> Vec<(&'static str, String)> {
-    let mut h: Vec<(&'static str, String)> = vec![
+/// Android's headers in the order the SDK sets them (spec 5.9): `X-HTTP-Method-Override`
+/// first (saveUser), then the request's header map — a `java.util.HashMap` holding
+/// `Authorization` and the interceptor's `foreground`, `sessionId`, `installationid`,
+/// `pushregistrationid` and `applicationcode`, in its iteration order —, `Accept`,
+/// `User-Agent`, and with a body `Content-Length` before `Content-Type`. Then what OkHttp (inside
+/// Android's `HttpURLConnection`) appends when the request lacks them: `Host`,
+/// `Connection: Keep-Alive` and `Accept-Encoding: gzip` (read in OkHttp's source, not run).
+fn android_headers(spec: &Spec<'_>, body_len: Option<usize>) -> Vec<(&'static str, String)> {
+    let mut h: Vec<(&'static str, String)> = Vec::new();
+    if spec.call == Call::PatchUser {
+        h.push(("X-HTTP-Method-Override", "PATCH".to_string()));
+    }
+    let mut map: Vec<(&'static str, String)> = vec![
         (AUTHORIZATION, spec.auth.header_value()),
         ("foreground", spec.foreground.to_string()),
     ];
@@ -190,26 +223,37 @@ fn android_headers(spec: &Spec<'_>, has_body: bool) -> Vec<(&'static str, String
         .session_id
         .filter(|s| spec.foreground && !s.trim().is_empty())
     {
-        h.push(("sessionId", s.to_string()));
+        map.push(("sessionId", s.to_string()));
     }
     if let Some(id) = spec.installation_id {
-        h.push(("installationid", id.to_string()));
+        map.push(("installationid", id.to_string()));
     }
-    h.push(("pushregistrationid", spec.push_reg_id.to_string()));
-    h.push(("applicationcode", application_code_hash(spec.app_code)));
+    map.push(("pushregistrationid", spec.push_reg_id.to_string()));
+    map.push(("applicationcode", application_code_hash(spec.app_code)));
+    let names: Vec<&str> = map.iter().map(|(n, _)| *n).collect();
+    for name in gson::java_order(&names, gson::Made::Default) {
+        if let Some(entry) = map.iter().find(|(n, _)| *n == name) {
+            h.push(entry.clone());
+        }
+    }
     h.push(("Accept", "application/json".to_string()));
     h.push(("User-Agent", spec.user_agent.to_string()));
-    if spec.call == Call::PatchUser {
-        h.push(("X-HTTP-Method-Override", "PATCH".to_string()));
-    }
-    if has_body {
+    if let Some(len) = body_len {
+        h.push((CONTENT_LENGTH, len.to_string()));
         h.push(("Content-Type", "application/json".to_string()));
     }
+    h.push((HOST, String::new()));
+    h.push(("Connection", "Keep-Alive".to_string()));
+    h.push(("Accept-Encoding", "gzip".to_string()));
     h
 }
 
-fn ios_headers(spec: &Spec<'_>) -> Vec<(&'static str, String)> {
+/// iOS's headers in the order `RequestData.headers` lists them; the SDK leaves the order on
+/// the wire to URLSession (a Swift dictionary), so `Host` first and `Content-Length` last are
+/// mmjwt's choice.
+fn ios_headers(spec: &Spec<'_>, body_len: Option<usize>) -> Vec<(&'static str, String)> {
     let mut h: Vec<(&'static str, String)> = vec![
+        (HOST, String::new()),
         (AUTHORIZATION, spec.auth.header_value()),
         ("applicationcode", application_code_hash(spec.app_code)),
         ("User-Agent", spec.user_agent.to_string()),
@@ -224,6 +268,9 @@ fn ios_headers(spec: &Spec<'_>) -> Vec<(&'static str, String)> {
     h.push(("Content-Type", "application/json".to_string()));
     if let Some(id) = spec.installation_id {
         h.push(("installationid", id.to_string()));
+    }
+    if let Some(len) = body_len {
+        h.push((CONTENT_LENGTH, len.to_string()));
     }
     h
 }

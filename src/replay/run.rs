@@ -74,6 +74,9 @@ pub(crate) fn execute(job: Job, shell: &Shell) -> anyhow::Result<u8> {
         users,
         output,
     } = job;
+    for note in &spec.notes {
+        shell.note(note);
+    }
     if base_url.is_some() && spec.push_reg_id.is_none() {
         return Err(usage(
             "--push-reg-id ID is required with --base-url (the installation's push registration id; or set MMJWT_PUSH_REG_ID)",

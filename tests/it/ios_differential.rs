@@ -212,7 +212,7 @@ fn ours(token: &str, now: i64) -> String {
     if token.len() <= mmjwt::token::MAX_TOKEN_BYTES {
         let report = check(token, &opts);
         assert_eq!(
-            report.ios.as_ref(),
+            report.sdk[Platform::Ios].as_ref(),
             Some(&alone),
             "check vs validate: {token:?}"
         );

@@ -18,6 +18,7 @@ mod issuer;
 mod pitfalls;
 mod plugins;
 mod replay;
+mod replay_differential;
 mod sandbox;
 mod sandbox_hardening;
 mod schema;

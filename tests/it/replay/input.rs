@@ -105,16 +105,18 @@ fn dry_run_prints_the_exact_request_and_sends_nothing() {
     let host = srv.url.trim_start_matches("http://");
     let expected = format!(
         "POST /mobile/1/appinstance/reg-1/personalize?setDeviceAsPrimary=false&keepAsLead=false&forceDepersonalize=false HTTP/1.1\n\
-         Host: {host}\n\
          Authorization: Bearer <redacted: kid=test-key-id, {len} bytes>\n\
+         applicationcode: {APP_HASH}\n\
+         pushregistrationid: reg-1\n\
          foreground: true\n\
          installationid: inst-1\n\
-         pushregistrationid: reg-1\n\
-         applicationcode: {APP_HASH}\n\
          Accept: application/json\n\
          User-Agent: {ua}\n\
-         Content-Type: application/json\n\
          Content-Length: 43\n\
+         Content-Type: application/json\n\
+         Host: {host}\n\
+         Connection: Keep-Alive\n\
+         Accept-Encoding: gzip\n\
          \n\
          {{\"userIdentity\":{{\"externalUserId\":\"alice\"}}}}\n",
         len = tok.len(),

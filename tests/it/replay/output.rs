@@ -41,7 +41,9 @@ fn curl_output_is_redacted_unless_asked_and_sends_nothing() {
         .success();
     let out = stdout(&a);
     assert!(
-        out.starts_with("curl --silent --show-error \\\n  --max-time 10 \\\n  '"),
+        out.starts_with(
+            "curl --silent --show-error \\\n  --max-time 10 \\\n  --compressed \\\n  '"
+        ),
         "{out}"
     );
     assert!(out.contains(&format!(

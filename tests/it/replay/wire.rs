@@ -49,7 +49,9 @@ fn every_call_in_both_flavours_arrives_exactly_as_the_sdk_sends_it() {
                 ("content-type", "application/json".into()),
             ],
             ios: false,
-            body: r#"{"birthday":null,"lastName":"O\u0027Neil","firstName":"\u003cb\u003eA\u0026B\u003c/b\u003e","customAttributes":{"level":3,"vip":null,"url":"https://x.y/z"}}"#,
+            // UserMapper.merge sets firstName before lastName (one bucket); the custom
+            // attributes end in `new HashMap<>(3)`. As the JVM writes it.
+            body: r#"{"birthday":null,"firstName":"\u003cb\u003eA\u0026B\u003c/b\u003e","lastName":"O\u0027Neil","customAttributes":{"vip":null,"level":3,"url":"https://x.y/z"}}"#,
         },
         WireCase {
             args: s(&["save-user", "--sdk", "ios", "--data", patch_data]),
@@ -116,6 +118,11 @@ fn every_call_in_both_flavours_arrives_exactly_as_the_sdk_sends_it() {
         let length = case.body.len().to_string();
         if !case.body.is_empty() {
             expected.push(("content-length", length.as_str()));
+        }
+        if !case.ios {
+            // OkHttp's own, inside Android's HttpURLConnection.
+            expected.push(("connection", "Keep-Alive"));
+            expected.push(("accept-encoding", "gzip"));
         }
         for (n, v) in &case.extra {
             expected.push((n, v.as_str()));
@@ -232,4 +239,143 @@ fn preflight_refusals_send_nothing_and_exit_10_or_11() {
         .assert()
         .success();
     assert_eq!(srv.hits().len(), 1);
+}
+
+/// The Android request byte for byte as it reaches the server (spec 5.9): headers in the order
+/// the SDK sets them, names spelled as it spells them, OkHttp's Host, Connection and
+/// Accept-Encoding last; the gzip answer is inflated before it is shown.
+#[test]
+fn the_android_request_arrives_byte_for_byte_and_a_gzip_answer_is_inflated() {
+    // `printf '{"a":1}' | gzip -n`.
+    const GZIP: [u8; 27] = [
+        0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0x4a, 0x54, 0xb2,
+        0x32, 0xac, 0x05, 0x00, 0xaf, 0xac, 0x1b, 0x56, 0x07, 0x00, 0x00, 0x00,
+    ];
+    let mut answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        GZIP.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(&GZIP);
+    let answer: &'static [u8] = Box::leak(answer.into_boxed_slice());
+    let raw = RawServer::start(Some(answer), Duration::ZERO);
+    let tok = good_token("alice");
+    let data = r#"{"lastName":"L","firstName":"F","phones":[]}"#;
+    let a = replay(&raw.url)
+        .args(["save-user", "--token", &tok, "--installation-id", "inst-1"])
+        .args(["--session-id", "sess-1", "--data", data])
+        .assert()
+        .success();
+    assert_eq!(stdout(&a), "HTTP/1.1 200 OK\n{\"a\":1}\n");
+    let body = r#"{"firstName":"F","lastName":"L","phones":null}"#;
+    let host = raw.url.trim_start_matches("http://");
+    let expected = format!(
+        "POST /mobile/1/appinstance/reg-1/user HTTP/1.1\r\n\
+         X-HTTP-Method-Override: PATCH\r\n\
+         Authorization: Bearer {tok}\r\n\
+         applicationcode: {APP_HASH}\r\n\
+         pushregistrationid: reg-1\r\n\
+         foreground: true\r\n\
+         sessionId: sess-1\r\n\
+         installationid: inst-1\r\n\
+         Accept: application/json\r\n\
+         User-Agent: {ua}\r\n\
+         Content-Length: {len}\r\n\
+         Content-Type: application/json\r\n\
+         Host: {host}\r\n\
+         Connection: Keep-Alive\r\n\
+         Accept-Encoding: gzip\r\n\
+         \r\n",
+        ua = android_ua(),
+        len = body.len()
+    );
+    let got = String::from_utf8(raw.received()).unwrap();
+    assert_eq!(&got[..expected.len().min(got.len())], expected);
+    assert!(expected.len() + body.len() >= got.len() && body.starts_with(&got[expected.len()..]));
+}
+
+/// The body after `--dry-run`'s blank line, and stderr.
+fn dry_body(args: &[&str]) -> (String, String) {
+    let srv = Server::ok();
+    let a = replay(&srv.url)
+        .args(args)
+        .args(["--app-auth", "--installation-id", "inst-1", "--dry-run"])
+        .assert()
+        .success();
+    let out = stdout(&a);
+    let body = out.split_once("\n\n").unwrap().1.trim_end().to_string();
+    assert_eq!(srv.hits().len(), 0);
+    (body, stderr(&a))
+}
+
+/// Spec 5.9, body rules: Double.toString for non-integral numbers, integers as written
+/// whatever their size, `null` empty contact sets, sets without duplicates or `preferred`
+/// (with a note saying so), `{}` for all-null personalize attributes.
+#[test]
+fn android_bodies_follow_the_sdks_types() {
+    let data = r#"{"customAttributes":{"n":1.0E7,"m":0.0001,"big":-10000000000000000000000000,"w":10.0},"phones":[{"number":"1","preferred":true},{"number":"1"}],"emails":[],"tags":["t","t"]}"#;
+    let (body, err) = dry_body(&["save-user", "--data", data]);
+    assert_eq!(
+        body,
+        // As the JVM writes it (tests/java/GsonWireOracle.java).
+        r#"{"emails":null,"phones":[{"number":"1"}],"tags":["t"],"customAttributes":{"big":-10000000000000000000000000,"m":1.0E-4,"n":1.0E7,"w":10.0}}"#
+    );
+    assert!(
+        err.contains("mmjwt: note: phones: `preferred` left out"),
+        "{err}"
+    );
+    assert!(err.contains("phones: 1 duplicate(s) left out"), "{err}");
+    assert!(err.contains("tags: 1 duplicate(s) left out"), "{err}");
+    let (body, _) = dry_body(&[
+        "personalize",
+        "--data",
+        r#"{"userIdentity":{"externalUserId":"u","phones":[]},"userAttributes":{"firstName":null}}"#,
+    ]);
+    assert_eq!(
+        body,
+        r#"{"userIdentity":{"externalUserId":"u"},"userAttributes":{}}"#
+    );
+    // A number beyond a double cannot be sent by either SDK.
+    let srv = Server::ok();
+    let a = replay(&srv.url)
+        .args(["save-user", "--app-auth", "--dry-run"])
+        .args(["--data", r#"{"customAttributes":{"x":1e400}}"#])
+        .assert()
+        .code(2);
+    assert!(stderr(&a).contains("customAttributes.x is beyond the range of a double"));
+}
+
+/// Spec 5.10: tags a set, no `preferred`, empty list attributes dropped (no call when nothing
+/// is left), personalize without empty identity lists and with `{}` attributes, keys sorted as
+/// Apple sorts them.
+#[test]
+fn ios_bodies_follow_the_sdks_types() {
+    let data = r#"{"customAttributes":{"a10":1,"a9":2,"B":3,"l":[]},"emails":[{"address":"x","preferred":false},{"address":"x"}],"tags":["t","t"]}"#;
+    let (body, err) = dry_body(&["save-user", "--sdk", "ios", "--data", data]);
+    assert_eq!(
+        body,
+        r#"{"customAttributes":{"a9":2,"a10":1,"B":3},"emails":[{"address":"x"},{"address":"x"}],"tags":["t"]}"#
+    );
+    assert!(
+        err.contains("customAttributes.'l': an empty list is left out by the iOS SDK"),
+        "{err}"
+    );
+    let (body, _) = dry_body(&[
+        "personalize",
+        "--sdk",
+        "ios",
+        "--data",
+        r#"{"userIdentity":{"externalUserId":"u","emails":[]},"userAttributes":{"lastName":null}}"#,
+    ]);
+    assert_eq!(
+        body,
+        r#"{"userAttributes":{},"userIdentity":{"externalUserId":"u"}}"#
+    );
+    let srv = Server::ok();
+    let a = replay(&srv.url)
+        .args(["save-user", "--sdk", "ios", "--app-auth", "--dry-run"])
+        .args(["--data", r#"{"customAttributes":{"l":[]}}"#])
+        .assert()
+        .code(2);
+    assert!(stderr(&a).contains("sends no request"), "{}", stderr(&a));
 }

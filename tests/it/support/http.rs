@@ -163,9 +163,11 @@ async fn handle(State(st): State<St>, req: Request) -> Response {
 }
 
 /// A TCP server that accepts one connection, reads the request head, writes `answer` (if any)
-/// and then holds the connection until `hold` has passed or it is dropped.
+/// and then holds the connection until `hold` has passed or it is dropped. The bytes it read
+/// are kept ([`RawServer::received`]), so tests can hold the request to its exact bytes.
 pub struct RawServer {
     pub url: String,
+    received: Arc<Mutex<Vec<u8>>>,
     done: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -175,6 +177,8 @@ impl RawServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let keep = Arc::clone(&received);
         let thread = std::thread::spawn(move || {
             let Ok((mut sock, _)) = listener.accept() else {
                 return;
@@ -190,6 +194,7 @@ impl RawServer {
                     Ok(n) => head.extend_from_slice(&buf[..n]),
                 }
             }
+            keep.lock().unwrap().extend_from_slice(&head);
             if let Some(a) = answer {
                 let _ = sock.write_all(a);
                 let _ = sock.flush();
@@ -199,9 +204,15 @@ impl RawServer {
         });
         RawServer {
             url,
+            received,
             done: Some(done_tx),
             thread: Some(thread),
         }
+    }
+
+    /// The bytes read: the request head, and whatever of the body came with it.
+    pub fn received(&self) -> Vec<u8> {
+        self.received.lock().unwrap().clone()
     }
 }
 

@@ -1,0 +1,282 @@
+//! A plain-HTTP/1.1 exchange written byte by byte, so that header names go out spelled as the
+//! SDK spells them (`sessionId`, `X-HTTP-Method-Override`) and in the order it sets them: the
+//! `http` crate under reqwest keeps names in lower case, and hyper's case-preserving option
+//! takes its spellings from a type only hyper itself can make. One request per connection;
+//! the answer is read by `Content-Length`, chunked, or to the end of the connection.
+//!
+//! [`super::client`] uses it for `http://` URLs that no proxy applies to; TLS and proxies stay
+//! with reqwest.
+
+use std::time::Duration;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout_at};
+
+/// The largest response head read.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// The answer as read.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: u16,
+    pub version: &'static str,
+    /// In received order, names in lower case (as reqwest gives them).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Why the body may be incomplete.
+    pub body_problem: Option<String>,
+}
+
+/// Why no answer arrived.
+#[derive(Debug)]
+pub(crate) enum Failed {
+    Timeout,
+    Refused,
+    Dns(String),
+    Connect(String),
+    Other(String),
+}
+
+/// The request's bytes: request line, headers as given, blank line, body.
+pub(crate) fn request_bytes(
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Vec<u8> {
+    let mut out = format!("{method} {target} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(value);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    let mut bytes = out.into_bytes();
+    if let Some(b) = body {
+        bytes.extend_from_slice(b.as_bytes());
+    }
+    bytes
+}
+
+/// Sends `request` to `host:port` and reads the answer, all within `timeout`; the body is
+/// capped at `max_body` bytes.
+pub(crate) async fn exchange(
+    host: &str,
+    port: u16,
+    request: &[u8],
+    timeout: Duration,
+    max_body: usize,
+) -> Result<Answer, Failed> {
+    let deadline = Instant::now() + timeout;
+    let addrs: Vec<std::net::SocketAddr> =
+        match timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
+            Err(_) => return Err(Failed::Timeout),
+            Ok(Err(e)) => return Err(Failed::Dns(e.to_string())),
+            Ok(Ok(a)) => a.collect(),
+        };
+    let mut last = Failed::Dns("no address".into());
+    let mut stream = None;
+    for addr in addrs {
+        match timeout_at(deadline, TcpStream::connect(addr)).await {
+            Err(_) => return Err(Failed::Timeout),
+            Ok(Ok(s)) => {
+                stream = Some(s);
+                break;
+            }
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                last = Failed::Refused;
+            }
+            Ok(Err(e)) => last = Failed::Connect(without_os_error(&e)),
+        }
+    }
+    let Some(mut stream) = stream else {
+        return Err(last);
+    };
+    let _ = stream.set_nodelay(true);
+    match timeout_at(deadline, stream.write_all(request)).await {
+        Err(_) => return Err(Failed::Timeout),
+        Ok(Err(e)) => return Err(Failed::Other(without_os_error(&e))),
+        Ok(Ok(())) => {}
+    }
+    // The head.
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let (status, version, headers, head_len) = loop {
+        let mut chunk = vec![0u8; 4096];
+        let n = match timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) => return Err(Failed::Timeout),
+            Ok(Err(e)) => return Err(Failed::Other(without_os_error(&e))),
+            Ok(Ok(0)) => {
+                return Err(Failed::Other(
+                    "the connection closed before a complete answer".into(),
+                ));
+            }
+            Ok(Ok(n)) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        let mut slots = [httparse::EMPTY_HEADER; 128];
+        let mut r = httparse::Response::new(&mut slots);
+        match r.parse(&buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let status = r.code.unwrap_or(0);
+                if (100..200).contains(&status) && status != 101 {
+                    // An interim answer: the real one follows.
+                    buf.drain(..len);
+                    continue;
+                }
+                let version = if r.version == Some(0) {
+                    "HTTP/1.0"
+                } else {
+                    "HTTP/1.1"
+                };
+                let headers: Vec<(String, String)> = r
+                    .headers
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.name.to_ascii_lowercase(),
+                            String::from_utf8_lossy(h.value).into_owned(),
+                        )
+                    })
+                    .collect();
+                break (status, version, headers, len);
+            }
+            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD_BYTES => {}
+            Ok(httparse::Status::Partial) => {
+                return Err(Failed::Other("the answer's head is too large".into()));
+            }
+            Err(e) => return Err(Failed::Other(format!("not an HTTP/1.1 answer ({e})"))),
+        }
+    };
+    let mut rest = buf.split_off(head_len);
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let chunked = header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+    let length: Option<usize> = header("content-length").and_then(|v| v.parse().ok());
+    let bodiless = matches!(status, 204 | 304);
+    let mut body_problem = None;
+    // Reads more of the body into `rest`; false at the end of the connection.
+    let mut eof = false;
+    let mut read_more = async |rest: &mut Vec<u8>, problem: &mut Option<String>| -> bool {
+        let mut chunk = vec![0u8; 16 * 1024];
+        match timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) => {
+                *problem = Some(format!(
+                    "no more data within {}",
+                    super::client::show_duration(timeout)
+                ));
+                false
+            }
+            Ok(Err(e)) => {
+                *problem = Some(without_os_error(&e));
+                false
+            }
+            Ok(Ok(0)) => false,
+            Ok(Ok(n)) => {
+                rest.extend_from_slice(&chunk[..n]);
+                true
+            }
+        }
+    };
+    let mut body = Vec::new();
+    if bodiless {
+    } else if chunked {
+        'chunks: loop {
+            // A size line.
+            let line_end = loop {
+                if let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
+                    break i;
+                }
+                if !read_more(&mut rest, &mut body_problem).await {
+                    eof = true;
+                    break 'chunks;
+                }
+            };
+            let size_text = String::from_utf8_lossy(&rest[..line_end]).into_owned();
+            let size_text = size_text.split(';').next().unwrap_or("").trim().to_string();
+            let Ok(size) = usize::from_str_radix(&size_text, 16) else {
+                body_problem = Some("a chunk size is not hexadecimal".into());
+                break;
+            };
+            rest.drain(..line_end + 2);
+            if size == 0 {
+                break;
+            }
+            while rest.len() < size + 2 {
+                if !read_more(&mut rest, &mut body_problem).await {
+                    body.extend_from_slice(&rest[..rest.len().min(size)]);
+                    eof = true;
+                    break 'chunks;
+                }
+            }
+            body.extend_from_slice(&rest[..size]);
+            rest.drain(..size + 2);
+            if body.len() > max_body {
+                break;
+            }
+        }
+    } else if let Some(len) = length {
+        while rest.len() < len.min(max_body + 1) {
+            if !read_more(&mut rest, &mut body_problem).await {
+                eof = true;
+                break;
+            }
+        }
+        rest.truncate(len);
+        body = rest;
+        if eof && body.len() < len && body_problem.is_none() {
+            body_problem = Some("the connection closed".into());
+        }
+    } else {
+        while rest.len() <= max_body && read_more(&mut rest, &mut body_problem).await {}
+        body = rest;
+    }
+    if chunked && eof && body_problem.is_none() {
+        body_problem = Some("the connection closed inside the chunked body".into());
+    }
+    if body.len() > max_body {
+        body.truncate(max_body);
+        body_problem = Some(format!(
+            "the response body is larger than {} MiB; the rest was not read",
+            max_body >> 20
+        ));
+    }
+    Ok(Answer {
+        status,
+        version,
+        headers,
+        body,
+        body_problem,
+    })
+}
+
+fn without_os_error(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_go_out_as_spelled_in_order() {
+        let b = request_bytes(
+            "POST",
+            "/p?q=1",
+            &[("X-HTTP-Method-Override", "PATCH"), ("sessionId", "s")],
+            Some("{}"),
+        );
+        assert_eq!(
+            b,
+            b"POST /p?q=1 HTTP/1.1\r\nX-HTTP-Method-Override: PATCH\r\nsessionId: s\r\n\r\n{}"
+        );
+    }
+}
