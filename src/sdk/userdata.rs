@@ -426,6 +426,22 @@ impl AppErrors {
     }
 }
 
+/// Where a plugin loses or hides the refusal's detail, for the human report.
+pub fn notes(platform: Platform, plugin: Plugin, call: AppCall) -> Vec<&'static str> {
+    match (platform, plugin) {
+        (Platform::Android, _) => vec![
+            "code \"-10\" is the SDK's generic UNKNOWN_ERROR code: the problems are only in the message",
+        ],
+        (Platform::Ios, Plugin::Flutter) if call == AppCall::Personalize => vec![
+            "e.code is \"0\": the error has no messageId and personalize falls back to \"0\" (saveUser gives \"17\")",
+        ],
+        (Platform::Ios, Plugin::Flutter) => Vec::new(),
+        (Platform::Ios, _) => vec![
+            "code is the number 17, not a string; description is the generic text, the problems are not passed on",
+        ],
+    }
+}
+
 /// The object as a JavaScript literal (description, code, then domain on iOS).
 fn js_text(o: &JsObject) -> String {
     let code = match &o.code {
