@@ -164,6 +164,28 @@ pub fn check_personalize(
     })
 }
 
+/// The sandbox's server-side check of a saveUser body (`user`) or personalize's two parts: every
+/// problem of both parts, measured as the Android SDK measures (UTF-16 code units, as a JVM
+/// service would). The real server's limits checking is not known (docs/assumptions.md).
+pub fn server_problems(
+    user: Option<&Map<String, Value>>,
+    identity: Option<&Map<String, Value>>,
+    attributes: Option<&Map<String, Value>>,
+) -> Vec<String> {
+    let p = Platform::Android;
+    let mut out = Vec::new();
+    if let Some(u) = user {
+        out.extend(problems(p, &UserData::from_members(u), Part::User));
+    }
+    if let Some(i) = identity {
+        out.extend(problems(p, &UserData::from_members(i), Part::Identity));
+    }
+    if let Some(a) = attributes {
+        out.extend(problems(p, &UserData::from_members(a), Part::Attributes));
+    }
+    out
+}
+
 fn refusal(platform: Platform, problems: Vec<String>) -> Option<Refusal> {
     (!problems.is_empty()).then_some(Refusal { platform, problems })
 }
