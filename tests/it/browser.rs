@@ -168,7 +168,10 @@ fn the_page_in_a_real_browser() {
     let data = b.field("Talk to the sandbox", "saveUser body (JSON)");
     b.replace(&data, &format!(r#"{{"middleName": "{}"}}"#, "m".repeat(51)));
     b.click(&b.button("Send saveUser"));
-    b.wait_text("replay-summary", "Not sent: the SDK refuses the user data (code -10)");
+    b.wait_text(
+        "replay-summary",
+        "Not sent: the SDK refuses the user data (code -10)",
+    );
     b.wait_text(
         "replay-refusal",
         "middleName exceeds maximum length of 50 characters (actual: 51)",
