@@ -620,7 +620,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__fetch__subcmd__user)
-            opts="-v -h -V --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,6 +692,10 @@ _mmjwt() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -776,7 +780,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__patch__subcmd__user)
-            opts="-v -h -V --data --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --data --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +856,10 @@ _mmjwt() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -866,7 +874,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__personalize)
-            opts="-v -h -V --data --force-depersonalize --keep-as-lead --set-device-as-primary --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --data --force-depersonalize --keep-as-lead --set-device-as-primary --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +950,10 @@ _mmjwt() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
