@@ -540,6 +540,25 @@ mod tests {
         assert_eq!(ex.exit_code(), 0);
         ex.preflight = Preflight::Refused(SdkVerdict::expired());
         assert_eq!(ex.exit_code(), 11);
+        ex.preflight = Preflight::UserDataRefused(Refusal {
+            platform: Platform::Ios,
+            problems: vec![
+                "middleName exceeds maximum length of 50 characters (actual: 51)".into(),
+            ],
+        });
+        assert_eq!(ex.exit_code(), 15);
+        assert!(ex.preflight.refused());
+        let v = json(&ex, Show::Redacted);
+        assert_eq!(v["preflight"]["check"], "user-data");
+        assert_eq!(v["preflight"]["code"], "17");
+        assert_eq!(
+            v["preflight"]["problems"][0],
+            "middleName exceeds maximum length of 50 characters (actual: 51)"
+        );
+        assert_eq!(v["sent"], false);
+        let objects = plugin_objects(&ex, &[Plugin::ReactNative]);
+        assert_eq!(objects.len(), 1);
+        assert_eq!(plugins_json(&objects)["react_native"]["code"], 17);
     }
 
     #[test]
