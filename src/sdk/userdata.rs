@@ -10,7 +10,7 @@
 
 use super::Platform;
 use super::plugins::{self, FlutterError, IOS_DOMAIN, Plugin};
-use crate::replay::gson::{self, Style};
+use crate::replay::gson;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
@@ -350,14 +350,46 @@ fn value_text(platform: Platform, v: &Value) -> String {
         (_, Value::String(s)) => s.clone(),
         // `NSNumber`'s description of a boolean.
         (Platform::Ios, Value::Bool(b)) => if *b { "1" } else { "0" }.to_owned(),
-        (Platform::Android, other) => gson::to_json(
-            other,
-            Style {
-                nulls: false,
-                copied_top: false,
-            },
-        ),
+        (Platform::Android, other) => {
+            let mut out = String::new();
+            gson_text(other, &mut out);
+            out
+        }
         (Platform::Ios, other) => other.to_string().replace('/', "\\/"),
+    }
+}
+
+/// The text `new JsonSerializer().serialize(..)` gives a value, for its length: Gson's string
+/// escaping, `null` members left out (no `serializeNulls`), `null` array elements kept. Member
+/// order does not change a length, so the map order is not reproduced here.
+fn gson_text(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => gson::write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                gson_text(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            let mut first = true;
+            for (k, item) in m.iter().filter(|(_, item)| !item.is_null()) {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                gson::write_string(k, out);
+                out.push(':');
+                gson_text(item, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -646,6 +678,17 @@ mod tests {
         assert_eq!(
             save(Platform::Ios, v),
             ["customAttribute 'l' value exceeds maximum length of 4096 characters (actual: 4100)"]
+        );
+    }
+
+    #[test]
+    fn a_null_in_a_list_item_counts_on_ios_only() {
+        // Gson without serializeNulls leaves `"n":null` (9) out; Foundation writes it.
+        let v = json!({"customAttributes": {"l": [{"k": "x".repeat(4080), "n": null}]}});
+        assert!(save(Platform::Android, v.clone()).is_empty());
+        assert_eq!(
+            save(Platform::Ios, v),
+            ["customAttribute 'l' value exceeds maximum length of 4096 characters (actual: 4099)"]
         );
     }
 
