@@ -885,7 +885,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__fetch__subcmd__user)
-            opts="-v -h -V --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,6 +957,10 @@ _mmjwt() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1041,7 +1045,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__patch__subcmd__user)
-            opts="-v -h -V --data --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --data --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1117,6 +1121,10 @@ _mmjwt() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1131,7 +1139,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__personalize)
-            opts="-v -h -V --data --force-depersonalize --keep-as-lead --set-device-as-primary --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --data --force-depersonalize --keep-as-lead --set-device-as-primary --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1207,6 +1215,10 @@ _mmjwt() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -146,13 +146,17 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l session-id -d 'Send a sessionId header (Android sends it only in the foreground)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l user-agent -d 'Replace the SDK-style User-Agent' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l timeout -d 'Connect and total timeout: 10s, 500ms' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l plugin -d 'When the SDK refuses the call, also show what the app\'s catch block receives through this plugin. Repeatable or comma-separated' -r -f -a "flutter\t''
+react-native\t''
+cordova\t''
+all\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l background -d 'Send foreground: false (the app is in the background)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse the token'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l no-preflight -d 'Send even when the SDK\'s own checks (the user data, then the token) would refuse the call'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l dry-run -d 'Print the exact request and send nothing'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l curl -d 'Print an equivalent curl command and send nothing'
@@ -179,13 +183,17 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l session-id -d 'Send a sessionId header (Android sends it only in the foreground)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l user-agent -d 'Replace the SDK-style User-Agent' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l timeout -d 'Connect and total timeout: 10s, 500ms' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l plugin -d 'When the SDK refuses the call, also show what the app\'s catch block receives through this plugin. Repeatable or comma-separated' -r -f -a "flutter\t''
+react-native\t''
+cordova\t''
+all\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l background -d 'Send foreground: false (the app is in the background)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse the token'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l no-preflight -d 'Send even when the SDK\'s own checks (the user data, then the token) would refuse the call'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l dry-run -d 'Print the exact request and send nothing'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l curl -d 'Print an equivalent curl command and send nothing'
@@ -212,6 +220,10 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l session-id -d 'Send a sessionId header (Android sends it only in the foreground)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l user-agent -d 'Replace the SDK-style User-Agent' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l timeout -d 'Connect and total timeout: 10s, 500ms' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l plugin -d 'When the SDK refuses the call, also show what the app\'s catch block receives through this plugin. Repeatable or comma-separated' -r -f -a "flutter\t''
+react-native\t''
+cordova\t''
+all\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -221,7 +233,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l app-auth -d 'Send \'Authorization: App <appCode>\', as the SDK does for an anonymous user'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l secret-stdin -d 'Read the hex secret from standard input'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l background -d 'Send foreground: false (the app is in the background)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l no-preflight -d 'Send even when the SDK\'s own token validation would refuse the token'
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l no-preflight -d 'Send even when the SDK\'s own checks (the user data, then the token) would refuse the call'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l dry-run -d 'Print the exact request and send nothing'
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l curl -d 'Print an equivalent curl command and send nothing'

@@ -35,6 +35,7 @@ exit_codes! {
     SIGNATURE = 12: "the signature is invalid";
     SERVER_REJECT = 13: "the server would reject a header, claim, expectation or encoding";
     NOT_VERIFIED = 14: "the signature was not verified and --require-signature was given";
+    USER_DATA = 15: "an SDK would refuse the call's user data before sending";
     INTERNAL = 101: "internal error (a bug; the report names the place, never a value)";
 }
 
@@ -43,7 +44,8 @@ exit_codes! {
 pub const MERGE_RULE: &str = "Several results give one code. Judgements (check, gen, audit): the lowest non-zero \
 code wins, so within one token the most basic fault comes first (structure, expiry, signature, the rest) and a \
 runtime or usage error outranks every verdict. Calls (replay --users): the highest code wins, the call that got \
-furthest from a 2xx (a preflight refusal, then a network failure, then 5xx, 4xx, 3xx).";
+furthest from a 2xx (a user-data refusal, which the SDKs make before they look at the token, then a token \
+refusal, then a network failure, then 5xx, 4xx, 3xx).";
 
 /// The two ways results are merged (see [`MERGE_RULE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -346,7 +346,15 @@ function renderReplay(r) {
   const s = $("replay-summary");
   s.replaceChildren();
   const name = `${r.call} as the ${r.sdk === "ios" ? "iOS" : "Android"} SDK sends it`;
-  if (r.preflight.status === "refused") {
+  if (r.preflight.status === "refused" && r.preflight.check === "user-data") {
+    // The SDKs check the user data before they look at the token.
+    const code = r.sdk === "ios" ? `NSError code ${r.preflight.code}` : `code ${r.preflight.code}`;
+    s.append(badge("bad", `Not sent: the SDK refuses the user data (${code})`));
+    if (r.preflight.description) s.append(" ", r.preflight.description);
+    const m = el("pre", r.preflight.message || "");
+    m.id = "replay-refusal";
+    s.append(m);
+  } else if (r.preflight.status === "refused") {
     s.append(badge("bad", `Not sent: the SDK refuses the token (${r.preflight.code})`), ` ${r.preflight.message || ""}`);
   } else if (r.response) {
     const ok = r.response.status >= 200 && r.response.status < 300;

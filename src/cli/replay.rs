@@ -172,9 +172,14 @@ pub struct CommonReplayArgs {
     #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_TIMEOUT, value_parser = values::timeout)]
     pub timeout: Duration,
 
-    /// Send even when the SDK's own token validation would refuse the token.
+    /// Send even when the SDK's own checks (the user data, then the token) would refuse the call.
     #[arg(long)]
     pub no_preflight: bool,
+
+    /// When the SDK refuses the call, also show what the app's catch block receives through
+    /// this plugin. Repeatable or comma-separated.
+    #[arg(long, value_name = "PLUGIN", value_parser = values::PluginListParser)]
+    pub plugin: Vec<values::PluginList>,
 
     /// Print request and response headers on stderr (credentials redacted).
     #[arg(short = 'v', long)]

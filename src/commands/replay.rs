@@ -120,6 +120,12 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
             },
             timeout,
             concurrency: usize::from(c.concurrency),
+            plugins: {
+                let mut v: Vec<_> = c.plugin.iter().flat_map(|l| l.0.iter().copied()).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            },
         },
     };
     run::execute(job, shell)

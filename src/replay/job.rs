@@ -136,13 +136,15 @@ pub(crate) struct Creds {
 }
 
 /// How the job is carried out and shown.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Output {
     pub mode: Mode,
     pub verbose: bool,
     pub show: Show,
     pub timeout: Duration,
     pub concurrency: usize,
+    /// `--plugin`: whose error objects a refusal shows, each once, in a fixed order.
+    pub plugins: Vec<crate::sdk::plugins::Plugin>,
 }
 
 /// A fully resolved `replay` invocation.

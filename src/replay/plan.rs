@@ -2,11 +2,12 @@
 //! that signs, and the one function that builds each call's [`Exchange`] (credential, request,
 //! the SDK's preflight verdict).
 
+use super::Call;
 use super::job::{CallSpec, TokenSource};
 use super::render::{Exchange, Preflight};
 use super::request::{self, Auth, Payload, Spec};
-use super::{Call, Platform};
 use crate::error::{ErrorKind, runtime};
+use crate::sdk::userdata;
 use crate::token::mint::{Claims, JtiSource, Minter};
 
 /// What every call of a job shares once the target and credentials are known.
@@ -107,14 +108,21 @@ impl Plan {
             flags: self.spec.flags,
         });
         request.set_host(&self.base_url);
+        // Both SDKs check the user data first, whatever the authorization (spec 5.8).
+        let user_data = match payload {
+            _ if !self.spec.preflight => None,
+            Payload::None => None,
+            Payload::Patch(m) => userdata::check_save_user(self.spec.platform, m),
+            Payload::Personalize(p) => {
+                userdata::check_personalize(self.spec.platform, &p.identity, &p.attributes)
+            }
+        };
         let preflight = match &auth {
+            _ if let Some(r) = user_data => Preflight::UserDataRefused(r),
             Auth::App(_) => Preflight::NotApplicable,
             Auth::Bearer(_) if !self.spec.preflight => Preflight::Skipped,
             Auth::Bearer(t) => {
-                let verdict = match self.spec.platform {
-                    Platform::Android => crate::sdk::android::validate(t, now),
-                    Platform::Ios => crate::sdk::ios::validate(t, now),
-                };
+                let verdict = crate::sdk::validate(self.spec.platform, t, now);
                 if verdict.accepted {
                     Preflight::Passed
                 } else {

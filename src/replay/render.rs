@@ -9,18 +9,30 @@ use super::{Call, Platform};
 use crate::color::Painter;
 use crate::error::exit;
 use crate::sdk::SdkVerdict;
+use crate::sdk::plugins::{self as sdk_plugins, Plugin};
+use crate::sdk::userdata::{self, AppCall, Refusal};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 /// What the SDK's own validation said before sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Preflight {
-    /// `App` authorization: the SDK validates only tokens.
+    /// `App` authorization and user data the SDK lets through: nothing to validate.
     NotApplicable,
     /// `--no-preflight`.
     Skipped,
     Passed,
+    /// The token.
     Refused(SdkVerdict),
+    /// The call's user data, checked before the token (saveUser, personalize).
+    UserDataRefused(Refusal),
+}
+
+impl Preflight {
+    /// Whether the SDK would not send the request.
+    pub(crate) fn refused(&self) -> bool {
+        matches!(self, Preflight::Refused(_) | Preflight::UserDataRefused(_))
+    }
 }
 
 /// Everything about one call.
@@ -46,13 +58,17 @@ pub(crate) struct ServiceException {
 }
 
 impl Exchange {
-    /// 0 for 2xx, 3/4/5 by status class, 6 without a complete response, 10/11 for a preflight
-    /// refusal.
+    /// 0 for 2xx, 3/4/5 by status class, 6 without a complete response, 10/11 for a token
+    /// refusal, 15 for a user-data refusal.
     pub(crate) fn exit_code(&self) -> u8 {
-        if let Preflight::Refused(v) = &self.preflight {
-            return v
-                .code
-                .map_or(exit::SDK_STRUCTURE, crate::problem::Code::exit_code);
+        match &self.preflight {
+            Preflight::Refused(v) => {
+                return v
+                    .code
+                    .map_or(exit::SDK_STRUCTURE, crate::problem::Code::exit_code);
+            }
+            Preflight::UserDataRefused(_) => return exit::USER_DATA,
+            _ => {}
         }
         match &self.outcome {
             None => exit::OK,
@@ -215,11 +231,24 @@ fn preflight_json(p: &Preflight, platform: Platform) -> Value {
         Preflight::Passed => ("passed", None, None),
         Preflight::Refused(v) => (
             "refused",
-            v.code.map(crate::problem::Code::as_str),
+            v.code.map(|c| c.as_str().to_owned()),
             v.message.clone(),
         ),
+        Preflight::UserDataRefused(r) => ("refused", Some(r.code()), Some(r.message())),
     };
-    json!({"sdk": platform.name(), "status": status, "code": code, "message": message})
+    let mut v = json!({"sdk": platform.name(), "status": status, "code": code, "message": message});
+    match p {
+        Preflight::Refused(_) => v["check"] = Value::from("token"),
+        Preflight::UserDataRefused(r) => {
+            v["check"] = Value::from("user-data");
+            v["problems"] = Value::from(r.problems.clone());
+            if let Some(d) = r.description() {
+                v["description"] = Value::from(d);
+            }
+        }
+        _ => {}
+    }
+    v
 }
 
 fn response_json(r: &Response) -> Value {
@@ -272,6 +301,128 @@ pub(crate) fn refusal_text(v: &SdkVerdict, platform: Platform) -> String {
     )
 }
 
+/// The SDK's user-data refusal: a line, then the SDK's message as the app receives it.
+pub(crate) fn user_data_refusal_text(r: &Refusal) -> String {
+    let code = match r.platform {
+        Platform::Android => format!("code {}", r.code()),
+        Platform::Ios => format!("NSError code {}", r.code()),
+    };
+    let mut s = format!(
+        "the {} SDK would not send this request: its user data is over the People API limits ({code}; --no-preflight sends it anyway)\n",
+        r.platform.display()
+    );
+    if let Some(d) = r.description() {
+        let _ = writeln!(s, "  localizedDescription: {d}");
+    }
+    for line in r.message().lines() {
+        let _ = writeln!(s, "{}", format!("  | {line}").trim_end());
+    }
+    s
+}
+
+/// What one plugin hands the app's catch block for a refused call.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PluginObject {
+    pub plugin: Plugin,
+    /// As the app's code would print it (Dart's `toString`, a JavaScript literal).
+    pub text: String,
+    pub notes: Vec<&'static str>,
+    pub json: Value,
+}
+
+/// The plugins' objects for the call's refusal (user data or token); empty when it is sent.
+pub(crate) fn plugin_objects(ex: &Exchange, plugins: &[Plugin]) -> Vec<PluginObject> {
+    let to_json = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
+    match &ex.preflight {
+        Preflight::UserDataRefused(r) => {
+            let call = match ex.call {
+                Call::Personalize => AppCall::Personalize,
+                _ => AppCall::SaveUser,
+            };
+            let errors = userdata::app_errors(r, call);
+            plugins
+                .iter()
+                .map(|&plugin| PluginObject {
+                    plugin,
+                    text: errors.text(plugin),
+                    notes: userdata::notes(r.platform, plugin, call),
+                    json: to_json(match plugin {
+                        Plugin::Flutter => serde_json::to_value(&errors.flutter),
+                        Plugin::ReactNative => serde_json::to_value(&errors.react_native),
+                        Plugin::Cordova => serde_json::to_value(&errors.cordova),
+                    }),
+                })
+                .collect()
+        }
+        Preflight::Refused(v) => {
+            let Some(errors) = sdk_plugins::errors(ex.platform, v) else {
+                return Vec::new();
+            };
+            plugins
+                .iter()
+                .map(|&plugin| {
+                    let (text, json) = match errors.js(plugin) {
+                        Some(js) => (sdk_plugins::js_text(js), serde_json::to_value(js)),
+                        None => (
+                            sdk_plugins::dart_text(errors.flutter()),
+                            serde_json::to_value(errors.flutter()),
+                        ),
+                    };
+                    PluginObject {
+                        plugin,
+                        text,
+                        notes: sdk_plugins::notes(ex.platform, plugin, v),
+                        json: to_json(json),
+                    }
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The plugins' objects as `--json` carries them: keyed as in `check --json`.
+pub(crate) fn plugins_json(objects: &[PluginObject]) -> Value {
+    let mut m = Map::new();
+    for o in objects {
+        let key = match o.plugin {
+            Plugin::Flutter => "flutter",
+            Plugin::ReactNative => "react_native",
+            Plugin::Cordova => "cordova",
+        };
+        m.insert(key.into(), o.json.clone());
+    }
+    Value::Object(m)
+}
+
+/// The plugins' objects for the human report: one block per plugin, continuation lines of a
+/// multi-line message indented under it.
+pub(crate) fn plugins_text(objects: &[PluginObject], platform: Platform) -> String {
+    if objects.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "  what the app's catch block receives on {}:\n",
+        platform.display()
+    );
+    for o in objects {
+        let mut lines = o.text.lines();
+        let _ = writeln!(
+            s,
+            "    {:<13} {}",
+            o.plugin.name(),
+            lines.next().unwrap_or_default()
+        );
+        for line in lines {
+            let _ = writeln!(s, "{}", format!("                  {line}").trim_end());
+        }
+        for n in &o.notes {
+            let _ = writeln!(s, "                  note: {n}");
+        }
+    }
+    s
+}
+
 /// One line per call in a batch (text mode).
 pub(crate) fn batch_line(ex: &Exchange, p: Painter) -> String {
     let (line, user) = ex
@@ -283,6 +434,12 @@ pub(crate) fn batch_line(ex: &Exchange, p: Painter) -> String {
             "not sent: {} ({} preflight)",
             v.code.map_or("?", |c| c.as_str()),
             ex.platform.display()
+        )),
+        (Preflight::UserDataRefused(r), _) => p.bad(&format!(
+            "not sent: user data, {} problem(s) ({} preflight, code {})",
+            r.problems.len(),
+            ex.platform.display(),
+            r.code()
         )),
         (_, None) => "not sent".to_string(),
         (_, Some(Outcome::Failed(f))) => p.bad(&format!(
@@ -372,6 +529,25 @@ mod tests {
         assert_eq!(ex.exit_code(), 0);
         ex.preflight = Preflight::Refused(SdkVerdict::expired());
         assert_eq!(ex.exit_code(), 11);
+        ex.preflight = Preflight::UserDataRefused(Refusal {
+            platform: Platform::Ios,
+            problems: vec![
+                "middleName exceeds maximum length of 50 characters (actual: 51)".into(),
+            ],
+        });
+        assert_eq!(ex.exit_code(), 15);
+        assert!(ex.preflight.refused());
+        let v = json(&ex, Show::Redacted);
+        assert_eq!(v["preflight"]["check"], "user-data");
+        assert_eq!(v["preflight"]["code"], "17");
+        assert_eq!(
+            v["preflight"]["problems"][0],
+            "middleName exceeds maximum length of 50 characters (actual: 51)"
+        );
+        assert_eq!(v["sent"], false);
+        let objects = plugin_objects(&ex, &[Plugin::ReactNative]);
+        assert_eq!(objects.len(), 1);
+        assert_eq!(plugins_json(&objects)["react_native"]["code"], 17);
     }
 
     #[test]

@@ -214,20 +214,33 @@ async fn single(
             Preflight::Refused(_) => {
                 format!("the {} SDK refuses the token", plan.spec.platform.display())
             }
+            Preflight::UserDataRefused(_) => {
+                format!(
+                    "the {} SDK refuses the user data (before the token)",
+                    plan.spec.platform.display()
+                )
+            }
         };
         eprintln!("* preflight: {said}");
     }
-    if let Preflight::Refused(v) = &ex.preflight {
+    if ex.preflight.refused() {
+        let objects = render::plugin_objects(&ex, &output.plugins);
         if shell.json {
-            out(&format!(
-                "{}\n",
-                shell.json_text(&render::json(&ex, output.show))
-            ))?;
+            let mut v = render::json(&ex, output.show);
+            if !output.plugins.is_empty() {
+                v["plugins"] = render::plugins_json(&objects);
+            }
+            out(&format!("{}\n", shell.json_text(&v)))?;
         }
-        eprintln!(
-            "mmjwt: {} {}",
+        let why = match &ex.preflight {
+            Preflight::Refused(v) => format!("{}\n", render::refusal_text(v, plan.spec.platform)),
+            Preflight::UserDataRefused(r) => render::user_data_refusal_text(r),
+            _ => String::new(),
+        };
+        eprint!(
+            "mmjwt: {} {why}{}",
             shell.err.bad("refused:"),
-            render::refusal_text(v, plan.spec.platform)
+            render::plugins_text(&objects, plan.spec.platform)
         );
         return Ok(ex.exit_code());
     }
@@ -348,7 +361,7 @@ async fn many(
                 let mut result = plan.prepare(&mut w, Some(user), Some((*line, user.clone())));
                 if let Ok(ex) = &mut result
                     && mode == Mode::Send
-                    && !matches!(ex.preflight, Preflight::Refused(_))
+                    && !ex.preflight.refused()
                 {
                     ex.outcome = Some(client.send(&ex.url, &ex.request).await);
                 }

@@ -12,6 +12,9 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Accumulated results of a batch.
+/// The `preflight_refused` key of calls refused for their user data.
+const USER_DATA_KEY: &str = "USER_DATA_LIMITS";
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Summary {
     pub calls: usize,
@@ -31,11 +34,17 @@ impl Summary {
     pub(crate) fn add(&mut self, ex: &Exchange) {
         self.calls += 1;
         self.exit = Merge::Calls.merge(self.exit, ex.exit_code());
-        if let Preflight::Refused(v) = &ex.preflight {
-            *self
-                .preflight_refused
-                .entry(v.code.map_or("?", |c| c.as_str()))
-                .or_default() += 1;
+        match &ex.preflight {
+            Preflight::Refused(v) => {
+                *self
+                    .preflight_refused
+                    .entry(v.code.map_or("?", |c| c.as_str()))
+                    .or_default() += 1;
+            }
+            Preflight::UserDataRefused(_) => {
+                *self.preflight_refused.entry(USER_DATA_KEY).or_default() += 1;
+            }
+            _ => {}
         }
         match &ex.outcome {
             None => {}

@@ -42,6 +42,9 @@ pub(crate) mod message_id {
     pub(crate) const AMBIGUOUS_PERSONALIZE_CANDIDATES: &str = "AMBIGUOUS_PERSONALIZE_CANDIDATES";
     /// A patch sets an externalUserId another person already has.
     pub(crate) const USER_MERGE_INTERRUPTED: &str = "USER_MERGE_INTERRUPTED";
+    /// User data over the People API limits the SDKs check before sending (the real server's
+    /// answer is not known; the name is the sandbox's).
+    pub(crate) const USER_DATA_LIMIT_EXCEEDED: &str = "USER_DATA_LIMIT_EXCEEDED";
     pub(crate) const NOT_FOUND: &str = "NOT_FOUND";
     pub(crate) const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     /// The body is over the 64 KiB limit.

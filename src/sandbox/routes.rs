@@ -335,8 +335,11 @@ async fn handle(
         Call::Patch => {
             let [ri, _rt] = body::query_flags(query, ["ri", "rt"])?;
             let bytes = read_body(body, &parts.headers).await?;
+            let obj = body::object(&bytes)?;
+            let patch = body::user_patch(&obj)?;
+            within_limits(Some(&obj), None, None)?;
             Job::Patch {
-                patch: body::user_patch(&body::object(&bytes)?)?,
+                patch,
                 instances: ri.unwrap_or(false),
             }
         }
@@ -355,7 +358,10 @@ async fn handle(
                 PersonalizeFlags::default()
             };
             let bytes = read_body(body, &parts.headers).await?;
-            let p = body::personalize(&body::object(&bytes)?)?;
+            let obj = body::object(&bytes)?;
+            let p = body::personalize(&obj)?;
+            let part = |k: &str| obj.get(k).and_then(Value::as_object);
+            within_limits(None, part("userIdentity"), part("userAttributes"))?;
             if let Some(sub) = &sub
                 && p.identity.external_user_id.as_deref() != Some(sub.as_str())
             {
@@ -379,6 +385,27 @@ async fn handle(
         job: kind,
     };
     execute(shared, task).await
+}
+
+/// The SDKs' user-data limits, checked again server-side: 400 with every problem, and nothing
+/// of the person changes (the check runs before the task).
+fn within_limits(
+    user: Option<&serde_json::Map<String, Value>>,
+    identity: Option<&serde_json::Map<String, Value>>,
+    attributes: Option<&serde_json::Map<String, Value>>,
+) -> Result<(), ApiError> {
+    let problems = crate::sdk::userdata::server_problems(user, identity, attributes);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::BAD_REQUEST,
+        message_id::USER_DATA_LIMIT_EXCEEDED,
+        format!(
+            "user data over the People API limits: {}",
+            problems.join("; ")
+        ),
+    ))
 }
 
 fn push_reg_id(path: &str) -> Result<String, ApiError> {

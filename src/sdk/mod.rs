@@ -10,6 +10,7 @@ pub mod ios;
 mod javanum;
 mod orgjson;
 pub mod plugins;
+pub mod userdata;
 
 use crate::json::Members;
 use crate::problem::Code;

@@ -13,7 +13,7 @@ use crate::replay::client::Client;
 use crate::replay::job::{CallSpec, TokenSource};
 use crate::replay::plan::Plan;
 use crate::replay::redact::Show;
-use crate::replay::render::{self as replay_render, Preflight};
+use crate::replay::render as replay_render;
 use crate::replay::request::{self, PersonalizeFlags};
 use crate::sandbox::Shared;
 use crate::sdk::Platform;
@@ -529,8 +529,8 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             kind: "internal",
             message: format!("{e:#}"),
         })?;
-    // As the SDK: a token it refuses is never sent.
-    if !matches!(ex.preflight, Preflight::Refused(_)) {
+    // As the SDK: a call it refuses (user data, then token) is never sent.
+    if !ex.preflight.refused() {
         let client = Client::new(REPLAY_TIMEOUT, &base).map_err(|e| Bad {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             kind: "http",

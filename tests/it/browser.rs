@@ -164,6 +164,20 @@ fn the_page_in_a_real_browser() {
     b.wait_text("sandbox-info", "jwt-only");
     b.screenshot("4-sandbox");
 
+    // 7b. User data over the SDK's limits: refused before the token, nothing sent.
+    let data = b.field("Talk to the sandbox", "saveUser body (JSON)");
+    b.replace(&data, &format!(r#"{{"middleName": "{}"}}"#, "m".repeat(51)));
+    b.click(&b.button("Send saveUser"));
+    b.wait_text(
+        "replay-summary",
+        "Not sent: the SDK refuses the user data (code -10)",
+    );
+    b.wait_text(
+        "replay-refusal",
+        "middleName exceeds maximum length of 50 characters (actual: 51)",
+    );
+    b.wait_text("replay-response", "(nothing was sent)");
+
     // 8. The keyboard alone: into the user id field, Tab to Generate, Enter.
     let gen_user = b.field("Make a token", "User id");
     b.replace(&gen_user, "kbd-user");

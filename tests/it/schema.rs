@@ -711,11 +711,48 @@ fn replay_outputs_fit_their_schemas() {
     assert_eq!(v["sent"], false);
     assert_fits("replay.json", &v, HTTP_DATA);
     outputs.push(v);
+    // User-data refusals (exit 15), one per SDK.
+    for (call, sdk, data) in [
+        (
+            "patch-user",
+            "android",
+            r#"{"middleName":"123456789012345678901234567890123456789012345678901"}"#,
+        ),
+        (
+            "personalize",
+            "ios",
+            r#"{"userIdentity":{"emails":[{"address":"EMAIL"}]}}"#,
+        ),
+    ] {
+        let out = mmjwt_with_creds()
+            .args(["--json", "replay", call, "--user-id", "alice", "--sdk", sdk])
+            .args(["--data", &data.replace("EMAIL", &"e".repeat(256))])
+            .args(["--plugin", "all"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(15),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v = one(&out);
+        assert_eq!(v["preflight"]["check"], "user-data", "{v}");
+        assert_fits("replay.json", &v, HTTP_DATA);
+        outputs.push(v);
+    }
     assert_covers(
         &outputs,
         &[
             "/preflight/code",
             "/preflight/message",
+            "/preflight/check",
+            "/preflight/problems",
+            "/preflight/description",
+            "/plugins/flutter/details",
+            "/plugins/react_native/code",
+            "/plugins/react_native/domain",
+            "/plugins/cordova/description",
             "/request/body",
             "/request/headers/Authorization",
             "/response/body",

@@ -483,6 +483,40 @@ fn snapshot_replay_dry_run_and_curl() {
         &["--user-id", "alice", "--ttl", "0", "--dry-run"],
     )
     .snapshot("replay/preflight-refused", Redact::default());
+    let over = format!(
+        r#"{{"firstName":"{}","emails":[{{"address":"{}@example.com"}}],"customAttributes":{{"notes":[{{"text":"{}"}}]}}}}"#,
+        "f".repeat(256),
+        "e".repeat(250),
+        "n".repeat(4090)
+    );
+    replay_nowhere(
+        "patch-user",
+        &[
+            "--user-id",
+            "alice",
+            "--dry-run",
+            "--data",
+            &over,
+            "--plugin",
+            "all",
+        ],
+    )
+    .snapshot("replay/user-data-refused-android", Redact::default());
+    replay_nowhere(
+        "patch-user",
+        &[
+            "--user-id",
+            "alice",
+            "--sdk",
+            "ios",
+            "--dry-run",
+            "--data",
+            &over,
+            "--plugin",
+            "all",
+        ],
+    )
+    .snapshot("replay/user-data-refused-ios", Redact::default());
 }
 
 /// One in-process sandbox for the replay snapshots: allow-all, the reference credentials, the

@@ -9,6 +9,7 @@ mod embedded;
 mod failures;
 mod input;
 mod output;
+mod userdata;
 mod wire;
 
 use assert_cmd::Command;

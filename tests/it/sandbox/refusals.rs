@@ -382,8 +382,8 @@ async fn oversized_bodies_get_413_in_the_envelope() {
     )
     .await
     .refused(413, "BODY_TOO_LARGE");
-    // Just under the limit is fine.
-    let fits = format!(r#"{{"firstName":"{}"}}"#, "x".repeat(64 * 1024 - 20));
+    // Just under the limit is fine (tags: a member without a length limit of its own).
+    let fits = format!(r#"{{"tags":["{}"]}}"#, "x".repeat(64 * 1024 - 20));
     api.send(
         "PATCH",
         "/mobile/1/appinstance/r/user",
@@ -393,4 +393,56 @@ async fn oversized_bodies_get_413_in_the_envelope() {
     )
     .await
     .ok();
+}
+
+/// The SDKs' user-data limits, checked again server-side: 400 `USER_DATA_LIMIT_EXCEEDED` with
+/// every problem, and the person is what it was before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_data_over_the_limits_is_400_and_changes_nothing() {
+    let (_sb, api) = start(config(Mode::AllowAll)).await;
+    api.personalize("r1", "", &APP_AUTH, &identity("alice"))
+        .await
+        .ok();
+    api.patch(
+        "r1",
+        &APP_AUTH,
+        &json!({"firstName": "Alice", "middleName": "M"}),
+    )
+    .await
+    .ok();
+    let before = api.fetch("r1", &APP_AUTH).await.ok().clone();
+    let over = json!({"firstName": "f".repeat(256), "middleName": "m".repeat(51),
+        "lastName": "Smith"});
+    let r = api.patch("r1", &APP_AUTH, &over).await;
+    r.refused(400, "USER_DATA_LIMIT_EXCEEDED");
+    let text = r.body["requestError"]["serviceException"]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        text,
+        "user data over the People API limits: firstName exceeds maximum length of 255 characters (actual: 256); middleName exceeds maximum length of 50 characters (actual: 51)"
+    );
+    // personalize: identity and attributes both checked.
+    let body = json!({"userIdentity": {"externalUserId": "alice"},
+        "userAttributes": {"lastName": "l".repeat(256)}});
+    api.personalize("r1", "", &APP_AUTH, &body)
+        .await
+        .refused(400, "USER_DATA_LIMIT_EXCEEDED");
+    let emails: Vec<Value> = (0..101)
+        .map(|i| json!({"address": format!("{i}@x.io")}))
+        .collect();
+    api.patch("r1", &APP_AUTH, &json!({ "emails": emails }))
+        .await
+        .refused(400, "USER_DATA_LIMIT_EXCEEDED");
+    assert_eq!(
+        api.fetch("r1", &APP_AUTH).await.ok(),
+        &before,
+        "the person is unchanged"
+    );
+    // At the limits it is saved.
+    let at = json!({"firstName": "f".repeat(255), "middleName": "m".repeat(50)});
+    api.patch("r1", &APP_AUTH, &at).await.ok();
+    let after = api.fetch("r1", &APP_AUTH).await;
+    assert_eq!(after.ok()["middleName"], "m".repeat(50));
 }
