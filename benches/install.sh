@@ -3,6 +3,8 @@
 #   bash benches/install.sh                     (one round: mmjwt, then jwt-cli)
 #   ROUNDS=3 bash benches/install.sh            (alternating: mmjwt, jwt-cli, mmjwt, jwt-cli, ...)
 #   OURS_ARGS="--profile dist" bash benches/install.sh   (the published-binary profile instead)
+#   TIMINGS=DIR bash benches/install.sh        (also keeps cargo's --timings report of each
+#                                                mmjwt install in DIR: time by crate, the link)
 #
 # Each install is the user's command, `cargo install --locked`, into a scratch --root and from
 # an empty target directory, so every dependency is compiled again. Downloads are not timed:
@@ -46,6 +48,10 @@ timed_install() {
   read -r wall user sys < "$SCRATCH/time.txt"
   awk -v n="$name" -v r="$round" -v w="$wall" -v u="$user" -v s="$sys" -v l="$load" \
     'BEGIN { printf "%-5s round %s: %6.1f s wall, %6.1f s CPU (user+sys); load average before: %s\n", n, r, w, u + s, l }'
+  if [ -n "${TIMINGS:-}" ] && [ -d "$target/cargo-timings" ]; then
+    mkdir -p "$TIMINGS"
+    cp "$target/cargo-timings/cargo-timing.html" "$TIMINGS/$name-round$round.html"
+  fi
   rm -rf "$target" "$SCRATCH/root"
   walls+=("$wall")
 }
@@ -53,7 +59,8 @@ timed_install() {
 for round in $(seq 1 "$ROUNDS"); do
   # OURS_ARGS is split into words on purpose (e.g. `--profile dist`).
   # shellcheck disable=SC2086
-  timed_install ours cargo install --locked --path . --root "$SCRATCH/root" $OURS_ARGS
+  timed_install ours cargo install --locked --path . --root "$SCRATCH/root" \
+    ${TIMINGS:+--timings} $OURS_ARGS
   timed_install jwt cargo install --locked jwt-cli --version "$JWT_CLI_VERSION" --root "$SCRATCH/root"
 done
 
