@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced, not run): the binary to measure, a scratch
-# directory that goes away on exit together with the server the script started, the fixed
-# test credentials, and the median of a list of figures.
+# directory that goes away on exit together with the server the script started, the jwt-cli
+# release compared against, the fixed test credentials, and the median of a list of figures.
 
 # Sets MMJWT to $MMJWT_BIN (a binary to measure instead, for before/after comparisons) or to a
 # release build of this tree.
@@ -31,6 +31,9 @@ stop_server_and_clean() {
   stop_server
   rm -rf "$SCRATCH"
 }
+
+# The jwt-cli release the comparisons install (its own `--locked` dependencies).
+JWT_CLI_VERSION=${JWT_CLI_VERSION:-6.2.0}
 
 # Fixed test credentials (never a real key): SECRET_HEX, the key in $SCRATCH/key.hex (mode
 # 600), the app code and key id in mmjwt's variables, and none of mmjwt's other settings from

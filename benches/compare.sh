@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Whole-process comparisons for the README's Performance section. Rerun with:
 #   bash benches/compare.sh            (all)
-#   bash benches/compare.sh startup    (one part: startup | batch-gen | batch-check)
+#   bash benches/compare.sh startup    (one part: startup | batch-gen | batch-check | instructions)
 #
 # Needs hyperfine, python3 and openssl; installs jwt-cli and PyJWT into a scratch directory
 # (never into the repository). N sets the batch size (default 1,000,000), RUNS the batch-gen runs
-# to /dev/null whose median is reported (default 5).
+# to /dev/null whose median is reported (default 5). MMJWT_BIN measures another binary instead
+# of a release build of this tree (then no static-pie build is made).
+#
+# Two builds side by side (a Cargo profile, a dependency change), counted with callgrind, so a
+# busy machine does not move the figures: start-up of `check` and `gen`, and batch
+# `check --json -` and `gen --user-id -` over CG_N inputs (default 100,000):
+#   MMJWT_BIN=/path/to/before MMJWT_BIN_B=/path/to/after bash benches/compare.sh instructions
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=benches/common.sh
@@ -21,14 +27,14 @@ need hyperfine hyperfine
 need python3 python3
 need openssl openssl
 
-cargo build --release --locked -q
-MMJWT=$PWD/target/release/mmjwt
+mmjwt_binary
 # The static-pie build the README's install section recommends on Linux (glibc linked in, no
 # dynamic loader at start-up, ASLR kept). Built for an explicit --target so the flag does not
 # reach build scripts and proc-macros.
 HOST=$(rustc -vV | sed -n 's/^host: //p')
 MMJWT_STATIC=
-case "$HOST" in
+# (Not for a given MMJWT_BIN: the suffix keeps the pattern from matching.)
+case "$HOST${MMJWT_BIN:+ (given)}" in
   *-linux-gnu)
     RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked -q --target "$HOST"
     MMJWT_STATIC=$PWD/target/$HOST/release/mmjwt
@@ -38,7 +44,7 @@ esac
 JWT=${JWT_CLI:-$SCRATCH/bin/jwt}
 if [ ! -x "$JWT" ]; then
   echo "installing jwt-cli into $SCRATCH (one time)..." >&2
-  cargo install --quiet --locked jwt-cli --root "$SCRATCH"
+  cargo install --quiet --locked jwt-cli --version "$JWT_CLI_VERSION" --root "$SCRATCH"
 fi
 VENV=$SCRATCH/venv
 if [ ! -x "$VENV/bin/python" ]; then
@@ -176,4 +182,36 @@ if [ "$PART" = all ] || [ "$PART" = batch-check ]; then
     "$MMJWT" check --secret-file "$SCRATCH/key.hex" --json - < "$SCRATCH/tokens.txt" > /dev/null
   /usr/bin/time -f "PyJWT loop:  %e s wall, %U s user, peak RSS %M kB" \
     "$PY" benches/pyjwt_check.py "$SCRATCH/key.hex" < "$SCRATCH/tokens.txt" > /dev/null
+fi
+
+if [ "$PART" = instructions ]; then
+  need valgrind valgrind
+  CG_N=${CG_N:-100000}
+  seq 1 "$CG_N" | sed 's/^/user-/' > "$SCRATCH/cg_ids.txt"
+  "$MMJWT" gen --user-id - --secret-file "$SCRATCH/key.hex" --ttl 1d \
+    < "$SCRATCH/cg_ids.txt" > "$SCRATCH/cg_tokens.txt"
+  TOKEN=$(head -1 "$SCRATCH/cg_tokens.txt")
+  # The instructions one command executes; the rest of its arguments are the command.
+  refs() {
+    local input=$1
+    shift
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" < "$input" 2>&1 >/dev/null |
+      sed -n 's/.*refs: *//p' | tr -d ,
+  }
+  echo "## instructions (valgrind --tool=callgrind); batches of $CG_N"
+  printf '| binary | check TOKEN | gen | batch check --json - | batch gen --user-id - |\n|---|---:|---:|---:|---:|\n'
+  for bin in "$MMJWT" ${MMJWT_BIN_B:+"$MMJWT_BIN_B"}; do
+    printf '| %s | %s | %s | %s | %s |\n' "$bin" \
+      "$(refs /dev/null "$bin" check --secret-file "$SCRATCH/key.hex" "$TOKEN")" \
+      "$(refs /dev/null "$bin" gen --user-id alice --secret-file "$SCRATCH/key.hex")" \
+      "$(refs "$SCRATCH/cg_tokens.txt" "$bin" check --secret-file "$SCRATCH/key.hex" --json -)" \
+      "$(refs "$SCRATCH/cg_ids.txt" "$bin" gen --user-id - --secret-file "$SCRATCH/key.hex")"
+  done
+  JS=s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t
+  JCLAIMS='{"typ":"Bearer","infobip-api-key":"bench-app-code","jti":"00000000-0000-4000-8000-000000000001"}'
+  JTOKEN=$("$JWT" encode --secret "$JS" --kid bench-key --sub alice --exp=+1d "$JCLAIMS")
+  printf '| jwt-cli (decode -S, encode) | %s | %s | | |\n' \
+    "$(refs /dev/null "$JWT" decode -S "$JS" "$JTOKEN")" \
+    "$(refs /dev/null "$JWT" encode --secret "$JS" --kid bench-key --sub alice --exp=+15m "$JCLAIMS")"
+  printf 'sizes (bytes): %s\n' "$(stat -c '%n %s' "$MMJWT" ${MMJWT_BIN_B:+"$MMJWT_BIN_B"} | tr '\n' ' ')"
 fi

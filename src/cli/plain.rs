@@ -2,19 +2,27 @@
 //! as its own word, one token. Anything else, and anything it could read differently from
 //! clap, it declines, and [`super::lone`] parses the line with clap as before.
 //!
-//! Why: even the one-subcommand tree spent 171,000 instructions in clap (building each
-//! argument, its defaults and environment look-ups, then matching three words), about a fifth
-//! of `mmjwt check TOKEN`, when reading those words takes a few thousand. Scripts start these
-//! two commands thousands of times.
+//! Why it exists: even the one-subcommand tree of [`super::lone`] builds every argument, looks
+//! up its default and environment variable, and drops it again to read three words; that alone
+//! takes `mmjwt check TOKEN` past the whole start-up of jwt-cli's `decode`, which it is held to
+//! (README "Performance"). Scripts start these two commands thousands of times.
 //!
-//! What keeps it honest: a value is only returned when clap would return the same one. It
-//! declines help and version flags, `--name=value`, `--`, short options, unknown or repeated
-//! flags, flags clap would refuse together, empty values and values that look like flags, text
-//! that is not UTF-8, `--plugin` and `MMJWT_PLUGIN` (clap's enum parser owns their errors and
-//! spelling), and any value its parser refuses (so every error message is still clap's). Typed
-//! values go through the same parsers clap calls ([`super::values`]). A property test holds it
-//! equal to clap on generated command lines, and an integration test runs the same command
-//! lines through both with the environment variables set.
+//! **clap is the definition; this reader only follows it.** New flags go to clap only (the
+//! argument types in [`super`]): this reader declines any flag it does not know, so a line that
+//! uses a new flag is read by clap, and a new field is filled here with the value clap gives
+//! when the flag is absent (declining the line when an environment variable could change it,
+//! as `MMJWT_PLUGIN` does). What holds it to clap: the property tests
+//! `cli::plain::tests::the_plain_reader_reads_as_clap` and
+//! `cli::plain::tests::plain_lines_are_read_as_clap` (whenever it reads a line, clap reads it
+//! alike), and the integration test
+//! `cli::plain_and_clap_read_lines_behave_alike_whatever_the_environment`, which runs the same
+//! lines through both with the environment variables set, empty and unset.
+//!
+//! What it declines: help and version flags, `--name=value`, `--`, short options, unknown or
+//! repeated flags, flags clap would refuse together, empty values and values that look like
+//! flags, text that is not UTF-8, `--plugin` and `MMJWT_PLUGIN` (clap's enum parser owns their
+//! errors and spelling), and any value its parser refuses (so every error message is still
+//! clap's). Typed values go through the same parsers clap calls ([`super::values`]).
 
 use super::values::{self, ClaimArg};
 use super::{CheckArgs, Cli, Command, CredArgs, GenArgs, Global, SecretArgs};
