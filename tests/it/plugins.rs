@@ -566,3 +566,22 @@ fn whitespace_only_token_is_not_empty_to_the_plugins() {
         assert!(!text.contains("whitespace only"), "{token:?}: {text}");
     }
 }
+
+#[test]
+fn an_empty_stdin_under_exact_points_at_the_empty_token() {
+    // Empty lines are skipped on stdin (docs/assumptions.md); an empty backend answer piped in
+    // is told how to judge the empty string instead.
+    for input in ["", "\n", "\n\n"] {
+        let out = mmjwt()
+            .args(["check", "--exact"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{input:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("to judge the empty string, run: mmjwt check --exact ''"),
+            "{input:?}: {err}"
+        );
+    }
+}
