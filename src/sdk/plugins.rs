@@ -277,27 +277,29 @@ pub struct EmptyToken {
     pub cordova: EmptyPaths<JsError>,
 }
 
+/// `plugin`'s setter and `init` paths on `platform`, with `error` its object for the SDK's refusal.
+fn paths<E: Clone>(plugin: Plugin, platform: Platform, error: &E) -> EmptyPaths<E> {
+    EmptyPaths {
+        setter: EmptySetter {
+            since: plugin.clears_empty_since(),
+            path: EmptyPath::app(),
+            older: EmptyPath::refused(error.clone()),
+        },
+        init: if plugin.skips_empty_at_init(platform) {
+            EmptyPath {
+                outcome: EmptyOutcome::Skipped,
+                ..EmptyPath::app()
+            }
+        } else {
+            EmptyPath::refused(error.clone())
+        },
+    }
+}
+
 /// The plugins' paths for the empty string on `platform`, whose SDK gave `verdict` for it (the
 /// object the older setter and `init` hand over); `None` when the SDK does not refuse it.
 pub fn empty_token(platform: Platform, verdict: &SdkVerdict) -> Option<EmptyToken> {
     let errors = errors(platform, verdict)?;
-    fn paths<E: Clone>(plugin: Plugin, platform: Platform, error: &E) -> EmptyPaths<E> {
-        EmptyPaths {
-            setter: EmptySetter {
-                since: plugin.clears_empty_since(),
-                path: EmptyPath::app(),
-                older: EmptyPath::refused(error.clone()),
-            },
-            init: if plugin.skips_empty_at_init(platform) {
-                EmptyPath {
-                    outcome: EmptyOutcome::Skipped,
-                    ..EmptyPath::app()
-                }
-            } else {
-                EmptyPath::refused(error.clone())
-            },
-        }
-    }
     Some(EmptyToken {
         flutter: paths(Plugin::Flutter, platform, &errors.flutter),
         react_native: paths(Plugin::ReactNative, platform, &errors.react_native),
