@@ -165,6 +165,9 @@ pub enum Warn {
     /// level, may overflow a device thread's stack (nothing in the SDK catches
     /// `StackOverflowError`) instead of giving the verdict shown.
     AndroidStackRisk,
+    /// The token is the empty string: today's plugins clear the token for it instead of
+    /// handing it to the SDK, and the calls go with App authorization.
+    EmptyTokenClears,
 }
 
 impl Warn {
@@ -179,6 +182,7 @@ impl Warn {
         Warn::AudNotChecked,
         Warn::IssDiffers,
         Warn::AndroidStackRisk,
+        Warn::EmptyTokenClears,
     ];
 
     /// The stable name used in JSON.
@@ -193,6 +197,7 @@ impl Warn {
             Warn::AudNotChecked => "AUD_NOT_CHECKED",
             Warn::IssDiffers => "ISS_DIFFERS",
             Warn::AndroidStackRisk => "ANDROID_STACK_RISK",
+            Warn::EmptyTokenClears => "EMPTY_TOKEN_CLEARS",
         }
     }
 

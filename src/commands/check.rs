@@ -83,7 +83,13 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
             |_| {},
         )?;
         if seen.load(Ordering::Relaxed) == 0 {
-            return Err(usage("no token on standard input"));
+            // Empty lines are never tokens on stdin (an editor's last line), so an empty answer
+            // piped from a backend lands here: point at the way to judge the empty string.
+            return Err(usage(if args.exact {
+                "no token on standard input (empty lines are skipped; to judge the empty string, run: mmjwt check --exact '')"
+            } else {
+                "no token on standard input"
+            }));
         }
         code
     } else {

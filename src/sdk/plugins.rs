@@ -40,6 +40,22 @@ impl Plugin {
             Plugin::Cordova => "cordova",
         }
     }
+
+    /// The first version whose `setUserDataJwt("")` (or `null`) clears the token instead of
+    /// handing it to the SDK (spec 9.4: "provided jwt supplier cleanup").
+    pub fn clears_empty_since(self) -> &'static str {
+        match self {
+            Plugin::Flutter => "9.8.0",
+            Plugin::ReactNative => "14.9.1",
+            Plugin::Cordova => "8.4.0",
+        }
+    }
+
+    /// Whether `userDataJwt: ""` at init is skipped rather than handed to the SDK: only React
+    /// Native on iOS tests `!jwt.isEmpty` there (its Android side skips only null).
+    pub fn skips_empty_at_init(self, platform: Platform) -> bool {
+        self == Plugin::ReactNative && platform == Platform::Ios
+    }
 }
 
 /// Flutter's `PlatformException` as a `catch (e)` sees it: `e.code`, `e.message`, `e.details`.
@@ -196,6 +212,114 @@ fn ios(code: Code, message: &str) -> PluginErrors {
         react_native: js.clone(),
         cordova: js,
     }
+}
+
+/// What one plugin path does with the empty string (spec 9.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmptyOutcome {
+    /// The token is cleared: no error, the calls go with App authorization.
+    Cleared,
+    /// The string reaches the SDK, which refuses it as blank: the error object.
+    Refused,
+    /// The string is never handed over: no error, the calls go with App authorization.
+    Skipped,
+}
+
+/// One path's answer: the outcome, the authorization the following calls carry (`"App"`, or
+/// `None` when the SDK refuses before any call) and the error object the app receives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmptyPath<E> {
+    pub outcome: EmptyOutcome,
+    pub authorization: Option<&'static str>,
+    pub error: Option<E>,
+}
+
+impl<E> EmptyPath<E> {
+    fn app() -> Self {
+        EmptyPath {
+            outcome: EmptyOutcome::Cleared,
+            authorization: Some("App"),
+            error: None,
+        }
+    }
+
+    fn refused(error: E) -> Self {
+        EmptyPath {
+            outcome: EmptyOutcome::Refused,
+            authorization: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// `setUserDataJwt("")`: cleared from `since` on; `older` is what earlier versions answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmptySetter<E> {
+    pub since: &'static str,
+    #[serde(flatten)]
+    pub path: EmptyPath<E>,
+    pub older: EmptyPath<E>,
+}
+
+/// Both ways an app can hand a plugin the empty string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmptyPaths<E> {
+    pub setter: EmptySetter<E>,
+    pub init: EmptyPath<E>,
+}
+
+/// What each plugin does on one platform with an empty token, by path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmptyToken {
+    pub flutter: EmptyPaths<FlutterError>,
+    pub react_native: EmptyPaths<JsError>,
+    pub cordova: EmptyPaths<JsError>,
+}
+
+/// `plugin`'s setter and `init` paths on `platform`, with `error` its object for the SDK's refusal.
+fn paths<E: Clone>(plugin: Plugin, platform: Platform, error: &E) -> EmptyPaths<E> {
+    EmptyPaths {
+        setter: EmptySetter {
+            since: plugin.clears_empty_since(),
+            path: EmptyPath::app(),
+            older: EmptyPath::refused(error.clone()),
+        },
+        init: if plugin.skips_empty_at_init(platform) {
+            EmptyPath {
+                outcome: EmptyOutcome::Skipped,
+                ..EmptyPath::app()
+            }
+        } else {
+            EmptyPath::refused(error.clone())
+        },
+    }
+}
+
+/// The plugins' paths for the empty string on `platform`, whose SDK gave `verdict` for it (the
+/// object the older setter and `init` hand over); `None` when the SDK does not refuse it.
+pub fn empty_token(platform: Platform, verdict: &SdkVerdict) -> Option<EmptyToken> {
+    let errors = errors(platform, verdict)?;
+    Some(EmptyToken {
+        flutter: paths(Plugin::Flutter, platform, &errors.flutter),
+        react_native: paths(Plugin::ReactNative, platform, &errors.react_native),
+        cordova: paths(Plugin::Cordova, platform, &errors.cordova),
+    })
+}
+
+/// The human lines for `plugin`'s two paths with the empty string, after its error object
+/// (which the older setter and a refusing `init` hand over).
+pub fn empty_token_lines(platform: Platform, plugin: Plugin) -> [String; 2] {
+    let since = plugin.clears_empty_since();
+    let setter = format!(
+        "setUserDataJwt(\"\"): cleared since {since}, no error; the calls that follow go with App <applicationCode> authorization (a JWT-only App Profile answers HTTP 401); before {since}: the object above"
+    );
+    let init = if plugin.skips_empty_at_init(platform) {
+        "init with userDataJwt \"\": skipped, no error; the calls go with App <applicationCode> authorization".to_string()
+    } else {
+        "init with userDataJwt \"\": reaches the SDK: the object above".to_string()
+    };
+    [setter, init]
 }
 
 /// Dart's `PlatformException.toString()`: `PlatformException(code, message, details, null)`.

@@ -221,13 +221,15 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
 }
 
 /// [`check`] of `input.token`, plus `AS_GIVEN_REFUSED` when `raw` (what the app would pass
-/// the SDK, before cleaning) gets a different SDK refusal than the cleaned token.
+/// the SDK, before cleaning) gets a different SDK refusal than the cleaned token, and
+/// `EMPTY_TOKEN_CLEARS` when `raw` is empty.
 pub fn check_input(raw: &str, input: &super::Input, opts: &Options<'_>) -> Report {
     let mut r = check(&input.token, opts);
     if raw != input.token {
         let found = pitfalls::as_given(raw, &r.sdk, &input.notes, opts.now, opts.sdk);
         r.warnings.extend(found);
     }
+    r.warnings.extend(pitfalls::empty_token(raw));
     r
 }
 

@@ -230,6 +230,24 @@ pub fn as_given(
     out
 }
 
+/// `EMPTY_TOKEN_CLEARS`: `raw`, what the app would pass to `setUserDataJwt`, is the empty
+/// string, which today's plugins take as "clear the token" (spec 9.4) instead of handing it to
+/// the SDK whose verdicts the report shows. Only the empty string: a whitespace-only one still
+/// reaches the SDK.
+pub fn empty_token(raw: &str) -> Option<Warning> {
+    use crate::sdk::plugins::Plugin;
+    if !raw.is_empty() {
+        return None;
+    }
+    let [flutter, react_native, cordova] = Plugin::ALL.map(Plugin::clears_empty_since);
+    Some(Warning::new(
+        Warn::EmptyTokenClears,
+        format!(
+            "the token is empty: since Flutter {flutter}, React Native {react_native} and Cordova {cordova}, setUserDataJwt(\"\") (and null) clears the token instead of reaching the SDK: no error, and the following calls go with App <applicationCode> authorization, which an App Profile that allows only requests with JWT refuses with HTTP 401, so the app lands in its default: branch, not in JWT_TOKEN_STRUCTURE_INVALID (the SDK verdicts above are what older plugins, and init on all but React Native iOS, hand over); fix: have the backend answer an error instead of an empty token, and never pass an empty one"
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +293,25 @@ mod tests {
         );
         assert_eq!(v.diagnose(msg, &s.hmac_key().sign(msg)), None);
         assert!(!format!("{v:?}").contains("0001"));
+    }
+
+    #[test]
+    fn only_the_empty_string_clears() {
+        let w = empty_token("").unwrap();
+        assert_eq!(w.code, Warn::EmptyTokenClears);
+        for part in [
+            "Flutter 9.8.0",
+            "React Native 14.9.1",
+            "Cordova 8.4.0",
+            "App <applicationCode> authorization",
+            "HTTP 401",
+            "default: branch",
+            "not in JWT_TOKEN_STRUCTURE_INVALID",
+        ] {
+            assert!(w.message.contains(part), "{part}: {}", w.message);
+        }
+        for not_empty in [" ", "\t", "\u{a0}", "\u{200b}", "a"] {
+            assert_eq!(empty_token(not_empty), None, "{not_empty:?}");
+        }
     }
 }

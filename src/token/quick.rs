@@ -24,7 +24,7 @@ use crate::json::write as jsonw;
 use crate::sdk::Platform;
 
 // `write_json` writes the schema number as a literal.
-const _: () = assert!(SCHEMA == 2, "update the schema literal in write_json");
+const _: () = assert!(SCHEMA == 3, "update the schema literal in write_json");
 
 /// The steps every such report has, in `check`'s order, up to `exp` (all pass, so no detail).
 const STEPS_TO_EXP: &str = concat!(
@@ -50,9 +50,11 @@ const STEPS_TO_EXP: &str = concat!(
 fn accepted(platform: Platform) -> &'static str {
     match platform {
         Platform::Android => {
-            "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"legacy_code\":null}"
+            "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"empty_token\":null,\"legacy_code\":null}"
         }
-        Platform::Ios => "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null}",
+        Platform::Ios => {
+            "{\"accepted\":true,\"code\":null,\"message\":null,\"plugins\":null,\"empty_token\":null}"
+        }
     }
 }
 
@@ -161,7 +163,7 @@ fn write_json_with(
         return false;
     };
 
-    out.push_str("{\"schema\":2,\"valid\":true");
+    out.push_str("{\"schema\":3,\"valid\":true");
     out.push_str(if verified {
         ",\"verified\":true,\"exit_code\":0,\"input\":{\"notes\":[],\"length\":"
     } else {

@@ -3,10 +3,10 @@
 
 use crate::color::Painter;
 use crate::json::Members;
-use crate::problem::Code;
+use crate::problem::{Code, Warn};
 use crate::sdk::Platform;
 use crate::sdk::SdkVerdict;
-use crate::sdk::plugins::{self, Plugin, PluginErrors};
+use crate::sdk::plugins::{self, EmptyToken, Plugin, PluginErrors};
 use crate::time::{relative, rfc3339};
 use crate::token::Input;
 use crate::token::check::{Outcome, Report, Step};
@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::fmt::Write as _;
 
 /// Version of the `check --json` object; bumped only for incompatible changes.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// The one-line explanation of a header member (the page shows the same table).
 pub fn explain_header(name: &str) -> &'static str {
@@ -84,13 +84,15 @@ struct SdkView<'a> {
     ios: Option<VerdictView<'a>>,
 }
 
-/// One SDK's verdict plus what each plugin hands the app for it (schema 2).
+/// One SDK's verdict plus what each plugin hands the app for it (schema 2), and for an empty
+/// token what each plugin does on each path (schema 3).
 #[derive(Debug, Serialize)]
 struct VerdictView<'a> {
     accepted: bool,
     code: Option<Code>,
     message: Option<&'a str>,
     plugins: Option<PluginErrors>,
+    empty_token: Option<EmptyToken>,
 }
 
 /// Android's verdict view, which also carries the code of SDK 13.22.0 and older.
@@ -101,13 +103,27 @@ struct AndroidView<'a> {
     legacy_code: Option<&'static str>,
 }
 
-fn verdict_view(platform: Platform, v: &SdkVerdict) -> VerdictView<'_> {
+fn verdict_view(platform: Platform, v: &SdkVerdict, empty: bool) -> VerdictView<'_> {
     VerdictView {
         accepted: v.accepted,
         code: v.code,
         message: v.message.as_deref(),
         plugins: plugins::errors(platform, v),
+        empty_token: if empty {
+            plugins::empty_token(platform, v)
+        } else {
+            None
+        },
     }
+}
+
+/// Whether the string the app would pass is the empty one, which today's plugins clear
+/// (`check_input` names it with `EMPTY_TOKEN_CLEARS`).
+fn is_empty_token(report: &Report) -> bool {
+    report
+        .warnings
+        .iter()
+        .any(|w| w.code == Warn::EmptyTokenClears)
 }
 
 /// The steps as `{name, outcome, detail}`; passing steps leave out their (fixed) detail, which
@@ -167,6 +183,7 @@ pub fn json<'a>(
     leeway: i64,
 ) -> JsonReport<'a> {
     let claim = |k: &str| report.claims.as_ref().and_then(|c| c.get(k));
+    let empty = is_empty_token(report);
     JsonReport {
         schema: SCHEMA,
         valid: report.valid(),
@@ -188,12 +205,12 @@ pub fn json<'a>(
         },
         sdk: SdkView {
             android: report.sdk[Platform::Android].as_ref().map(|v| AndroidView {
-                verdict: verdict_view(Platform::Android, v),
+                verdict: verdict_view(Platform::Android, v, empty),
                 legacy_code: plugins::android_legacy_code(v),
             }),
             ios: report.sdk[Platform::Ios]
                 .as_ref()
-                .map(|v| verdict_view(Platform::Ios, v)),
+                .map(|v| verdict_view(Platform::Ios, v, empty)),
         },
         checks: Steps(&report.steps),
         problems: &report.problems,
@@ -288,6 +305,10 @@ pub fn text_with_plugins(
     );
 
     push_line(&mut o, &[&p.label("sdk")]);
+    if let Some(note) = not_empty_note(report, input) {
+        push_line(&mut o, &["  ", &p.dim(&note)]);
+    }
+    let empty = is_empty_token(report);
     for (platform, v) in report.sdk.iter() {
         let Some(v) = v else { continue };
         let name = platform.name();
@@ -303,7 +324,7 @@ pub fn text_with_plugins(
         o.push_str("  ");
         push_padded(&mut o, name, 8);
         push_line(&mut o, &[" ", &line]);
-        plugin_lines(&mut o, p, platform, v, shown);
+        plugin_lines(&mut o, p, platform, v, shown, empty);
     }
 
     push_line(&mut o, &[&p.label("server")]);
@@ -335,8 +356,45 @@ pub fn text_with_plugins(
     o
 }
 
-/// `    flutter       PlatformException(...)` and its notes, for each plugin shown.
-fn plugin_lines(o: &mut String, p: Painter, platform: Platform, v: &SdkVerdict, shown: &[Plugin]) {
+/// A whitespace-only token (one an SDK refuses as blank) is not empty to the plugins, which
+/// clear only `""` and null: unlike the empty string it reaches the SDK on every path.
+fn not_empty_note(report: &Report, input: &Input) -> Option<String> {
+    if input.token.is_empty() {
+        return None;
+    }
+    let blank: Vec<&str> = report
+        .sdk
+        .iter()
+        .filter(|(_, v)| {
+            v.as_ref()
+                .is_some_and(|v| v.message.as_deref() == Some(crate::sdk::BLANK_MESSAGE))
+        })
+        .map(|(platform, _)| platform.display())
+        .collect();
+    if blank.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "whitespace only, but not empty to the plugins (they clear only \"\" and null): setUserDataJwt and init hand it to the SDK, and {} {} it as blank",
+        blank.join(" and "),
+        if blank.len() == 1 {
+            "refuses"
+        } else {
+            "refuse"
+        }
+    ))
+}
+
+/// `    flutter       PlatformException(...)` and its notes, for each plugin shown; for an
+/// empty token also what the setter and `init` do with it.
+fn plugin_lines(
+    o: &mut String,
+    p: Painter,
+    platform: Platform,
+    v: &SdkVerdict,
+    shown: &[Plugin],
+    empty: bool,
+) {
     let Some(errors) = plugins::errors(platform, v) else {
         return;
     };
@@ -348,6 +406,11 @@ fn plugin_lines(o: &mut String, p: Painter, platform: Platform, v: &SdkVerdict, 
         let _ = writeln!(o, "    {:<13} {object}", plugin.name());
         for note in plugins::notes(platform, plugin, v) {
             let _ = writeln!(o, "    {:<13} {}", "", p.dim(&format!("note: {note}")));
+        }
+        if empty {
+            for path in plugins::empty_token_lines(platform, plugin) {
+                let _ = writeln!(o, "    {:<13} {path}", "");
+            }
         }
     }
 }

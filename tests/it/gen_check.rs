@@ -575,13 +575,13 @@ fn json_schema_fields_are_present() {
     }
     assert_eq!(
         v["sdk"]["android"],
-        serde_json::json!({"accepted": true, "code": null, "message": null, "plugins": null, "legacy_code": null})
+        serde_json::json!({"accepted": true, "code": null, "message": null, "plugins": null, "empty_token": null, "legacy_code": null})
     );
     assert_eq!(
         v["sdk"]["ios"],
-        serde_json::json!({"accepted": true, "code": null, "message": null, "plugins": null})
+        serde_json::json!({"accepted": true, "code": null, "message": null, "plugins": null, "empty_token": null})
     );
-    assert_eq!(v["schema"], 2);
+    assert_eq!(v["schema"], 3);
     assert_eq!(v["times"]["exp"]["rfc3339"], "2023-11-14T22:14:20Z");
     assert_eq!(v["times"]["exp"]["relative"], "in 59s");
     // Undecodable token: header and claims are null, still one object.

@@ -375,6 +375,7 @@ fn both_json_writers_agree_on_plugins_and_warnings() {
         format!("Bearer {}", expired()),
         format!(" {}", no_jti()),
         "\u{a0}".to_string(),
+        String::new(),
         signed(HEADER, &payload("a", NOW - 5, NOW - 5), &key),
         signed(HEADER, &payload("a", NOW - 5, NOW + 20), &text_key),
         signed(HEADER, &payload("a", ms, ms + 1), &key),
@@ -407,7 +408,180 @@ fn both_json_writers_agree_on_plugins_and_warnings() {
         "SHORT_LIFETIME",
         "TIME_IN_MILLISECONDS",
         "AS_GIVEN_REFUSED",
+        "EMPTY_TOKEN_CLEARS",
     ] {
         assert!(seen.contains(code), "no report carried {code}: {seen:?}");
+    }
+}
+
+// ------------------------------------------ spec 9.4: the empty token in today's plugins
+
+fn check_exact_json(args: &[&str], token: &str) -> Value {
+    let out = mmjwt()
+        .args(["check", "--json", "--exact", "--now", &NOW.to_string()])
+        .args(args)
+        .arg(token)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10), "the SDKs' own verdict stays");
+    json_out(&out)
+}
+
+#[test]
+fn empty_token_keeps_the_sdk_verdicts_and_warns_that_plugins_clear_it() {
+    let v = check_exact_json(&[], "");
+    for platform in ["android", "ios"] {
+        assert_eq!(v["sdk"][platform]["code"], "JWT_TOKEN_STRUCTURE_INVALID");
+        assert_eq!(v["sdk"][platform]["message"], "Token is empty or blank.");
+    }
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["code"], "EMPTY_TOKEN_CLEARS");
+    let message = warnings[0]["message"].as_str().unwrap();
+    for part in [
+        "Flutter 9.8.0",
+        "React Native 14.9.1",
+        "Cordova 8.4.0",
+        "App <applicationCode> authorization",
+        "HTTP 401",
+        "default: branch",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+}
+
+#[test]
+fn empty_token_setter_clears_on_every_plugin_and_platform() {
+    let v = check_exact_json(&[], "");
+    for platform in ["android", "ios"] {
+        for (plugin, since) in [
+            ("flutter", "9.8.0"),
+            ("react_native", "14.9.1"),
+            ("cordova", "8.4.0"),
+        ] {
+            let setter = &v["sdk"][platform]["empty_token"][plugin]["setter"];
+            assert_eq!(
+                *setter,
+                json!({
+                    "since": since,
+                    "outcome": "cleared",
+                    "authorization": "App",
+                    "error": null,
+                    "older": {
+                        "outcome": "refused",
+                        "authorization": null,
+                        "error": v["sdk"][platform]["plugins"][plugin],
+                    }
+                }),
+                "{platform} {plugin}"
+            );
+        }
+    }
+    // The older setter's object is the structure error the SDK gives the empty string.
+    assert_eq!(
+        v["sdk"]["ios"]["empty_token"]["flutter"]["setter"]["older"]["error"]["details"],
+        ios_details(10, "Token is empty or blank.")
+    );
+}
+
+#[test]
+fn empty_token_init_reaches_the_sdk_except_react_native_on_ios() {
+    let v = check_exact_json(&[], "");
+    for platform in ["android", "ios"] {
+        for plugin in ["flutter", "react_native", "cordova"] {
+            let init = &v["sdk"][platform]["empty_token"][plugin]["init"];
+            let want = if (platform, plugin) == ("ios", "react_native") {
+                json!({"outcome": "skipped", "authorization": "App", "error": null})
+            } else {
+                json!({
+                    "outcome": "refused",
+                    "authorization": null,
+                    "error": v["sdk"][platform]["plugins"][plugin],
+                })
+            };
+            assert_eq!(*init, want, "{platform} {plugin}");
+        }
+    }
+    assert_eq!(
+        v["sdk"]["android"]["empty_token"]["react_native"]["init"]["error"],
+        json!({"code": "JWT_TOKEN_STRUCTURE_INVALID", "description": "Token is empty or blank."})
+    );
+}
+
+#[test]
+fn only_the_empty_token_has_plugin_paths() {
+    for token in [" ".to_string(), "\u{a0}".to_string(), no_jti()] {
+        let v = check_exact_json(&[], &token);
+        for platform in ["android", "ios"] {
+            assert_eq!(v["sdk"][platform]["empty_token"], Value::Null, "{token:?}");
+        }
+        assert!(
+            !v["warnings"].to_string().contains("EMPTY_TOKEN_CLEARS"),
+            "{token:?}"
+        );
+    }
+}
+
+#[test]
+fn empty_token_human_report_shows_the_setter_and_init_per_plugin() {
+    let text = check_text(&["--exact", "--sdk", "ios", "--plugin", "react-native"], "");
+    let want = r#"sdk
+  ios      JWT_TOKEN_STRUCTURE_INVALID Token is empty or blank.
+    react-native  { description: 'JWT token has invalid structure.', code: 'JWT_TOKEN_STRUCTURE_INVALID', domain: 'com.mobile-messaging' }
+                  note: description is only the generic text: the SDK's message (which member is missing, which part is broken) is not passed on
+                  setUserDataJwt(""): cleared since 14.9.1, no error; the calls that follow go with App <applicationCode> authorization (a JWT-only App Profile answers HTTP 401); before 14.9.1: the object above
+                  init with userDataJwt "": skipped, no error; the calls go with App <applicationCode> authorization
+"#;
+    assert_eq!(sdk_section(&text), want);
+    let text = check_text(&["--exact", "--sdk", "android", "--plugin", "cordova"], "");
+    assert!(
+        sdk_section(&text).ends_with(
+            "                  init with userDataJwt \"\": reaches the SDK: the object above\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\n  ! EMPTY_TOKEN_CLEARS the token is empty: since Flutter 9.8.0,"));
+    // Without --plugin the warning stays, the paths are not shown.
+    let text = check_text(&["--exact"], "");
+    assert!(text.contains("EMPTY_TOKEN_CLEARS"), "{text}");
+    assert!(!text.contains("setUserDataJwt(\"\"): cleared"), "{text}");
+}
+
+#[test]
+fn whitespace_only_token_is_not_empty_to_the_plugins() {
+    let text = check_text(&["--exact"], " ");
+    assert!(
+        sdk_section(&text).starts_with(
+            "sdk\n  whitespace only, but not empty to the plugins (they clear only \"\" and null): setUserDataJwt and init hand it to the SDK, and Android and iOS refuse it as blank\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("EMPTY_TOKEN_CLEARS"), "{text}");
+    // A blank refusal from one SDK only is named as that SDK's.
+    let text = check_text(&["--exact", "--sdk", "ios"], "\t");
+    assert!(text.contains("and iOS refuses it as blank\n"), "{text}");
+    // The empty string and a token that is not blank get no such line.
+    for token in [String::new(), expired()] {
+        let text = check_text(&["--exact"], &token);
+        assert!(!text.contains("whitespace only"), "{token:?}: {text}");
+    }
+}
+
+#[test]
+fn an_empty_stdin_under_exact_points_at_the_empty_token() {
+    // Empty lines are skipped on stdin (docs/assumptions.md); an empty backend answer piped in
+    // is told how to judge the empty string instead.
+    for input in ["", "\n", "\n\n"] {
+        let out = mmjwt()
+            .args(["check", "--exact"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{input:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("to judge the empty string, run: mmjwt check --exact ''"),
+            "{input:?}: {err}"
+        );
     }
 }

@@ -405,6 +405,9 @@ fn check_outputs_fit_check_json() {
         (vec![&prefixed], 0),
         (vec![&spaced, "--exact"], 10),
         (vec![&busy, "--secret", SECRET_HEX], 0),
+        // The empty token: both SDKs' verdicts plus each plugin's setter and init paths.
+        (vec!["--exact", ""], 10),
+        (vec!["--exact", "", "--sdk", "ios"], 10),
     ];
     let mut outputs = Vec::new();
     for (args, exit) in cases {
@@ -431,6 +434,11 @@ fn check_outputs_fit_check_json() {
             "/sdk/ios/plugins/flutter/details",
             "/sdk/ios/plugins/react_native/domain",
             "/sdk/ios/plugins/cordova/domain",
+            "/sdk/android/empty_token/flutter/setter/older/error/details",
+            "/sdk/android/empty_token/react_native/init/error/code",
+            "/sdk/ios/empty_token/cordova/setter/since",
+            "/sdk/ios/empty_token/react_native/init/outcome",
+            "/sdk/ios/empty_token/flutter/init/error/message",
             "/checks/*/detail",
             "/problems/*/source",
             "/warnings/*/code",

@@ -188,6 +188,23 @@ fn snapshot_check_plugins() {
 }
 
 #[test]
+fn snapshot_check_empty_token_plugins() {
+    // The empty string: the SDKs' verdicts, EMPTY_TOKEN_CLEARS and, per plugin and platform,
+    // what setUserDataJwt("") and init do with it.
+    run(&["check", "--exact", "--plugin", "all", "--now", NOW, ""])
+        .creds()
+        .snapshot("check/empty-token-plugins", Redact::default());
+}
+
+#[test]
+fn snapshot_check_whitespace_only_token() {
+    // A space is not empty to the plugins: the report says it reaches the SDK.
+    run(&["check", "--exact", "--plugin", "flutter", "--now", NOW, " "])
+        .creds()
+        .snapshot("check/whitespace-only", Redact::default());
+}
+
+#[test]
 fn snapshot_check_exact() {
     // The string as an SDK would get it from a careless backend: a scheme and a trailing
     // no-break space, judged as given.
