@@ -193,7 +193,8 @@ fn explain(swift: &str, ours: &str) -> Result<BTreeSet<&'static str>, String> {
     };
     let (mut s, o) = (parse(swift)?, parse(ours)?);
     align(&mut s, &o, "", &mut names)?;
-    if s != o || s.to_string() != o.to_string() {
+    // `==` ignores member order; the text does not.
+    if s != o || serde_json::to_string(&s).ok() != serde_json::to_string(&o).ok() {
         return Err("the values differ".into());
     }
     if number_tokens(swift) != number_tokens(ours) {
@@ -325,25 +326,26 @@ fn number_tokens(s: &str) -> Vec<String> {
 
 /// Calls `f` with each piece of JSON text and whether it is a number token.
 fn scan(s: &str, mut f: impl FnMut(&str, bool)) {
-    let b = s.as_bytes();
+    let bytes = s.as_bytes();
     let (mut i, mut start) = (0, 0);
-    while i < b.len() {
-        match b[i] {
+    while i < bytes.len() {
+        match bytes[i] {
             b'"' => {
                 i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
             }
             b'-' | b'0'..=b'9' => {
                 f(&s[start..i], false);
-                let n = i;
-                while i < b.len() && matches!(b[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                let begin = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
                 {
                     i += 1;
                 }
-                f(&s[n..i], true);
+                f(&s[begin..i], true);
                 start = i;
             }
             _ => i += 1,
