@@ -137,17 +137,40 @@ pub(crate) fn normalise(
     }
     if platform == Platform::Ios
         && let Some(Value::Object(custom)) = map.get_mut("customAttributes")
+        && !custom.is_empty()
     {
-        let empty: Vec<String> = custom
-            .iter()
-            .filter(|(_, v)| v.as_array().is_some_and(Vec::is_empty))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in &empty {
-            custom.shift_remove(k);
+        // The SDK's payload conversion: a list item with no members is dropped, a list left
+        // empty is dropped, and attributes left with no member at all are no member either
+        // (an attributes object given empty stays, and is sent as `{}`).
+        let mut dropped = Vec::new();
+        custom.retain(|k, v| {
+            if let Value::Array(items) = v {
+                let before = items.len();
+                items.retain(|i| !i.as_object().is_some_and(Map::is_empty));
+                if items.len() < before && !items.is_empty() {
+                    notes.push(format!(
+                        "{path}customAttributes.{}: {} empty list item(s) left out by the iOS SDK",
+                        printable(k),
+                        before - items.len()
+                    ));
+                }
+                if items.is_empty() {
+                    dropped.push(k.clone());
+                    return false;
+                }
+            }
+            true
+        });
+        for k in &dropped {
             notes.push(format!(
                 "{path}customAttributes.{}: an empty list is left out by the iOS SDK",
                 printable(k)
+            ));
+        }
+        if custom.is_empty() {
+            map.shift_remove("customAttributes");
+            notes.push(format!(
+                "{path}customAttributes: left out by the iOS SDK, as nothing is left in it"
             ));
         }
     }
@@ -157,12 +180,7 @@ pub(crate) fn normalise(
 /// After [`normalise`]: a saveUser body that lost everything (iOS drops empty list attributes)
 /// is no call at all.
 pub(crate) fn check_not_emptied(map: &Map<String, Value>) -> Result<(), String> {
-    let custom_only = map.len() == 1
-        && map
-            .get("customAttributes")
-            .and_then(Value::as_object)
-            .is_some_and(Map::is_empty);
-    if custom_only {
+    if map.is_empty() {
         return Err("--data holds only empty list custom attributes; the iOS SDK leaves those out and sends no request".into());
     }
     Ok(())
@@ -678,6 +696,37 @@ mod tests {
             keys,
             ["_x", "a", "A1", "a01", "a1", "a9", "a10", "B", "Z", "é"]
         );
+    }
+
+    #[test]
+    fn ios_drops_empty_list_items_and_custom_attributes_left_empty() {
+        // As the SDK's payload conversion leaves them, run on Foundation
+        // (tests/swift/IosBodyOracle.swift): `{}` items go, a list left empty goes, and
+        // attributes left with nothing are no member; attributes given as `{}` stay.
+        let body = |data: Value| {
+            let mut m = check_patch(data).unwrap();
+            let notes = normalise(&mut m, Platform::Ios, "");
+            (
+                check_not_emptied(&m).map(|()| patch_json(&m, Platform::Ios)),
+                notes.len(),
+            )
+        };
+        assert_eq!(
+            body(json!({"customAttributes": {"m": [{}], "n": [{"a": 1}, {}]}})),
+            (Ok(r#"{"customAttributes":{"n":[{"a":1}]}}"#.to_string()), 2)
+        );
+        assert_eq!(
+            body(json!({"firstName": "x", "customAttributes": {"l": []}})),
+            (Ok(r#"{"firstName":"x"}"#.to_string()), 2)
+        );
+        assert_eq!(
+            body(json!({"customAttributes": {}})),
+            (Ok(r#"{"customAttributes":{}}"#.to_string()), 0)
+        );
+        assert!(body(json!({"customAttributes": {"l": [{}]}})).0.is_err());
+        // Android sends what was given.
+        let mut m = check_patch(json!({"customAttributes": {"l": [{}]}})).unwrap();
+        assert!(normalise(&mut m, Platform::Android, "").is_empty());
     }
 
     #[test]

@@ -33,7 +33,7 @@ const NOW: i64 = 1_700_000_000;
 /// Generated inputs per run; the seed is fixed, so every run judges the same tokens.
 const GENERATED: usize = 12_000;
 const SEED: u64 = 0x6d6d_6a77_742d_696f;
-const SETUP: &str = "export MMJWT_SWIFT_ROOT=$(sudo .ci/swift-setup)";
+pub(crate) const SETUP: &str = "export MMJWT_SWIFT_ROOT=$(sudo .ci/swift-setup)";
 
 /// The known differences, by name: each is a predicate on the token.
 /// A named class of tokens.
@@ -44,8 +44,8 @@ const KNOWN: [Class; 2] = [
     ("segment of length 1 mod 4", segment_length_one_mod_four),
 ];
 
-/// How the compiled helper runs.
-enum Oracle {
+/// How the compiled helper runs (also the iOS wire differential's, `replay_ios_differential`).
+pub(crate) enum Oracle {
     /// Inside a Debian root file system: `chroot ROOT PATH`.
     Chroot { root: PathBuf, binary: String },
     /// On this machine.
@@ -72,8 +72,10 @@ fn oracle(test: &str) -> Option<&'static Oracle> {
     }
 }
 
-fn source() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/swift/IosJwtOracle.swift")
+fn source(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/swift")
+        .join(file)
 }
 
 /// FNV-1a of the helper's source: a compiled helper is reused while its source is unchanged.
@@ -84,7 +86,13 @@ fn source_hash(text: &[u8]) -> u64 {
 }
 
 fn compile() -> Result<Oracle, String> {
-    let text = std::fs::read(source()).unwrap();
+    compile_swift("IosJwtOracle.swift")
+}
+
+/// `tests/swift/FILE` compiled by the Swift toolchain (reused while the source is unchanged),
+/// or why there is no toolchain.
+pub(crate) fn compile_swift(file: &str) -> Result<Oracle, String> {
+    let text = std::fs::read(source(file)).unwrap();
     let hash = source_hash(&text);
     if let Some(root) = std::env::var_os("MMJWT_SWIFT_ROOT").filter(|r| !r.is_empty()) {
         let root = PathBuf::from(root);
@@ -99,10 +107,10 @@ fn compile() -> Result<Oracle, String> {
         if !root.join(&binary[1..]).is_file() {
             let inside = root.join(&dir[1..]);
             std::fs::create_dir_all(&inside).unwrap();
-            std::fs::write(inside.join("IosJwtOracle.swift"), &text).unwrap();
+            std::fs::write(inside.join(file), &text).unwrap();
             run_swiftc(
                 Command::new("chroot").arg(&root).arg("swiftc"),
-                &format!("{dir}/IosJwtOracle.swift"),
+                &format!("{dir}/{file}"),
                 &format!("{binary}.tmp"),
             );
             std::fs::rename(
@@ -123,7 +131,7 @@ fn compile() -> Result<Oracle, String> {
         let tmp = dir.join("oracle.tmp");
         run_swiftc(
             &mut Command::new("swiftc"),
-            source().to_str().unwrap(),
+            source(file).to_str().unwrap(),
             tmp.to_str().unwrap(),
         );
         std::fs::rename(&tmp, &binary).unwrap();
@@ -142,16 +150,21 @@ fn run_swiftc(cmd: &mut Command, source: &str, out: &str) {
 }
 
 impl Oracle {
-    /// The helper's answer line for each `(now, token)`, in order.
-    fn run(&self, requests: &[(i64, String)]) -> Vec<String> {
-        let mut cmd = match self {
+    /// The command that runs the helper.
+    pub(crate) fn command(&self) -> Command {
+        match self {
             Oracle::Chroot { root, binary } => {
                 let mut c = Command::new("chroot");
                 c.arg(root).arg(binary);
                 c
             }
             Oracle::Host { binary } => Command::new(binary),
-        };
+        }
+    }
+
+    /// The helper's answer line for each `(now, token)`, in order.
+    fn run(&self, requests: &[(i64, String)]) -> Vec<String> {
+        let mut cmd = self.command();
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -178,7 +191,7 @@ impl Oracle {
     }
 
     /// Whether the helper runs on Linux's Foundation (where the known differences show).
-    fn on_linux(&self) -> bool {
+    pub(crate) fn on_linux(&self) -> bool {
         matches!(self, Oracle::Chroot { .. }) || cfg!(target_os = "linux")
     }
 }

@@ -19,6 +19,7 @@ mod pitfalls;
 mod plugins;
 mod replay;
 mod replay_differential;
+mod replay_ios_differential;
 mod sandbox;
 mod sandbox_hardening;
 mod schema;

@@ -86,8 +86,9 @@ fn java_bodies(classpath: &str, requests: &[(&str, String)]) -> Vec<String> {
     answers
 }
 
-/// mmjwt's body: what `--dry-run` prints after the blank line, without the line's end.
-fn mmjwt_body(kind: &str, data: &str) -> String {
+/// mmjwt's body for `sdk`: what `--dry-run` prints after the blank line, without the line's
+/// end (also the iOS wire differential's).
+pub(crate) fn mmjwt_body(sdk: &str, kind: &str, data: &str) -> String {
     let call = if kind == "patch" {
         "save-user"
     } else {
@@ -95,14 +96,7 @@ fn mmjwt_body(kind: &str, data: &str) -> String {
     };
     let out = crate::support::mmjwt()
         .env("MMJWT_APP_CODE", "test-app-code")
-        .args([
-            "replay",
-            call,
-            "--sdk",
-            "android",
-            "--dry-run",
-            "--app-auth",
-        ])
+        .args(["replay", call, "--sdk", sdk, "--dry-run", "--app-auth"])
         .args(["--base-url", "http://127.0.0.1:9", "--push-reg-id", "reg-1"])
         .args(["--installation-id", "inst-1", "--data", data])
         .output()
@@ -146,7 +140,7 @@ fn android_bodies_agree_with_the_sdks_maps_and_the_real_gson() {
     let mut disagreements = Vec::new();
     let mut digit_choices = 0;
     for ((kind, data), java) in requests.iter().zip(&java) {
-        let ours = mmjwt_body(kind, data);
+        let ours = mmjwt_body("android", kind, data);
         if ours != *java && same_doubles(&ours, java) {
             // FloatingDecimal's own digits for a double that is not a whole number: mmjwt
             // writes the shortest ones, which read back as the same double (see the guide).
@@ -225,8 +219,8 @@ fn canonical_doubles(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // The generator: --data texts written by hand, so numbers keep the literal chosen for them.
 
-/// splitmix64.
-struct Gen(u64);
+/// splitmix64; also the iOS wire differential's generator (`replay_ios_differential`).
+pub(crate) struct Gen(pub(crate) u64);
 
 impl Gen {
     fn next(&mut self) -> u64 {
@@ -450,7 +444,7 @@ impl Gen {
         format!("{{{}}}", members.join(","))
     }
 
-    fn patch(&mut self) -> String {
+    pub(crate) fn patch(&mut self) -> String {
         let keys = [
             "customAttributes",
             "externalUserId",
@@ -466,7 +460,7 @@ impl Gen {
         self.object_of(&keys, 1)
     }
 
-    fn personalize(&mut self) -> String {
+    pub(crate) fn personalize(&mut self) -> String {
         let id = self.text(10);
         let mut identity = self.object_of(&["phones", "emails"], 0);
         // An identity always has the external user id (first or last, as an app may set it).
