@@ -246,7 +246,7 @@ pub fn library_warnings(header: Option<&Members>, claims: Option<&Members>) -> V
         out.push(Warning::new(
             Warn::DateAsFraction,
             format!(
-                "{} {} a number with a fraction ({first} is {}), not whole seconds: SwiftJWT (Infobip's iOS example) writes a Date so, as do lcobucci/jwt's default builder, Python's time.time() and Ruby's Time.now.to_f; fix: write integer seconds (Int(date.timeIntervalSince1970), int(time.time()), Time.now.to_i; lcobucci: ->withClaimsFormatter(new UnixTimestampDates()) or Builder::new(new JoseEncoder(), ChainedFormatter::withUnixTimestampDates()))",
+                "{} {} a number with a fraction ({first} is {}), not whole seconds: SwiftJWT (Infobip's iOS example) writes a Date so, as do lcobucci/jwt's default builder, Python's time.time() and Ruby's Time.now.to_f; fix: write integer seconds (Int(date.timeIntervalSince1970), int(time.time()), Time.now.to_i; lcobucci: $config->builder(ChainedFormatter::withUnixTimestampDates()))",
                 and_list(&fractions),
                 if fractions.len() == 1 { "is" } else { "are" },
                 short_value(claims.get(first)),
@@ -273,7 +273,7 @@ pub fn not_utf8(part: &str, bytes: &[u8]) -> Option<Warning> {
     Some(Warning::new(
         Warn::PayloadNotUtf8,
         format!(
-            "the {part} is not valid UTF-8 (byte 0x{:02X} at offset {at}): it was encoded one byte per character, as btoa does with a non-ASCII sub (Infobip's React Native example turns \"José\" into Latin-1 bytes and throws on \"Žan\"); fix: base64url the UTF-8 bytes of the JSON (Buffer.from(json, 'utf8').toString('base64url'), or btoa over the bytes of new TextEncoder().encode(json))",
+            "the {part} is not valid UTF-8 (byte 0x{:02X} at offset {at}): it was encoded one byte per character, as btoa does with a non-ASCII sub (Infobip's React Native example turns \"José\" into Latin-1 bytes and throws on \"Žan\"); fix: base64url the UTF-8 bytes of the JSON (Node: Buffer.from(json, 'utf8').toString('base64url'); browsers and React Native: new TextEncoder().encode(json), then base64url those bytes)",
             bytes[at]
         ),
     ))
@@ -361,6 +361,70 @@ mod tests {
             [Warn::TimeInMilliseconds]
         );
         assert!(codes(r#"{"iat":99999999000,"exp":99999999900}"#).is_empty());
+    }
+
+    #[test]
+    fn library_shapes() {
+        let codes = |h: Option<&str>, c: Option<&str>| -> Vec<Warn> {
+            let (h, c) = (h.map(members), c.map(members));
+            library_warnings(h.as_ref(), c.as_ref())
+                .iter()
+                .map(|w| w.code)
+                .collect()
+        };
+        let typed = Some(r#"{"alg":"HS256","typ":"JWT"}"#);
+        assert_eq!(
+            codes(Some(r#"{"kid":"k","alg":"HS256"}"#), None),
+            [Warn::HeaderTypOmitted]
+        );
+        // A typ of the wrong value is HEADER_TYP_INVALID's business, not an omission.
+        assert!(codes(Some(r#"{"alg":"HS256","typ":"jwt"}"#), None).is_empty());
+        assert_eq!(
+            codes(typed, Some(r#"{"iat":"2026-01-01T00:00:00Z","exp":"x"}"#)),
+            [Warn::DateAsString]
+        );
+        assert_eq!(
+            codes(
+                typed,
+                Some(r#"{"iat":1700000000.5,"exp":1700000900.123456}"#)
+            ),
+            [Warn::DateAsFraction]
+        );
+        // A fraction of zero is an integer value, however written.
+        assert!(codes(typed, Some(r#"{"iat":1700000000.0,"exp":17e8}"#)).is_empty());
+        assert_eq!(
+            codes(typed, Some(r#"{"iat":1700000000,"exp":60}"#)),
+            [Warn::ExpNotATimestamp]
+        );
+        assert_eq!(
+            codes(typed, Some(r#"{"iat":1700000000,"exp":999999999.5}"#)),
+            [Warn::DateAsFraction, Warn::ExpNotATimestamp]
+        );
+        assert!(codes(typed, Some(r#"{"iat":1700000000,"exp":1000000000}"#)).is_empty());
+        // Only exp: an nbf or iat of 0 is no lifetime in the wrong place.
+        assert!(codes(typed, Some(r#"{"iat":0,"nbf":0,"exp":1700000000}"#)).is_empty());
+    }
+
+    #[test]
+    fn a_lifetime_in_exp_is_not_also_expired_at_issue() {
+        let codes =
+            |j: &str| -> Vec<Warn> { time_warnings(&members(j)).iter().map(|w| w.code).collect() };
+        assert!(codes(r#"{"iat":1700000000,"exp":60}"#).is_empty());
+        // Both early: the difference still means something.
+        assert_eq!(codes(r#"{"iat":100,"exp":60}"#), [Warn::ExpiredAtIssue]);
+    }
+
+    #[test]
+    fn not_utf8_names_the_byte() {
+        let w = not_utf8("payload", b"{\"sub\":\"Jos\xe9\"}").unwrap();
+        assert_eq!(w.code, Warn::PayloadNotUtf8);
+        assert!(
+            w.message
+                .starts_with("the payload is not valid UTF-8 (byte 0xE9 at offset 11)"),
+            "{}",
+            w.message
+        );
+        assert!(not_utf8("header", "{\"sub\":\"José\"}".as_bytes()).is_none());
     }
 
     #[test]

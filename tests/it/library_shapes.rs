@@ -168,7 +168,11 @@ fn check_names_the_library_behind_each_shape_and_keeps_the_verdict() {
         assert_eq!(warning_codes(&v), s.warnings, "{}: {v}", s.library);
         let message = v["warnings"][0]["message"].as_str().unwrap();
         for name in s.names {
-            assert!(message.contains(name), "{}: {name:?} in {message}", s.library);
+            assert!(
+                message.contains(name),
+                "{}: {name:?} in {message}",
+                s.library
+            );
         }
         assert!(message.contains("; fix: "), "{}: {message}", s.library);
         // The problems decide, as before: every one of these is refused, with its own exit.
@@ -205,7 +209,11 @@ fn a_recent_exp_and_a_utf8_non_ascii_sub_get_none_of_them() {
     assert_eq!(out.status.code(), Some(0), "{v}");
     assert!(warning_codes(&v).is_empty(), "{v}");
     // One second earlier it is a lifetime, even on a token valid at its --now.
-    let t = signed(HEADER, &payload("José", 999_999_000, 999_999_999), &test_key());
+    let t = signed(
+        HEADER,
+        &payload("José", 999_999_000, 999_999_999),
+        &test_key(),
+    );
     let out = mmjwt_with_creds()
         .args(["check", "--json", "--now", "999999500", &t])
         .output()
