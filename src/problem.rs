@@ -171,7 +171,8 @@ pub enum Warn {
     DateAsString,
     /// `iat`, `exp` or `nbf` is a number with a fraction (SwiftJWT, lcobucci/jwt, `time.time()`).
     DateAsFraction,
-    /// `exp` is before 10^9 (2001-09-09): a lifetime written where the absolute time belongs.
+    /// `exp` is before 10^9 (2001-09-09) but `iat` is not: a lifetime written where the
+    /// absolute time belongs.
     ExpNotATimestamp,
     /// The header or payload decodes to bytes that are not UTF-8 (`btoa` on a non-ASCII `sub`).
     PayloadNotUtf8,

@@ -15,8 +15,8 @@ use serde_json::Value;
 
 /// Times above this are milliseconds: 10^11 seconds is the year 5138, 10^11 ms is 1973.
 pub const MILLISECONDS_ABOVE: f64 = 1e11;
-/// An `exp` under this (2001-09-09) is no expiry time a token issued today carries: a lifetime
-/// in seconds written where the absolute time belongs.
+/// An `exp` under this (2001-09-09) beside a later `iat` is no expiry time: a lifetime in
+/// seconds written where the absolute time belongs.
 pub const EXP_TIMESTAMP_FROM: i64 = 1_000_000_000;
 /// Lifetimes under this many seconds can run out between the SDK's check and a retry.
 pub const SHORT_LIFETIME_BELOW: i64 = 60;
@@ -254,7 +254,12 @@ pub fn library_warnings(header: Option<&Members>, claims: Option<&Members>) -> V
         ));
     }
     #[allow(clippy::cast_precision_loss)] // a threshold far inside f64's exact integers
-    if number(claims, "exp").is_some_and(|t| t < EXP_TIMESTAMP_FROM as f64) {
+    // With an iat as early, the token's clock is what is off (or it is a test's token), not
+    // its lifetime.
+    let from = EXP_TIMESTAMP_FROM as f64;
+    if number(claims, "exp").is_some_and(|t| t < from)
+        && number(claims, "iat").is_none_or(|t| t >= from)
+    {
         out.push(Warning::new(
             Warn::ExpNotATimestamp,
             format!(
@@ -401,6 +406,12 @@ mod tests {
             [Warn::DateAsFraction, Warn::ExpNotATimestamp]
         );
         assert!(codes(typed, Some(r#"{"iat":1700000000,"exp":1000000000}"#)).is_empty());
+        assert_eq!(
+            codes(typed, Some(r#"{"exp":900}"#)),
+            [Warn::ExpNotATimestamp]
+        );
+        // An iat as early: the clock (or a test) is off, not the lifetime.
+        assert!(codes(typed, Some(r#"{"iat":100,"exp":60}"#)).is_empty());
         // Only exp: an nbf or iat of 0 is no lifetime in the wrong place.
         assert!(codes(typed, Some(r#"{"iat":0,"nbf":0,"exp":1700000000}"#)).is_empty());
     }

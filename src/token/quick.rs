@@ -387,11 +387,6 @@ mod tests {
             ),
             ("iss differs", minted("a", NOW, NOW + 900, Some("x")), opts),
             (
-                "exp not a timestamp",
-                minted("a", 999_999_000, 999_999_999, None),
-                Options::at(999_999_500),
-            ),
-            (
                 "cleaned",
                 format!(" {}", minted("a", NOW, NOW + 900, None)),
                 opts,

@@ -196,9 +196,10 @@ impl Usual<'_> {
     }
 
     /// Whether `check` would add no warning: no key reference, no `aud`, an `iss` (if any)
-    /// equal to the app code, times in seconds, an `exp` that is a timestamp and a lifetime of
-    /// at least a minute (the pitfalls' thresholds; `EXPIRED_AT_ISSUE` cannot happen to a valid
-    /// token, nor can the header and date shapes a usual token has not).
+    /// equal to the app code, times in seconds and a lifetime of at least a minute (the
+    /// pitfalls' thresholds; `EXPIRED_AT_ISSUE` and `EXP_NOT_A_TIMESTAMP` cannot happen to a
+    /// valid token, whose `exp` is after its `iat`, nor can the header and date shapes a usual
+    /// token has not).
     pub(crate) fn quiet(&self) -> bool {
         #[allow(clippy::cast_precision_loss)] // the conversion the warning makes
         let in_ms = |t: i64| (t as f64).abs() > super::pitfalls::MILLISECONDS_ABOVE;
@@ -211,7 +212,6 @@ impl Usual<'_> {
             || in_ms(self.iat)
             || in_ms(self.exp)
             || self.nbf.is_some_and(in_ms)
-            || self.exp < super::pitfalls::EXP_TIMESTAMP_FROM
             || i128::from(self.exp) - i128::from(self.iat)
                 < i128::from(super::pitfalls::SHORT_LIFETIME_BELOW);
         !warns
