@@ -165,6 +165,17 @@ pub enum Warn {
     /// level, may overflow a device thread's stack (nothing in the SDK catches
     /// `StackOverflowError`) instead of giving the verdict shown.
     AndroidStackRisk,
+    /// The header has no `typ` (ruby-jwt, jose, jjwt and Nimbus leave it out unless set).
+    HeaderTypOmitted,
+    /// `iat`, `exp` or `nbf` is a JSON string (Go's `MapClaims` with a `time.Time`).
+    DateAsString,
+    /// `iat`, `exp` or `nbf` is a number with a fraction (SwiftJWT, lcobucci/jwt, `time.time()`).
+    DateAsFraction,
+    /// `exp` is before 10^9 (2001-09-09) but `iat` is not: a lifetime written where the
+    /// absolute time belongs.
+    ExpNotATimestamp,
+    /// The header or payload decodes to bytes that are not UTF-8 (`btoa` on a non-ASCII `sub`).
+    PayloadNotUtf8,
     /// The token is the empty string: today's plugins clear the token for it instead of
     /// handing it to the SDK, and the calls go with App authorization.
     EmptyTokenClears,
@@ -182,6 +193,11 @@ impl Warn {
         Warn::AudNotChecked,
         Warn::IssDiffers,
         Warn::AndroidStackRisk,
+        Warn::HeaderTypOmitted,
+        Warn::DateAsString,
+        Warn::DateAsFraction,
+        Warn::ExpNotATimestamp,
+        Warn::PayloadNotUtf8,
         Warn::EmptyTokenClears,
     ];
 
@@ -197,6 +213,11 @@ impl Warn {
             Warn::AudNotChecked => "AUD_NOT_CHECKED",
             Warn::IssDiffers => "ISS_DIFFERS",
             Warn::AndroidStackRisk => "ANDROID_STACK_RISK",
+            Warn::HeaderTypOmitted => "HEADER_TYP_OMITTED",
+            Warn::DateAsString => "DATE_AS_STRING",
+            Warn::DateAsFraction => "DATE_AS_FRACTION",
+            Warn::ExpNotATimestamp => "EXP_NOT_A_TIMESTAMP",
+            Warn::PayloadNotUtf8 => "PAYLOAD_NOT_UTF8",
             Warn::EmptyTokenClears => "EMPTY_TOKEN_CLEARS",
         }
     }

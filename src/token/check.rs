@@ -217,6 +217,8 @@ pub fn check(token: &str, opts: &Options<'_>) -> Report {
         let found = pitfalls::time_warnings(claims);
         r.warnings.extend(found);
     }
+    let found = pitfalls::library_warnings(r.header.as_ref(), r.claims.as_ref());
+    r.warnings.extend(found);
     r
 }
 
@@ -352,6 +354,9 @@ fn decode_segment(
         );
         return (None, false);
     };
+    if let Some(w) = pitfalls::not_utf8(part, &bytes) {
+        r.warnings.push(w);
+    }
     let canonical = deviations.is_empty();
     if canonical {
         r.step(name, Outcome::Pass, "canonical base64url");

@@ -1,7 +1,10 @@
 //! The mistakes integrators actually make, named with a stable warning code and a one-line fix:
 //! a secret used as text instead of hex-decoded, tokens expired when made, lifetimes too short
 //! to survive a retry, milliseconds where seconds belong, and a string the SDK gets with more
-//! than the token in it. Pure: the check core calls these with the report's data and `now`.
+//! than the token in it; and the shapes a known JWT library leaves by default (no header `typ`,
+//! dates as strings or fractions, a lifetime where the expiry time belongs, a header or payload
+//! that is not UTF-8), each naming the libraries that make it. Pure: the check core calls these
+//! with the report's data and `now`.
 
 use crate::json::Members;
 use crate::problem::{Warn, Warning};
@@ -12,6 +15,9 @@ use serde_json::Value;
 
 /// Times above this are milliseconds: 10^11 seconds is the year 5138, 10^11 ms is 1973.
 pub const MILLISECONDS_ABOVE: f64 = 1e11;
+/// An `exp` under this (2001-09-09) beside a later `iat` is no expiry time: a lifetime in
+/// seconds written where the absolute time belongs.
+pub const EXP_TIMESTAMP_FROM: i64 = 1_000_000_000;
 /// Lifetimes under this many seconds can run out between the SDK's check and a retry.
 pub const SHORT_LIFETIME_BELOW: i64 = 60;
 
@@ -168,12 +174,16 @@ pub fn time_warnings(claims: &Members) -> Vec<Warning> {
     ) else {
         return out;
     };
+    // Nor with a lifetime in exp's place (EXP_NOT_A_TIMESTAMP says so) and a real iat.
+    if exp < EXP_TIMESTAMP_FROM && iat >= EXP_TIMESTAMP_FROM {
+        return out;
+    }
     let life = i128::from(exp) - i128::from(iat);
     if life <= 0 {
         out.push(Warning::new(
             Warn::ExpiredAtIssue,
             format!(
-                "exp is {} iat: the token was expired the moment it was made (Infobip's iOS example sets exp = now + 0); fix: set exp = iat + the lifetime, e.g. 15 minutes",
+                "exp is {} iat: the token was expired the moment it was made (jsonwebtoken reads expiresIn given as a string without a unit, e.g. \"60\", as milliseconds; Infobip's iOS example sets exp = now + 0); fix: set exp = iat + the lifetime in seconds, e.g. 15 minutes (expiresIn: 900 or \"15m\")",
                 if life == 0 {
                     "equal to".to_string()
                 } else {
@@ -190,6 +200,107 @@ pub fn time_warnings(claims: &Members) -> Vec<Warning> {
         ));
     }
     out
+}
+
+/// The libraries that leave the header `typ` out unless it is set.
+const TYP_OMITTERS: &str = "ruby-jwt, jose (panva), jjwt and Nimbus omit typ unless set";
+
+/// `HEADER_TYP_OMITTED`, `DATE_AS_STRING`, `DATE_AS_FRACTION` and `EXP_NOT_A_TIMESTAMP`: the
+/// shapes a known JWT library's defaults leave, each with the libraries that leave it. Only
+/// explains: the problems (the SDKs' refusal, the server's type check, the expiry) stay as
+/// `check` found them.
+pub fn library_warnings(header: Option<&Members>, claims: Option<&Members>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    if header.is_some_and(|h| h.get("typ").is_none()) {
+        out.push(Warning::new(
+            Warn::HeaderTypOmitted,
+            format!(
+                "the header has no typ, so both SDKs refuse the token; {TYP_OMITTERS}; fix: set the header typ to \"JWT\" (ruby-jwt: JWT.encode(payload, key, 'HS256', {{ typ: 'JWT', kid: kid }}); jose: setProtectedHeader({{ alg: 'HS256', typ: 'JWT', kid }}); jjwt: .header().type(\"JWT\"); Nimbus: .type(JOSEObjectType.JWT))"
+            ),
+        ));
+    }
+    let Some(claims) = claims else {
+        return out;
+    };
+    let dates = ["iat", "exp", "nbf"];
+    let strings: Vec<&str> = dates
+        .into_iter()
+        .filter(|&n| matches!(claims.get(n), Some(Value::String(_))))
+        .collect();
+    if let Some(&first) = strings.first() {
+        out.push(Warning::new(
+            Warn::DateAsString,
+            format!(
+                "{} {} a JSON string ({first} is {}), not a number of seconds: Go's golang-jwt MapClaims marshals a time.Time as an RFC 3339 string, and .NET writes claims without an integer value type (ClaimValueTypes.Integer64) as strings; fix: write integer seconds (jwt.NewNumericDate(t) or t.Unix() in Go; new Claim(name, value, ClaimValueTypes.Integer64) in .NET)",
+                and_list(&strings),
+                if strings.len() == 1 { "is" } else { "are" },
+                short_value(claims.get(first)),
+            ),
+        ));
+    }
+    let fractions: Vec<&str> = dates
+        .into_iter()
+        .filter(|&n| number(claims, n).is_some_and(|t| t.fract() != 0.0))
+        .collect();
+    if let Some(&first) = fractions.first() {
+        out.push(Warning::new(
+            Warn::DateAsFraction,
+            format!(
+                "{} {} a number with a fraction ({first} is {}), not whole seconds: SwiftJWT (Infobip's iOS example) writes a Date so, as do lcobucci/jwt's default builder, Python's time.time() and Ruby's Time.now.to_f; fix: write integer seconds (Int(date.timeIntervalSince1970), int(time.time()), Time.now.to_i; lcobucci: $config->builder(ChainedFormatter::withUnixTimestampDates()))",
+                and_list(&fractions),
+                if fractions.len() == 1 { "is" } else { "are" },
+                short_value(claims.get(first)),
+            ),
+        ));
+    }
+    #[allow(clippy::cast_precision_loss)] // a threshold far inside f64's exact integers
+    // With an iat as early, the token's clock is what is off (or it is a test's token), not
+    // its lifetime.
+    let from = EXP_TIMESTAMP_FROM as f64;
+    if number(claims, "exp").is_some_and(|t| t < from)
+        && number(claims, "iat").is_none_or(|t| t >= from)
+    {
+        out.push(Warning::new(
+            Warn::ExpNotATimestamp,
+            format!(
+                "exp is {}, a time before 2001-09-09 (10^9): a lifetime written where the absolute expiry time belongs (jose's setExpirationTime(60) sets exp to 60, 1970-01-01T00:01:00Z; only a string such as '15m' is relative there); fix: set exp = iat + the lifetime (jose: setExpirationTime('15m'))",
+                short_value(claims.get("exp")).trim_matches('"'),
+            ),
+        ));
+    }
+    out
+}
+
+/// `PAYLOAD_NOT_UTF8` for a segment that decodes to `bytes` (`part` is "header" or "payload").
+pub fn not_utf8(part: &str, bytes: &[u8]) -> Option<Warning> {
+    let e = std::str::from_utf8(bytes).err()?;
+    let at = e.valid_up_to();
+    Some(Warning::new(
+        Warn::PayloadNotUtf8,
+        format!(
+            "the {part} is not valid UTF-8 (byte 0x{:02X} at offset {at}): it was encoded one byte per character, as btoa does with a non-ASCII sub (Infobip's React Native example turns \"José\" into Latin-1 bytes and throws on \"Žan\"); fix: base64url the UTF-8 bytes of the JSON (Node: Buffer.from(json, 'utf8').toString('base64url'); browsers and React Native: new TextEncoder().encode(json), then base64url those bytes)",
+            bytes[at]
+        ),
+    ))
+}
+
+/// "iat", "iat and exp", "iat, exp and nbf".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A claim's JSON text, cut to a readable length.
+fn short_value(v: Option<&Value>) -> String {
+    let text = v.map(Value::to_string).unwrap_or_default();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text
+    }
 }
 
 /// `AS_GIVEN_REFUSED`: `raw` is what the app would pass to `setUserDataJwt`, `cleaned` what
@@ -273,6 +384,76 @@ mod tests {
             [Warn::TimeInMilliseconds]
         );
         assert!(codes(r#"{"iat":99999999000,"exp":99999999900}"#).is_empty());
+    }
+
+    #[test]
+    fn library_shapes() {
+        let codes = |h: Option<&str>, c: Option<&str>| -> Vec<Warn> {
+            let (h, c) = (h.map(members), c.map(members));
+            library_warnings(h.as_ref(), c.as_ref())
+                .iter()
+                .map(|w| w.code)
+                .collect()
+        };
+        let typed = Some(r#"{"alg":"HS256","typ":"JWT"}"#);
+        assert_eq!(
+            codes(Some(r#"{"kid":"k","alg":"HS256"}"#), None),
+            [Warn::HeaderTypOmitted]
+        );
+        // A typ of the wrong value is HEADER_TYP_INVALID's business, not an omission.
+        assert!(codes(Some(r#"{"alg":"HS256","typ":"jwt"}"#), None).is_empty());
+        assert_eq!(
+            codes(typed, Some(r#"{"iat":"2026-01-01T00:00:00Z","exp":"x"}"#)),
+            [Warn::DateAsString]
+        );
+        assert_eq!(
+            codes(
+                typed,
+                Some(r#"{"iat":1700000000.5,"exp":1700000900.123456}"#)
+            ),
+            [Warn::DateAsFraction]
+        );
+        // A fraction of zero is an integer value, however written.
+        assert!(codes(typed, Some(r#"{"iat":1700000000.0,"exp":17e8}"#)).is_empty());
+        assert_eq!(
+            codes(typed, Some(r#"{"iat":1700000000,"exp":60}"#)),
+            [Warn::ExpNotATimestamp]
+        );
+        assert_eq!(
+            codes(typed, Some(r#"{"iat":1700000000,"exp":999999999.5}"#)),
+            [Warn::DateAsFraction, Warn::ExpNotATimestamp]
+        );
+        assert!(codes(typed, Some(r#"{"iat":1700000000,"exp":1000000000}"#)).is_empty());
+        assert_eq!(
+            codes(typed, Some(r#"{"exp":900}"#)),
+            [Warn::ExpNotATimestamp]
+        );
+        // An iat as early: the clock (or a test) is off, not the lifetime.
+        assert!(codes(typed, Some(r#"{"iat":100,"exp":60}"#)).is_empty());
+        // Only exp: an nbf or iat of 0 is no lifetime in the wrong place.
+        assert!(codes(typed, Some(r#"{"iat":0,"nbf":0,"exp":1700000000}"#)).is_empty());
+    }
+
+    #[test]
+    fn a_lifetime_in_exp_is_not_also_expired_at_issue() {
+        let codes =
+            |j: &str| -> Vec<Warn> { time_warnings(&members(j)).iter().map(|w| w.code).collect() };
+        assert!(codes(r#"{"iat":1700000000,"exp":60}"#).is_empty());
+        // Both early: the difference still means something.
+        assert_eq!(codes(r#"{"iat":100,"exp":60}"#), [Warn::ExpiredAtIssue]);
+    }
+
+    #[test]
+    fn not_utf8_names_the_byte() {
+        let w = not_utf8("payload", b"{\"sub\":\"Jos\xe9\"}").unwrap();
+        assert_eq!(w.code, Warn::PayloadNotUtf8);
+        assert!(
+            w.message
+                .starts_with("the payload is not valid UTF-8 (byte 0xE9 at offset 11)"),
+            "{}",
+            w.message
+        );
+        assert!(not_utf8("header", "{\"sub\":\"José\"}".as_bytes()).is_none());
     }
 
     #[test]

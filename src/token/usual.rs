@@ -197,7 +197,9 @@ impl Usual<'_> {
 
     /// Whether `check` would add no warning: no key reference, no `aud`, an `iss` (if any)
     /// equal to the app code, times in seconds and a lifetime of at least a minute (the
-    /// pitfalls' thresholds; `EXPIRED_AT_ISSUE` cannot happen to a valid token).
+    /// pitfalls' thresholds; `EXPIRED_AT_ISSUE` and `EXP_NOT_A_TIMESTAMP` cannot happen to a
+    /// valid token, whose `exp` is after its `iat`, nor can the header and date shapes a usual
+    /// token has not).
     pub(crate) fn quiet(&self) -> bool {
         #[allow(clippy::cast_precision_loss)] // the conversion the warning makes
         let in_ms = |t: i64| (t as f64).abs() > super::pitfalls::MILLISECONDS_ABOVE;

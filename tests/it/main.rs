@@ -15,6 +15,7 @@ mod hardening;
 mod hygiene;
 mod ios_differential;
 mod issuer;
+mod library_shapes;
 mod pitfalls;
 mod plugins;
 mod replay;

@@ -2,14 +2,18 @@
 //! raises it, one edit away from the usual valid token where the code allows, judged by `check`
 //! by the fast path (batch `check --json`'s one-pass line), which must step aside or give
 //! `check`'s answer, and by the sandbox's verdict, which must answer `check`'s primary problem.
+//! The same for every warning code: a token that raises it, for which the fast path steps aside.
 //! The cases are found by a `match` without a wildcard, so a new code does not build until it
 //! has its case here.
 
-use crate::support::{HEADER, payload, signed, test_key};
-use mmjwt::problem::Code;
+use crate::support::{HEADER, SECRET_HEX, b64, payload, signed, test_key};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use mmjwt::problem::{Code, Warn};
 use mmjwt::sdk::SdkSelection;
-use mmjwt::secret::HmacKey;
+use mmjwt::secret::{HmacKey, Secret};
 use mmjwt::token::check::{Expectations, Keys, Options, check, check_input};
+use mmjwt::token::pitfalls::KeyVariants;
 use mmjwt::token::verdict::verdict;
 use mmjwt::token::{normalize_input, quick, report};
 use std::collections::HashMap;
@@ -188,6 +192,111 @@ fn every_problem_code_is_raised_and_the_fast_paths_step_aside_for_it() {
                 Ok(true) => failures.push(format!("{code}: the batch line's fast path took it")),
                 Err(e) => failures.push(format!("{code}: {e}")),
             }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A token that raises warning `w`, and the key to judge it with (the right one unless the
+/// warning is about a wrong one). Exhaustive on purpose, as [`case`].
+fn warning_case(w: Warn) -> (String, bool) {
+    let key = test_key();
+    let usual_payload = payload("alice", NOW - 10, NOW + 900);
+    let with_payload = |p: &str| signed(HEADER, p, &key);
+    let with_claim =
+        |member: &str| with_payload(&usual_payload.replace('}', &format!(",{member}}}")));
+    let with_dates = |iat: &str, exp: &str| {
+        with_payload(&format!(
+            r#"{{"typ":"Bearer","sub":"alice","infobip-api-key":"test-app-code","iat":{iat},"exp":{exp},"jti":"j-1"}}"#
+        ))
+    };
+    let right = true;
+    match w {
+        Warn::SecretUsedAsText => (
+            signed(HEADER, &usual_payload, &HmacKey::new(SECRET_HEX.as_bytes())),
+            false,
+        ),
+        Warn::ExpiredAtIssue => (with_payload(&payload("alice", NOW - 10, NOW - 10)), right),
+        Warn::ShortLifetime => (with_payload(&payload("alice", NOW - 10, NOW + 20)), right),
+        Warn::TimeInMilliseconds => (
+            with_payload(&payload("alice", NOW * 1000, (NOW + 900) * 1000)),
+            right,
+        ),
+        Warn::AsGivenRefused => (format!("Bearer {}", usual()), right),
+        Warn::KeyReferenceIgnored => (
+            signed(
+                r#"{"alg":"HS256","typ":"JWT","kid":"test-key-id","jku":"https://example.com/k"}"#,
+                &usual_payload,
+                &key,
+            ),
+            right,
+        ),
+        Warn::AudNotChecked => (with_claim(r#""aud":"x""#), right),
+        Warn::IssDiffers => (with_claim(r#""iss":"another-app""#), right),
+        Warn::AndroidStackRisk => {
+            let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+            (with_claim(&format!(r#""x":{deep}"#)), right)
+        }
+        Warn::HeaderTypOmitted => (
+            signed(
+                r#"{"kid":"test-key-id","alg":"HS256"}"#,
+                &usual_payload,
+                &key,
+            ),
+            right,
+        ),
+        Warn::DateAsString => (
+            with_dates(&(NOW - 10).to_string(), r#""2027-01-15T08:15:00Z""#),
+            right,
+        ),
+        Warn::DateAsFraction => (
+            with_dates(&(NOW - 10).to_string(), &format!("{}.5", NOW + 900)),
+            right,
+        ),
+        Warn::ExpNotATimestamp => (with_dates(&(NOW - 10).to_string(), "900"), right),
+        Warn::PayloadNotUtf8 => {
+            let latin1: Vec<u8> = payload("José", NOW - 10, NOW + 900)
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap())
+                .collect();
+            let input = format!("{}.{}", b64(HEADER), URL_SAFE_NO_PAD.encode(latin1));
+            let sig = URL_SAFE_NO_PAD.encode(key.sign(input.as_bytes()));
+            (format!("{input}.{sig}"), right)
+        }
+        // The string the app would pass is empty; normalize_input keeps it empty.
+        Warn::EmptyTokenClears => (String::new(), right),
+    }
+}
+
+#[test]
+fn every_warning_code_is_raised_and_the_batch_line_steps_aside_for_it() {
+    let key = test_key();
+    let secret = Secret::from_hex(SECRET_HEX).unwrap();
+    let variants = KeyVariants::from_secret(&secret);
+    let mut failures = Vec::new();
+    for &w in Warn::ALL {
+        let (token, right_key) = warning_case(w);
+        let keys = if right_key {
+            Keys::Single(&key)
+        } else {
+            Keys::SingleWithVariants(&key, &variants)
+        };
+        let opts = Options {
+            keys,
+            ..Options::at(NOW)
+        };
+        let input = normalize_input(&token);
+        let r = check_input(&token, &input, &opts);
+        if !r.warnings.iter().any(|x| x.code == w) {
+            failures.push(format!("{w}: the case does not raise it: {:?}", r.warnings));
+            continue;
+        }
+        // The batch line writes only reports without warnings: it must step aside, writing
+        // nothing. (The sandbox's verdict is not compared: AS_GIVEN_REFUSED's raw string is
+        // what the sandbox would refuse as given.)
+        let mut line = String::new();
+        if quick::write_json(&mut line, token.as_bytes(), Some(1), &opts) || !line.is_empty() {
+            failures.push(format!("{w}: the batch line's fast path took it: {line}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
