@@ -5,7 +5,7 @@
 //! Why it exists: even the one-subcommand tree of [`super::lone`] builds every argument, looks
 //! up its default and environment variable, and drops it again to read three words; that alone
 //! takes `mmjwt check TOKEN` past the whole start-up of jwt-cli's `decode`, which it is held to
-//! (README "Performance"). Scripts start these two commands thousands of times.
+//! (docs/performance.md). Scripts start these two commands thousands of times.
 //!
 //! **clap is the definition; this reader only follows it.** New flags go to clap only (the
 //! argument types in [`super`]): this reader declines any flag it does not know, so a line that

@@ -1,8 +1,7 @@
 //! Who is calling: the `Authorization` header read as `App <appCode>` or `Bearer <jwt>`.
 //! Bearer tokens are judged by [`crate::token::verdict::verdict`]: the rules `mmjwt check`
 //! applies (server checks only, keys looked up by `kid`, the app code expected as
-//! `infobip-api-key`) without building its report; check's primary problem becomes the
-//! `messageId`.
+//! `infobip-api-key`); check's primary problem becomes the `messageId`.
 //! Also the optional `jti` replay cache.
 
 use super::api::{ApiError, message_id};

@@ -2,9 +2,10 @@
 //! it matches what the user expects, and whether the signature verifies. Every problem found is
 //! reported, not only the first. Pure: the caller passes `now` and the keys.
 //!
-//! The reference for every rule: the fast paths ([`quick`](super::quick), the sandbox's
-//! [`verdict`](super::verdict)) take only what `token::usual` accepts and hand every
-//! other token to this function, whose time arithmetic (`usual::TimeFindings`) they share.
+//! The reference for every rule: the batch line's fast path ([`quick`](super::quick)) takes
+//! only what `token::usual` accepts and hands every other token to this function, whose time
+//! arithmetic (`usual::TimeFindings`) it shares. The sandbox's [`verdict`](super::verdict) is
+//! this function's primary problem.
 
 use super::MAX_TOKEN_BYTES;
 use super::pitfalls::{self, KeyVariants};

@@ -446,8 +446,8 @@ mod tests {
         format!("{si}.{}", crate::b64::encode(&key.sign(si.as_bytes())))
     }
 
-    /// What a thread remembers between tokens (the last header, the MAC's first block, the
-    /// last time objects, the report's end) never carries one token's answer to the next:
+    /// What a thread remembers between tokens (the last time objects, the report's end)
+    /// never carries one token's answer to the next:
     /// tokens that share a header but not a key id, a key, options or `now`, interleaved, each
     /// get their own general report.
     #[test]

@@ -155,7 +155,7 @@ impl Serialize for Steps<'_> {
     }
 }
 
-/// The `check --json` object for one token (see the README for the schema). Serialised
+/// The `check --json` object for one token (its schema: docs/schema/check.json). Serialised
 /// straight from the report, without an intermediate `Value` tree: batch checking spends most
 /// of its time here.
 #[derive(Debug, Serialize)]

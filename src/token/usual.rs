@@ -1,11 +1,11 @@
 //! The usual valid token, defined once: the shape nearly every real token has (a plain string
 //! of three canonical base64url segments, flat JSON objects without repeated names, an HS256
 //! signature of 32 bytes) and the server rules applied to it. [`check`](super::check) words
-//! every rule for any token; the two fast paths (batch `check --json`'s line in
-//! [`quick`](super::quick) and the sandbox's Bearer [`verdict`](super::verdict)) are this module
-//! plus a signature and a writer: they take a token only when [`read`] and [`Usual::valid`]
-//! accept it, and hand anything else to `check`, so they can step aside but never judge
-//! differently. The time arithmetic ([`TimeFindings`]) is the one `check` itself uses.
+//! every rule for any token; the one fast path (batch `check --json`'s line in
+//! [`quick`](super::quick)) is this module plus a signature and a writer: it takes a token only
+//! when [`read`] and [`Usual::valid`] accept it, and hands anything else to `check`, so it can
+//! step aside but never judge differently. The time arithmetic ([`TimeFindings`]) is the one
+//! `check` itself uses.
 
 use super::check::{Expectations, Keys, Options};
 use super::{MAX_TOKEN_BYTES, Segments};

@@ -303,8 +303,12 @@ fn snapshot_audit() {
             .value("[MMJWT]", bin)
             // The fetch time is right-aligned, so its padding goes with it.
             .pattern("[ELAPSED]", r"#\d+(?<redacted> +\d+ ms)")
-            // The issuer mints on the real clock, so iat can be a second off this machine's.
-            .pattern("[OFFSET]", r"offset (?<redacted>[+-]\d+) s\b")
+            // The issuer mints on the real clock, so iat can be a second off this machine's,
+            // for one fetch and not the next (the summary then shows a range).
+            .pattern(
+                "[OFFSET]",
+                r"offset (?<redacted>[+-]\d+ s to [+-]\d+|[+-]\d+) s\b",
+            )
             .pattern("[SECONDS]", r"· (?<redacted>\d+(\.\d+)?) s\n")
     };
     let args = [
