@@ -16,14 +16,10 @@ use crate::token::mint::{Claims, JtiSource, Minter};
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 /// Where `serve` listens unless `--listen` says otherwise: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8788";
@@ -338,7 +334,7 @@ struct State {
     log: Log,
 }
 
-fn handle(state: &State, req: &hyper::Request<Incoming>) -> Response {
+fn handle<B>(state: &State, req: &axum::http::Request<B>) -> Response {
     let jti = state
         .jtis
         .lock()
@@ -372,61 +368,20 @@ fn handle(state: &State, req: &hyper::Request<Incoming>) -> Response {
     response(&outcome)
 }
 
-/// The accept loop (as the sandbox's: HTTP/1 with a timer, a header-read timeout and header
-/// limits; shutdown stops accepting and lets each connection finish its request).
+/// The sandbox's accept loop (HTTP/1 with a timer, a header-read timeout and header limits;
+/// shutdown stops accepting and lets each connection finish its request), with every request
+/// going to [`handle`].
 async fn accept(
     listener: TcpListener,
     state: Arc<State>,
     limits: Limits,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .max_headers(limits.max_headers)
-        .max_header_size(limits.max_header_bytes);
-    let (conn_stop, conn_stop_rx) = watch::channel(false);
-    let mut conns = JoinSet::new();
-    loop {
-        tokio::select! {
-            () = stopped(&mut stop) => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    let _ = stream.set_nodelay(true);
-                    let state = Arc::clone(&state);
-                    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                        let res = handle(&state, &req);
-                        async move { Ok::<_, std::convert::Infallible>(res) }
-                    });
-                    let conn = http.serve_connection(TokioIo::new(stream), service);
-                    let mut stop_rx = conn_stop_rx.clone();
-                    conns.spawn(async move {
-                        let mut conn = std::pin::pin!(conn);
-                        let stopping = tokio::select! {
-                            _ = conn.as_mut() => false,
-                            () = stopped(&mut stop_rx) => true,
-                        };
-                        if stopping {
-                            conn.as_mut().graceful_shutdown();
-                            let _ = conn.await;
-                        }
-                    });
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            },
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
-        }
-    }
-    drop(listener);
-    let _ = conn_stop.send(true);
-    let drained = async { while conns.join_next().await.is_some() {} };
-    let _ = tokio::time::timeout(limits.shutdown_grace, drained).await;
-}
-
-/// Resolves once the flag is true or its sender is gone (a helper: the guard `wait_for`
-/// returns is not `Send`, so it must not live in the callers' futures).
-async fn stopped(rx: &mut watch::Receiver<bool>) {
-    let _ = rx.wait_for(|s| *s).await;
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let res = handle(&state, &req);
+        async move { res }
+    });
+    crate::sandbox::serve_router(listener, app, limits, stop).await;
 }
 
 /// True for an address only this machine can reach.

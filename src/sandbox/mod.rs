@@ -17,6 +17,7 @@ pub(crate) mod persist;
 pub(crate) mod person;
 pub(crate) mod routes;
 mod server;
+pub(crate) use server::serve as serve_router;
 pub(crate) mod store;
 
 use crate::secret::{HmacKey, Secret};

@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
 /// Serves `app` on `listener` until `stop` turns true (or its sender goes away).
-pub(super) async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
