@@ -83,10 +83,10 @@ pub(crate) fn run(args: &CheckArgs, shell: &Shell) -> anyhow::Result<u8> {
             |_| {},
         )?;
         if seen.load(Ordering::Relaxed) == 0 {
-            // Empty lines are never tokens on stdin (an editor's last line), so an empty answer
-            // piped from a backend lands here: point at the way to judge the empty string.
+            // An empty answer piped from a backend (not even an empty line) lands here: point
+            // at the way to judge the empty string.
             return Err(usage(if args.exact {
-                "no token on standard input (empty lines are skipped; to judge the empty string, run: mmjwt check --exact '')"
+                "no token on standard input (not even an empty line); to judge the empty string, run: mmjwt check --exact ''"
             } else {
                 "no token on standard input"
             }));
@@ -147,8 +147,9 @@ fn judge_lines(
         // needed for lines that are not UTF-8.
         let text =
             std::str::from_utf8(raw).map_or_else(|_| String::from_utf8_lossy(raw), Cow::Borrowed);
-        // An NBSP-only line is a token to --exact (the SDKs disagree about it), blank otherwise.
-        if text.is_empty() || (!how.exact && text.trim().is_empty()) {
+        // Under --exact every line is a token, the empty one included (it is what an app
+        // passes when the backend answers nothing); otherwise a blank line is no token.
+        if !how.exact && text.trim().is_empty() {
             continue;
         }
         judged += 1;

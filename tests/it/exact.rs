@@ -241,8 +241,12 @@ fn stdin_nbsp_line_is_a_token_only_with_exact() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 1, "empty lines are skipped even with --exact");
-    assert_eq!(lines[0]["input"]["line"], 2);
+    assert_eq!(
+        lines.len(),
+        3,
+        "every line is a token with --exact, empty ones included"
+    );
+    assert_eq!(lines[1]["input"]["line"], 2);
 }
 
 /// The lines people read: the warnings section for a `Bearer `-prefixed short-lived token, and

@@ -569,9 +569,9 @@ fn whitespace_only_token_is_not_empty_to_the_plugins() {
 
 #[test]
 fn an_empty_stdin_under_exact_points_at_the_empty_token() {
-    // Empty lines are skipped on stdin (docs/assumptions.md); an empty backend answer piped in
-    // is told how to judge the empty string instead.
-    for input in ["", "\n", "\n\n"] {
+    // Under --exact an empty line is the empty token (docs/assumptions.md); stdin with no line
+    // at all (an empty backend answer piped in) is told how to judge the empty string.
+    for input in [""] {
         let out = mmjwt()
             .args(["check", "--exact"])
             .write_stdin(input)
@@ -582,6 +582,28 @@ fn an_empty_stdin_under_exact_points_at_the_empty_token() {
         assert!(
             err.contains("to judge the empty string, run: mmjwt check --exact ''"),
             "{input:?}: {err}"
+        );
+    }
+    let out = mmjwt()
+        .args(["check", "--exact", "--json"])
+        .write_stdin("\n\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10));
+    let reports: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 2, "each empty line is the empty token");
+    for r in &reports {
+        assert!(
+            r["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w["code"] == "EMPTY_TOKEN_CLEARS"),
+            "{r}"
         );
     }
 }
