@@ -371,9 +371,14 @@ fn ios_emulation_agrees_with_the_real_foundation() {
     for (i, ((now, token), swift)) in requests.iter().zip(&answers).enumerate() {
         let mine = ours(token, *now);
         if let Some(v) = printed.get(&i) {
+            // The report's `empty_token` member is the plugins' path, not the SDK's verdict.
+            let mut v = v.clone();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("empty_token");
+            }
             let verdict = serde_json::to_value(ios::validate(token, *now)).unwrap();
             assert_eq!(
-                *v, verdict,
+                v, verdict,
                 "`check --exact --sdk ios` printed another verdict: {token:?}"
             );
         }
