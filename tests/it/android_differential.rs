@@ -9,6 +9,7 @@
 //! `CI=true`, where they fail.
 
 use crate::support::b64;
+use crate::support::splitmix::SplitMix;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use mmjwt::problem::Warn;
@@ -344,6 +345,12 @@ fn check_shows_the_stack_risk_warning() {
 /// splitmix64: small, deterministic, good enough to spread choices.
 struct Gen(u64);
 
+impl SplitMix for Gen {
+    fn state(&mut self) -> &mut u64 {
+        &mut self.0
+    }
+}
+
 /// Decimal digit zeros of several scripts (ASCII, Arabic-Indic, Extended Arabic-Indic,
 /// Devanagari, Bengali, Thai, Myanmar, Mongolian, fullwidth) and lookalikes that are not Nd
 /// digits (superscript, circled, Roman numeral one, mathematical bold zero outside the BMP).
@@ -355,30 +362,6 @@ const NOT_DIGITS: [&str; 6] = ["²", "①", "Ⅰ", "\u{1D7CE}", "\u{1D7CF}", "٫
 impl Gen {
     fn new(seed: u64) -> Self {
         Gen(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
-        items[self.below(items.len())]
     }
 
     /// ASCII decimal digits rewritten digit by digit in a script chosen per token or per

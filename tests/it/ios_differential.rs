@@ -16,6 +16,7 @@
 //! Two differences are expected, by name: they are artefacts of the Foundation that ships with
 //! Swift on Linux, not iPhone behaviour, and mmjwt keeps the iPhone's answer (spec 4.6).
 
+use crate::support::splitmix::SplitMix;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use mmjwt::problem::Code;
@@ -514,31 +515,13 @@ fn the_helper_reports_the_sdks_nserror_fields() {
 /// splitmix64: small, deterministic, good enough to spread choices.
 struct Gen(u64);
 
+impl SplitMix for Gen {
+    fn state(&mut self) -> &mut u64 {
+        &mut self.0
+    }
+}
+
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
-        items[self.below(items.len())]
-    }
-
     /// An integer near now (or anywhere), so expiry is decided either way.
     fn near_now(&mut self) -> i64 {
         match self.below(6) {

@@ -10,6 +10,7 @@
 //! Without a JDK or the jar the test prints what it skipped and passes, except under
 //! `CI=true`, where it fails.
 
+use crate::support::splitmix::SplitMix;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use std::fmt::Write as _;
@@ -222,23 +223,13 @@ fn canonical_doubles(s: &str) -> String {
 /// splitmix64; also the iOS wire differential's generator (`replay_ios_differential`).
 pub(crate) struct Gen(pub(crate) u64);
 
+impl SplitMix for Gen {
+    fn state(&mut self) -> &mut u64 {
+        &mut self.0
+    }
+}
+
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
     /// Text with ASCII, HTML-escaped characters, control characters, non-ASCII and astral
     /// characters, as a JSON string literal.
     fn text(&mut self, max: usize) -> String {

@@ -9,6 +9,7 @@ pub mod api;
 pub mod http;
 pub mod sandbox_process;
 pub mod snapshot;
+pub mod splitmix;
 pub mod webdriver;
 
 use base64::Engine as _;
