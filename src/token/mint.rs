@@ -56,13 +56,16 @@ impl Minter {
     pub fn mint_into(&mut self, claims: &Claims<'_>, out: &mut String) {
         self.payload.clear();
         write_payload(claims, &mut self.payload);
-        let start = out.len();
-        out.push_str(&self.header_b64);
-        out.push('.');
-        b64::encode_into(self.payload.as_bytes(), out);
-        let tag = self.key.sign(&out.as_bytes()[start..]);
-        out.push('.');
-        b64::encode_into(&tag, out);
+        sign_into(&self.header_b64, &self.key, &self.payload, out);
+    }
+
+    /// The token for a payload written elsewhere (`payload_json` exactly as encoded), with this
+    /// minter's header and key: for payloads [`Claims`] cannot express, such as one lacking a
+    /// mandatory claim (`gen --break structure`).
+    pub fn mint_payload(&self, payload_json: &str) -> String {
+        let mut token = String::with_capacity(512);
+        sign_into(&self.header_b64, &self.key, payload_json, &mut token);
+        token
     }
 
     /// A [`BatchMinter`] for this key id and key and the claims of `claims` other than `sub`
@@ -77,6 +80,17 @@ impl Minter {
         self.mint_into(claims, &mut token);
         (token, self.payload.clone())
     }
+}
+
+/// Appends `header_b64`, a dot, the encoded payload, a dot and the HMAC of what precedes it.
+fn sign_into(header_b64: &str, key: &HmacKey, payload_json: &str, out: &mut String) {
+    let start = out.len();
+    out.push_str(header_b64);
+    out.push('.');
+    b64::encode_into(payload_json.as_bytes(), out);
+    let tag = key.sign(&out.as_bytes()[start..]);
+    out.push('.');
+    b64::encode_into(&tag, out);
 }
 
 fn write_payload(c: &Claims<'_>, out: &mut String) {
