@@ -52,8 +52,8 @@ const USUAL_LINES: [&[&str]; 5] = [
 
 use crate::color::ColorChoice;
 use crate::sdk::SdkSelection;
-use crate::token::breakage::BreakKind;
 use crate::secret::SecretText;
+use crate::token::breakage::BreakKind;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use values::ClaimArg;

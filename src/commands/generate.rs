@@ -224,9 +224,13 @@ fn run_batch(
     };
     if let Some(b) = &plan.breakage {
         let said: Mutex<Said> = Mutex::default();
-        mint_lines(input, out, (), on_error, |chunk, (), jtis, p: &mut Piece| {
-            break_chunk(chunk, b, jtis, plan, shell, &said, p)
-        })?;
+        mint_lines(
+            input,
+            out,
+            (),
+            on_error,
+            |chunk, (), jtis, p: &mut Piece| break_chunk(chunk, b, jtis, plan, shell, &said, p),
+        )?;
         if !shell.json {
             let said = said
                 .into_inner()
@@ -234,10 +238,7 @@ fn run_batch(
             let mut said: Vec<Seen> = said.into_values().collect();
             said.sort_by_key(|s| s.first);
             for s in said {
-                eprintln!(
-                    "{} token(s) alike; the one of line {}:",
-                    s.count, s.first
-                );
+                eprintln!("{} token(s) alike; the one of line {}:", s.count, s.first);
                 eprint!("{}", s.text);
             }
         }

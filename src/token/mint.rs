@@ -29,6 +29,7 @@ pub const RESERVED_CLAIMS: [&str; 7] =
 #[derive(Debug, Clone)]
 pub struct Minter {
     key: HmacKey,
+    kid: String,
     header_json: String,
     header_b64: String,
     payload: String,
@@ -40,6 +41,7 @@ impl Minter {
         let header_b64 = b64::encode(header_json.as_bytes());
         Minter {
             key,
+            kid: kid.to_owned(),
             header_json,
             header_b64,
             payload: String::with_capacity(256),
@@ -49,6 +51,11 @@ impl Minter {
     /// The header JSON exactly as encoded.
     pub fn header_json(&self) -> &str {
         &self.header_json
+    }
+
+    /// The key id and the key it signs with (`replay --break` makes its token from them).
+    pub fn signer(&self) -> (&str, &HmacKey) {
+        (&self.kid, &self.key)
     }
 
     /// Appends the signed token for `claims` to `out`. Reuses internal buffers, so minting many
