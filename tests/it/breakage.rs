@@ -362,6 +362,28 @@ fn human_outputs() {
     with(&["--break", "app-code"]).snapshot("gen/break-app-code", Redact::default());
     with(&["--break", "kid"]).snapshot("gen/break-kid", Redact::default());
     with(&["--break", "nope"]).snapshot("errors/gen-break-unknown", Redact::default());
+    // replay: the embedded sandbox's answer to a broken token, and the preflight's refusal.
+    let port = || Redact::default().pattern("[PORT]", r"127\.0\.0\.1:(?<redacted>\d+)\b");
+    run(&[
+        "replay",
+        "personalize",
+        "--user-id",
+        "alice",
+        "--break",
+        "kid",
+    ])
+    .snapshot("replay/break-kid-embedded", port());
+    run(&[
+        "replay",
+        "personalize",
+        "--user-id",
+        "alice",
+        "--break",
+        "expired",
+        "--plugin",
+        "flutter",
+    ])
+    .snapshot("replay/break-expired-refused", port());
     // A batch: one prediction for the tokens alike (the tokens have random jtis: redacted).
     run(&[
         "gen",
