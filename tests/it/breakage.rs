@@ -167,6 +167,11 @@ fn expired_needs_no_allow_expired_and_the_intended_token_is_otherwise_kept() {
     assert_eq!(v["claims"]["iat"], NOW_SECS - 60 - 900);
     assert_eq!(v["claims"]["plan"], "pro");
     assert_eq!(v["expires_at"], "2023-11-14T22:12:20Z");
+    // Another kind with an exp in the past is made too, and its prediction says the SDKs
+    // refuse it for that.
+    let v = gen_json(BreakKind::Kid, &["--ttl", "0"]);
+    assert_eq!(v["break"]["branch"]["ios"], "JWT_TOKEN_EXPIRED");
+    assert_eq!(v["header"]["kid"], "test-key-id-unknown");
     // structure drops jti and keeps the rest in order.
     let v = gen_json(BreakKind::Structure, &[]);
     let names: Vec<&String> = v["claims"].as_object().unwrap().keys().collect();
