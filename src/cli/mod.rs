@@ -133,7 +133,8 @@ Examples:
   mmjwt gen --user-id alice
   mmjwt gen --user-id alice --ttl 1h --claim plan=pro --json
   printf 'alice\\nbob\\n' | mmjwt gen --user-id -
-  mmjwt gen --user-id alice --secret-file key.hex --now 1700000000 --jti fixed-id";
+  mmjwt gen --user-id alice --secret-file key.hex --now 1700000000 --jti fixed-id
+  mmjwt gen --from \"$TOKEN\" --claim plan=pro --unset iss      # edit a token, sign it again";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -192,8 +193,9 @@ pub struct CredArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GenArgs {
     /// The external user id (the sub claim); '-' reads one id per line from standard input.
-    #[arg(long, value_name = "ID")]
-    pub user_id: String,
+    /// With --from: replaces sub (optional).
+    #[arg(long, value_name = "ID", required_unless_present = "from")]
+    pub user_id: Option<String>,
 
     #[command(flatten)]
     pub cred: CredArgs,
@@ -201,15 +203,15 @@ pub struct GenArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
 
-    /// Lifetime: 90s, 15m, 2h, 1d, 1h30m.
+    /// Lifetime: 90s, 15m, 2h, 1d, 1h30m (default 15m). With --from: iat becomes now and exp
+    /// now plus this lifetime; without it the token's times stay.
     #[arg(
         long,
         value_name = "DURATION",
-        default_value = values::DEFAULT_TTL,
         conflicts_with = "exp",
         value_parser = values::seconds
     )]
-    pub ttl: i64,
+    pub ttl: Option<i64>,
 
     /// Expiry instead of a lifetime: Unix seconds or RFC 3339.
     #[arg(long, value_name = "TIME", value_parser = values::instant)]
@@ -242,6 +244,16 @@ pub struct GenArgs {
     /// Write the token to this file (mode 0600) and print nothing.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Edit this token and sign it again ('-' for standard input; 'Bearer ' and the like are
+    /// removed as check does). Its header and claims stay as written; --user-id, --app-code,
+    /// --key-id, --jti, --ttl, --exp, --now, --claim, --unset and --no-iss edit them.
+    #[arg(long, value_name = "TOKEN")]
+    pub from: Option<String>,
+
+    /// With --from: remove this claim (it must be there). Repeatable.
+    #[arg(long, value_name = "KEY", requires = "from")]
+    pub unset: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -98,6 +98,8 @@ pub struct Resigned {
 /// Why a token or a part cannot be edited. Messages quote no token text, only member names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditError {
+    /// Longer than [`MAX_TOKEN_BYTES`](super::MAX_TOKEN_BYTES): its length.
+    TooLarge(usize),
     /// Not `header.payload` or `header.payload.signature`: the number of segments.
     Segments(usize),
     /// The segment is not base64url in any reading.
@@ -116,7 +118,7 @@ impl EditError {
     /// The part the error is in, where there is one (the page shows it there).
     pub fn part(&self) -> Option<Part> {
         match self {
-            EditError::Segments(_) => None,
+            EditError::TooLarge(_) | EditError::Segments(_) => None,
             EditError::Base64(p)
             | EditError::Json(p, _)
             | EditError::Duplicate(p, _)
@@ -129,6 +131,11 @@ impl EditError {
 impl fmt::Display for EditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            EditError::TooLarge(n) => write!(
+                f,
+                "the token is {n} bytes; tokens over {} bytes are refused",
+                super::MAX_TOKEN_BYTES
+            ),
             EditError::Segments(n) => write!(
                 f,
                 "the token has {n} dot-separated segment{}; editing needs header.payload (a signature may follow and is ignored)",
@@ -174,6 +181,9 @@ fn quoted(name: &str) -> String {
 /// Reads the header and payload of `token` (already cleaned of prefixes) as written.
 /// Returns them with notes on segments that were not canonical base64url.
 pub fn decode(token: &str) -> Result<(RawObject, RawObject, Vec<String>), EditError> {
+    if token.len() > super::MAX_TOKEN_BYTES {
+        return Err(EditError::TooLarge(token.len()));
+    }
     let segments: Vec<&str> = token.split('.').collect();
     let [header, payload] = match segments.as_slice() {
         [h, p] | [h, p, _] => [*h, *p],
@@ -550,6 +560,7 @@ mod tests {
         let k = key();
         let e = |t: &str| edit_and_sign(t, &Edits::default(), &k).unwrap_err();
         assert_eq!(e("abc"), EditError::Segments(1));
+        assert_eq!(e(&"a".repeat(9000)), EditError::TooLarge(9000));
         assert_eq!(e("a.b.c.d"), EditError::Segments(4));
         assert_eq!(e("a*b.e30"), EditError::Base64(Part::Header));
         assert_eq!(
