@@ -41,17 +41,19 @@ Register-ArgumentCompleter -Native -CommandName 'mmjwt' -ScriptBlock {
             break
         }
         'mmjwt;gen' {
-            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'The external user id (the sub claim); ''-'' reads one id per line from standard input')
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'The external user id (the sub claim); ''-'' reads one id per line from standard input. With --from: replaces sub (optional)')
             [CompletionResult]::new('--app-code', '--app-code', [CompletionResultType]::ParameterName, 'The Application Code of the App Profile (the infobip-api-key claim)')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The secret key id from the portal''s JWT private keys section (the kid header)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the hex secret from a file (''-'' for standard input). Preferred in CI')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime: 90s, 15m, 2h, 1d, 1h30m')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime: 90s, 15m, 2h, 1d, 1h30m (default 15m). With --from: iat becomes now and exp now plus this lifetime; without it the token''s times stay')
             [CompletionResult]::new('--exp', '--exp', [CompletionResultType]::ParameterName, 'Expiry instead of a lifetime: Unix seconds or RFC 3339')
-            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible. With --from: the new iat, and the time the result is judged at')
             [CompletionResult]::new('--jti', '--jti', [CompletionResultType]::ParameterName, 'The jti claim instead of a random UUID v4 (single tokens only)')
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the token to this file (mode 0600) and print nothing')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Edit this token and sign it again (''-'' for standard input; ''Bearer '' and the like are removed as check does). Its header and claims stay as written; --user-id, --app-code, --key-id (also from MMJWT_APP_CODE, MMJWT_KEY_ID), --jti, --ttl, --exp, --now, --claim, --unset and --no-iss edit them')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'With --from: remove this claim (it must be there). Repeatable')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, and no NO_COLOR), always or never')
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the hex secret from standard input')
             [CompletionResult]::new('--no-iss', '--no-iss', [CompletionResultType]::ParameterName, 'Leave out the iss claim (by default it is the application code, as in every official example)')

@@ -339,7 +339,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__gen)
-            opts="-h -V --user-id --app-code --key-id --secret-file --secret-stdin --secret --ttl --exp --now --jti --no-iss --claim --allow-expired --allow-empty --out --color --json --help --version"
+            opts="-h -V --user-id --app-code --key-id --secret-file --secret-stdin --secret --ttl --exp --now --jti --no-iss --claim --allow-expired --allow-empty --out --from --unset --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,6 +386,14 @@ _mmjwt() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

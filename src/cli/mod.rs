@@ -217,7 +217,8 @@ pub struct GenArgs {
     #[arg(long, value_name = "TIME", value_parser = values::instant)]
     pub exp: Option<i64>,
 
-    /// Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible.
+    /// Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible. With
+    /// --from: the new iat, and the time the result is judged at.
     #[arg(long, value_name = "TIME", value_parser = values::instant)]
     pub now: Option<i64>,
 
@@ -247,7 +248,8 @@ pub struct GenArgs {
 
     /// Edit this token and sign it again ('-' for standard input; 'Bearer ' and the like are
     /// removed as check does). Its header and claims stay as written; --user-id, --app-code,
-    /// --key-id, --jti, --ttl, --exp, --now, --claim, --unset and --no-iss edit them.
+    /// --key-id (also from MMJWT_APP_CODE, MMJWT_KEY_ID), --jti, --ttl, --exp, --now, --claim,
+    /// --unset and --no-iss edit them.
     #[arg(long, value_name = "TOKEN")]
     pub from: Option<String>,
 
