@@ -225,19 +225,18 @@ mod tests {
 
     #[test]
     fn a_refusal_names_each_code_once_and_the_flags() {
-        let p = |code, m: &str| Problem::new(code, Source::Server, m);
-        let (a, b, c) = (
-            p(Code::Expired, "exp is past"),
-            p(Code::Expired, "again"),
-            p(Code::ClaimEmpty, "sub is empty"),
-        );
+        let problem = |code, m: &str| Problem::new(code, Source::Server, m);
+        let expired = problem(Code::Expired, "exp is past");
+        let again = problem(Code::Expired, "again");
+        let empty = problem(Code::ClaimEmpty, "sub is empty");
         assert_eq!(
-            refusal_message(&[&a, &b, &c]),
+            refusal_message(&[&expired, &again, &empty]),
             "the edited token would be refused: JWT_TOKEN_EXPIRED (exp is past); CLAIM_EMPTY (sub is empty); use --allow-expired --allow-empty for fixtures"
         );
-        let d = p(Code::StructureInvalid, "jti is missing");
+        let missing = problem(Code::StructureInvalid, "jti is missing");
         assert!(
-            refusal_message(&[&a, &d]).ends_with("gen does not make a token that fails this way")
+            refusal_message(&[&expired, &missing])
+                .ends_with("gen does not make a token that fails this way")
         );
     }
 

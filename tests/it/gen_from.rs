@@ -285,7 +285,7 @@ fn bad_input_gets_one_line_and_exit_2_on_every_path() {
             vec!["--unset", "jti"],
             "JWT_TOKEN_STRUCTURE_INVALID",
         ),
-        ("".into(), vec![], "the token is empty"),
+        (String::new(), vec![], "the token is empty"),
     ];
     for (token, args, message) in cases {
         let out = from(&token, &args);

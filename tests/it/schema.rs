@@ -519,7 +519,13 @@ fn gen_from_output_fits_gen_from_json() {
         .env("MMJWT_SECRET", SECRET_HEX)
         .args(["--json", "gen", "--from", &format!("Bearer {token}")])
         .args(["--key-id", "k2", "--claim", "plan=pro", "--user-id", "bob"])
-        .args(["--exp", "1699999999", "--now", "1700000000", "--allow-expired"])
+        .args([
+            "--exp",
+            "1699999999",
+            "--now",
+            "1700000000",
+            "--allow-expired",
+        ])
         .output()
         .unwrap();
     assert!(
