@@ -339,7 +339,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__gen)
-            opts="-h -V --user-id --app-code --key-id --secret-file --secret-stdin --secret --ttl --exp --now --jti --no-iss --claim --allow-expired --allow-empty --out --break --plugin --color --json --help --version"
+            opts="-h -V --user-id --app-code --key-id --secret-file --secret-stdin --secret --ttl --exp --now --jti --no-iss --claim --allow-expired --allow-empty --out --break --plugin --from --unset --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,6 +395,14 @@ _mmjwt() {
                     ;;
                 --plugin)
                     COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unset)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

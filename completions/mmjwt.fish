@@ -41,14 +41,14 @@ complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "ui" -d 'Open the offlin
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout, or write one per subcommand into a directory'
 complete -c mmjwt -n "__fish_mmjwt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l user-id -d 'The external user id (the sub claim); \'-\' reads one id per line from standard input' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l user-id -d 'The external user id (the sub claim); \'-\' reads one id per line from standard input. With --from: replaces sub (optional)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l app-code -d 'The Application Code of the App Profile (the infobip-api-key claim)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l ttl -d 'Lifetime: 90s, 15m, 2h, 1d, 1h30m' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l ttl -d 'Lifetime: 90s, 15m, 2h, 1d, 1h30m (default 15m). With --from: iat becomes now and exp now plus this lifetime; without it the token\'s times stay' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l exp -d 'Expiry instead of a lifetime: Unix seconds or RFC 3339' -r
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l now -d 'Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l now -d 'Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible. With --from: the new iat, and the time the result is judged at' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l jti -d 'The jti claim instead of a random UUID v4 (single tokens only)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l claim -d 'An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l out -d 'Write the token to this file (mode 0600) and print nothing' -r -F
@@ -62,6 +62,8 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l plugin -d 'With --br
 react-native\t''
 cordova\t''
 all\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l from -d 'Edit this token and sign it again (\'-\' for standard input; \'Bearer \' and the like are removed as check does). Its header and claims stay as written; --user-id, --app-code, --key-id (also from MMJWT_APP_CODE, MMJWT_KEY_ID), --jti, --ttl, --exp, --now, --claim, --unset and --no-iss edit them' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l unset -d 'With --from: remove this claim (it must be there). Repeatable' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -135,7 +135,8 @@ Examples:
   mmjwt gen --user-id alice --ttl 1h --claim plan=pro --json
   printf 'alice\\nbob\\n' | mmjwt gen --user-id -
   mmjwt gen --user-id alice --secret-file key.hex --now 1700000000 --jti fixed-id
-  mmjwt gen --user-id alice --break expired --plugin flutter   # test the app's catch block";
+  mmjwt gen --user-id alice --break expired --plugin flutter   # test the app's catch block
+  mmjwt gen --from \"$TOKEN\" --claim plan=pro --unset iss      # edit a token, sign it again";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -194,8 +195,9 @@ pub struct CredArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GenArgs {
     /// The external user id (the sub claim); '-' reads one id per line from standard input.
-    #[arg(long, value_name = "ID")]
-    pub user_id: String,
+    /// With --from: replaces sub (optional).
+    #[arg(long, value_name = "ID", required_unless_present = "from")]
+    pub user_id: Option<String>,
 
     #[command(flatten)]
     pub cred: CredArgs,
@@ -203,21 +205,22 @@ pub struct GenArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
 
-    /// Lifetime: 90s, 15m, 2h, 1d, 1h30m.
+    /// Lifetime: 90s, 15m, 2h, 1d, 1h30m (default 15m). With --from: iat becomes now and exp
+    /// now plus this lifetime; without it the token's times stay.
     #[arg(
         long,
         value_name = "DURATION",
-        default_value = values::DEFAULT_TTL,
         conflicts_with = "exp",
         value_parser = values::seconds
     )]
-    pub ttl: i64,
+    pub ttl: Option<i64>,
 
     /// Expiry instead of a lifetime: Unix seconds or RFC 3339.
     #[arg(long, value_name = "TIME", value_parser = values::instant)]
     pub exp: Option<i64>,
 
-    /// Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible.
+    /// Pretend the time is this (Unix seconds or RFC 3339) so output is reproducible. With
+    /// --from: the new iat, and the time the result is judged at.
     #[arg(long, value_name = "TIME", value_parser = values::instant)]
     pub now: Option<i64>,
 
@@ -255,6 +258,17 @@ pub struct GenArgs {
     /// Repeatable or comma-separated.
     #[arg(long, value_name = "PLUGIN", requires = "break_kind", value_parser = values::PluginListParser)]
     pub plugin: Vec<values::PluginList>,
+
+    /// Edit this token and sign it again ('-' for standard input; 'Bearer ' and the like are
+    /// removed as check does). Its header and claims stay as written; --user-id, --app-code,
+    /// --key-id (also from MMJWT_APP_CODE, MMJWT_KEY_ID), --jti, --ttl, --exp, --now, --claim,
+    /// --unset and --no-iss edit them.
+    #[arg(long, value_name = "TOKEN")]
+    pub from: Option<String>,
+
+    /// With --from: remove this claim (it must be there). Repeatable.
+    #[arg(long, value_name = "KEY", requires = "from")]
+    pub unset: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

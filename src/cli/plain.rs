@@ -217,10 +217,10 @@ fn gen_args<'a, I: Iterator<Item = &'a str>>(
     env: &dyn Fn(&str) -> Option<OsString>,
 ) -> Option<GenArgs> {
     let mut a = GenArgs {
-        user_id: String::new(),
+        user_id: None,
         cred: CredArgs::default(),
         secret: SecretArgs::default(),
-        ttl: values::seconds(values::DEFAULT_TTL).ok()?,
+        ttl: None,
         exp: None,
         now: None,
         jti: None,
@@ -231,9 +231,10 @@ fn gen_args<'a, I: Iterator<Item = &'a str>>(
         out: None,
         break_kind: None,
         plugin: Vec::new(),
+        from: None,
+        unset: Vec::new(),
     };
     let mut user_id = None;
-    let mut ttl_given = false;
     loop {
         let name = match words.next()? {
             Word::Flag(name) => name,
@@ -246,10 +247,7 @@ fn gen_args<'a, I: Iterator<Item = &'a str>>(
         }
         match name {
             "user-id" => user_id = Some(words.value()?.to_owned()),
-            "ttl" => {
-                a.ttl = values::seconds(words.value()?).ok()?;
-                ttl_given = true;
-            }
+            "ttl" => a.ttl = Some(values::seconds(words.value()?).ok()?),
             "exp" => a.exp = Some(values::instant(words.value()?).ok()?),
             "now" => a.now = Some(values::instant(words.value()?).ok()?),
             "jti" => a.jti = Some(words.value()?.to_owned()),
@@ -261,10 +259,10 @@ fn gen_args<'a, I: Iterator<Item = &'a str>>(
             _ => return None,
         }
     }
-    if ttl_given && a.exp.is_some() {
+    if a.ttl.is_some() && a.exp.is_some() {
         return None;
     }
-    a.user_id = user_id?;
+    a.user_id = Some(user_id?);
     finish_shared(env, &mut a.cred, &a.secret)?;
     Some(a)
 }

@@ -53,7 +53,15 @@ impl Plan {
 }
 
 pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
-    let batch = args.user_id == "-";
+    if let Some(from) = &args.from {
+        return super::gen_from::run(args, from, shell);
+    }
+    // clap requires --user-id without --from.
+    let user_id = args
+        .user_id
+        .as_deref()
+        .ok_or_else(|| usage("missing --user-id ID (or --from TOKEN)"))?;
+    let batch = user_id == "-";
     if batch && args.secret.reads_stdin() {
         return Err(usage(
             "standard input cannot carry both the secret and the user ids; use MMJWT_SECRET or --secret-file PATH",
@@ -83,7 +91,7 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
                 "the key id is empty; the server would refuse the token (use --allow-empty for fixtures)",
             ));
         }
-        if !batch && args.user_id.is_empty() {
+        if !batch && user_id.is_empty() {
             return Err(usage(
                 "the user id is empty; tokens are for a person's external user id (use --allow-empty for fixtures)",
             ));
@@ -93,7 +101,7 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
     let exp = match args.exp {
         Some(t) => t,
         None => now
-            .checked_add(args.ttl)
+            .checked_add(ttl(args)?)
             .ok_or_else(|| usage("--ttl is too large"))?,
     };
     // With --break the breakage is the point, and the prediction on stderr says what an exp in
@@ -147,14 +155,14 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
         };
         let mut m = minter;
         if let Some(b) = &plan.breakage {
-            let (line, prediction) = broken_token(b, &plan, &args.user_id, &jti, shell);
+            let (line, prediction) = broken_token(b, &plan, user_id, &jti, shell);
             sink.write_all(line.as_bytes())?;
             sink.flush()?;
             if !shell.json {
                 eprint!("{}", breakage::text(&prediction, &b.plugins, shell.err));
             }
         } else {
-            let line = one_token(&mut m, &plan, &args.user_id, &jti, shell);
+            let line = one_token(&mut m, &plan, user_id, &jti, shell);
             sink.write_all(line.as_bytes())?;
         }
         0
@@ -432,8 +440,16 @@ fn each_user_id<T: batch::Text>(
     Ok(())
 }
 
+/// `--ttl`, or the default lifetime.
+fn ttl(args: &GenArgs) -> anyhow::Result<i64> {
+    match args.ttl {
+        Some(t) => Ok(t),
+        None => crate::cli::values::seconds(crate::cli::values::DEFAULT_TTL).map_err(usage),
+    }
+}
+
 /// The `--claim`s in order; each name at most once.
-fn collect_claims(items: &[ClaimArg]) -> anyhow::Result<Vec<(String, Value)>> {
+pub(super) fn collect_claims(items: &[ClaimArg]) -> anyhow::Result<Vec<(String, Value)>> {
     let mut out: Vec<(String, Value)> = Vec::with_capacity(items.len());
     for c in items {
         if out.iter().any(|(k, _)| *k == c.key) {

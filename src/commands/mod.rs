@@ -5,6 +5,7 @@ pub(crate) mod audit;
 pub(crate) mod batch;
 pub(crate) mod check;
 pub(crate) mod completions;
+pub(crate) mod gen_from;
 pub(crate) mod generate;
 pub(crate) mod issuer;
 pub(crate) mod keygen;

@@ -63,7 +63,11 @@ impl Minter {
     pub fn mint_into(&mut self, claims: &Claims<'_>, out: &mut String) {
         self.payload.clear();
         write_payload(claims, &mut self.payload);
-        sign_into(&self.header_b64, &self.key, &self.payload, out);
+        let start = out.len();
+        out.push_str(&self.header_b64);
+        out.push('.');
+        b64::encode_into(self.payload.as_bytes(), out);
+        append_signature(&self.key, out, start);
     }
 
     /// The token for a payload written elsewhere (`payload_json` exactly as encoded), with this
@@ -71,7 +75,10 @@ impl Minter {
     /// mandatory claim (`gen --break structure`).
     pub fn mint_payload(&self, payload_json: &str) -> String {
         let mut token = String::with_capacity(512);
-        sign_into(&self.header_b64, &self.key, payload_json, &mut token);
+        token.push_str(&self.header_b64);
+        token.push('.');
+        b64::encode_into(payload_json.as_bytes(), &mut token);
+        append_signature(&self.key, &mut token, 0);
         token
     }
 
@@ -89,12 +96,19 @@ impl Minter {
     }
 }
 
-/// Appends `header_b64`, a dot, the encoded payload, a dot and the HMAC of what precedes it.
-fn sign_into(header_b64: &str, key: &HmacKey, payload_json: &str, out: &mut String) {
-    let start = out.len();
-    out.push_str(header_b64);
+/// The token for a header and a payload as given (`gen --from`, the page's "Edit and re-sign"):
+/// both encoded as canonical base64url and signed as [`Minter`] signs.
+pub fn sign(header_json: &[u8], payload_json: &[u8], key: &HmacKey) -> String {
+    let mut out = String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 48);
+    b64::encode_into(header_json, &mut out);
     out.push('.');
-    b64::encode_into(payload_json.as_bytes(), out);
+    b64::encode_into(payload_json, &mut out);
+    append_signature(key, &mut out, 0);
+    out
+}
+
+/// Appends `.` and the signature of `out[start..]` (the signing input: header `.` payload).
+fn append_signature(key: &HmacKey, out: &mut String, start: usize) {
     let tag = key.sign(&out.as_bytes()[start..]);
     out.push('.');
     b64::encode_into(&tag, out);

@@ -12,6 +12,7 @@ mod cli;
 mod corpus;
 mod exact;
 mod gen_check;
+mod gen_from;
 mod hardening;
 mod hygiene;
 mod ios_differential;

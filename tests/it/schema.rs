@@ -561,6 +561,53 @@ fn gen_break_outputs_fit_gen_json() {
 }
 
 #[test]
+fn gen_from_output_fits_gen_from_json() {
+    let token = crate::support::signed(
+        crate::support::HEADER,
+        &crate::support::payload("alice", 1_700_000_000, 4_102_444_800),
+        &test_key(),
+    );
+    // Edits of every kind, a prefix noted, and a problem let through.
+    let out = mmjwt()
+        .env("MMJWT_SECRET", SECRET_HEX)
+        .args(["--json", "gen", "--from", &format!("Bearer {token}")])
+        .args(["--key-id", "k2", "--claim", "plan=pro", "--user-id", "bob"])
+        .args([
+            "--exp",
+            "1699999999",
+            "--now",
+            "1700000000",
+            "--allow-expired",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = one(&out);
+    assert!(!v["notes"].as_array().unwrap().is_empty());
+    assert!(!v["problems"].as_array().unwrap().is_empty());
+    assert!(v["changes"].as_array().unwrap().len() >= 3);
+    assert_fits("gen-from.json", &v, &["header", "claims"]);
+    // A token without a usable exp: expires_at is null.
+    let token = crate::support::signed(
+        crate::support::HEADER,
+        r#"{"typ":"Bearer","sub":"a","infobip-api-key":"c","iat":1,"exp":"soon","jti":"j"}"#,
+        &test_key(),
+    );
+    let out = mmjwt()
+        .env("MMJWT_SECRET", SECRET_HEX)
+        .args(["--json", "gen", "--from", &token, "--exp", "4102444800"])
+        .output()
+        .unwrap();
+    let v = one(&out);
+    assert_eq!(v["expires_at"], "2100-01-01T00:00:00Z");
+    assert_fits("gen-from.json", &v, &["header", "claims"]);
+}
+
+#[test]
 fn keygen_output_fits_keygen_json() {
     let out = mmjwt().args(["--json", "keygen"]).output().unwrap();
     assert!(out.status.success());
