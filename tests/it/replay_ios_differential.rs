@@ -13,13 +13,11 @@
 
 use crate::ios_differential::{Oracle, SETUP, compile_swift};
 use crate::replay_differential::{Gen, mmjwt_body};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use crate::support::oracle;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::process::Stdio;
 
 /// Bodies per kind; the seed is fixed, so every run sends the same data.
 const PER_KIND: usize = 150;
@@ -42,38 +40,15 @@ const COLLATION: &str =
 /// Every known difference; anything else fails the test.
 const KNOWN: [&str; 4] = [TAGS, DOUBLES, TIE, COLLATION];
 
-/// Foundation's answer line for each `(kind, data)`, in order.
+/// Foundation's body (or `<answer>`) for each `(kind, data)`, in order.
 fn swift_answers(oracle: &Oracle, requests: &[(&str, String)]) -> Vec<String> {
-    let mut child = oracle
-        .command()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = String::new();
-    for (kind, data) in requests {
-        let _ = writeln!(input, "{kind}\t{}", STANDARD.encode(data.as_bytes()));
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        out.status.success(),
-        "the Swift helper failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answers: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| match l.split_once('\t') {
-            Some(("OK", b64)) => String::from_utf8(STANDARD.decode(b64).unwrap()).unwrap(),
-            _ => format!("<{l}>"),
-        })
-        .collect();
-    assert_eq!(answers.len(), requests.len(), "one answer per request");
-    answers
+    let requests = requests
+        .iter()
+        .map(|(kind, data)| ((*kind).to_string(), data.as_bytes()));
+    oracle::exchange(oracle.command(), "Swift", requests)
+        .iter()
+        .map(|a| oracle::ok_text(a))
+        .collect()
 }
 
 /// Hand-written data for each rule of spec 5.10 and each difference found by this test.
