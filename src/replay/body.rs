@@ -15,6 +15,7 @@
 use super::Platform;
 use super::data::{self, Number};
 use super::gson::{self, Made};
+use super::sorted_keys::ios_json;
 use serde_json::{Map, Value};
 
 /// Attributes a saveUser body may carry.
@@ -543,8 +544,6 @@ pub(crate) fn personalize_json(p: &Personalize, platform: Platform) -> String {
         }
     }
 }
-
-pub(crate) use super::sorted_keys::ios_json;
 
 #[cfg(test)]
 mod tests {

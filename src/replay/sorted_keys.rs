@@ -69,7 +69,7 @@ pub(crate) fn apple_double(d: f64) -> String {
     const PRECISION: i32 = 17;
     // `{:.16e}`: seventeen significant digits, correctly rounded, as glibc's and Apple's
     // `printf` round them.
-    let sci = format!("{:.16e}", d);
+    let sci = format!("{d:.16e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let (sign, mantissa) = match mantissa.strip_prefix('-') {
@@ -247,38 +247,38 @@ pub(crate) fn foundation_key_order(a: &str, b: &str) -> Ordering {
 /// `.forcedOrdering` between keys the collation finds equal: the first difference decides,
 /// digit runs by value and then the shorter run first (`a1` before `a01`), other characters
 /// by UTF-16 code unit (`a\u{1}b` before `ab`).
-fn forced_order(a: &str, b: &str) -> Ordering {
-    let (a, b): (Vec<u16>, Vec<u16>) = (a.encode_utf16().collect(), b.encode_utf16().collect());
+fn forced_order(left: &str, right: &str) -> Ordering {
+    let left: Vec<u16> = left.encode_utf16().collect();
+    let right: Vec<u16> = right.encode_utf16().collect();
     let digit = |u: u16| (0x30..=0x39).contains(&u);
-    let run = |s: &[u16], from: usize| from + s[from..].iter().take_while(|&&u| digit(u)).count();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if digit(a[i]) && digit(b[j]) {
-            let (ei, ej) = (run(&a, i), run(&b, j));
-            let value = |s: &[u16]| -> Vec<u16> {
-                let t: Vec<u16> = s.iter().copied().skip_while(|&u| u == 0x30).collect();
-                t
-            };
-            let (va, vb) = (value(&a[i..ei]), value(&b[j..ej]));
-            let ord = va
+    let run_end =
+        |units: &[u16], from: usize| from + units[from..].iter().take_while(|&&u| digit(u)).count();
+    let value =
+        |run: &[u16]| -> Vec<u16> { run.iter().copied().skip_while(|&u| u == 0x30).collect() };
+    let (mut li, mut ri) = (0, 0);
+    while li < left.len() && ri < right.len() {
+        if digit(left[li]) && digit(right[ri]) {
+            let (le, re) = (run_end(&left, li), run_end(&right, ri));
+            let (lv, rv) = (value(&left[li..le]), value(&right[ri..re]));
+            let ord = lv
                 .len()
-                .cmp(&vb.len())
-                .then_with(|| va.cmp(&vb))
-                .then_with(|| (ei - i).cmp(&(ej - j)));
+                .cmp(&rv.len())
+                .then_with(|| lv.cmp(&rv))
+                .then_with(|| (le - li).cmp(&(re - ri)));
             if ord.is_ne() {
                 return ord;
             }
-            (i, j) = (ei, ej);
+            (li, ri) = (le, re);
         } else {
-            let ord = a[i].cmp(&b[j]);
+            let ord = left[li].cmp(&right[ri]);
             if ord.is_ne() {
                 return ord;
             }
-            i += 1;
-            j += 1;
+            li += 1;
+            ri += 1;
         }
     }
-    (a.len() - i).cmp(&(b.len() - j))
+    (left.len() - li).cmp(&(right.len() - ri))
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ fn digits(d: f64) -> (Vec<u8>, i32) {
     if raw_exp == 0 && fract_bits == 0 {
         return (vec![b'0'], 0);
     }
-    let (bin_exp, n_significant_bits) = if raw_exp == 0 {
+    let (bin_exp, precision_bits) = if raw_exp == 0 {
         // A subnormal: normalise it. `nSignificantBits` is counted before the shift, which
         // makes half an ulp smaller than it is; `dtoa` keeps that, so this does too.
         let leading_zeros = fract_bits.leading_zeros() as i32;
@@ -72,7 +72,7 @@ fn digits(d: f64) -> (Vec<u8>, i32) {
         (raw_exp, EXP_SHIFT + 1)
     };
     let mut out = Digits::default();
-    out.dtoa(bin_exp - EXP_BIAS, fract_bits, n_significant_bits);
+    out.dtoa(bin_exp - EXP_BIAS, fract_bits, precision_bits);
     (out.digits, out.dec_exponent)
 }
 
@@ -121,7 +121,7 @@ struct Stop {
 impl Digits {
     /// `dtoa(binExp, fractBits, nSignificantBits, true)`: `fract_bits` holds the significand
     /// with its top bit at position 52, the value being `fract_bits × 2^(bin_exp - 52)`.
-    fn dtoa(&mut self, bin_exp: i32, fract_bits: u64, n_significant_bits: i32) {
+    fn dtoa(&mut self, bin_exp: i32, fract_bits: u64, precision_bits: i32) {
         let tail_zeros = fract_bits.trailing_zeros() as i32;
         let n_fract_bits = EXP_SHIFT + 1 - tail_zeros;
         let n_tiny_bits = (n_fract_bits - bin_exp - 1).max(0);
@@ -131,8 +131,8 @@ impl Digits {
             && n_tiny_bits == 0
         {
             // A whole number below 2^63.
-            let insignificant = if bin_exp > n_significant_bits {
-                insignificant_digits_for_pow2(bin_exp - n_significant_bits - 1)
+            let dropped = if bin_exp > precision_bits {
+                dropped_digits_for_pow2(bin_exp - precision_bits - 1)
             } else {
                 0
             };
@@ -141,7 +141,7 @@ impl Digits {
             } else {
                 fract_bits >> (EXP_SHIFT - bin_exp)
             };
-            self.develop_long_digits(value, insignificant);
+            self.develop_long_digits(value, dropped);
             return;
         }
         let mut dec_exp = estimate_dec_exp(fract_bits, bin_exp);
@@ -150,7 +150,7 @@ impl Digits {
         let s5 = dec_exp.max(0);
         let mut s2 = s5 + n_tiny_bits;
         let m5 = b5;
-        let mut m2 = b2 - n_significant_bits;
+        let mut m2 = b2 - precision_bits;
         let fract = fract_bits >> tail_zeros;
         b2 -= n_fract_bits - 1;
         let common2 = b2.min(s2);
@@ -195,6 +195,8 @@ impl Digits {
     }
 
     /// `dtoa`'s loop in `int` arithmetic (Java's wrapping products and sums).
+    // `b`, `s`, `m`, `q`: the names `dtoa` gives B, S, M and the digit.
+    #[allow(clippy::many_single_char_names)]
     fn develop_int(
         fract: u64,
         [b5, b2, s5, s2, m5, m2]: [i32; 6],
@@ -246,6 +248,8 @@ impl Digits {
     }
 
     /// `dtoa`'s loop in `long` arithmetic.
+    // `b`, `s`, `m`, `q`: the names `dtoa` gives B, S, M and the digit.
+    #[allow(clippy::many_single_char_names)]
     fn develop_long(
         fract: u64,
         [b5, b2, s5, s2, m5, m2]: [i32; 6],
@@ -297,6 +301,8 @@ impl Digits {
     /// `dtoa`'s loop with `FDBigInteger`s: exact arithmetic, and `high` when `B + M` reaches
     /// `10 S` (the narrow widths need it to pass `10 S`). `FDBigInteger` also shifts all four
     /// numbers left to normalise `S`, which changes no comparison and no quotient.
+    // `b`, `s`, `m`, `q`: the names `dtoa` gives B, S, M and the digit.
+    #[allow(clippy::many_single_char_names)]
     fn develop_big(
         fract: u64,
         [b5, b2, s5, s2, m5, m2]: [i32; 6],
@@ -346,15 +352,15 @@ impl Digits {
         }
     }
 
-    /// `developLongDigits(0, value, insignificant)`: the whole number's digits, the lowest
-    /// `insignificant` of them rounded off half up, trailing zeros dropped.
-    fn develop_long_digits(&mut self, mut value: u64, insignificant: i32) {
+    /// `developLongDigits(0, value, insignificantDigits)`: the whole number's digits, the lowest
+    /// `dropped` of them rounded off half up, trailing zeros dropped.
+    fn develop_long_digits(&mut self, mut value: u64, dropped: i32) {
         let mut dec_exponent = 0;
-        if insignificant != 0 {
-            let pow10 = 10u64.pow(insignificant as u32);
+        if dropped != 0 {
+            let pow10 = 10u64.pow(dropped as u32);
             let residue = value % pow10;
             value /= pow10;
-            dec_exponent += insignificant;
+            dec_exponent += dropped;
             if residue >= pow10 >> 1 {
                 value += 1;
             }
@@ -383,7 +389,7 @@ impl Digits {
 }
 
 /// `insignificantDigitsForPow2(p2)`.
-fn insignificant_digits_for_pow2(p2: i32) -> i32 {
+fn dropped_digits_for_pow2(p2: i32) -> i32 {
     if p2 > 1 && (p2 as usize) < INSIGNIFICANT_DIGITS.len() {
         INSIGNIFICANT_DIGITS[p2 as usize]
     } else {
@@ -395,14 +401,17 @@ fn insignificant_digits_for_pow2(p2: i32) -> i32 {
 /// in double arithmetic; it can be one too high, which the first digit being zero corrects.
 fn estimate_dec_exp(fract_bits: u64, bin_exp: i32) -> i32 {
     let d2 = f64::from_bits(((EXP_BIAS as u64) << EXP_SHIFT) | (fract_bits & SIGNIF_BIT_MASK));
-    let d = (d2 - 1.5) * 0.289_529_654 + 0.176_091_259 + f64::from(bin_exp) * 0.301_029_995_663_981;
+    // The JDK's literal for log10(2), shorter than `LOG10_2`: the estimate must round as its.
+    #[allow(clippy::approx_constant)]
+    let log10_2 = 0.301_029_995_663_981;
+    let d = (d2 - 1.5) * 0.289_529_654 + 0.176_091_259 + f64::from(bin_exp) * log10_2;
     // Java's bit-level floor of `d`, which equals `floor` for every value this can take.
     d.floor() as i32
 }
 
 /// A non-negative big integer, 32-bit limbs, least significant first; the few operations
 /// `FDBigInteger` offers `dtoa`, without its normalisation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Big(Vec<u32>);
 
 impl Big {
@@ -495,12 +504,6 @@ impl Big {
         }
         *self = self.mul_small(10);
         q
-    }
-}
-
-impl Default for Big {
-    fn default() -> Big {
-        Big(Vec::new())
     }
 }
 
