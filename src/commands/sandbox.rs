@@ -79,9 +79,14 @@ pub(crate) fn run(args: &SandboxArgs, shell: &Shell) -> anyhow::Result<u8> {
         // Signal handlers go in before the URL is printed, so a script that reads the URL and
         // sends SIGTERM at once still gets a graceful stop.
         let signals = Signals::install()?;
-        let sandbox = Sandbox::start(config, args.listen)
-            .await
-            .map_err(|e| runtime(ErrorKind::Sandbox, format!("{e:#}")))?;
+        let sandbox = Sandbox::start(config, args.listen).await.map_err(|e| {
+            let kind = if crate::sandbox::is_state_error(&e) {
+                ErrorKind::State
+            } else {
+                ErrorKind::Sandbox
+            };
+            runtime(kind, format!("{e:#}"))
+        })?;
         let url = sandbox.url();
         if !generated.is_empty() {
             eprintln!("{GENERATED_NOTE}");

@@ -15,6 +15,7 @@
 use super::Platform;
 use super::data::{self, Number};
 use super::gson::{self, Made};
+use super::sorted_keys::ios_json;
 use serde_json::{Map, Value};
 
 /// Attributes a saveUser body may carry.
@@ -544,64 +545,6 @@ pub(crate) fn personalize_json(p: &Personalize, platform: Platform) -> String {
     }
 }
 
-/// `JSONSerialization` with `[.sortedKeys, .withoutEscapingSlashes]`: compact, keys sorted at
-/// every level as Apple sorts them ([`apple_key_order`]), `/` left alone (serde_json never
-/// escapes it).
-pub(crate) fn ios_json(v: &Value) -> String {
-    sorted(v).to_string()
-}
-
-/// The order of `.sortedKeys` on Apple platforms (spec 5.10): a `compare` with numeric search
-/// (runs of ASCII digits compare by value, `a9` before `a10`) and case-insensitively (`a`, `B`,
-/// `Z`). Ties under those rules — keys that differ only in case or in leading zeros, which a
-/// device's exact tie-break is not known for — fall back to UTF-16 code units (`A1` before
-/// `a1`), so that the order is total and the same on every run.
-pub(crate) fn apple_key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    fn runs(s: &str) -> Vec<(bool, String)> {
-        let mut out: Vec<(bool, String)> = Vec::new();
-        for c in s.chars() {
-            let digit = c.is_ascii_digit();
-            match out.last_mut() {
-                Some((d, run)) if *d == digit && digit => run.push(c),
-                _ => out.push((digit, c.to_string())),
-            }
-        }
-        out
-    }
-    let (ra, rb) = (runs(a), runs(b));
-    for ((da, xa), (db, xb)) in ra.iter().zip(&rb) {
-        let ord = if *da && *db {
-            let (ta, tb) = (xa.trim_start_matches('0'), xb.trim_start_matches('0'));
-            ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb))
-        } else {
-            let fold = |x: &str| -> Vec<u16> { x.to_lowercase().encode_utf16().collect() };
-            fold(xa).cmp(&fold(xb))
-        };
-        if ord.is_ne() {
-            return ord;
-        }
-    }
-    ra.len()
-        .cmp(&rb.len())
-        .then_with(|| a.encode_utf16().cmp(b.encode_utf16()))
-}
-
-fn sorted(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| apple_key_order(a, b));
-            Value::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), sorted(&m[k])))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -685,16 +628,6 @@ mod tests {
         assert_eq!(
             patch_json(&m, Platform::Ios),
             r#"{"customAttributes":{"level":3,"vip":null},"emails":[{"address":"a@b.c"}],"firstName":"A/B"}"#
-        );
-    }
-
-    #[test]
-    fn ios_keys_sort_numerically_and_without_case() {
-        let mut keys = vec!["a10", "B", "a9", "Z", "a", "A1", "a1", "_x", "a01", "é"];
-        keys.sort_by(|a, b| apple_key_order(a, b));
-        assert_eq!(
-            keys,
-            ["_x", "a", "A1", "a01", "a1", "a9", "a10", "B", "Z", "é"]
         );
     }
 

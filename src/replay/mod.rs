@@ -4,7 +4,8 @@
 //!
 //! The layers, each testable alone:
 //! - `request` and `body`: pure; inputs (call, SDK, ids, auth, `--data`) → method, path,
-//!   query, headers and body bytes. `gson` holds the Android serialisation quirks.
+//!   query, headers and body bytes. `gson` holds the Android serialisation quirks,
+//!   `sorted_keys` the iOS ones (Foundation's key order, Apple's spelling of doubles).
 //! - [`client`]: the only code that touches the network (reqwest, rustls, no redirects,
 //!   connect and total timeouts), returning an [`client::Outcome`] as data.
 //! - `redact`, `curl`, `render`: what is shown, with credentials redacted.
@@ -26,6 +27,7 @@ pub(crate) mod redact;
 pub(crate) mod render;
 pub(crate) mod request;
 pub(crate) mod run;
+pub(crate) mod sorted_keys;
 pub(crate) mod summary;
 
 use serde::Serialize;

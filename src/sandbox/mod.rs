@@ -179,6 +179,30 @@ pub fn check_installation_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Why the sandbox could not start or stop because of its state file (open, lock, read, save),
+/// as opposed to its address or configuration: callers report it as the `state` error kind.
+/// Its text is the cause's.
+#[derive(Debug)]
+pub struct StateFileError(pub anyhow::Error);
+
+impl std::fmt::Display for StateFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl std::error::Error for StateFileError {}
+
+/// Marks a state file failure ([`StateFileError`]).
+fn state_error(e: anyhow::Error) -> anyhow::Error {
+    anyhow::Error::new(StateFileError(e))
+}
+
+/// Whether `e` is a failure of the state file.
+pub fn is_state_error(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<StateFileError>().is_some()
+}
+
 /// Loads the state (if any), registers `--installation`s and builds what the handlers share.
 pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     for id in &config.installations {
@@ -187,7 +211,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     let strict = config.strict_installations;
     let (state, mut store) = match &config.state_file {
         Some(path) => {
-            let (f, s) = persist::StateFile::open(path, strict)?;
+            let (f, s) = persist::StateFile::open(path, strict).map_err(state_error)?;
             (Some(f), s)
         }
         None => (None, store::Store::new(strict)),
@@ -200,7 +224,7 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     if store.take_dirty()
         && let Some(f) = &state
     {
-        f.save(&store)?;
+        f.save(&store).map_err(state_error)?;
     }
     Ok(Arc::new(Shared {
         mode: config.mode,

@@ -7,6 +7,7 @@
 pub mod android;
 mod foundation;
 pub mod ios;
+pub mod javadouble;
 mod javanum;
 mod orgjson;
 pub mod plugins;

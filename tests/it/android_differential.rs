@@ -9,16 +9,14 @@
 //! `CI=true`, where they fail.
 
 use crate::support::b64;
+use crate::support::oracle;
 use crate::support::splitmix::SplitMix;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use mmjwt::problem::Warn;
 use mmjwt::sdk::{Parsed, SdkVerdict, android};
 use mmjwt::token::check::{Options, check};
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 
 const NOW: i64 = 1_700_000_000;
@@ -102,40 +100,17 @@ struct Request {
 impl Oracle {
     /// The helper's answer line for each request, in order.
     fn run(&self, requests: &[Request]) -> Vec<String> {
-        let mut child = Command::new("java")
-            .args(["-Dfile.encoding=UTF-8", "-Xshare:auto", "-cp"])
+        let mut java = Command::new("java");
+        java.args(["-Dfile.encoding=UTF-8", "-Xshare:auto", "-cp"])
             .arg(&self.classpath)
-            .arg("AndroidJwtOracle")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = String::new();
-        for r in requests {
-            let _ = writeln!(
-                input,
-                "{}\t{}\t{}",
-                r.now,
-                r.stack_kib,
-                STANDARD.encode(r.token.as_bytes())
-            );
-        }
-        let mut stdin = child.stdin.take().unwrap();
-        // The helper reads everything before answering, but a writer thread keeps that a
-        // detail rather than a deadlock.
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
-        assert!(
-            out.status.success(),
-            "the Java helper failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).unwrap();
-        let answers: Vec<String> = text.lines().map(str::to_owned).collect();
-        assert_eq!(answers.len(), requests.len(), "one answer per request");
-        answers
+            .arg("AndroidJwtOracle");
+        oracle::exchange(
+            java,
+            "Java",
+            requests
+                .iter()
+                .map(|r| (format!("{}\t{}", r.now, r.stack_kib), r.token.as_bytes())),
+        )
     }
 }
 

@@ -16,6 +16,7 @@
 //! Two differences are expected, by name: they are artefacts of the Foundation that ships with
 //! Swift on Linux, not iPhone behaviour, and mmjwt keeps the iPhone's answer (spec 4.6).
 
+use crate::support::oracle;
 use crate::support::splitmix::SplitMix;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -24,10 +25,9 @@ use mmjwt::sdk::plugins::ios_ns_error;
 use mmjwt::sdk::{Platform, SdkSelection, SdkVerdict, ios};
 use mmjwt::token::check::{Options, check};
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 
 const NOW: i64 = 1_700_000_000;
@@ -165,30 +165,13 @@ impl Oracle {
 
     /// The helper's answer line for each `(now, token)`, in order.
     fn run(&self, requests: &[(i64, String)]) -> Vec<String> {
-        let mut cmd = self.command();
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = String::new();
-        for (now, token) in requests {
-            let _ = writeln!(input, "{now}\t{}", STANDARD.encode(token.as_bytes()));
-        }
-        let mut stdin = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
-        assert!(
-            out.status.success(),
-            "the Swift helper failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8(out.stdout).unwrap();
-        let answers: Vec<String> = text.lines().map(str::to_owned).collect();
-        assert_eq!(answers.len(), requests.len(), "one answer per request");
-        answers
+        oracle::exchange(
+            self.command(),
+            "Swift",
+            requests
+                .iter()
+                .map(|(now, token)| (now.to_string(), token.as_bytes())),
+        )
     }
 
     /// Whether the helper runs on Linux's Foundation (where the known differences show).

@@ -5,18 +5,17 @@
 //! `libgoogle-gson-java`). Generated user data (random custom-attribute names, integers, doubles
 //! of every magnitude, big integers, Unicode and control characters, nulls, lists, empty lists,
 //! dates) must come out of `mmjwt replay save-user|personalize --sdk android --dry-run` byte for
-//! byte as the JVM writes it.
+//! byte as the JVM writes it. A second test holds `sdk::javadouble` to the JDK's own
+//! `Double.toString` (which Gson writes a `Double` with) over doubles of every exponent.
 //!
 //! Without a JDK or the jar the test prints what it skipped and passes, except under
 //! `CI=true`, where it fails.
 
+use crate::support::oracle;
 use crate::support::splitmix::SplitMix;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Bodies per kind; the seed is fixed, so every run compares the same ones.
 const PER_KIND: usize = 150;
@@ -52,39 +51,40 @@ fn compile() -> Result<String, String> {
     Ok(format!("{}:{JAR}", out.display()))
 }
 
-/// The JVM's body for each `(kind, data)`, in order.
-fn java_bodies(classpath: &str, requests: &[(&str, String)]) -> Vec<String> {
-    let mut child = Command::new("java")
-        .args(["-Dfile.encoding=UTF-8", "-Xshare:auto", "-cp", classpath])
-        .arg("GsonWireOracle")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = String::new();
-    for (kind, data) in requests {
-        let _ = writeln!(input, "{kind}\t{}", STANDARD.encode(data.as_bytes()));
+/// The JVM's answer for each `(kind, payload)`, in order: a body, a double's text, or
+/// `<REFUSED ...>`.
+fn java_answers<'a>(
+    classpath: &str,
+    requests: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Vec<String> {
+    let mut java = Command::new("java");
+    java.args(["-Dfile.encoding=UTF-8", "-Xshare:auto", "-cp", classpath])
+        .arg("GsonWireOracle");
+    let requests = requests
+        .into_iter()
+        .map(|(kind, payload)| (kind.to_string(), payload));
+    oracle::exchange(java, "Java", requests)
+        .iter()
+        .map(|a| oracle::ok_text(a))
+        .collect()
+}
+
+/// The helper compiled once, or the skip line (a failure under `CI=true`).
+fn classpath_or_skip(test: &str) -> Option<String> {
+    match compile() {
+        Ok(c) => Some(c),
+        Err(what) => {
+            let line = format!(
+                "replay_differential::{test}: SKIPPED: {what}; install it with `apt-get install {PACKAGES}` to run it"
+            );
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{line} (CI=true: the differential test must run in CI)"
+            );
+            let _ = writeln!(std::io::stderr(), "{line}");
+            None
+        }
     }
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        out.status.success(),
-        "the Java helper failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let answers: Vec<String> = text
-        .lines()
-        .map(|l| match l.split_once('\t') {
-            Some(("OK", b64)) => String::from_utf8(STANDARD.decode(b64).unwrap()).unwrap(),
-            _ => format!("<{l}>"),
-        })
-        .collect();
-    assert_eq!(answers.len(), requests.len(), "one answer per request");
-    answers
 }
 
 /// mmjwt's body for `sdk`: what `--dry-run` prints after the blank line, without the line's
@@ -117,19 +117,8 @@ pub(crate) fn mmjwt_body(sdk: &str, kind: &str, data: &str) -> String {
 
 #[test]
 fn android_bodies_agree_with_the_sdks_maps_and_the_real_gson() {
-    let classpath = match compile() {
-        Ok(c) => c,
-        Err(what) => {
-            let line = format!(
-                "replay_differential: SKIPPED: {what}; install it with `apt-get install {PACKAGES}` to run it"
-            );
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{line} (CI=true: the differential test must run in CI)"
-            );
-            let _ = writeln!(std::io::stderr(), "{line}");
-            return;
-        }
+    let Some(classpath) = classpath_or_skip("android_bodies") else {
+        return;
     };
     let mut g = Gen(SEED);
     let mut requests: Vec<(&str, String)> = Vec::new();
@@ -137,32 +126,25 @@ fn android_bodies_agree_with_the_sdks_maps_and_the_real_gson() {
         requests.push(("patch", g.patch()));
         requests.push(("personalize", g.personalize()));
     }
-    let java = java_bodies(&classpath, &requests);
+    let java = java_answers(
+        &classpath,
+        requests.iter().map(|(kind, data)| (*kind, data.as_bytes())),
+    );
     let mut disagreements = Vec::new();
-    let mut digit_choices = 0;
     for ((kind, data), java) in requests.iter().zip(&java) {
         let ours = mmjwt_body("android", kind, data);
-        if ours != *java && same_doubles(&ours, java) {
-            // FloatingDecimal's own digits for a double that is not a whole number: mmjwt
-            // writes the shortest ones, which read back as the same double (see the guide).
-            digit_choices += 1;
-        } else if ours != *java {
+        if ours != *java {
             disagreements.push(format!(
                 "  {kind} --data {data}\n    java:  {java}\n    mmjwt: {ours}"
             ));
         }
     }
-    let agree = requests.len() - disagreements.len() - digit_choices;
     let _ = writeln!(
         std::io::stderr(),
-        "android wire differential: {} bodies, {agree} agree, {digit_choices} differ only in the last digit FloatingDecimal picks for a double, {} differ otherwise",
+        "android wire differential: {} bodies, {} agree, {} differ",
         requests.len(),
+        requests.len() - disagreements.len(),
         disagreements.len()
-    );
-    // The digit choice is rare; if it became common, the double writer would be wrong.
-    assert!(
-        digit_choices * 50 <= requests.len(),
-        "{digit_choices} bodies differ in a double's digits"
     );
     assert!(
         disagreements.is_empty(),
@@ -173,48 +155,95 @@ fn android_bodies_agree_with_the_sdks_maps_and_the_real_gson() {
     );
 }
 
-/// Whether two bodies are the same text once every number with a point or an exponent is
-/// replaced by the double it reads as.
-fn same_doubles(a: &str, b: &str) -> bool {
-    canonical_doubles(a) == canonical_doubles(b)
-}
-
-fn canonical_doubles(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                out.extend(chars.next());
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if c == '-' || c.is_ascii_digit() {
-            let mut token = String::from(c);
-            while let Some(&n) = chars.peek() {
-                if n.is_ascii_digit() || matches!(n, '.' | 'E' | 'e' | '-' | '+') {
-                    token.push(n);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            match token.parse::<f64>() {
-                Ok(d) if token.contains(['.', 'E']) => {
-                    let _ = write!(out, "{d:e}");
-                }
-                _ => out.push_str(&token),
-            }
-        } else {
-            out.push(c);
+/// Doubles for the `Double.toString` check: for every binary exponent (subnormals included)
+/// the smallest and largest significands, a power of two and random ones; the powers of ten
+/// and their neighbours; whole numbers around 2^53 to 2^63, where `FloatingDecimal` prints the
+/// integer; and the values known to get more digits than the shortest round trip.
+fn doubles_to_compare(g: &mut Gen) -> Vec<f64> {
+    let mut out = vec![0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+    out.extend([
+        1.0e23,
+        2.0e23,
+        8.41e21,
+        2f64.powi(-44),
+        2.0e-3,
+        5.0e-324,
+        f64::MAX,
+    ]);
+    for exp in 0u64..2047 {
+        let mut fractions = vec![0, 1, (1 << 52) - 1, 1 << 51];
+        fractions.extend((0..8).map(|_| g.next() & ((1 << 52) - 1)));
+        for f in fractions {
+            out.push(f64::from_bits((exp << 52) | f));
         }
     }
+    for e in -325..=308 {
+        let p = format!("1e{e}").parse::<f64>().unwrap();
+        out.extend([p, p.next_up(), p.next_down(), p * 3.0, p * 7.0]);
+    }
+    for bits in 53..63 {
+        let base = 2f64.powi(bits);
+        out.extend((0..40).map(|i| base + f64::from(i) * 2f64.powi(bits - 52)));
+        out.extend((0..20).map(|_| (g.next() >> (63 - bits)) as f64));
+    }
+    out.extend((0..4000).map(|_| f64::from_bits(g.next())));
+    let neg: Vec<f64> = out.iter().take(3000).map(|d| -d).collect();
+    out.extend(neg);
     out
+}
+
+#[test]
+fn doubles_are_written_as_the_jdks_double_to_string() {
+    let Some(classpath) = classpath_or_skip("doubles") else {
+        return;
+    };
+    let doubles = doubles_to_compare(&mut Gen(SEED ^ 0xd0b1e));
+    let hex: Vec<String> = doubles
+        .iter()
+        .map(|d| format!("{:x}", d.to_bits()))
+        .collect();
+    let java = java_answers(&classpath, hex.iter().map(|h| ("double", h.as_bytes())));
+    let mut differ = Vec::new();
+    let mut longer_than_shortest = 0;
+    for (d, java) in doubles.iter().zip(&java) {
+        let ours = mmjwt::sdk::javadouble::to_string(*d);
+        if ours != *java {
+            differ.push(format!(
+                "  {:#x} ({d:e}): java {java}, mmjwt {ours}",
+                d.to_bits()
+            ));
+        }
+        // How often FloatingDecimal is not the shortest: these are what a shortest-digits
+        // writer would get wrong, so the check must include some.
+        if d.is_finite() && significant_digits(java) > significant_digits(&format!("{d:e}")) {
+            longer_than_shortest += 1;
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "java Double.toString differential: {} doubles, {} agree, {} differ ({longer_than_shortest} where the JDK writes more digits than the shortest)",
+        doubles.len(),
+        doubles.len() - differ.len(),
+        differ.len()
+    );
+    assert!(
+        longer_than_shortest > 0,
+        "no non-shortest case was compared"
+    );
+    assert!(
+        differ.is_empty(),
+        "{} of {} doubles differ from the JDK's Double.toString; the first ones:\n{}",
+        differ.len(),
+        doubles.len(),
+        differ[..differ.len().min(12)].join("\n")
+    );
+}
+
+/// The significant digits of a number's text (`0.0025` and `2.5E-3` have two).
+fn significant_digits(text: &str) -> usize {
+    let mantissa = text.split(['E', 'e']).next().unwrap_or_default();
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
 }
 
 // ---------------------------------------------------------------------------------------------

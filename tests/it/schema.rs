@@ -690,6 +690,12 @@ fn error_objects_fit_error_json() {
                 "--state".into(),
                 missing.join("state.json").display().to_string(),
             ],
+            "state",
+        ),
+        (
+            // An address of no interface of this machine (TEST-NET-1): the sandbox, not its
+            // state, cannot start.
+            vec!["sandbox".into(), "--listen".into(), "192.0.2.1:0".into()],
             "sandbox",
         ),
     ];

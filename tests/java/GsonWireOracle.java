@@ -17,8 +17,10 @@
  * Numbers: a literal with a fraction or an exponent is a Double, any other an Integer, Long or
  * BigInteger by size, as an app holding those values would pass them.
  *
- * Protocol: one request per stdin line, `patch|personalize TAB base64(--data as UTF-8)`; one
- * answer per stdout line, `OK TAB base64(body as UTF-8)` or `REFUSED TAB exception class`.
+ * Protocol: one request per stdin line, `patch|personalize TAB base64(--data as UTF-8)`, or
+ * `double TAB base64(a double's 64 bits as hex)` for Double.toString of that double (which Gson
+ * writes a Double with); one answer per stdout line, `OK TAB base64(body or text as UTF-8)` or
+ * `REFUSED TAB exception class`.
  */
 
 import com.google.gson.Gson;
@@ -184,8 +186,13 @@ public final class GsonWireOracle {
             String[] parts = line.split("\t", 2);
             String text = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8);
             try {
-                JsonObject data = JsonParser.parseString(text).getAsJsonObject();
-                String body = parts[0].equals("patch") ? patch(data) : personalize(data);
+                String body;
+                if (parts[0].equals("double")) {
+                    body = Double.toString(Double.longBitsToDouble(Long.parseUnsignedLong(text, 16)));
+                } else {
+                    JsonObject data = JsonParser.parseString(text).getAsJsonObject();
+                    body = parts[0].equals("patch") ? patch(data) : personalize(data);
+                }
                 out.println("OK\t" + Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)));
             } catch (RuntimeException e) {
                 out.println("REFUSED\t" + e.getClass().getName());

@@ -1,12 +1,13 @@
 //! What the integration tests share: the built binary with a clean environment, the test key,
-//! token construction from raw JSON, and (submodules) the test HTTP servers, the sandbox API
-//! client, the sandbox as a child process, the snapshot harness, and the WebDriver client of
-//! the browser tests.
+//! token construction from raw JSON, and (submodules) the test HTTP servers, the exchange with
+//! the differential tests' helper programs, the sandbox API client, the sandbox as a child
+//! process, the snapshot harness, and the WebDriver client of the browser tests.
 
 #![allow(dead_code)]
 
 pub mod api;
 pub mod http;
+pub mod oracle;
 pub mod sandbox_process;
 pub mod snapshot;
 pub mod splitmix;
