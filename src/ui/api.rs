@@ -1,7 +1,8 @@
 //! The page's JSON API. Every verdict comes from the code the command line runs: `check`
 //! answers the `mmjwt check --json` object (the same renderer), `gen` the `mmjwt gen --json`
-//! object, `replay` the `mmjwt replay --json` object of one call sent to this sandbox; `state`
-//! shows the sandbox (never a secret). Secrets in a request are used for that request and
+//! object, `replay` the `mmjwt replay --json` object of one call sent to this sandbox;
+//! `resign` signs a header and claims as typed (the page's "Edit and re-sign"); `state` shows
+//! the sandbox (never a secret). Secrets in a request are used for that request and
 //! dropped; errors never quote a value.
 //!
 //! Errors are `{"error": {"kind", "message"}}` with a 4xx status (`kind` as the command line's
@@ -371,6 +372,76 @@ fn key_ids(shared: &Shared) -> Vec<&str> {
 
 fn first_key_id(shared: &Shared) -> Option<String> {
     key_ids(shared).first().map(|s| (*s).to_string())
+}
+
+// ---- resign ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResignRequest {
+    /// The header as JSON text, encoded as typed.
+    header: String,
+    /// The claims as JSON text, encoded as typed.
+    claims: String,
+    secret: Option<String>,
+    /// Without a secret: sign with the sandbox's key of the header's `kid`.
+    #[serde(default)]
+    sandbox_key: bool,
+}
+
+/// `POST /_mmjwt/api/resign`: the header and claims text signed as typed (members in their
+/// order, numbers and escapes as written), with the secret or the sandbox's key of the header's
+/// `kid`. Text that is not a JSON object is refused with where it stops being one, and never
+/// becomes a token. The answer is `{token}`; `check` judges it.
+pub(crate) async fn resign(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    match resign_inner(&shared, req).await {
+        Ok(text) => json_bytes(StatusCode::OK, text),
+        Err(b) => b.into_response(),
+    }
+}
+
+/// A text of `resign` that the strict reader refuses: 400 `json`, the segment, and where.
+fn not_an_object(segment: &str, text: &str, e: &crate::json::read::JsonError) -> Response {
+    let mut body = json!({"kind": "json", "message": format!("{segment}: {e}"), "segment": segment});
+    // The strict reader's message is serde_json's; the same parser says where, as numbers.
+    if let crate::json::read::JsonError::Invalid(_) = e
+        && let Err(at) = serde_json::from_str::<serde::de::IgnoredAny>(text)
+    {
+        body["line"] = at.line().into();
+        body["column"] = at.column().into();
+    }
+    json_bytes(StatusCode::BAD_REQUEST, json!({ "error": body }).to_string())
+}
+
+async fn resign_inner(shared: &Shared, req: Request) -> Result<String, Response> {
+    let r: ResignRequest = body(req).await.map_err(Bad::into_response)?;
+    let header = crate::json::read::parse_object(r.header.as_bytes())
+        .map_err(|e| not_an_object("header", &r.header, &e))?;
+    crate::json::read::parse_object(r.claims.as_bytes())
+        .map_err(|e| not_an_object("claims", &r.claims, &e))?;
+    let key = match secret(r.secret.as_deref()).map_err(Bad::into_response)? {
+        Some(s) => s.hmac_key(),
+        None if r.sandbox_key => header
+            .members
+            .get("kid")
+            .and_then(Value::as_str)
+            .and_then(|kid| shared.keys.get(kid))
+            .cloned()
+            .ok_or_else(|| {
+                Bad::usage(
+                    "no secret, and the header's kid is not one of the sandbox's keys: give the secret",
+                )
+                .into_response()
+            })?,
+        None => {
+            return Err(Bad::usage(
+                "no key to sign with: give the secret, or sandbox_key for the sandbox's key of the header's kid",
+            )
+            .into_response());
+        }
+    };
+    let token = crate::token::mint::sign(r.header.as_bytes(), r.claims.as_bytes(), &key);
+    Ok(json!({ "token": token }).to_string())
 }
 
 // ---- replay ----

@@ -193,6 +193,102 @@ fn the_page_in_a_real_browser() {
     b.keys("\u{E007}");
     b.wait_text("gen-command", "--user-id kbd-user");
 
+    // 8b. Edit and re-sign, from the keyboard: the decoder gets the token, Tab reaches "Edit
+    //     and re-sign", Space opens it, and the claims as the token spells them are there.
+    b.click(&b.button("Open in decoder"));
+    b.wait_text("verdict", "signature is verified");
+    // The decoder now expects kbd-user; the edit below changes the user on purpose.
+    let expected_user = b.field("Decode and judge", "User id");
+    b.clear(&expected_user);
+    b.click(&token_field(&b));
+    let before = b.script("return document.getElementById('token').value;");
+    let before = before.as_str().unwrap().to_string();
+    tab_to(&b, "Edit and re-sign");
+    b.keys(" ");
+    assert_eq!(
+        b.script("return document.activeElement.getAttribute('aria-expanded');"),
+        "true",
+        "Space opens the editor and the button says so"
+    );
+    b.keys("\u{E004}");
+    assert_eq!(
+        b.script("return document.activeElement.labels[0].textContent;"),
+        "Header (JSON)",
+        "Tab goes on into the header"
+    );
+    let claims = b.field("Decode and judge", "Claims (JSON)");
+    let shown = b.script("return document.getElementById('edit-claims').value;");
+    let shown = shown.as_str().unwrap().to_string();
+    assert_eq!(
+        shown,
+        segment_text(&before, 1),
+        "the editor shows the payload exactly as the token spells it"
+    );
+
+    // 8c. An edit re-signs as it is typed (the sandbox's key, no secret typed) and the verdict
+    //     follows; members keep the order they are typed in.
+    let edited = format!(
+        "{},\"zeta\":1,\"alpha\":2}}",
+        shown
+            .replace("\"kbd-user\"", "\"edited-user\"")
+            .trim_end_matches('}')
+    );
+    b.replace(&claims, &edited);
+    b.wait_text("claims-table", "edited-user");
+    b.wait_text("verdict", "signature is verified");
+    b.wait_text("edit-status", "Re-signed with the sandbox's key");
+    let after = b.script("return document.getElementById('token').value;");
+    let after = after.as_str().unwrap().to_string();
+    assert_eq!(
+        segment_text(&after, 1),
+        edited,
+        "the new payload is the text as typed, byte for byte"
+    );
+    assert_eq!(
+        after.split('.').next(),
+        before.split('.').next(),
+        "the header is untouched"
+    );
+    b.screenshot("7-edited");
+
+    // 8d. Invalid JSON is shown in place, with where it stops being JSON, and never becomes a
+    //     token: the decoder keeps the last good one.
+    b.type_into(&claims, "}");
+    b.wait_text("edit-claims-error", "line 1, column");
+    b.wait_text("edit-status", "Not re-signed");
+    assert_eq!(
+        b.script("return document.getElementById('edit-claims').getAttribute('aria-invalid');"),
+        "true"
+    );
+    assert_eq!(
+        b.script("return document.getElementById('token').value;"),
+        Value::String(after.clone()),
+        "invalid JSON never reaches the decoder"
+    );
+    b.screenshot("8-invalid-json");
+    b.replace(&claims, &edited);
+    b.wait_text("edit-status", "Re-signed");
+    assert_eq!(
+        b.script("return document.getElementById('edit-claims-error').hidden;"),
+        Value::Bool(true)
+    );
+
+    // 8e. The secret field signs when it is given; a kid the sandbox lacks needs one.
+    let secret = b.field("Decode and judge", "Secret (hex)");
+    b.type_into(&secret, SECRET_HEX);
+    b.wait_text("edit-status", "Re-signed with the secret");
+    b.wait_text("verdict", "signature is verified");
+    // Emptied as a person does, key by key (the field sees every keystroke).
+    b.type_into(&secret, &"\u{E003}".repeat(SECRET_HEX.len()));
+    b.wait_text("edit-status", "Re-signed with the sandbox's key");
+    let header = b.field("Decode and judge", "Header (JSON)");
+    let header_text = segment_text(&after, 0);
+    b.replace(&header, &header_text.replace(KID, "no-such-kid"));
+    b.wait_text("edit-status", "not one of the sandbox's keys");
+    b.replace(&header, &header_text);
+    b.wait_text("edit-status", "Re-signed");
+    b.wait_text("verdict", "signature is verified");
+
     // 9. Every control has a visible label.
     let unlabelled = b.script(
         "return [...document.querySelectorAll('input, select, textarea')].filter(e => { const l = document.querySelector(`label[for=\"${e.id}\"]`); return !l || l.textContent.trim() === '' || l.offsetParent === null; }).map(e => e.id);",
@@ -265,6 +361,29 @@ fn the_page_in_a_real_browser() {
             .any(|(_, m)| m.contains("Content Security Policy")),
         "the violation is reported: {said:?}"
     );
+}
+
+/// Presses Tab until the focused element reads `text` (at most 30 times).
+fn tab_to(b: &Browser, text: &str) {
+    for _ in 0..30 {
+        b.keys("\u{E004}");
+        if b.script("return document.activeElement.textContent;") == text {
+            return;
+        }
+    }
+    panic!("Tab never reaches {text:?}");
+}
+
+/// A token's segment `i` decoded to text.
+fn segment_text(token: &str, i: usize) -> String {
+    use base64::Engine as _;
+    let part = token.split('.').nth(i).unwrap();
+    String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 fn assert_console_clean(b: &Browser) {
