@@ -260,18 +260,15 @@ async function resign() {
     if (seq !== resignSeq) return;
     const d = e.detail;
     const where = d && d.segment ? (d.segment === "header" ? "edit-header" : "edit-claims") : null;
-    segmentError("edit-header", where === "edit-header" ? jsonError(d) : null);
-    segmentError("edit-claims", where === "edit-claims" ? jsonError(d) : null);
+    // The reader's message says where the text stops being JSON (line and column).
+    segmentError("edit-header", where === "edit-header" ? d.message : null);
+    segmentError("edit-claims", where === "edit-claims" ? d.message : null);
     status.textContent = where
       ? "Not re-signed: the token above is the last one that was made."
       : `Not re-signed: ${e.message}`;
   }
 }
 
-function jsonError(d) {
-  const at = d.line !== undefined ? ` (line ${d.line}, column ${d.column})` : "";
-  return `${d.message}${at}`;
-}
 
 function memberTable(table, members, meanings) {
   const body = table.tBodies[0];

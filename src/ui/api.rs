@@ -396,7 +396,7 @@ struct ResignRequest {
 pub(crate) async fn resign(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     match resign_inner(&shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
-        Err(b) => b.into_response(),
+        Err(refusal) => refusal,
     }
 }
 

@@ -254,7 +254,7 @@ fn the_page_in_a_real_browser() {
     // 8d. Invalid JSON is shown in place, with where it stops being JSON, and never becomes a
     //     token: the decoder keeps the last good one.
     b.type_into(&claims, "}");
-    b.wait_text("edit-claims-error", "line 1, column");
+    b.wait_text("edit-claims-error", "not valid JSON (trailing characters at line 1 column");
     b.wait_text("edit-status", "Not re-signed");
     assert_eq!(
         b.script("return document.getElementById('edit-claims').getAttribute('aria-invalid');"),
@@ -288,6 +288,15 @@ fn the_page_in_a_real_browser() {
     b.replace(&header, &header_text);
     b.wait_text("edit-status", "Re-signed");
     b.wait_text("verdict", "signature is verified");
+    // The browser logs each refusal above (a 400 of resign) as a failed load; nothing else.
+    let (refusals, other): (Vec<_>, Vec<_>) = b.console().into_iter().partition(|(_, m)| {
+        m.contains("/_mmjwt/api/resign - Failed to load resource: the server responded with a status of 400")
+    });
+    assert!(!refusals.is_empty(), "the refusals reached the API");
+    assert!(
+        other.iter().all(|(level, _)| level != "SEVERE"),
+        "console errors: {other:#?}"
+    );
 
     // 9. Every control has a visible label.
     let unlabelled = b.script(
