@@ -60,9 +60,7 @@ impl Minter {
         out.push_str(&self.header_b64);
         out.push('.');
         b64::encode_into(self.payload.as_bytes(), out);
-        let tag = self.key.sign(&out.as_bytes()[start..]);
-        out.push('.');
-        b64::encode_into(&tag, out);
+        append_signature(&self.key, out, start);
     }
 
     /// A [`BatchMinter`] for this key id and key and the claims of `claims` other than `sub`
@@ -77,6 +75,24 @@ impl Minter {
         self.mint_into(claims, &mut token);
         (token, self.payload.clone())
     }
+}
+
+/// The token for a header and a payload as given (`gen --from`, the page's "Edit and re-sign"):
+/// both encoded as canonical base64url and signed as [`Minter`] signs.
+pub fn sign(header_json: &[u8], payload_json: &[u8], key: &HmacKey) -> String {
+    let mut out = String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 48);
+    b64::encode_into(header_json, &mut out);
+    out.push('.');
+    b64::encode_into(payload_json, &mut out);
+    append_signature(key, &mut out, 0);
+    out
+}
+
+/// Appends `.` and the signature of `out[start..]` (the signing input: header `.` payload).
+fn append_signature(key: &HmacKey, out: &mut String, start: usize) {
+    let tag = key.sign(&out.as_bytes()[start..]);
+    out.push('.');
+    b64::encode_into(&tag, out);
 }
 
 fn write_payload(c: &Claims<'_>, out: &mut String) {

@@ -1,10 +1,11 @@
 //! The token itself: making one ([`mint`], `gen`), judging one ([`check`]), the judgement as
 //! people and programs read it ([`report`]), the usual valid token defined once (`usual`), and
 //! the two paths built on it: the judgement alone as a server needs it ([`verdict`]) and the
-//! `--json` line of a usual token written in one pass ([`quick`]); also the cleaning of pasted
-//! input.
+//! `--json` line of a usual token written in one pass ([`quick`]); editing a token and signing
+//! it again ([`edit`]); also the cleaning of pasted input.
 
 pub mod check;
+pub mod edit;
 pub mod mint;
 pub mod pitfalls;
 pub mod quick;
