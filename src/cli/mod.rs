@@ -53,6 +53,7 @@ const USUAL_LINES: [&[&str]; 5] = [
 use crate::color::ColorChoice;
 use crate::sdk::SdkSelection;
 use crate::secret::SecretText;
+use crate::token::breakage::BreakKind;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use values::ClaimArg;
@@ -133,7 +134,8 @@ Examples:
   mmjwt gen --user-id alice
   mmjwt gen --user-id alice --ttl 1h --claim plan=pro --json
   printf 'alice\\nbob\\n' | mmjwt gen --user-id -
-  mmjwt gen --user-id alice --secret-file key.hex --now 1700000000 --jti fixed-id";
+  mmjwt gen --user-id alice --secret-file key.hex --now 1700000000 --jti fixed-id
+  mmjwt gen --user-id alice --break expired --plugin flutter   # test the app's catch block";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -242,6 +244,16 @@ pub struct GenArgs {
     /// Write the token to this file (mode 0600) and print nothing.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Make the token fail one way, otherwise the same; standard error says what the app
+    /// will see (per SDK, plugin and the server), --json adds it as `break`.
+    #[arg(long = "break", value_name = "KIND", value_enum)]
+    pub break_kind: Option<BreakKind>,
+
+    /// With --break: also show what the app's catch block receives through this plugin.
+    /// Repeatable or comma-separated.
+    #[arg(long, value_name = "PLUGIN", requires = "break_kind", value_parser = values::PluginListParser)]
+    pub plugin: Vec<values::PluginList>,
 }
 
 #[derive(Debug, Clone, Args)]

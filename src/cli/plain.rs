@@ -229,6 +229,8 @@ fn gen_args<'a, I: Iterator<Item = &'a str>>(
         allow_expired: false,
         allow_empty: false,
         out: None,
+        break_kind: None,
+        plugin: Vec::new(),
     };
     let mut user_id = None;
     let mut ttl_given = false;

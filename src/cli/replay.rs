@@ -135,6 +135,11 @@ pub struct CommonReplayArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
 
+    /// Make the generated token fail one way (as `gen --break`); a kind the SDK refuses is
+    /// refused before sending, the others show the server's answer.
+    #[arg(long = "break", value_name = "KIND", value_enum, conflicts_with_all = ["token", "app_auth"])]
+    pub break_kind: Option<crate::token::breakage::BreakKind>,
+
     /// Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses).
     #[arg(long, value_name = "DURATION", default_value = values::DEFAULT_TTL, value_parser = values::seconds)]
     pub ttl: i64,

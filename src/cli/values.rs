@@ -12,6 +12,7 @@ use crate::color::ColorChoice;
 use crate::sandbox::{LogFormat, Mode};
 use crate::sdk::plugins::Plugin;
 use crate::sdk::{Platform, SdkSelection};
+use crate::token::breakage::BreakKind;
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 use clap::builder::TypedValueParser as _;
@@ -309,6 +310,15 @@ impl clap::builder::TypedValueParser for PluginListParser {
                 .iter()
                 .filter_map(ValueEnum::to_possible_value),
         ))
+    }
+}
+
+impl ValueEnum for BreakKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &BreakKind::ALL
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.summary()))
     }
 }
 

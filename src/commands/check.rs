@@ -111,7 +111,7 @@ struct How<'a> {
 }
 
 /// The plugins to show, each once, in a fixed order.
-fn plugins(lists: &[PluginList]) -> Vec<Plugin> {
+pub(super) fn plugins(lists: &[PluginList]) -> Vec<Plugin> {
     let mut v: Vec<Plugin> = lists.iter().flat_map(|l| l.0.iter().copied()).collect();
     v.sort_unstable();
     v.dedup();

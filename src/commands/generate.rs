@@ -6,10 +6,15 @@ use super::{load_secret, open_private, resolve_now};
 use crate::cli::GenArgs;
 use crate::cli::values::ClaimArg;
 use crate::error::{ErrorKind, runtime, usage};
+use crate::sdk::plugins::Plugin;
+use crate::secret::HmacKey;
 use crate::shell::Shell;
+use crate::token::breakage::{self, BreakKind, Prediction, Recipe};
 use crate::token::mint::{BatchMinter, Claims, JtiSource, Minter, uuid_v4};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::io::{BufRead, BufWriter, Write};
+use std::sync::Mutex;
 
 /// Everything a token needs except the user id and jti.
 struct Plan {
@@ -19,6 +24,18 @@ struct Plan {
     iss: bool,
     extra: Vec<(String, Value)>,
     allow_empty: bool,
+    /// `--break`: how each token fails, and what the prediction is judged against.
+    breakage: Option<Breakage>,
+}
+
+/// `--break KIND`: the kind, the intended key id and key (the App Profile's), the clock, and
+/// the plugins whose objects the prediction shows.
+struct Breakage {
+    kind: BreakKind,
+    kid: String,
+    key: HmacKey,
+    now: i64,
+    plugins: Vec<Plugin>,
 }
 
 impl Plan {
@@ -79,7 +96,8 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
             .checked_add(args.ttl)
             .ok_or_else(|| usage("--ttl is too large"))?,
     };
-    if exp <= now && !args.allow_expired {
+    // `--break expired` places exp itself: the breakage is the point.
+    if exp <= now && !args.allow_expired && args.break_kind != Some(BreakKind::Expired) {
         return Err(usage(format!(
             "exp ({}) is not after now; both SDKs would refuse the token as JWT_TOKEN_EXPIRED (use --allow-expired for fixtures)",
             crate::time::rfc3339(exp).unwrap_or_else(|| exp.to_string())
@@ -89,8 +107,16 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
     let secret = load_secret(&args.secret, shell)?.ok_or_else(|| {
         usage("no secret: set MMJWT_SECRET, or pass --secret-file PATH, --secret-stdin or --secret HEX")
     })?;
-    let minter = Minter::new(&key_id, secret.hmac_key());
+    let key = secret.hmac_key();
     drop(secret);
+    let minter = Minter::new(&key_id, key.clone());
+    let breakage = args.break_kind.map(|kind| Breakage {
+        kind,
+        kid: key_id.clone(),
+        key,
+        now,
+        plugins: super::check::plugins(&args.plugin),
+    });
     let plan = Plan {
         app_code,
         iat: now,
@@ -98,6 +124,7 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
         iss: !args.no_iss,
         extra,
         allow_empty: args.allow_empty,
+        breakage,
     };
 
     let mut sink: Box<dyn Write> = match &args.out {
@@ -118,8 +145,17 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
                 .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?,
         };
         let mut m = minter;
-        let line = one_token(&mut m, &plan, &args.user_id, &jti, shell);
-        sink.write_all(line.as_bytes())?;
+        if let Some(b) = &plan.breakage {
+            let (line, prediction) = broken_token(b, &plan, &args.user_id, &jti, shell);
+            sink.write_all(line.as_bytes())?;
+            sink.flush()?;
+            if !shell.json {
+                eprint!("{}", breakage::text(&prediction, &b.plugins, shell.err));
+            }
+        } else {
+            let line = one_token(&mut m, &plan, &args.user_id, &jti, shell);
+            sink.write_all(line.as_bytes())?;
+        }
         0
     };
     sink.flush()?;
@@ -137,6 +173,31 @@ fn one_token(m: &mut Minter, plan: &Plan, user_id: &str, jti: &str, shell: &Shel
     } else {
         token + "\n"
     }
+}
+
+/// The output line for one broken token (the token, or its JSON object with the prediction),
+/// and the prediction.
+fn broken_token(
+    b: &Breakage,
+    plan: &Plan,
+    user_id: &str,
+    jti: &str,
+    shell: &Shell,
+) -> (String, Prediction) {
+    let recipe = Recipe {
+        kid: &b.kid,
+        key: &b.key,
+        claims: plan.claims(user_id, jti),
+    };
+    let (broken, prediction) = breakage::break_token(b.kind, &recipe, b.now);
+    let line = if shell.json {
+        let mut s = shell.json_text(&breakage::gen_json(&broken, &prediction));
+        s.push('\n');
+        s
+    } else {
+        broken.token + "\n"
+    };
+    (line, prediction)
 }
 
 /// Chunks of batch `gen`: 1,024 lines (their tokens are about 340 KB), enough minting per
@@ -161,7 +222,27 @@ fn run_batch(
         bad += 1;
         shell.warn(e);
     };
-    if shell.json {
+    if let Some(b) = &plan.breakage {
+        let said: Mutex<Said> = Mutex::default();
+        mint_lines(
+            input,
+            out,
+            (),
+            on_error,
+            |chunk, (), jtis, p: &mut Piece| break_chunk(chunk, b, jtis, plan, shell, &said, p),
+        )?;
+        if !shell.json {
+            let said = said
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut said: Vec<Seen> = said.into_values().collect();
+            said.sort_by_key(|s| s.first);
+            for s in said {
+                eprintln!("{} token(s) alike; the one of line {}:", s.count, s.first);
+                eprint!("{}", s.text);
+            }
+        }
+    } else if shell.json {
         mint_lines(
             input,
             out,
@@ -231,7 +312,7 @@ fn token_chunk(
     p: &mut Piece<Vec<u8>>,
 ) -> anyhow::Result<()> {
     // No reservation: the pipeline hands back buffers that have already grown to a chunk's size.
-    each_user_id(chunk, jtis, plan, p, |user_id, random, text| {
+    each_user_id(chunk, jtis, plan, p, |_, user_id, random, text| {
         m.mint_into(user_id, random, text);
         text.push(b'\n');
     })
@@ -246,19 +327,95 @@ fn json_chunk(
     shell: &Shell,
     p: &mut Piece,
 ) -> anyhow::Result<()> {
-    each_user_id(chunk, jtis, plan, p, |user_id, random, text| {
+    each_user_id(chunk, jtis, plan, p, |_, user_id, random, text| {
         text.push_str(&one_token(m, plan, user_id, &uuid_v4(random), shell));
     })
 }
 
-/// Calls `mint(user id, random bytes for its jti, output)` for each line of `chunk` that holds
-/// a user id; the other lines become diagnostics in `p`.
+/// The tokens of a batch whose predictions are alike (the same verdicts, objects, answer and
+/// branches; the change and the server's text name each token's own values): the first one's
+/// line and text, and how many.
+struct Seen {
+    first: usize,
+    text: String,
+    count: usize,
+}
+
+/// [`Seen`] by the prediction's shape.
+type Said = HashMap<String, Seen>;
+
+/// What makes two predictions alike: everything but the words that name the token's values.
+fn shape(p: &Prediction) -> String {
+    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+    if let Some(m) = v.as_object_mut() {
+        m.remove("change");
+    }
+    if let Some(server) = v.get_mut("server").and_then(Value::as_object_mut) {
+        server.remove("text");
+    }
+    v.to_string()
+}
+
+/// Adds a prediction first seen on `line` to `said`.
+fn note(said: &mut Said, line: usize, p: &Prediction, text: impl FnOnce() -> String) {
+    let seen = said.entry(shape(p)).or_insert_with(|| Seen {
+        first: line,
+        text: String::new(),
+        count: 0,
+    });
+    if seen.count == 0 || line < seen.first {
+        seen.first = line;
+        seen.text = text();
+    }
+    seen.count += 1;
+}
+
+/// One broken token (or its `--json` object) per line; the predictions go to `said`.
+fn break_chunk(
+    chunk: &Chunk,
+    b: &Breakage,
+    jtis: &mut JtiSource,
+    plan: &Plan,
+    shell: &Shell,
+    said: &Mutex<Said>,
+    p: &mut Piece,
+) -> anyhow::Result<()> {
+    let mut here = Said::new();
+    each_user_id(chunk, jtis, plan, p, |line, user_id, random, text| {
+        let (token, prediction) = broken_token(b, plan, user_id, &uuid_v4(random), shell);
+        text.push_str(&token);
+        if !shell.json {
+            note(&mut here, line, &prediction, || {
+                breakage::text(&prediction, &b.plugins, shell.err)
+            });
+        }
+    })?;
+    let mut all = said
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for (key, s) in here {
+        let seen = all.entry(key).or_insert(Seen {
+            first: s.first,
+            text: String::new(),
+            count: 0,
+        });
+        if seen.count == 0 || s.first < seen.first {
+            seen.first = s.first;
+            seen.text = s.text;
+        }
+        seen.count += s.count;
+    }
+    Ok(())
+}
+
+/// Calls `mint(line number, user id, random bytes for its jti, output)` for each line of
+/// `chunk` that holds a user id; the other lines become diagnostics in `p`.
 fn each_user_id<T: batch::Text>(
     chunk: &Chunk,
     jtis: &mut JtiSource,
     plan: &Plan,
     p: &mut Piece<T>,
-    mut mint: impl FnMut(&str, [u8; 16], &mut T),
+    mut mint: impl FnMut(usize, &str, [u8; 16], &mut T),
 ) -> anyhow::Result<()> {
     for (line, raw) in chunk.lines() {
         match user_id(line, raw, plan) {
@@ -266,7 +423,7 @@ fn each_user_id<T: batch::Text>(
                 let random = jtis
                     .next_bytes()
                     .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?;
-                mint(user_id, random, &mut p.text);
+                mint(line, user_id, random, &mut p.text);
             }
             Err(e) => p.errors.push(e),
         }

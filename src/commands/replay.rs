@@ -64,7 +64,13 @@ pub(crate) fn run(args: &ReplayArgs, shell: &Shell) -> anyhow::Result<u8> {
     } else if c.app_auth {
         TokenSource::App
     } else {
-        TokenSource::Mint { ttl }
+        if let Some(kind) = c.break_kind {
+            shell.note(&format!("--break {}: {}", kind.name(), kind.summary()));
+        }
+        TokenSource::Mint {
+            ttl,
+            breakage: c.break_kind,
+        }
     };
     let spec =
         CallSpec::new(call, platform, token, data, installation_id, push_reg_id).map_err(usage)?;

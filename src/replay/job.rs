@@ -16,8 +16,12 @@ use std::time::Duration;
 pub(crate) enum TokenSource {
     /// `--token`: sent as given.
     Given(SecretText),
-    /// Minted per call from the user id, like `mmjwt gen`, with this lifetime in seconds.
-    Mint { ttl: i64 },
+    /// Minted per call from the user id, like `mmjwt gen`, with this lifetime in seconds;
+    /// broken one way with `--break`.
+    Mint {
+        ttl: i64,
+        breakage: Option<crate::token::breakage::BreakKind>,
+    },
     /// `--app-auth`: `App <appCode>`.
     App,
 }

@@ -8,6 +8,7 @@ use super::render::{Exchange, Preflight};
 use super::request::{self, Auth, Payload, Spec};
 use crate::error::{ErrorKind, runtime};
 use crate::sdk::userdata;
+use crate::token::breakage::{self, Recipe};
 use crate::token::mint::{Claims, JtiSource, Minter};
 
 /// What every call of a job shares once the target and credentials are known.
@@ -46,7 +47,7 @@ impl Plan {
         let auth = match &self.spec.token {
             TokenSource::Given(t) => Auth::Bearer(t.expose().to_string()),
             TokenSource::App => Auth::App(self.app_code.clone()),
-            TokenSource::Mint { ttl } => {
+            TokenSource::Mint { ttl, breakage } => {
                 let sub = user.unwrap_or_default();
                 let jti = w.jtis.next_uuid().map_err(|e| {
                     runtime(ErrorKind::Random, format!("no randomness from the OS: {e}"))
@@ -55,7 +56,7 @@ impl Plan {
                     .minter
                     .as_mut()
                     .ok_or_else(|| runtime(ErrorKind::Internal, "no signing key"))?;
-                let (token, _) = minter.mint(&Claims {
+                let claims = Claims {
                     sub,
                     app_code: &self.app_code,
                     iat: now,
@@ -63,7 +64,15 @@ impl Plan {
                     jti: &jti,
                     iss: Some(&self.app_code),
                     extra: &[],
-                });
+                };
+                let token = match breakage {
+                    None => minter.mint(&claims).0,
+                    Some(kind) => {
+                        let (kid, key) = minter.signer();
+                        let recipe = Recipe { kid, key, claims };
+                        breakage::make(*kind, &recipe, now).token
+                    }
+                };
                 Auth::Bearer(token)
             }
         };

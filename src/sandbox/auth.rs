@@ -326,6 +326,15 @@ mod tests {
     }
 
     #[test]
+    fn refused_tokens_get_the_status_the_prediction_names() {
+        // `gen --break` predicts the sandbox's answer with this constant.
+        assert_eq!(
+            ApiError::unauthorized("x", "y").status.as_u16(),
+            crate::token::verdict::REFUSED_STATUS
+        );
+    }
+
+    #[test]
     fn log_subs_are_cut_short() {
         assert_eq!(for_log("alice"), "alice");
         let long = "x".repeat(500);

@@ -29,6 +29,7 @@ pub const RESERVED_CLAIMS: [&str; 7] =
 #[derive(Debug, Clone)]
 pub struct Minter {
     key: HmacKey,
+    kid: String,
     header_json: String,
     header_b64: String,
     payload: String,
@@ -40,6 +41,7 @@ impl Minter {
         let header_b64 = b64::encode(header_json.as_bytes());
         Minter {
             key,
+            kid: kid.to_owned(),
             header_json,
             header_b64,
             payload: String::with_capacity(256),
@@ -51,16 +53,26 @@ impl Minter {
         &self.header_json
     }
 
+    /// The key id and the key it signs with (`replay --break` makes its token from them).
+    pub fn signer(&self) -> (&str, &HmacKey) {
+        (&self.kid, &self.key)
+    }
+
     /// Appends the signed token for `claims` to `out`. Reuses internal buffers, so minting many
     /// tokens allocates little.
     pub fn mint_into(&mut self, claims: &Claims<'_>, out: &mut String) {
         self.payload.clear();
         write_payload(claims, &mut self.payload);
-        let start = out.len();
-        out.push_str(&self.header_b64);
-        out.push('.');
-        b64::encode_into(self.payload.as_bytes(), out);
-        append_signature(&self.key, out, start);
+        sign_into(&self.header_b64, &self.key, &self.payload, out);
+    }
+
+    /// The token for a payload written elsewhere (`payload_json` exactly as encoded), with this
+    /// minter's header and key: for payloads [`Claims`] cannot express, such as one lacking a
+    /// mandatory claim (`gen --break structure`).
+    pub fn mint_payload(&self, payload_json: &str) -> String {
+        let mut token = String::with_capacity(512);
+        sign_into(&self.header_b64, &self.key, payload_json, &mut token);
+        token
     }
 
     /// A [`BatchMinter`] for this key id and key and the claims of `claims` other than `sub`
@@ -86,6 +98,15 @@ pub fn sign(header_json: &[u8], payload_json: &[u8], key: &HmacKey) -> String {
     b64::encode_into(payload_json, &mut out);
     append_signature(key, &mut out, 0);
     out
+}
+
+/// Appends `header_b64`, a dot, the encoded payload, a dot and the HMAC of what precedes it.
+fn sign_into(header_b64: &str, key: &HmacKey, payload_json: &str, out: &mut String) {
+    let start = out.len();
+    out.push_str(header_b64);
+    out.push('.');
+    b64::encode_into(payload_json.as_bytes(), out);
+    append_signature(key, out, start);
 }
 
 /// Appends `.` and the signature of `out[start..]` (the signing input: header `.` payload).

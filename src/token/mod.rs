@@ -2,8 +2,10 @@
 //! people and programs read it ([`report`]), the usual valid token defined once (`usual`), and
 //! the two paths built on it: the judgement alone as a server needs it ([`verdict`]) and the
 //! `--json` line of a usual token written in one pass ([`quick`]); editing a token and signing
-//! it again ([`edit`]); also the cleaning of pasted input.
+//! it again ([`edit`]); tokens made to fail one way and what the app will see for them
+//! ([`breakage`]); also the cleaning of pasted input.
 
+pub mod breakage;
 pub mod check;
 pub mod edit;
 pub mod mint;

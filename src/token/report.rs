@@ -117,6 +117,25 @@ fn verdict_view(platform: Platform, v: &SdkVerdict, empty: bool) -> VerdictView<
     }
 }
 
+fn sdk_view(report: &Report, empty: bool) -> SdkView<'_> {
+    SdkView {
+        android: report.sdk[Platform::Android].as_ref().map(|v| AndroidView {
+            verdict: verdict_view(Platform::Android, v, empty),
+            legacy_code: plugins::android_legacy_code(v),
+        }),
+        ios: report.sdk[Platform::Ios]
+            .as_ref()
+            .map(|v| verdict_view(Platform::Ios, v, empty)),
+    }
+}
+
+/// The `sdk` member of the `check --json` object for `report`: each SDK's verdict with what
+/// each plugin hands the app (the prediction of `gen --break` carries exactly these objects).
+pub fn sdk_json(report: &Report) -> Value {
+    // Strings, numbers and serde-derived structs only: nothing can fail.
+    serde_json::to_value(sdk_view(report, is_empty_token(report))).unwrap_or(Value::Null)
+}
+
 /// Whether the string the app would pass is the empty one, which today's plugins clear
 /// (`check_input` names it with `EMPTY_TOKEN_CLEARS`).
 fn is_empty_token(report: &Report) -> bool {
@@ -203,15 +222,7 @@ pub fn json<'a>(
             exp: time_view(claim("exp"), now),
             nbf: time_view(claim("nbf"), now),
         },
-        sdk: SdkView {
-            android: report.sdk[Platform::Android].as_ref().map(|v| AndroidView {
-                verdict: verdict_view(Platform::Android, v, empty),
-                legacy_code: plugins::android_legacy_code(v),
-            }),
-            ios: report.sdk[Platform::Ios]
-                .as_ref()
-                .map(|v| verdict_view(Platform::Ios, v, empty)),
-        },
+        sdk: sdk_view(report, empty),
         checks: Steps(&report.steps),
         problems: &report.problems,
         warnings: &report.warnings,
@@ -387,7 +398,7 @@ fn not_empty_note(report: &Report, input: &Input) -> Option<String> {
 
 /// `    flutter       PlatformException(...)` and its notes, for each plugin shown; for an
 /// empty token also what the setter and `init` do with it.
-fn plugin_lines(
+pub(crate) fn plugin_lines(
     o: &mut String,
     p: Painter,
     platform: Platform,

@@ -11,6 +11,10 @@ use super::check::{Options, check};
 use crate::problem::Problem;
 use serde_json::Value;
 
+/// The HTTP status of a refused token (401 Unauthorized): the sandbox answers every refusal
+/// of [`verdict`] with it, `messageId` being the problem code.
+pub const REFUSED_STATUS: u16 = 401;
+
 /// Who a valid token names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {

@@ -1,0 +1,654 @@
+//! Tokens made to fail one way (`gen --break KIND`, `replay --break KIND`, the page's "Make it
+//! fail as"): each [`BreakKind`] changes one thing of what `gen` makes for the same inputs, and
+//! [`predict`] says what the app will see: each SDK's verdict with the objects each plugin hands
+//! the app (the `sdk` member of `check --json`, from [`check`] itself) and the answer of the
+//! sandbox in JWT-only mode (from [`verdict`], which the sandbox authenticates with). Nothing
+//! here is a table of expected outcomes: every verdict is computed. Pure: `now` is passed in.
+
+use super::check::{Expectations, Keys, Options, check};
+use super::mint::{Claims, Minter};
+use super::verdict::{REFUSED_STATUS, verdict};
+use crate::color::Painter;
+use crate::json;
+use crate::sdk::plugins::Plugin;
+use crate::sdk::{PerPlatform, SdkSelection, SdkVerdict};
+use crate::secret::HmacKey;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// One way to make a token fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BreakKind {
+    /// `exp` in the past: both SDKs refuse before sending (`JWT_TOKEN_EXPIRED`).
+    Expired,
+    /// A mandatory claim missing: both SDKs refuse before sending
+    /// (`JWT_TOKEN_STRUCTURE_INVALID`, each with its own message).
+    Structure,
+    /// Signed with another key: the SDKs send it, the server refuses it.
+    Signature,
+    /// `sub` is another user id: the SDKs send it, the server refuses the call for this user.
+    User,
+    /// `infobip-api-key` (and `iss`) another application code.
+    AppCode,
+    /// A `kid` the App Profile does not have.
+    Kid,
+}
+
+impl BreakKind {
+    /// Every kind, in the order the help and the documents list them.
+    pub const ALL: [BreakKind; 6] = [
+        BreakKind::Expired,
+        BreakKind::Structure,
+        BreakKind::Signature,
+        BreakKind::User,
+        BreakKind::AppCode,
+        BreakKind::Kid,
+    ];
+
+    /// The name on the command line, in JSON and in the page API.
+    pub fn name(self) -> &'static str {
+        match self {
+            BreakKind::Expired => "expired",
+            BreakKind::Structure => "structure",
+            BreakKind::Signature => "signature",
+            BreakKind::User => "user",
+            BreakKind::AppCode => "app-code",
+            BreakKind::Kid => "kid",
+        }
+    }
+
+    /// The kind with this [`name`](BreakKind::name).
+    pub fn from_name(name: &str) -> Option<BreakKind> {
+        BreakKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// What the kind changes, in a few words (the command line's help).
+    pub fn summary(self) -> &'static str {
+        match self {
+            BreakKind::Expired => "exp in the past: both SDKs refuse it (JWT_TOKEN_EXPIRED)",
+            BreakKind::Structure => {
+                "the mandatory claim jti left out: both SDKs refuse it (JWT_TOKEN_STRUCTURE_INVALID)"
+            }
+            BreakKind::Signature => {
+                "signed with another key: the SDKs send it, the server refuses it"
+            }
+            BreakKind::User => "sub is another user id: the server refuses the call for this user",
+            BreakKind::AppCode => "infobip-api-key is another application code",
+            BreakKind::Kid => "a kid the App Profile does not have",
+        }
+    }
+}
+
+impl Serialize for BreakKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// How many seconds before `now` an `expired` token's `exp` is.
+pub const EXPIRED_AGO: i64 = 60;
+/// The mandatory claim a `structure` token lacks: one claim that both SDKs name in their own
+/// message, and one that no other rule reads (a missing `exp` or `sub` would also fail the
+/// time or identity checks; the spec's plugin table shows exactly this case).
+pub const DROPPED_CLAIM: &str = "jti";
+/// Appended to the user id (`user`) and to the application code (`app-code`).
+pub const OTHER_SUFFIX: &str = "-other";
+/// Appended to the key id (`kid`).
+pub const UNKNOWN_KID_SUFFIX: &str = "-unknown";
+/// A `signature` token is signed with HMAC-SHA256(secret, this label) as its key: derived
+/// from the secret, so the same inputs give the same token, and never the secret itself.
+pub const SIGNATURE_KEY_LABEL: &[u8] = b"mmjwt gen --break signature";
+
+/// What `gen` would make: the key id, the key and the claims of the intended token. The
+/// prediction judges the broken token against these, as the App Profile would.
+#[derive(Debug, Clone)]
+pub struct Recipe<'a> {
+    pub kid: &'a str,
+    pub key: &'a HmacKey,
+    pub claims: Claims<'a>,
+}
+
+/// A broken token, with its header and payload JSON exactly as encoded in it.
+#[derive(Debug, Clone)]
+pub struct Broken {
+    pub kind: BreakKind,
+    pub token: String,
+    pub header_json: String,
+    pub payload_json: String,
+    /// The `exp` written (the intended one unless `expired`).
+    pub exp: i64,
+    /// What was changed, in a sentence (`--break expired: ...`).
+    pub change: String,
+}
+
+/// Makes the token `recipe` describes, broken as `kind` says. `now` places an `expired`
+/// token's `exp`.
+pub fn make(kind: BreakKind, recipe: &Recipe<'_>, now: i64) -> Broken {
+    let c = &recipe.claims;
+    let quoted = |s: &str| Value::String(s.to_owned()).to_string();
+    let mut claims = c.clone();
+    let mut kid = recipe.kid.to_owned();
+    let mut key = recipe.key.clone();
+    let other_user;
+    let other_code;
+    let change = match kind {
+        BreakKind::Expired => {
+            // The lifetime is kept: the token is the one issued a lifetime and a minute ago.
+            let lifetime = c.exp.saturating_sub(c.iat);
+            claims.exp = now.saturating_sub(EXPIRED_AGO);
+            claims.iat = claims.exp.saturating_sub(lifetime);
+            format!(
+                "exp is {EXPIRED_AGO} seconds before now and iat as much earlier (the lifetime kept)"
+            )
+        }
+        BreakKind::Structure => format!("the mandatory claim {DROPPED_CLAIM} is left out"),
+        BreakKind::Signature => {
+            key = HmacKey::new(&recipe.key.sign(SIGNATURE_KEY_LABEL));
+            "signed with a key derived from the secret instead of the secret".to_string()
+        }
+        BreakKind::User => {
+            other_user = format!("{}{OTHER_SUFFIX}", c.sub);
+            claims.sub = &other_user;
+            format!(
+                "sub is {} instead of {}",
+                quoted(&other_user),
+                quoted(c.sub)
+            )
+        }
+        BreakKind::AppCode => {
+            other_code = format!("{}{OTHER_SUFFIX}", c.app_code);
+            claims.app_code = &other_code;
+            // A backend set up with another application writes its code in both.
+            if claims.iss.is_some() {
+                claims.iss = Some(&other_code);
+            }
+            format!(
+                "infobip-api-key is {} instead of {}",
+                quoted(&other_code),
+                quoted(c.app_code)
+            )
+        }
+        BreakKind::Kid => {
+            kid = format!("{}{UNKNOWN_KID_SUFFIX}", recipe.kid);
+            format!(
+                "kid is {}, a key id the App Profile does not have",
+                quoted(&kid)
+            )
+        }
+    };
+    let mut minter = Minter::new(&kid, key);
+    let (token, payload_json) = minter.mint(&claims);
+    let (token, payload_json) = if kind == BreakKind::Structure {
+        let payload = without_member(&payload_json, DROPPED_CLAIM);
+        (minter.mint_payload(&payload), payload)
+    } else {
+        (token, payload_json)
+    };
+    Broken {
+        kind,
+        token,
+        header_json: minter.header_json().to_owned(),
+        payload_json,
+        exp: claims.exp,
+        change,
+    }
+}
+
+/// `payload_json` (an object `Minter` wrote) without its member `name`, the others in order.
+fn without_member(payload_json: &str, name: &str) -> String {
+    let mut v: Value = serde_json::from_str(payload_json).unwrap_or(Value::Null);
+    if let Some(members) = v.as_object_mut() {
+        members.shift_remove(name);
+    }
+    let mut out = String::with_capacity(payload_json.len());
+    json::write::value(&mut out, &v);
+    out
+}
+
+/// What the server (the sandbox in JWT-only mode) answers the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerAnswer {
+    /// Whether some SDK sends the token at all (one that refuses it sends nothing).
+    pub reached: bool,
+    /// Whether the server accepts the token.
+    pub accepted: bool,
+    /// The HTTP status of a refusal; `None` when accepted (the call's own status then).
+    pub status: Option<u16>,
+    /// The refusal's `messageId`: the problem code.
+    pub message_id: Option<&'static str>,
+    /// The refusal's text.
+    pub text: Option<String>,
+}
+
+/// Which branch of the app's `catch` block runs on one platform: the SDK's code (`case
+/// 'JWT_TOKEN_EXPIRED':`), `default` (the server's refusal), or none (no error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Branch {
+    Sdk(&'static str),
+    Default,
+    None,
+}
+
+impl Branch {
+    fn json(&self) -> Value {
+        match self {
+            Branch::Sdk(code) => Value::from(*code),
+            Branch::Default => Value::from("default"),
+            Branch::None => Value::Null,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Branch::Sdk(code) => format!("case '{code}':"),
+            Branch::Default => "default: (the server's refusal)".to_string(),
+            Branch::None => "no error".to_string(),
+        }
+    }
+}
+
+/// What the app will see for a broken token: the `break` member of `gen --break --json`.
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    pub kind: BreakKind,
+    pub change: String,
+    /// Each SDK's verdict, as `check` finds it.
+    pub verdicts: PerPlatform<Option<SdkVerdict>>,
+    /// The `sdk` member of `check --json` for the token: each verdict with its plugin objects.
+    pub sdk: Value,
+    pub server: ServerAnswer,
+    pub branch: PerPlatform<Branch>,
+}
+
+impl Serialize for Prediction {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("kind", &self.kind)?;
+        m.serialize_entry("change", &self.change)?;
+        m.serialize_entry("sdk", &self.sdk)?;
+        m.serialize_entry("server", &self.server)?;
+        let branch: serde_json::Map<String, Value> = self
+            .branch
+            .iter()
+            .map(|(p, b)| (p.name().to_owned(), b.json()))
+            .collect();
+        m.serialize_entry("branch", &branch)?;
+        m.end()
+    }
+}
+
+/// What the app will see for `broken`, judged against what `recipe` intended (its user id,
+/// application code, key id and key, as the App Profile and the call have them) at `now`.
+pub fn predict(broken: &Broken, recipe: &Recipe<'_>, now: i64) -> Prediction {
+    let c = &recipe.claims;
+    let expect = Expectations {
+        sub: Some(c.sub),
+        app_code: Some(c.app_code),
+        kid: Some(recipe.kid),
+    };
+    // What `check --secret --user-id --app-code --key-id` says of the token.
+    let report = check(
+        &broken.token,
+        &Options {
+            now,
+            leeway: 0,
+            keys: Keys::Single(recipe.key),
+            expect,
+            require_signature: true,
+            sdk: SdkSelection::BOTH,
+        },
+    );
+    // The sandbox's own judgement: its keys by kid, its application code, no SDK; the call is
+    // for the intended user, whose id the token's sub must be.
+    let ring: HashMap<String, HmacKey> = [(recipe.kid.to_owned(), recipe.key.clone())].into();
+    let server = verdict(
+        &broken.token,
+        &Options {
+            now,
+            leeway: 0,
+            keys: Keys::Ring(&ring),
+            expect: Expectations {
+                kid: None,
+                ..expect
+            },
+            require_signature: true,
+            sdk: SdkSelection::NONE,
+        },
+    );
+    let reached = report
+        .sdk
+        .iter()
+        .any(|(_, v)| v.as_ref().is_some_and(|v| v.accepted));
+    let server = match server.outcome {
+        Ok(_) => ServerAnswer {
+            reached,
+            accepted: true,
+            status: None,
+            message_id: None,
+            text: None,
+        },
+        Err(r) => ServerAnswer {
+            reached,
+            accepted: false,
+            status: Some(REFUSED_STATUS),
+            message_id: Some(r.problem.code.as_str()),
+            text: Some(r.problem.message),
+        },
+    };
+    let branch = PerPlatform::from_fn(|p| match &report.sdk[p] {
+        Some(v) if !v.accepted => Branch::Sdk(v.code.map_or("", |c| c.as_str())),
+        _ if !server.accepted => Branch::Default,
+        _ => Branch::None,
+    });
+    Prediction {
+        kind: broken.kind,
+        change: broken.change.clone(),
+        sdk: super::report::sdk_json(&report),
+        verdicts: report.sdk,
+        server,
+        branch,
+    }
+}
+
+/// The token `recipe` describes broken as `kind` says, and what the app will see for it.
+pub fn break_token(kind: BreakKind, recipe: &Recipe<'_>, now: i64) -> (Broken, Prediction) {
+    let broken = make(kind, recipe, now);
+    let prediction = predict(&broken, recipe, now);
+    (broken, prediction)
+}
+
+/// The `gen --break --json` object: `gen --json`'s members for the broken token, and `break`,
+/// the prediction. `mmjwt gen` and the page's API both answer it.
+pub fn gen_json(broken: &Broken, prediction: &Prediction) -> Value {
+    let mut v = super::mint::gen_json(
+        &broken.token,
+        &broken.header_json,
+        &broken.payload_json,
+        broken.exp,
+    );
+    v["break"] = serde_json::to_value(prediction).unwrap_or(Value::Null);
+    v
+}
+
+/// The prediction for people (stderr of `gen --break`): the change, each SDK's verdict with
+/// the objects of the `shown` plugins, the server's answer, and the branch of the catch block.
+pub fn text(p: &Prediction, shown: &[Plugin], paint: Painter) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} {}",
+        paint.label(&format!("--break {}:", p.kind.name())),
+        p.change
+    );
+    for (platform, v) in p.verdicts.iter() {
+        let Some(v) = v else { continue };
+        let line = if v.accepted {
+            "sends it".to_string()
+        } else {
+            format!(
+                "refuses before sending: {} {}",
+                paint.bad(v.code.map_or("", |c| c.as_str())),
+                v.message.as_deref().unwrap_or("")
+            )
+        };
+        let _ = writeln!(o, "  {:<8} {line}", platform.name());
+        super::report::plugin_lines(&mut o, paint, platform, v, shown, false);
+    }
+    let s = &p.server;
+    let answer = match (s.status, s.message_id) {
+        (Some(status), Some(id)) => format!(
+            "{status} {} {}",
+            paint.bad(id),
+            s.text.as_deref().unwrap_or("")
+        ),
+        _ => paint.ok("accepts it"),
+    };
+    if s.reached {
+        let _ = writeln!(o, "  {:<8} answers {answer}", "server");
+    } else {
+        let _ = writeln!(
+            o,
+            "  {:<8} not reached (it would answer {answer})",
+            "server"
+        );
+    }
+    // Platforms with the same branch share a line: "Android and iOS: case '...':".
+    let mut groups: Vec<(&Branch, Vec<&str>)> = Vec::new();
+    for (platform, b) in p.branch.iter() {
+        match groups.iter_mut().find(|(g, _)| *g == b) {
+            Some((_, names)) => names.push(platform.display()),
+            None => groups.push((b, vec![platform.display()])),
+        }
+    }
+    for (b, names) in groups {
+        let _ = writeln!(o, "  {:<8} {}: {}", "catch", names.join(" and "), b.text());
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Code;
+    use crate::sdk::Platform;
+
+    /// The platforms a prediction has a verdict for.
+    fn platforms(p: &Prediction) -> Vec<Platform> {
+        p.verdicts
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(pl, _)| pl)
+            .collect()
+    }
+
+    const NOW: i64 = 1_700_000_000;
+
+    fn key() -> HmacKey {
+        HmacKey::new(b"0123456789abcdef0123456789abcdef")
+    }
+
+    fn recipe(key: &HmacKey) -> Recipe<'_> {
+        Recipe {
+            kid: "k1",
+            key,
+            claims: Claims {
+                sub: "alice",
+                app_code: "app",
+                iat: NOW,
+                exp: NOW + 900,
+                jti: "00000000-0000-4000-8000-000000000001",
+                iss: Some("app"),
+                extra: &[],
+            },
+        }
+    }
+
+    /// The token `gen` makes for the recipe, unbroken.
+    fn intended(r: &Recipe<'_>) -> (String, String) {
+        Minter::new(r.kid, r.key.clone()).mint(&r.claims)
+    }
+
+    fn claims_of(b: &Broken) -> serde_json::Map<String, Value> {
+        serde_json::from_str(&b.payload_json).unwrap()
+    }
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        for k in BreakKind::ALL {
+            assert_eq!(BreakKind::from_name(k.name()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), Value::from(k.name()));
+        }
+        assert_eq!(BreakKind::from_name("Expired"), None);
+    }
+
+    #[test]
+    fn each_kind_changes_only_its_own_members() {
+        let key = key();
+        let r = recipe(&key);
+        let (_, want_payload) = intended(&r);
+        let want: serde_json::Map<String, Value> = serde_json::from_str(&want_payload).unwrap();
+        for kind in BreakKind::ALL {
+            let b = make(kind, &r, NOW);
+            let got = claims_of(&b);
+            let changed: Vec<&str> = want
+                .iter()
+                .filter(|(k, v)| got.get(*k) != Some(*v))
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let header: Value = serde_json::from_str(&b.header_json).unwrap();
+            let expected: &[&str] = match kind {
+                BreakKind::Expired => &["iat", "exp"],
+                BreakKind::Structure => &["jti"],
+                BreakKind::Signature | BreakKind::Kid => &[],
+                BreakKind::User => &["sub"],
+                BreakKind::AppCode => &["infobip-api-key", "iss"],
+            };
+            assert_eq!(changed, expected, "{kind:?}");
+            assert_eq!(
+                header["kid"],
+                if kind == BreakKind::Kid {
+                    "k1-unknown"
+                } else {
+                    "k1"
+                },
+                "{kind:?}"
+            );
+            // The token carries exactly the JSON reported.
+            let parts: Vec<&str> = b.token.split('.').collect();
+            assert_eq!(crate::b64::encode(b.payload_json.as_bytes()), parts[1]);
+            assert_eq!(crate::b64::encode(b.header_json.as_bytes()), parts[0]);
+        }
+        let expired = claims_of(&make(BreakKind::Expired, &r, NOW));
+        assert_eq!(expired["exp"], NOW - EXPIRED_AGO);
+        assert_eq!(
+            expired["exp"].as_i64().unwrap() - expired["iat"].as_i64().unwrap(),
+            900
+        );
+    }
+
+    #[test]
+    fn the_same_inputs_give_the_same_broken_token() {
+        let key = key();
+        let r = recipe(&key);
+        for kind in BreakKind::ALL {
+            assert_eq!(make(kind, &r, NOW).token, make(kind, &r, NOW).token);
+        }
+        // Only the signature differs from the intended token for `signature`.
+        let (good, _) = intended(&r);
+        let bad = make(BreakKind::Signature, &r, NOW).token;
+        assert_eq!(
+            good.rsplit_once('.').unwrap().0,
+            bad.rsplit_once('.').unwrap().0
+        );
+        assert_ne!(good, bad);
+    }
+
+    #[test]
+    fn predictions_agree_with_check_and_verdict() {
+        let key = key();
+        let r = recipe(&key);
+        for kind in BreakKind::ALL {
+            let (b, p) = break_token(kind, &r, NOW);
+            let (sdk_refuses, server_code) = match kind {
+                BreakKind::Expired => (Some(Code::Expired), Code::Expired),
+                BreakKind::Structure => (Some(Code::StructureInvalid), Code::StructureInvalid),
+                BreakKind::Signature => (None, Code::SignatureInvalid),
+                BreakKind::User => (None, Code::SubMismatch),
+                BreakKind::AppCode => (None, Code::AppCodeMismatch),
+                BreakKind::Kid => (None, Code::KidUnknown),
+            };
+            assert_eq!(platforms(&p), Platform::ALL, "{kind:?}");
+            for (platform, verdict) in p.verdicts.iter() {
+                let verdict = verdict.as_ref().unwrap();
+                assert_eq!(verdict.code, sdk_refuses, "{kind:?} {platform:?}");
+                assert_eq!(
+                    p.sdk[platform.name()]["accepted"],
+                    Value::from(sdk_refuses.is_none())
+                );
+                let want = match sdk_refuses {
+                    Some(code) => Branch::Sdk(code.as_str()),
+                    None => Branch::Default,
+                };
+                assert_eq!(p.branch[platform], want);
+            }
+            assert_eq!(p.server.reached, sdk_refuses.is_none(), "{kind:?}");
+            assert_eq!(p.server.message_id, Some(server_code.as_str()), "{kind:?}");
+            assert_eq!(p.server.status, Some(REFUSED_STATUS));
+            assert_eq!(p.kind, b.kind);
+        }
+        // The intended token itself: accepted everywhere, no branch runs.
+        let (good, payload) = intended(&r);
+        let unbroken = Broken {
+            kind: BreakKind::User,
+            token: good,
+            header_json: String::new(),
+            payload_json: payload,
+            exp: NOW + 900,
+            change: String::new(),
+        };
+        let p = predict(&unbroken, &r, NOW);
+        assert!(p.server.accepted && p.server.reached);
+        assert!(p.branch.iter().all(|(_, b)| *b == Branch::None));
+    }
+
+    #[test]
+    fn the_json_is_gens_with_the_prediction() {
+        let key = key();
+        let (b, p) = break_token(BreakKind::Kid, &recipe(&key), NOW);
+        let v = gen_json(&b, &p);
+        assert_eq!(v["token"], b.token.as_str());
+        assert_eq!(v["header"]["kid"], "k1-unknown");
+        assert_eq!(v["break"]["kind"], "kid");
+        assert_eq!(v["break"]["server"]["message_id"], "KID_UNKNOWN");
+        assert_eq!(v["break"]["branch"]["ios"], "default");
+        assert_eq!(v["break"]["sdk"]["android"]["plugins"], Value::Null);
+    }
+
+    #[test]
+    fn each_sdk_names_the_dropped_claim_in_its_own_words() {
+        let key = key();
+        let (_, p) = break_token(BreakKind::Structure, &recipe(&key), NOW);
+        let message = |pl: Platform| p.verdicts[pl].as_ref().unwrap().message.clone().unwrap();
+        assert_eq!(
+            message(Platform::Android),
+            "Token payload is missing mandatory claim jti"
+        );
+        assert_eq!(message(Platform::Ios), "Missing JWT claims: [\"jti\"]");
+    }
+
+    #[test]
+    fn the_text_names_each_platform_the_server_and_the_branch() {
+        let key = key();
+        let (_, p) = break_token(BreakKind::Expired, &recipe(&key), NOW);
+        let t = text(&p, &[Plugin::Flutter], Painter::plain());
+        assert!(t.starts_with("--break expired: exp is 60 seconds"), "{t}");
+        assert!(
+            t.contains("  android  refuses before sending: JWT_TOKEN_EXPIRED"),
+            "{t}"
+        );
+        assert!(t.contains("PlatformException(JWT_TOKEN_EXPIRED"), "{t}");
+        assert!(
+            t.contains("  server   not reached (it would answer 401 JWT_TOKEN_EXPIRED"),
+            "{t}"
+        );
+        assert!(
+            t.contains("  catch    Android and iOS: case 'JWT_TOKEN_EXPIRED':"),
+            "{t}"
+        );
+        let (_, p) = break_token(BreakKind::Signature, &recipe(&key), NOW);
+        let t = text(&p, &[], Painter::plain());
+        assert!(t.contains("  ios      sends it\n"), "{t}");
+        assert!(
+            t.contains("  server   answers 401 SIGNATURE_INVALID"),
+            "{t}"
+        );
+        assert!(
+            t.contains("Android and iOS: default: (the server's refusal)"),
+            "{t}"
+        );
+        assert!(!t.contains("PlatformException"));
+    }
+}
