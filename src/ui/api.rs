@@ -20,6 +20,8 @@ use crate::sandbox::Shared;
 use crate::sdk::Platform;
 use crate::secret::{HmacKey, Secret, SecretText};
 use crate::token::check::{Expectations, Keys, Options, check_input};
+use crate::token::breakage::{self, BreakKind, Recipe};
+use crate::token::edit::{self, EditError, Part};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
 use crate::token::pitfalls::KeyVariants;
 use crate::token::{exact_input, normalize_input};
@@ -40,7 +42,7 @@ const REPLAY_TIMEOUT: Duration = Duration::from_secs(5);
 /// `state` lists at most this many persons and installations (the counts are always whole).
 const MAX_LISTED: usize = 500;
 /// Version of the `state` object.
-pub(crate) const STATE_SCHEMA: u32 = 1;
+pub(crate) const STATE_SCHEMA: u32 = 2;
 
 /// `{"error": {"kind": KIND, "message": MESSAGE}}` with `status`.
 pub(crate) fn error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response {
@@ -267,10 +269,14 @@ struct GenRequest {
     allow_empty: bool,
     #[serde(default)]
     allow_expired: bool,
+    /// A kind of `gen --break`: the token made to fail that way, with the prediction.
+    #[serde(rename = "break")]
+    break_kind: Option<String>,
 }
 
-/// `POST /_mmjwt/api/gen`: what `mmjwt gen --json` prints for the same inputs. Without a
-/// secret the sandbox's own key (of `key_id`, default the first key id) signs.
+/// `POST /_mmjwt/api/gen`: what `mmjwt gen --json` prints for the same inputs (with `break`,
+/// what `gen --break KIND --json` prints). Without a secret the sandbox's own key (of
+/// `key_id`, default the first key id) signs.
 pub(crate) async fn generate(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     match generate_inner(&shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
@@ -306,6 +312,13 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             ));
         }
     }
+    let break_kind = match r.break_kind.as_deref() {
+        None => None,
+        Some(name) => Some(BreakKind::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = BreakKind::ALL.iter().map(|k| k.name()).collect();
+            Bad::usage(format!("break must be one of {}", names.join(", ")))
+        })?),
+    };
     let now = now_of(shared, r.now.as_ref(), "now")?;
     let exp = match instant("exp", r.exp.as_ref())? {
         Some(t) => t,
@@ -315,7 +328,8 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
                 .ok_or_else(|| Bad::usage("ttl is too large"))?
         }
     };
-    if exp <= now && !r.allow_expired {
+    // A broken token never needs the allowance: the breakage is the point.
+    if exp <= now && !r.allow_expired && break_kind.is_none() {
         return Err(Bad::usage(format!(
             "exp ({}) is not after now; both SDKs would refuse the token as JWT_TOKEN_EXPIRED",
             crate::time::rfc3339(exp).unwrap_or_else(|| exp.to_string())
@@ -350,8 +364,7 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             message: e.to_string(),
         })?,
     };
-    let mut minter = Minter::new(&key_id, key);
-    let (token, payload) = minter.mint(&Claims {
+    let claims = Claims {
         sub: &r.user_id,
         app_code: &app_code,
         iat: now,
@@ -359,7 +372,18 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         jti: &jti,
         iss: (!r.no_iss).then_some(app_code.as_str()),
         extra: &extra,
-    });
+    };
+    if let Some(kind) = break_kind {
+        let recipe = Recipe {
+            kid: &key_id,
+            key: &key,
+            claims,
+        };
+        let (broken, prediction) = breakage::break_token(kind, &recipe, now);
+        return Ok(breakage::gen_json(&broken, &prediction).to_string());
+    }
+    let mut minter = Minter::new(&key_id, key);
+    let (token, payload) = minter.mint(&claims);
     let v = crate::token::mint::gen_json(&token, minter.header_json(), &payload, exp);
     Ok(v.to_string())
 }
@@ -400,11 +424,16 @@ pub(crate) async fn resign(State(shared): State<Arc<Shared>>, req: Request) -> R
     }
 }
 
-/// A text of `resign` that the strict reader refuses: 400 `json`, the segment, and where.
-fn not_an_object(segment: &str, text: &str, e: &crate::json::read::JsonError) -> Response {
-    let mut body = json!({"kind": "json", "message": format!("{segment}: {e}"), "segment": segment});
-    // The strict reader's message is serde_json's; the same parser says where, as numbers.
-    if let crate::json::read::JsonError::Invalid(_) = e
+/// A text of `resign` that is not a strict JSON object: 400 `json`, the part (`header` or
+/// `claims`), the reader's message and, where the text stops being JSON, the line and column.
+fn refused_text(e: &EditError, header: &str, claims: &str) -> Response {
+    let (segment, text) = match e.part() {
+        Some(Part::Header) => ("header", header),
+        _ => ("claims", claims),
+    };
+    let mut body = json!({"kind": "json", "message": e.to_string(), "segment": segment});
+    // The strict reader's message is serde_json's; the same parser gives where, as numbers.
+    if let EditError::Json(_, crate::json::read::JsonError::Invalid(_)) = e
         && let Err(at) = serde_json::from_str::<serde::de::IgnoredAny>(text)
     {
         body["line"] = at.line().into();
@@ -415,33 +444,33 @@ fn not_an_object(segment: &str, text: &str, e: &crate::json::read::JsonError) ->
 
 async fn resign_inner(shared: &Shared, req: Request) -> Result<String, Response> {
     let r: ResignRequest = body(req).await.map_err(Bad::into_response)?;
-    let header = crate::json::read::parse_object(r.header.as_bytes())
-        .map_err(|e| not_an_object("header", &r.header, &e))?;
-    crate::json::read::parse_object(r.claims.as_bytes())
-        .map_err(|e| not_an_object("claims", &r.claims, &e))?;
-    let key = match secret(r.secret.as_deref()).map_err(Bad::into_response)? {
-        Some(s) => s.hmac_key(),
-        None if r.sandbox_key => header
-            .members
-            .get("kid")
-            .and_then(Value::as_str)
-            .and_then(|kid| shared.keys.get(kid))
-            .cloned()
-            .ok_or_else(|| {
-                Bad::usage(
-                    "no secret, and the header's kid is not one of the sandbox's keys: give the secret",
-                )
-                .into_response()
-            })?,
-        None => {
-            return Err(Bad::usage(
-                "no key to sign with: give the secret, or sandbox_key for the sandbox's key of the header's kid",
-            )
-            .into_response());
-        }
+    let typed = secret(r.secret.as_deref()).map_err(Bad::into_response)?;
+    // The sandbox's key of the header's kid, when the header reads as an object.
+    let sandbox_key = || {
+        let header = crate::json::read::parse_object(r.header.as_bytes()).ok()?;
+        let kid = header.members.get("kid")?.as_str()?;
+        shared.keys.get(kid).cloned()
     };
-    let token = crate::token::mint::sign(r.header.as_bytes(), r.claims.as_bytes(), &key);
-    Ok(json!({ "token": token }).to_string())
+    let key = match (typed, r.sandbox_key) {
+        (Some(s), _) => Some(s.hmac_key()),
+        (None, true) => sandbox_key(),
+        (None, false) => None,
+    };
+    let Some(key) = key else {
+        // Without a key, a text that is not an object is still the first thing to fix.
+        if let Err(e) = edit::resign_json(&r.header, &r.claims, &HmacKey::new(&[])) {
+            return Err(refused_text(&e, &r.header, &r.claims));
+        }
+        return Err(Bad::usage(if r.sandbox_key {
+            "no secret, and the header's kid is not one of the sandbox's keys: give the secret"
+        } else {
+            "no key to sign with: give the secret, or sandbox_key for the sandbox's key of the header's kid"
+        })
+        .into_response());
+    };
+    let signed = edit::resign_json(&r.header, &r.claims, &key)
+        .map_err(|e| refused_text(&e, &r.header, &r.claims))?;
+    Ok(json!({ "token": signed.token }).to_string())
 }
 
 // ---- replay ----
@@ -637,6 +666,10 @@ pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Response {
         "persons": list(serde_json::to_value(&doc.persons).unwrap_or_default()),
         "installations": list(serde_json::to_value(&doc.installations).unwrap_or_default()),
         "explain": explanations(),
+        "break_kinds": BreakKind::ALL
+            .iter()
+            .map(|k| json!({"kind": k.name(), "summary": k.summary()}))
+            .collect::<Vec<_>>(),
     });
     json_bytes(StatusCode::OK, body.to_string())
 }
