@@ -339,7 +339,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__gen)
-            opts="-h -V --user-id --app-code --key-id --secret-file --secret-stdin --secret --ttl --exp --now --jti --no-iss --claim --allow-expired --allow-empty --out --color --json --help --version"
+            opts="-h -V --user-id --app-code --key-id --secret-file --secret-stdin --secret --ttl --exp --now --jti --no-iss --claim --allow-expired --allow-empty --out --break --plugin --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +387,14 @@ _mmjwt() {
                     ;;
                 --out)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --break)
+                    COMPREPLY=($(compgen -W "expired structure signature user app-code kid" -- "${cur}"))
+                    return 0
+                    ;;
+                --plugin)
+                    COMPREPLY=($(compgen -W "flutter react-native cordova all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -885,7 +893,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__fetch__subcmd__user)
-            opts="-v -h -V --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --break --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,6 +937,10 @@ _mmjwt() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --break)
+                    COMPREPLY=($(compgen -W "expired structure signature user app-code kid" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -1045,7 +1057,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__patch__subcmd__user)
-            opts="-v -h -V --data --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --data --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --break --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1093,6 +1105,10 @@ _mmjwt() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --break)
+                    COMPREPLY=($(compgen -W "expired structure signature user app-code kid" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -1139,7 +1155,7 @@ _mmjwt() {
             return 0
             ;;
         mmjwt__subcmd__replay__subcmd__personalize)
-            opts="-v -h -V --data --force-depersonalize --keep-as-lead --set-device-as-primary --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
+            opts="-v -h -V --data --force-depersonalize --keep-as-lead --set-device-as-primary --base-url --sdk --user-id --users --concurrency --token --app-auth --app-code --key-id --secret-file --secret-stdin --secret --break --ttl --now --push-reg-id --installation-id --session-id --background --user-agent --timeout --no-preflight --plugin --verbose --dry-run --curl --show-secrets --color --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1187,6 +1203,10 @@ _mmjwt() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --break)
+                    COMPREPLY=($(compgen -W "expired structure signature user app-code kid" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)

@@ -52,6 +52,16 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l now -d 'Pretend the 
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l jti -d 'The jti claim instead of a random UUID v4 (single tokens only)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l claim -d 'An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l out -d 'Write the token to this file (mode 0600) and print nothing' -r -F
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l break -d 'Make the token fail one way, otherwise the same: expired and structure (both SDKs refuse it), signature, user, app-code, kid (the server does). Standard error says what the app will see; --json adds it as `break`' -r -f -a "expired\t''
+structure\t''
+signature\t''
+user\t''
+app-code\t''
+kid\t''"
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l plugin -d 'With --break: also show what the app\'s catch block receives through this plugin. Repeatable or comma-separated' -r -f -a "flutter\t''
+react-native\t''
+cordova\t''
+all\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l color -d 'When to colour output: auto (a terminal, and no NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -139,6 +149,12 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l break -d 'Make the generated token fail one way (as `gen --break`); a kind the SDK refuses is refused before sending, the others show the server\'s answer' -r -f -a "expired\t''
+structure\t''
+signature\t''
+user\t''
+app-code\t''
+kid\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l ttl -d 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l now -d 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from fetch-user" -l push-reg-id -d 'The installation\'s push registration id (required with --base-url)' -r
@@ -176,6 +192,12 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l break -d 'Make the generated token fail one way (as `gen --break`); a kind the SDK refuses is refused before sending, the others show the server\'s answer' -r -f -a "expired\t''
+structure\t''
+signature\t''
+user\t''
+app-code\t''
+kid\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l ttl -d 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l now -d 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from patch-user" -l push-reg-id -d 'The installation\'s push registration id (required with --base-url)' -r
@@ -213,6 +235,12 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subc
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l key-id -d 'The secret key id from the portal\'s JWT private keys section (the kid header)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l secret-file -d 'Read the hex secret from a file (\'-\' for standard input). Preferred in CI' -r -F
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l secret -d 'The hex secret itself. Other users can read argv: prefer MMJWT_SECRET or --secret-file' -r
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l break -d 'Make the generated token fail one way (as `gen --break`); a kind the SDK refuses is refused before sending, the others show the server\'s answer' -r -f -a "expired\t''
+structure\t''
+signature\t''
+user\t''
+app-code\t''
+kid\t''"
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l ttl -d 'Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l now -d 'Mint and preflight as if the time were this (Unix seconds or RFC 3339)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand replay; and __fish_seen_subcommand_from personalize" -l push-reg-id -d 'The installation\'s push registration id (required with --base-url)' -r

@@ -245,8 +245,9 @@ pub struct GenArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// Make the token fail one way, otherwise the same; standard error says what the app
-    /// will see (per SDK, plugin and the server), --json adds it as `break`.
+    /// Make the token fail one way, otherwise the same: expired and structure (both SDKs
+    /// refuse it), signature, user, app-code, kid (the server does). Standard error says what
+    /// the app will see; --json adds it as `break`.
     #[arg(long = "break", value_name = "KIND", value_enum)]
     pub break_kind: Option<BreakKind>,
 

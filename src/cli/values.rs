@@ -318,7 +318,8 @@ impl ValueEnum for BreakKind {
         &BreakKind::ALL
     }
     fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.name()).help(self.summary()))
+        // No help per value: it would turn every command's help into the long layout.
+        Some(PossibleValue::new(self.name()))
     }
 }
 

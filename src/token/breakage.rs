@@ -400,7 +400,7 @@ pub fn text(p: &Prediction, shown: &[Plugin], paint: Painter) -> String {
     let s = &p.server;
     let answer = match (s.status, s.message_id) {
         (Some(status), Some(id)) => format!(
-            "{status} {} {}",
+            "{status} {}: {}",
             paint.bad(id),
             s.text.as_deref().unwrap_or("")
         ),

@@ -6,6 +6,7 @@
 mod android_differential;
 mod architecture;
 mod audit;
+mod breakage;
 mod browser;
 mod cli;
 mod corpus;

@@ -319,6 +319,15 @@ fn the_schemas_code_lists_are_the_sources() {
         names(Warn::ALL.iter().map(|c| c.as_str()).collect())
     );
     assert_eq!(
+        enum_at("gen.json", "/properties/break/properties/kind"),
+        names(
+            mmjwt::token::breakage::BreakKind::ALL
+                .iter()
+                .map(|k| k.name())
+                .collect()
+        )
+    );
+    assert_eq!(
         enum_at("audit-record.json", "/$defs/audit_code"),
         names(AuditCode::ALL.iter().map(|c| c.as_str()).collect())
     );
@@ -502,6 +511,40 @@ fn gen_outputs_fit_gen_json() {
         .unwrap();
     let all = lines(&out);
     assert_eq!(all.len(), 3);
+    for v in &all {
+        assert_fits("gen.json", v, &["claims"]);
+    }
+}
+
+#[test]
+fn gen_break_outputs_fit_gen_json() {
+    use mmjwt::token::breakage::BreakKind;
+    for kind in BreakKind::ALL {
+        let out = mmjwt_with_creds()
+            .args(["--json", "gen", "--user-id", "alice", "--break", kind.name()])
+            .args(["--plugin", "all"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{kind:?}");
+        let v = one(&out);
+        assert_fits("gen.json", &v, &["claims"]);
+        // Only `structure` may lack jti: the same object without it does not fit otherwise.
+        let mut without = v.clone();
+        without["claims"].as_object_mut().unwrap().shift_remove("jti");
+        assert_eq!(
+            violation("gen.json", &without).is_none(),
+            kind == BreakKind::Structure,
+            "{kind:?}"
+        );
+    }
+    // A batch: one object per line, each with its prediction.
+    let out = mmjwt_with_creds()
+        .args(["--json", "gen", "--user-id", "-", "--break", "signature"])
+        .write_stdin("alice\nbob\n")
+        .output()
+        .unwrap();
+    let all = lines(&out);
+    assert_eq!(all.len(), 2);
     for v in &all {
         assert_fits("gen.json", v, &["claims"]);
     }
