@@ -108,28 +108,14 @@ fn the_page_in_a_real_browser() {
     b.click(&b.button("Generate"));
     let page_token = b.wait_text("gen-token", "eyJ");
     let command = b.wait_text("gen-command", "mmjwt gen --user-id alice-ui");
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mmjwt"));
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&command)
-        .env("PATH", path)
-        .env("MMJWT_SECRET", SECRET_HEX)
-        .env_remove("MMJWT_APP_CODE")
-        .env_remove("MMJWT_KEY_ID")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{command}: {out:?}");
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap().trim(),
+        run_shell(&command).trim(),
         page_token.trim(),
         "the page's token is byte for byte what its mmjwt gen command makes"
     );
     assert!(!command.contains(SECRET_HEX), "the command has no secret");
+    b.wait_text("gen-sees", "Both SDKs send it and the sandbox accepts it");
+    b.wait_text("gen-sees-android", "accepts the token");
     b.click(&b.button("Copy command"));
     b.wait_text("copy-status", "Cop");
     b.screenshot("3-generated");
@@ -298,6 +284,39 @@ fn the_page_in_a_real_browser() {
         "console errors: {other:#?}"
     );
 
+    // 8f. Make it fail as, from the keyboard: Tab to the choice, arrow down to a kind, Tab to
+    //     Generate, Enter; next to the token, what the app will see.
+    b.click(&b.field("Make a token", "User id"));
+    tab_to_label(&b, "Make it fail as");
+    b.keys("\u{E015}");
+    assert_eq!(b.script("return document.activeElement.value;"), "expired");
+    tab_to(&b, "Generate");
+    b.keys("\u{E007}");
+    b.wait_text("gen-sees-android", "JWT_TOKEN_EXPIRED");
+    b.wait_text("gen-sees-ios", "JWT_TOKEN_EXPIRED");
+    b.wait_text("gen-sees-android", "PlatformException(JWT_TOKEN_EXPIRED");
+    b.wait_text("gen-sees-server", "not reached");
+    b.wait_text("gen-sees-branch", "case 'JWT_TOKEN_EXPIRED':");
+    b.wait_text("gen-command", "--break expired");
+    b.screenshot("9-fail-expired");
+    b.click(&b.field("Make a token", "User id"));
+    tab_to_label(&b, "Make it fail as");
+    b.keys("\u{E015}\u{E015}");
+    assert_eq!(b.script("return document.activeElement.value;"), "signature");
+    tab_to(&b, "Generate");
+    b.keys("\u{E007}");
+    b.wait_text("gen-sees-server", "answers 401 SIGNATURE_INVALID");
+    b.wait_text("gen-sees-android", "accepts the token");
+    b.wait_text("gen-sees-branch", "default: (the server's refusal)");
+    let command = b.wait_text("gen-command", "--break signature");
+    let page_token = b.text(&b.element("//*[@id='gen-token']"));
+    assert_eq!(
+        run_shell(&command).trim(),
+        page_token.trim(),
+        "the broken token is byte for byte what the page's mmjwt gen --break command makes"
+    );
+    b.screenshot("10-fail-signature");
+
     // 9. Every control has a visible label.
     let unlabelled = b.script(
         "return [...document.querySelectorAll('input, select, textarea')].filter(e => { const l = document.querySelector(`label[for=\"${e.id}\"]`); return !l || l.textContent.trim() === '' || l.offsetParent === null; }).map(e => e.id);",
@@ -370,6 +389,42 @@ fn the_page_in_a_real_browser() {
             .any(|(_, m)| m.contains("Content Security Policy")),
         "the violation is reported: {said:?}"
     );
+}
+
+/// Presses Tab until the focused control's label reads `label` (at most 30 times).
+fn tab_to_label(b: &Browser, label: &str) {
+    for _ in 0..30 {
+        b.keys("\u{E004}");
+        let said = b.script(
+            "const l = document.activeElement.labels; return l && l.length ? l[0].textContent : null;",
+        );
+        if said == label {
+            return;
+        }
+    }
+    panic!("Tab never reaches the control labelled {label:?}");
+}
+
+/// Runs a command the page shows, with the built mmjwt first on PATH and the test secret in
+/// the environment; its stdout.
+fn run_shell(command: &str) -> String {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mmjwt"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("PATH", path)
+        .env("MMJWT_SECRET", SECRET_HEX)
+        .env_remove("MMJWT_APP_CODE")
+        .env_remove("MMJWT_KEY_ID")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{command}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Presses Tab until the focused element reads `text` (at most 30 times).

@@ -328,6 +328,12 @@ async fn bad_bodies_get_one_clear_error_that_quotes_no_value() {
         ),
         ("gen", json!({"user_id": "a", "ttl": "-5m"}), "usage", "ttl"),
         (
+            "gen",
+            json!({"user_id": "a", "break": "SECRETVALUE"}),
+            "usage",
+            "break must be one of expired, structure, signature, user, app-code, kid",
+        ),
+        (
             "replay",
             json!({"call": "delete", "sdk": "ios", "token": "x"}),
             "usage",
@@ -545,6 +551,34 @@ async fn gen_answers_byte_for_byte_what_gen_json_prints() {
             "tags:=[\"a\"]"
         ])
     );
+    // Made to fail: for every kind, what `gen --break KIND --json` prints, prediction included
+    // (an expired one needs no allow_expired, as on the command line).
+    for kind in mmjwt::token::breakage::BreakKind::ALL.map(|k| k.name()) {
+        for with_secret in [true, false] {
+            let mut b = base.clone();
+            b["break"] = json!(kind);
+            if with_secret {
+                b["secret"] = json!(SECRET_HEX);
+            }
+            let (status, text) = api(&sb, "gen", &b).await;
+            assert_eq!(status, 200, "{kind}: {text}");
+            assert_eq!(text, run(&["--break", kind]), "{kind}");
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(v["break"]["kind"], kind);
+        }
+    }
+    // The page's choice lists exactly those kinds, in order, each with its summary.
+    let (_, state) = api_get(&sb, "state").await;
+    let state: Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["schema"], 2);
+    let listed: Vec<(&str, &str)> = state["break_kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["kind"].as_str().unwrap(), k["summary"].as_str().unwrap()))
+        .collect();
+    let kinds = mmjwt::token::breakage::BreakKind::ALL.map(|k| (k.name(), k.summary()));
+    assert_eq!(listed, kinds);
     // Without app code and key id: the sandbox's.
     let (_, text) = api(&sb, "gen", &json!({"user_id": "alice"})).await;
     let v: Value = serde_json::from_str(&text).unwrap();
