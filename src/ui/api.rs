@@ -19,8 +19,8 @@ use crate::replay::request::{self, PersonalizeFlags};
 use crate::sandbox::Shared;
 use crate::sdk::Platform;
 use crate::secret::{HmacKey, Secret, SecretText};
-use crate::token::check::{Expectations, Keys, Options, check_input};
 use crate::token::breakage::{self, BreakKind, Recipe};
+use crate::token::check::{Expectations, Keys, Options, check_input};
 use crate::token::edit::{self, EditError, Part};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
 use crate::token::pitfalls::KeyVariants;
@@ -439,7 +439,10 @@ fn refused_text(e: &EditError, header: &str, claims: &str) -> Response {
         body["line"] = at.line().into();
         body["column"] = at.column().into();
     }
-    json_bytes(StatusCode::BAD_REQUEST, json!({ "error": body }).to_string())
+    json_bytes(
+        StatusCode::BAD_REQUEST,
+        json!({ "error": body }).to_string(),
+    )
 }
 
 async fn resign_inner(shared: &Shared, req: Request) -> Result<String, Response> {

@@ -240,7 +240,10 @@ fn the_page_in_a_real_browser() {
     // 8d. Invalid JSON is shown in place, with where it stops being JSON, and never becomes a
     //     token: the decoder keeps the last good one.
     b.type_into(&claims, "}");
-    b.wait_text("edit-claims-error", "not valid JSON (trailing characters at line 1 column");
+    b.wait_text(
+        "edit-claims-error",
+        "not valid JSON (trailing characters at line 1 column",
+    );
     b.wait_text("edit-status", "Not re-signed");
     assert_eq!(
         b.script("return document.getElementById('edit-claims').getAttribute('aria-invalid');"),
@@ -302,7 +305,10 @@ fn the_page_in_a_real_browser() {
     b.click(&b.field("Make a token", "User id"));
     tab_to_label(&b, "Make it fail as");
     b.keys("\u{E015}\u{E015}");
-    assert_eq!(b.script("return document.activeElement.value;"), "signature");
+    assert_eq!(
+        b.script("return document.activeElement.value;"),
+        "signature"
+    );
     tab_to(&b, "Generate");
     b.keys("\u{E007}");
     b.wait_text("gen-sees-server", "answers 401 SIGNATURE_INVALID");

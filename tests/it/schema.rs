@@ -521,7 +521,14 @@ fn gen_break_outputs_fit_gen_json() {
     use mmjwt::token::breakage::BreakKind;
     for kind in BreakKind::ALL {
         let out = mmjwt_with_creds()
-            .args(["--json", "gen", "--user-id", "alice", "--break", kind.name()])
+            .args([
+                "--json",
+                "gen",
+                "--user-id",
+                "alice",
+                "--break",
+                kind.name(),
+            ])
             .args(["--plugin", "all"])
             .output()
             .unwrap();
@@ -530,7 +537,10 @@ fn gen_break_outputs_fit_gen_json() {
         assert_fits("gen.json", &v, &["claims"]);
         // Only `structure` may lack jti: the same object without it does not fit otherwise.
         let mut without = v.clone();
-        without["claims"].as_object_mut().unwrap().shift_remove("jti");
+        without["claims"]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("jti");
         assert_eq!(
             violation("gen.json", &without).is_none(),
             kind == BreakKind::Structure,
@@ -1127,7 +1137,14 @@ async fn page_api_bodies_fit_their_schemas() {
     assert_eq!(s, 200, "{g2}");
     assert_fits("api-gen-response.json", &g2, &["claims"]);
     // gen with break: the prediction beside gen's members, for every kind
-    for kind in ["expired", "structure", "signature", "user", "app-code", "kid"] {
+    for kind in [
+        "expired",
+        "structure",
+        "signature",
+        "user",
+        "app-code",
+        "kid",
+    ] {
         let (s, b) = post(
             &sb,
             "gen",

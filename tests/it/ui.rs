@@ -553,7 +553,8 @@ async fn gen_answers_byte_for_byte_what_gen_json_prints() {
     );
     // Made to fail: for every kind, what `gen --break KIND --json` prints, prediction included
     // (an expired one needs no allow_expired, as on the command line).
-    for kind in mmjwt::token::breakage::BreakKind::ALL.map(|k| k.name()) {
+    for kind in mmjwt::token::breakage::BreakKind::ALL.map(mmjwt::token::breakage::BreakKind::name)
+    {
         for with_secret in [true, false] {
             let mut b = base.clone();
             b["break"] = json!(kind);
@@ -904,7 +905,13 @@ fn the_sandbox_log_on_stderr_records_api_calls_without_their_secrets() {
 }
 
 /// POSTs raw `body` text to the API with a content type and an origin: status and JSON.
-async fn api_as(sb: &Sandbox, path: &str, content_type: &str, origin: &str, body: &str) -> (u16, Value) {
+async fn api_as(
+    sb: &Sandbox,
+    path: &str,
+    content_type: &str,
+    origin: &str,
+    body: &str,
+) -> (u16, Value) {
     let r = client()
         .post(format!("{}/_mmjwt/api/{path}", sb.url()))
         .header("content-type", content_type)
@@ -914,7 +921,10 @@ async fn api_as(sb: &Sandbox, path: &str, content_type: &str, origin: &str, body
         .await
         .unwrap();
     let status = r.status().as_u16();
-    (status, serde_json::from_str(&r.text().await.unwrap()).unwrap())
+    (
+        status,
+        serde_json::from_str(&r.text().await.unwrap()).unwrap(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -932,7 +942,11 @@ async fn resign_signs_the_text_as_typed_and_refuses_what_is_not_an_object() {
         let (status, text) = api(&sb, "resign", &body).await;
         assert_eq!(status, 200, "{body}: {text}");
         let v: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v, json!({"token": signed(HEADER, claims, &test_key())}), "{body}");
+        assert_eq!(
+            v,
+            json!({"token": signed(HEADER, claims, &test_key())}),
+            "{body}"
+        );
     }
     // A round trip: the segments of a token, re-signed with the same key, are that token.
     let original = signed(HEADER, &payload("bob", NOW, NOW + 600), &test_key());
@@ -943,10 +957,18 @@ async fn resign_signs_the_text_as_typed_and_refuses_what_is_not_an_object() {
     )
     .await;
     assert_eq!(status, 200, "{text}");
-    assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["token"], original);
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap()["token"],
+        original
+    );
     // What check says of it is what check says of any token: judged with the sandbox's key.
     let token = signed(HEADER, claims, &test_key());
-    let (_, report) = api(&sb, "check", &json!({"token": token, "sandbox_key": true, "now": NOW})).await;
+    let (_, report) = api(
+        &sb,
+        "check",
+        &json!({"token": token, "sandbox_key": true, "now": NOW}),
+    )
+    .await;
     let report: Value = serde_json::from_str(&report).unwrap();
     assert_eq!(report["verified"], true, "{report}");
     assert_eq!(report["claims"]["sub"], "alice", "{report}");
@@ -1025,7 +1047,13 @@ async fn resign_signs_the_text_as_typed_and_refuses_what_is_not_an_object() {
             "unknown field `kid`",
             None,
         ),
-        (json!({"header": HEADER}), "usage", None, "missing field `claims`", None),
+        (
+            json!({"header": HEADER}),
+            "usage",
+            None,
+            "missing field `claims`",
+            None,
+        ),
     ] {
         let (status, text) = api(&sb, "resign", &body).await;
         assert_eq!(status, 400, "{body}: {text}");
@@ -1036,23 +1064,27 @@ async fn resign_signs_the_text_as_typed_and_refuses_what_is_not_an_object() {
         assert!(msg.contains(says), "{body}: {msg}");
         assert!(!msg.contains("SECRETVALUE"), "{msg}");
         assert_eq!(e["segment"].as_str(), segment, "{text}");
-        assert_eq!(
-            at,
-            e["line"]
-                .as_u64()
-                .zip(e["column"].as_u64()),
-            "{text}"
-        );
+        assert_eq!(at, e["line"].as_u64().zip(e["column"].as_u64()), "{text}");
     }
 
     // The guard as for every call: another origin, a body that is not JSON, another method,
     // an oversized body.
     let body = json!({"header": HEADER, "claims": "{}", "secret": SECRET_HEX}).to_string();
-    let (status, v) = api_as(&sb, "resign", "application/json", "http://evil.example", &body).await;
+    let (status, v) = api_as(
+        &sb,
+        "resign",
+        "application/json",
+        "http://evil.example",
+        &body,
+    )
+    .await;
     assert_eq!((status, v["error"]["kind"].as_str()), (403, Some("origin")));
     let own = format!("http://127.0.0.1:{}", sb.addr().port());
     let (status, v) = api_as(&sb, "resign", "text/plain", &own, &body).await;
-    assert_eq!((status, v["error"]["kind"].as_str()), (415, Some("content-type")));
+    assert_eq!(
+        (status, v["error"]["kind"].as_str()),
+        (415, Some("content-type"))
+    );
     let (status, v) = api_as(&sb, "resign", "application/json", &own, &body).await;
     assert_eq!(status, 200, "{v}");
     let r = client()
@@ -1061,7 +1093,8 @@ async fn resign_signs_the_text_as_typed_and_refuses_what_is_not_an_object() {
         .await
         .unwrap();
     assert_eq!(r.status(), 405);
-    let big = json!({"header": HEADER, "claims": format!("{{\"x\":\"{}\"}}", "a".repeat(70 * 1024))});
+    let big =
+        json!({"header": HEADER, "claims": format!("{{\"x\":\"{}\"}}", "a".repeat(70 * 1024))});
     let (status, text) = api(&sb, "resign", &big).await;
     assert_eq!(status, 413, "{text}");
     for origin in [None, Some("http://evil.example")] {
@@ -1071,13 +1104,18 @@ async fn resign_signs_the_text_as_typed_and_refuses_what_is_not_an_object() {
             body.len()
         );
         if let Some(o) = origin {
-            req.push_str(&format!("Origin: {o}\r\n"));
+            req.push_str("Origin: ");
+            req.push_str(o);
+            req.push_str("\r\n");
         }
         req.push_str("\r\n");
         req.push_str(&body);
         let answer = raw(sb.addr(), &req);
         assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
-        assert!(!answer.contains("eyJ"), "no token for a foreign host: {answer}");
+        assert!(
+            !answer.contains("eyJ"),
+            "no token for a foreign host: {answer}"
+        );
     }
     sb.shutdown().await.unwrap();
 }
