@@ -1,7 +1,7 @@
 //! Editing a token and signing it again (`gen --from`, the debugger page's "Edit and re-sign"):
 //! the header and the payload read member by member as written ([`crate::json::raw`]), the
 //! edits made in place, appended or removed, every other member kept byte for byte, and the
-//! result signed as [`mint`](super::mint) signs. Pure (no clock, no I/O): the caller judges
+//! result signed as [`mint`] signs. Pure (no clock, no I/O): the caller judges
 //! the result with [`judge`] and asks [`refusals`] what needs an allowance, as `gen` would.
 
 use super::check::{self, Keys, Options, Report};
