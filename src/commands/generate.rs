@@ -96,8 +96,9 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
             .checked_add(args.ttl)
             .ok_or_else(|| usage("--ttl is too large"))?,
     };
-    // `--break expired` places exp itself: the breakage is the point.
-    if exp <= now && !args.allow_expired && args.break_kind != Some(BreakKind::Expired) {
+    // With --break the breakage is the point, and the prediction on stderr says what an exp in
+    // the past does besides.
+    if exp <= now && !args.allow_expired && args.break_kind.is_none() {
         return Err(usage(format!(
             "exp ({}) is not after now; both SDKs would refuse the token as JWT_TOKEN_EXPIRED (use --allow-expired for fixtures)",
             crate::time::rfc3339(exp).unwrap_or_else(|| exp.to_string())

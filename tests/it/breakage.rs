@@ -167,6 +167,11 @@ fn expired_needs_no_allow_expired_and_the_intended_token_is_otherwise_kept() {
     assert_eq!(v["claims"]["iat"], NOW_SECS - 60 - 900);
     assert_eq!(v["claims"]["plan"], "pro");
     assert_eq!(v["expires_at"], "2023-11-14T22:12:20Z");
+    // Another kind with an exp in the past is made too, and its prediction says the SDKs
+    // refuse it for that.
+    let v = gen_json(BreakKind::Kid, &["--ttl", "0"]);
+    assert_eq!(v["break"]["branch"]["ios"], "JWT_TOKEN_EXPIRED");
+    assert_eq!(v["header"]["kid"], "test-key-id-unknown");
     // structure drops jti and keeps the rest in order.
     let v = gen_json(BreakKind::Structure, &[]);
     let names: Vec<&String> = v["claims"].as_object().unwrap().keys().collect();
@@ -362,6 +367,28 @@ fn human_outputs() {
     with(&["--break", "app-code"]).snapshot("gen/break-app-code", Redact::default());
     with(&["--break", "kid"]).snapshot("gen/break-kid", Redact::default());
     with(&["--break", "nope"]).snapshot("errors/gen-break-unknown", Redact::default());
+    // replay: the embedded sandbox's answer to a broken token, and the preflight's refusal.
+    let port = || Redact::default().pattern("[PORT]", r"127\.0\.0\.1:(?<redacted>\d+)\b");
+    run(&[
+        "replay",
+        "personalize",
+        "--user-id",
+        "alice",
+        "--break",
+        "kid",
+    ])
+    .snapshot("replay/break-kid-embedded", port());
+    run(&[
+        "replay",
+        "personalize",
+        "--user-id",
+        "alice",
+        "--break",
+        "expired",
+        "--plugin",
+        "flutter",
+    ])
+    .snapshot("replay/break-expired-refused", port());
     // A batch: one prediction for the tokens alike (the tokens have random jtis: redacted).
     run(&[
         "gen",
