@@ -394,50 +394,42 @@ async function generate() {
 // What the app sees, per SDK (with what each plugin hands the app) and from the server: the
 // `break` member of the gen answer, as Rust predicted it.
 function renderPrediction(p) {
-  const box = $("gen-sees");
-  box.replaceChildren(el("p", `Made to fail as ${p.kind}: ${p.change}.`));
-  appendSdkCards(box, p.sdk);
+  $("gen-sees-summary").replaceChildren(`Made to fail as ${p.kind}: ${p.change}.`);
+  sdkCards(p.sdk);
   const s = p.server;
-  const answer = s.accepted ? "accepts it" : `answers ${s.status} ${s.message_id}: ${s.text}`;
-  const server = el("p", null, "server");
-  server.id = "gen-sees-server";
+  const server = $("gen-sees-server");
   if (!s.reached) {
-    server.append(badge("skip", "Server: not reached"), ` (it would answer ${s.accepted ? "by accepting it" : `${s.status} ${s.message_id}`})`);
+    const would = s.accepted ? "would accept it" : `would answer ${s.status} ${s.message_id}`;
+    server.replaceChildren(badge("skip", "Server: not reached"), ` (it ${would})`);
+  } else if (s.accepted) {
+    server.replaceChildren(badge("ok", "Server accepts it"));
   } else {
-    server.append(badge(s.accepted ? "ok" : "bad", `Server ${answer}`));
+    server.replaceChildren(badge("bad", `Server answers ${s.status} ${s.message_id}`), ` ${s.text}`);
   }
-  box.append(server, el("h4", "Which branch of your catch block runs"));
-  const dl = el("dl", null, "plugins");
-  dl.id = "gen-sees-branch";
+  server.hidden = false;
+  const rows = [];
   for (const [key, name] of [["android", "Android"], ["ios", "iOS"]]) {
     if (!(key in p.branch)) continue;
     const b = p.branch[key];
-    dl.append(el("dt", name), el("dd", b === null ? "none: no error" : b === "default" ? "default: (the server's refusal)" : `case '${b}':`, "mono"));
+    rows.push(el("dt", name), el("dd", b === null ? "none: no error" : b === "default" ? "default: (the server's refusal)" : `case '${b}':`, "mono"));
   }
-  box.append(dl);
+  $("gen-sees-branch").replaceChildren(...rows);
+  $("gen-sees-catch").hidden = false;
 }
 
 // An unbroken token: each SDK's verdict from the check report, and whether it passes.
 function renderAccepted(r) {
-  const box = $("gen-sees");
-  box.replaceChildren();
-  const p = el("p");
-  p.append(r.valid && r.verified
+  $("gen-sees-summary").replaceChildren(r.valid && r.verified
     ? badge("ok", "Both SDKs send it and the sandbox accepts it")
     : badge("bad", `Refused: ${[...new Set(r.problems.map((x) => x.code))].join(", ")}`));
-  box.append(p);
-  appendSdkCards(box, r.sdk);
+  sdkCards(r.sdk);
+  $("gen-sees-server").hidden = true;
+  $("gen-sees-catch").hidden = true;
 }
 
-function appendSdkCards(box, sdk) {
-  const cols = el("div", null, "cols");
-  for (const [key, title] of [["android", "Android SDK"], ["ios", "iOS SDK"]]) {
-    const card = el("div", null, "sdk");
-    card.id = `gen-sees-${key}`;
-    sdkCard(card, title, sdk[key]);
-    cols.append(card);
-  }
-  box.append(cols);
+function sdkCards(sdk) {
+  sdkCard($("gen-sees-android"), "Android SDK", sdk.android);
+  sdkCard($("gen-sees-ios"), "iOS SDK", sdk.ios);
 }
 
 function shellQuote(s) {

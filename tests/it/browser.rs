@@ -341,6 +341,12 @@ fn the_page_in_a_real_browser() {
     for s in [SECRET_HEX, WRONG_HEX] {
         assert!(!seen.contains(s), "a secret leaked: {seen}");
     }
+    // Nor is a re-signed token (its signature) in a URL, storage or the log.
+    let edited_signature = after.rsplit('.').next().unwrap();
+    assert!(
+        !seen.contains(edited_signature),
+        "the edited token leaked: {seen}"
+    );
     let parsed: Value = serde_json::from_str(seen).unwrap();
     assert_eq!(parsed[1], "", "no cookies");
     assert_eq!(parsed[2], 0, "nothing in localStorage");
