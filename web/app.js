@@ -13,6 +13,11 @@ let checkSeq = 0;
 let checkTimer = 0;
 let countdownTimer = 0;
 let lastGen = null;
+let sandboxState = { app_code: "", key_ids: [] };
+let resignSeq = 0;
+let resignTimer = 0;
+// The token the editor made last: while the decoder shows it, the editor keeps its text.
+let resigned = null;
 
 // ---- helpers ----
 
@@ -27,7 +32,9 @@ async function post(path, body) {
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const msg = data && data.error ? data.error.message : `HTTP ${res.status}`;
-    throw new Error(msg);
+    const err = new Error(msg);
+    err.detail = data && data.error ? data.error : null;
+    throw err;
   }
   return data;
 }
@@ -117,6 +124,7 @@ async function runCheck() {
 function renderReport(r, exactToken) {
   lastReport = r;
   show("report", true);
+  if (editorOpen() && $("token").value !== resigned) fillEditor();
   const verdict = $("verdict");
   verdict.replaceChildren();
   if (r.valid && r.verified) {
@@ -166,6 +174,101 @@ function renderReport(r, exactToken) {
     })
     : [el("li", "none")]);
 }
+
+// ---- edit and re-sign ----
+
+function editorOpen() {
+  return !$("edit-panel").hidden;
+}
+
+function toggleEditor() {
+  const open = !editorOpen();
+  $("edit-panel").hidden = !open;
+  $("edit-toggle").setAttribute("aria-expanded", String(open));
+  if (open) fillEditor();
+}
+
+// The header or payload text as the token spells it, to edit (display only: what it means is
+// judged by the API). Empty when the segment is not base64url text.
+function segmentText(token, i) {
+  const part = token.split(".")[i];
+  if (!part) return "";
+  try {
+    const b64 = part.replace(/-/g, "+").replace(/_/g, "/");
+    const bin = atob(b64 + "===".slice((b64.length + 3) % 4));
+    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  } catch {
+    return "";
+  }
+}
+
+function isObjectText(text) {
+  try {
+    const v = JSON.parse(text);
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+// Fills the editor from the decoder's token: its own text where it decodes (order, numbers and
+// escapes as written), else the report's view of it (a pasted prefix, say).
+function fillEditor() {
+  const token = $("token").value.trim();
+  for (const [i, id, member] of [[0, "edit-header", "header"], [1, "edit-claims", "claims"]]) {
+    const text = segmentText(token, i);
+    const fromReport = lastReport && lastReport[member] ? JSON.stringify(lastReport[member]) : "";
+    $(id).value = isObjectText(text) ? text : fromReport;
+    segmentError(id, null);
+  }
+  resigned = null;
+  $("edit-status").textContent = "";
+}
+
+function segmentError(id, message) {
+  const box = $(`${id}-error`);
+  box.textContent = message || "";
+  box.hidden = !message;
+  if (message) $(id).setAttribute("aria-invalid", "true");
+  else $(id).removeAttribute("aria-invalid");
+}
+
+function scheduleResign() {
+  clearTimeout(resignTimer);
+  resignTimer = setTimeout(resign, 200);
+}
+
+async function resign() {
+  const body = { header: $("edit-header").value, claims: $("edit-claims").value };
+  const secret = $("secret").value;
+  if (secret.trim() !== "") body.secret = secret;
+  else body.sandbox_key = $("sandbox-key").checked;
+  const seq = ++resignSeq;
+  const status = $("edit-status");
+  try {
+    const r = await post("resign", body);
+    if (seq !== resignSeq) return; // a newer keystroke is on its way
+    segmentError("edit-header", null);
+    segmentError("edit-claims", null);
+    resigned = r.token;
+    $("token").value = r.token;
+    status.textContent = body.secret !== undefined
+      ? "Re-signed with the secret; the report is for the new token."
+      : "Re-signed with the sandbox's key; the report is for the new token.";
+    runCheck();
+  } catch (e) {
+    if (seq !== resignSeq) return;
+    const d = e.detail;
+    const where = d && d.segment ? (d.segment === "header" ? "edit-header" : "edit-claims") : null;
+    // The reader's message says where the text stops being JSON (line and column).
+    segmentError("edit-header", where === "edit-header" ? d.message : null);
+    segmentError("edit-claims", where === "edit-claims" ? d.message : null);
+    status.textContent = where
+      ? "Not re-signed: the token above is the last one that was made."
+      : `Not re-signed: ${e.message}`;
+  }
+}
+
 
 function memberTable(table, members, meanings) {
   const body = table.tBodies[0];
@@ -263,34 +366,108 @@ async function generate() {
       return;
     }
   }
+  const kind = $("gen-break").value;
+  if (kind !== "") body.break = kind;
   try {
     const g = await post("gen", body);
-    lastGen = { g, usedSandboxKey: body.secret === undefined, claims: body.claims || {} };
+    lastGen = { g, request: body, usedSandboxKey: body.secret === undefined, claims: body.claims || {} };
     $("gen-token").textContent = g.token;
     $("gen-command").textContent = genCommand(g, lastGen.claims, lastGen.usedSandboxKey);
     $("copy-status").textContent = "";
     show("gen-result", true);
+    if (g.break) {
+      renderPrediction(g.break);
+    } else {
+      // An unbroken token: what check says of it with the inputs it was made for.
+      const c = g.claims;
+      const judge = { token: g.token, user_id: c.sub, app_code: c["infobip-api-key"], key_id: g.header.kid };
+      if (body.secret !== undefined) judge.secret = body.secret;
+      else judge.sandbox_key = true;
+      renderAccepted(await post("check", judge));
+    }
   } catch (e) {
     show("gen-result", false);
     showError("gen-error", e);
   }
 }
 
+// What the app sees, per SDK (with what each plugin hands the app) and from the server: the
+// `break` member of the gen answer, as Rust predicted it.
+function renderPrediction(p) {
+  $("gen-sees-summary").replaceChildren(`Made to fail as ${p.kind}: ${p.change}.`);
+  sdkCards(p.sdk);
+  const s = p.server;
+  const server = $("gen-sees-server");
+  if (!s.reached) {
+    const would = s.accepted ? "would accept it" : `would answer ${s.status} ${s.message_id}`;
+    server.replaceChildren(badge("skip", "Server: not reached"), ` (it ${would})`);
+  } else if (s.accepted) {
+    server.replaceChildren(badge("ok", "Server accepts it"));
+  } else {
+    server.replaceChildren(badge("bad", `Server answers ${s.status} ${s.message_id}`), ` ${s.text}`);
+  }
+  server.hidden = false;
+  const rows = [];
+  for (const [key, name] of [["android", "Android"], ["ios", "iOS"]]) {
+    if (!(key in p.branch)) continue;
+    const b = p.branch[key];
+    rows.push(el("dt", name), el("dd", b === null ? "none: no error" : b === "default" ? "default: (the server's refusal)" : `case '${b}':`, "mono"));
+  }
+  $("gen-sees-branch").replaceChildren(...rows);
+  $("gen-sees-catch").hidden = false;
+}
+
+// An unbroken token: each SDK's verdict from the check report, and whether it passes.
+function renderAccepted(r) {
+  $("gen-sees-summary").replaceChildren(r.valid && r.verified
+    ? badge("ok", "Both SDKs send it and the sandbox accepts it")
+    : badge("bad", `Refused: ${[...new Set(r.problems.map((x) => x.code))].join(", ")}`));
+  sdkCards(r.sdk);
+  $("gen-sees-server").hidden = true;
+  $("gen-sees-catch").hidden = true;
+}
+
+function sdkCards(sdk) {
+  sdkCard($("gen-sees-android"), "Android SDK", sdk.android);
+  sdkCard($("gen-sees-ios"), "iOS SDK", sdk.ios);
+}
+
 function shellQuote(s) {
   return /^[A-Za-z0-9_.:\/=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-// The command that makes this very token (same iat and jti), without the secret.
+// The command that makes this very token (same iat and jti), without the secret. A broken
+// token's command names the inputs as typed (the kind changes them itself); an expired one's
+// times are relative to when the command runs.
 function genCommand(g, extra, sandboxKey) {
   const c = g.claims;
-  const args = ["mmjwt", "gen", "--user-id", c.sub, "--app-code", c["infobip-api-key"],
-    "--key-id", g.header.kid, "--now", String(c.iat), "--exp", String(c.exp), "--jti", c.jti];
+  const typed = lastGen.request;
+  const brk = g.break ? g.break.kind : null;
+  const args = ["mmjwt", "gen",
+    "--user-id", brk ? typed.user_id : c.sub,
+    "--app-code", brk ? typed.app_code ?? sandboxState.app_code : c["infobip-api-key"],
+    "--key-id", brk ? typed.key_id ?? sandboxState.key_ids[0] : g.header.kid];
+  if (brk === "expired") args.push("--ttl", String(c.exp - c.iat));
+  else args.push("--now", String(c.iat), "--exp", String(c.exp));
+  if ("jti" in c) args.push("--jti", c.jti);
   if (!("iss" in c)) args.push("--no-iss");
+  if (brk) args.push("--break", brk);
   for (const [k, v] of Object.entries(extra)) {
     args.push("--claim", typeof v === "string" ? `${k}=${v}` : `${k}:=${JSON.stringify(v)}`);
   }
   const where = sandboxKey ? "# the secret: the sandbox's key (MMJWT_SECRET or --secret-file)\n" : "# the secret: MMJWT_SECRET or --secret-file\n";
   return where + args.map(shellQuote).join(" ");
+}
+
+// The kinds of "Make it fail as", as the API names and explains them (filled once).
+function breakKinds(kinds) {
+  const select = $("gen-break");
+  if (select.options.length > 1) return;
+  for (const k of kinds) {
+    const o = el("option", `${k.kind}: ${k.summary}`);
+    o.value = k.kind;
+    select.append(o);
+  }
 }
 
 async function copy(text) {
@@ -378,6 +555,8 @@ async function refreshState() {
     const st = await res.json();
     if (!res.ok) throw new Error(st.error ? st.error.message : `HTTP ${res.status}`);
     explain = st.explain || explain;
+    sandboxState = st;
+    breakKinds(st.break_kinds || []);
     const info = $("sandbox-info");
     info.replaceChildren();
     for (const [k, v] of [["Mode", st.mode], ["App code", st.app_code], ["Key ids", st.key_ids.join(", ")],
@@ -435,10 +614,16 @@ function preloadFromFragment() {
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
-  for (const id of ["token", "secret", "user-id", "app-code", "key-id", "leeway"]) {
+  for (const id of ["token", "user-id", "app-code", "key-id", "leeway"]) {
     $(id).addEventListener("input", scheduleCheck);
   }
-  $("sandbox-key").addEventListener("change", runCheck);
+  // While the decoder shows the editor's token, another key re-signs it.
+  const editing = () => editorOpen() && resigned !== null && $("token").value === resigned;
+  $("secret").addEventListener("input", () => (editing() ? scheduleResign() : scheduleCheck()));
+  $("sandbox-key").addEventListener("change", () => (editing() ? resign() : runCheck()));
+  $("edit-toggle").addEventListener("click", toggleEditor);
+  $("edit-header").addEventListener("input", scheduleResign);
+  $("edit-claims").addEventListener("input", scheduleResign);
   $("exact").addEventListener("change", runCheck);
   $("gen-button").addEventListener("click", generate);
   $("copy-token").addEventListener("click", () => lastGen && copy(lastGen.g.token));

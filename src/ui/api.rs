@@ -1,7 +1,8 @@
 //! The page's JSON API. Every verdict comes from the code the command line runs: `check`
 //! answers the `mmjwt check --json` object (the same renderer), `gen` the `mmjwt gen --json`
-//! object, `replay` the `mmjwt replay --json` object of one call sent to this sandbox; `state`
-//! shows the sandbox (never a secret). Secrets in a request are used for that request and
+//! object, `replay` the `mmjwt replay --json` object of one call sent to this sandbox;
+//! `resign` signs a header and claims as typed (the page's "Edit and re-sign"); `state` shows
+//! the sandbox (never a secret). Secrets in a request are used for that request and
 //! dropped; errors never quote a value.
 //!
 //! Errors are `{"error": {"kind", "message"}}` with a 4xx status (`kind` as the command line's
@@ -18,7 +19,9 @@ use crate::replay::request::{self, PersonalizeFlags};
 use crate::sandbox::Shared;
 use crate::sdk::Platform;
 use crate::secret::{HmacKey, Secret, SecretText};
+use crate::token::breakage::{self, BreakKind, Recipe};
 use crate::token::check::{Expectations, Keys, Options, check_input};
+use crate::token::edit::{self, EditError, Part};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
 use crate::token::pitfalls::KeyVariants;
 use crate::token::{exact_input, normalize_input};
@@ -39,7 +42,7 @@ const REPLAY_TIMEOUT: Duration = Duration::from_secs(5);
 /// `state` lists at most this many persons and installations (the counts are always whole).
 const MAX_LISTED: usize = 500;
 /// Version of the `state` object.
-pub(crate) const STATE_SCHEMA: u32 = 1;
+pub(crate) const STATE_SCHEMA: u32 = 2;
 
 /// `{"error": {"kind": KIND, "message": MESSAGE}}` with `status`.
 pub(crate) fn error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response {
@@ -266,10 +269,14 @@ struct GenRequest {
     allow_empty: bool,
     #[serde(default)]
     allow_expired: bool,
+    /// A kind of `gen --break`: the token made to fail that way, with the prediction.
+    #[serde(rename = "break")]
+    break_kind: Option<String>,
 }
 
-/// `POST /_mmjwt/api/gen`: what `mmjwt gen --json` prints for the same inputs. Without a
-/// secret the sandbox's own key (of `key_id`, default the first key id) signs.
+/// `POST /_mmjwt/api/gen`: what `mmjwt gen --json` prints for the same inputs (with `break`,
+/// what `gen --break KIND --json` prints). Without a secret the sandbox's own key (of
+/// `key_id`, default the first key id) signs.
 pub(crate) async fn generate(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     match generate_inner(&shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
@@ -305,6 +312,13 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             ));
         }
     }
+    let break_kind = match r.break_kind.as_deref() {
+        None => None,
+        Some(name) => Some(BreakKind::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = BreakKind::ALL.iter().map(|k| k.name()).collect();
+            Bad::usage(format!("break must be one of {}", names.join(", ")))
+        })?),
+    };
     let now = now_of(shared, r.now.as_ref(), "now")?;
     let exp = match instant("exp", r.exp.as_ref())? {
         Some(t) => t,
@@ -314,7 +328,8 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
                 .ok_or_else(|| Bad::usage("ttl is too large"))?
         }
     };
-    if exp <= now && !r.allow_expired {
+    // A broken token never needs the allowance: the breakage is the point.
+    if exp <= now && !r.allow_expired && break_kind.is_none() {
         return Err(Bad::usage(format!(
             "exp ({}) is not after now; both SDKs would refuse the token as JWT_TOKEN_EXPIRED",
             crate::time::rfc3339(exp).unwrap_or_else(|| exp.to_string())
@@ -349,8 +364,7 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             message: e.to_string(),
         })?,
     };
-    let mut minter = Minter::new(&key_id, key);
-    let (token, payload) = minter.mint(&Claims {
+    let claims = Claims {
         sub: &r.user_id,
         app_code: &app_code,
         iat: now,
@@ -358,7 +372,18 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         jti: &jti,
         iss: (!r.no_iss).then_some(app_code.as_str()),
         extra: &extra,
-    });
+    };
+    if let Some(kind) = break_kind {
+        let recipe = Recipe {
+            kid: &key_id,
+            key: &key,
+            claims,
+        };
+        let (broken, prediction) = breakage::break_token(kind, &recipe, now);
+        return Ok(breakage::gen_json(&broken, &prediction).to_string());
+    }
+    let mut minter = Minter::new(&key_id, key);
+    let (token, payload) = minter.mint(&claims);
     let v = crate::token::mint::gen_json(&token, minter.header_json(), &payload, exp);
     Ok(v.to_string())
 }
@@ -371,6 +396,84 @@ fn key_ids(shared: &Shared) -> Vec<&str> {
 
 fn first_key_id(shared: &Shared) -> Option<String> {
     key_ids(shared).first().map(|s| (*s).to_string())
+}
+
+// ---- resign ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResignRequest {
+    /// The header as JSON text, encoded as typed.
+    header: String,
+    /// The claims as JSON text, encoded as typed.
+    claims: String,
+    secret: Option<String>,
+    /// Without a secret: sign with the sandbox's key of the header's `kid`.
+    #[serde(default)]
+    sandbox_key: bool,
+}
+
+/// `POST /_mmjwt/api/resign`: the header and claims text signed as typed (members in their
+/// order, numbers and escapes as written), with the secret or the sandbox's key of the header's
+/// `kid`. Text that is not a JSON object is refused with where it stops being one, and never
+/// becomes a token. The answer is `{token}`; `check` judges it.
+pub(crate) async fn resign(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    match resign_inner(&shared, req).await {
+        Ok(text) => json_bytes(StatusCode::OK, text),
+        Err(refusal) => refusal,
+    }
+}
+
+/// A text of `resign` that is not a strict JSON object: 400 `json`, the part (`header` or
+/// `claims`), the reader's message and, where the text stops being JSON, the line and column.
+fn refused_text(e: &EditError, header: &str, claims: &str) -> Response {
+    let (segment, text) = match e.part() {
+        Some(Part::Header) => ("header", header),
+        _ => ("claims", claims),
+    };
+    let mut body = json!({"kind": "json", "message": e.to_string(), "segment": segment});
+    // The strict reader's message is serde_json's; the same parser gives where, as numbers.
+    if let EditError::Json(_, crate::json::read::JsonError::Invalid(_)) = e
+        && let Err(at) = serde_json::from_str::<serde::de::IgnoredAny>(text)
+    {
+        body["line"] = at.line().into();
+        body["column"] = at.column().into();
+    }
+    json_bytes(
+        StatusCode::BAD_REQUEST,
+        json!({ "error": body }).to_string(),
+    )
+}
+
+async fn resign_inner(shared: &Shared, req: Request) -> Result<String, Response> {
+    let r: ResignRequest = body(req).await.map_err(Bad::into_response)?;
+    let typed = secret(r.secret.as_deref()).map_err(Bad::into_response)?;
+    // The sandbox's key of the header's kid, when the header reads as an object.
+    let sandbox_key = || {
+        let header = crate::json::read::parse_object(r.header.as_bytes()).ok()?;
+        let kid = header.members.get("kid")?.as_str()?;
+        shared.keys.get(kid).cloned()
+    };
+    let key = match (typed, r.sandbox_key) {
+        (Some(s), _) => Some(s.hmac_key()),
+        (None, true) => sandbox_key(),
+        (None, false) => None,
+    };
+    let Some(key) = key else {
+        // Without a key, a text that is not an object is still the first thing to fix.
+        if let Err(e) = edit::resign_json(&r.header, &r.claims, &HmacKey::new(&[])) {
+            return Err(refused_text(&e, &r.header, &r.claims));
+        }
+        return Err(Bad::usage(if r.sandbox_key {
+            "no secret, and the header's kid is not one of the sandbox's keys: give the secret"
+        } else {
+            "no key to sign with: give the secret, or sandbox_key for the sandbox's key of the header's kid"
+        })
+        .into_response());
+    };
+    let signed = edit::resign_json(&r.header, &r.claims, &key)
+        .map_err(|e| refused_text(&e, &r.header, &r.claims))?;
+    Ok(json!({ "token": signed.token }).to_string())
 }
 
 // ---- replay ----
@@ -566,6 +669,10 @@ pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Response {
         "persons": list(serde_json::to_value(&doc.persons).unwrap_or_default()),
         "installations": list(serde_json::to_value(&doc.installations).unwrap_or_default()),
         "explain": explanations(),
+        "break_kinds": BreakKind::ALL
+            .iter()
+            .map(|k| json!({"kind": k.name(), "summary": k.summary()}))
+            .collect::<Vec<_>>(),
     });
     json_bytes(StatusCode::OK, body.to_string())
 }

@@ -1,7 +1,7 @@
 //! The offline token debugger every sandbox serves (unless `--no-ui`): the page at `/` and its
 //! files under `/_mmjwt/`, and the small JSON API under `/_mmjwt/api/` the page uses for every
 //! verdict. Inside: `assets` (the embedded page files), `guard` (Host, Origin and
-//! Content-Type rules, the security headers), `api` (check, gen, replay, state), `events` (the
+//! Content-Type rules, the security headers), `api` (check, gen, resign, replay, state), `events` (the
 //! request log as server-sent events).
 //!
 //! A layer above `sandbox` and `replay` (its `replay` call builds and sends what `mmjwt
@@ -60,6 +60,10 @@ pub fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route(
             &format!("{PREFIX}/api/gen"),
             post(api::generate).fallback(method_not_allowed),
+        )
+        .route(
+            &format!("{PREFIX}/api/resign"),
+            post(api::resign).fallback(method_not_allowed),
         )
         .route(
             &format!("{PREFIX}/api/replay"),

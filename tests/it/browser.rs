@@ -108,28 +108,14 @@ fn the_page_in_a_real_browser() {
     b.click(&b.button("Generate"));
     let page_token = b.wait_text("gen-token", "eyJ");
     let command = b.wait_text("gen-command", "mmjwt gen --user-id alice-ui");
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mmjwt"));
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&command)
-        .env("PATH", path)
-        .env("MMJWT_SECRET", SECRET_HEX)
-        .env_remove("MMJWT_APP_CODE")
-        .env_remove("MMJWT_KEY_ID")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{command}: {out:?}");
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap().trim(),
+        run_shell(&command).trim(),
         page_token.trim(),
         "the page's token is byte for byte what its mmjwt gen command makes"
     );
     assert!(!command.contains(SECRET_HEX), "the command has no secret");
+    b.wait_text("gen-sees", "Both SDKs send it and the sandbox accepts it");
+    b.wait_text("gen-sees-android", "accepts the token");
     b.click(&b.button("Copy command"));
     b.wait_text("copy-status", "Cop");
     b.screenshot("3-generated");
@@ -193,6 +179,150 @@ fn the_page_in_a_real_browser() {
     b.keys("\u{E007}");
     b.wait_text("gen-command", "--user-id kbd-user");
 
+    // 8b. Edit and re-sign, from the keyboard: the decoder gets the token, Tab reaches "Edit
+    //     and re-sign", Space opens it, and the claims as the token spells them are there.
+    b.click(&b.button("Open in decoder"));
+    b.wait_text("verdict", "signature is verified");
+    // The decoder now expects kbd-user; the edit below changes the user on purpose.
+    let expected_user = b.field("Decode and judge", "User id");
+    b.clear(&expected_user);
+    b.click(&token_field(&b));
+    let before = b.script("return document.getElementById('token').value;");
+    let before = before.as_str().unwrap().to_string();
+    tab_to(&b, "Edit and re-sign");
+    b.keys(" ");
+    assert_eq!(
+        b.script("return document.activeElement.getAttribute('aria-expanded');"),
+        "true",
+        "Space opens the editor and the button says so"
+    );
+    b.keys("\u{E004}");
+    assert_eq!(
+        b.script("return document.activeElement.labels[0].textContent;"),
+        "Header (JSON)",
+        "Tab goes on into the header"
+    );
+    let claims = b.field("Decode and judge", "Claims (JSON)");
+    let shown = b.script("return document.getElementById('edit-claims').value;");
+    let shown = shown.as_str().unwrap().to_string();
+    assert_eq!(
+        shown,
+        segment_text(&before, 1),
+        "the editor shows the payload exactly as the token spells it"
+    );
+
+    // 8c. An edit re-signs as it is typed (the sandbox's key, no secret typed) and the verdict
+    //     follows; members keep the order they are typed in.
+    let edited = format!(
+        "{},\"zeta\":1,\"alpha\":2}}",
+        shown
+            .replace("\"kbd-user\"", "\"edited-user\"")
+            .trim_end_matches('}')
+    );
+    b.replace(&claims, &edited);
+    b.wait_text("claims-table", "edited-user");
+    b.wait_text("verdict", "signature is verified");
+    b.wait_text("edit-status", "Re-signed with the sandbox's key");
+    let after = b.script("return document.getElementById('token').value;");
+    let after = after.as_str().unwrap().to_string();
+    assert_eq!(
+        segment_text(&after, 1),
+        edited,
+        "the new payload is the text as typed, byte for byte"
+    );
+    assert_eq!(
+        after.split('.').next(),
+        before.split('.').next(),
+        "the header is untouched"
+    );
+    b.screenshot("7-edited");
+
+    // 8d. Invalid JSON is shown in place, with where it stops being JSON, and never becomes a
+    //     token: the decoder keeps the last good one.
+    b.type_into(&claims, "}");
+    b.wait_text(
+        "edit-claims-error",
+        "not valid JSON (trailing characters at line 1 column",
+    );
+    b.wait_text("edit-status", "Not re-signed");
+    assert_eq!(
+        b.script("return document.getElementById('edit-claims').getAttribute('aria-invalid');"),
+        "true"
+    );
+    assert_eq!(
+        b.script("return document.getElementById('token').value;"),
+        Value::String(after.clone()),
+        "invalid JSON never reaches the decoder"
+    );
+    b.screenshot("8-invalid-json");
+    b.replace(&claims, &edited);
+    b.wait_text("edit-status", "Re-signed");
+    assert_eq!(
+        b.script("return document.getElementById('edit-claims-error').hidden;"),
+        Value::Bool(true)
+    );
+
+    // 8e. The secret field signs when it is given; a kid the sandbox lacks needs one.
+    let secret = b.field("Decode and judge", "Secret (hex)");
+    b.type_into(&secret, SECRET_HEX);
+    b.wait_text("edit-status", "Re-signed with the secret");
+    b.wait_text("verdict", "signature is verified");
+    // Emptied as a person does, key by key (the field sees every keystroke).
+    b.type_into(&secret, &"\u{E003}".repeat(SECRET_HEX.len()));
+    b.wait_text("edit-status", "Re-signed with the sandbox's key");
+    let header = b.field("Decode and judge", "Header (JSON)");
+    let header_text = segment_text(&after, 0);
+    b.replace(&header, &header_text.replace(KID, "no-such-kid"));
+    b.wait_text("edit-status", "not one of the sandbox's keys");
+    b.replace(&header, &header_text);
+    b.wait_text("edit-status", "Re-signed");
+    b.wait_text("verdict", "signature is verified");
+    // The browser logs each refusal above (a 400 of resign) as a failed load; nothing else.
+    let (refusals, other): (Vec<_>, Vec<_>) = b.console().into_iter().partition(|(_, m)| {
+        m.contains("/_mmjwt/api/resign - Failed to load resource: the server responded with a status of 400")
+    });
+    assert!(!refusals.is_empty(), "the refusals reached the API");
+    assert!(
+        other.iter().all(|(level, _)| level != "SEVERE"),
+        "console errors: {other:#?}"
+    );
+
+    // 8f. Make it fail as, from the keyboard: Tab to the choice, arrow down to a kind, Tab to
+    //     Generate, Enter; next to the token, what the app will see.
+    b.click(&b.field("Make a token", "User id"));
+    tab_to_label(&b, "Make it fail as");
+    b.keys("\u{E015}");
+    assert_eq!(b.script("return document.activeElement.value;"), "expired");
+    tab_to(&b, "Generate");
+    b.keys("\u{E007}");
+    b.wait_text("gen-sees-android", "JWT_TOKEN_EXPIRED");
+    b.wait_text("gen-sees-ios", "JWT_TOKEN_EXPIRED");
+    b.wait_text("gen-sees-android", "PlatformException(JWT_TOKEN_EXPIRED");
+    b.wait_text("gen-sees-server", "not reached");
+    b.wait_text("gen-sees-branch", "case 'JWT_TOKEN_EXPIRED':");
+    b.wait_text("gen-command", "--break expired");
+    b.screenshot("9-fail-expired");
+    b.click(&b.field("Make a token", "User id"));
+    tab_to_label(&b, "Make it fail as");
+    b.keys("\u{E015}\u{E015}");
+    assert_eq!(
+        b.script("return document.activeElement.value;"),
+        "signature"
+    );
+    tab_to(&b, "Generate");
+    b.keys("\u{E007}");
+    b.wait_text("gen-sees-server", "answers 401 SIGNATURE_INVALID");
+    b.wait_text("gen-sees-android", "accepts the token");
+    b.wait_text("gen-sees-branch", "default: (the server's refusal)");
+    let command = b.wait_text("gen-command", "--break signature");
+    let page_token = b.text(&b.element("//*[@id='gen-token']"));
+    assert_eq!(
+        run_shell(&command).trim(),
+        page_token.trim(),
+        "the broken token is byte for byte what the page's mmjwt gen --break command makes"
+    );
+    b.screenshot("10-fail-signature");
+
     // 9. Every control has a visible label.
     let unlabelled = b.script(
         "return [...document.querySelectorAll('input, select, textarea')].filter(e => { const l = document.querySelector(`label[for=\"${e.id}\"]`); return !l || l.textContent.trim() === '' || l.offsetParent === null; }).map(e => e.id);",
@@ -211,6 +341,12 @@ fn the_page_in_a_real_browser() {
     for s in [SECRET_HEX, WRONG_HEX] {
         assert!(!seen.contains(s), "a secret leaked: {seen}");
     }
+    // Nor is a re-signed token (its signature) in a URL, storage or the log.
+    let edited_signature = after.rsplit('.').next().unwrap();
+    assert!(
+        !seen.contains(edited_signature),
+        "the edited token leaked: {seen}"
+    );
     let parsed: Value = serde_json::from_str(seen).unwrap();
     assert_eq!(parsed[1], "", "no cookies");
     assert_eq!(parsed[2], 0, "nothing in localStorage");
@@ -265,6 +401,65 @@ fn the_page_in_a_real_browser() {
             .any(|(_, m)| m.contains("Content Security Policy")),
         "the violation is reported: {said:?}"
     );
+}
+
+/// Presses Tab until the focused control's label reads `label` (at most 30 times).
+fn tab_to_label(b: &Browser, label: &str) {
+    for _ in 0..30 {
+        b.keys("\u{E004}");
+        let said = b.script(
+            "const l = document.activeElement.labels; return l && l.length ? l[0].textContent : null;",
+        );
+        if said == label {
+            return;
+        }
+    }
+    panic!("Tab never reaches the control labelled {label:?}");
+}
+
+/// Runs a command the page shows, with the built mmjwt first on PATH and the test secret in
+/// the environment; its stdout.
+fn run_shell(command: &str) -> String {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mmjwt"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("PATH", path)
+        .env("MMJWT_SECRET", SECRET_HEX)
+        .env_remove("MMJWT_APP_CODE")
+        .env_remove("MMJWT_KEY_ID")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{command}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Presses Tab until the focused element reads `text` (at most 30 times).
+fn tab_to(b: &Browser, text: &str) {
+    for _ in 0..30 {
+        b.keys("\u{E004}");
+        if b.script("return document.activeElement.textContent;") == text {
+            return;
+        }
+    }
+    panic!("Tab never reaches {text:?}");
+}
+
+/// A token's segment `i` decoded to text.
+fn segment_text(token: &str, i: usize) -> String {
+    use base64::Engine as _;
+    let part = token.split('.').nth(i).unwrap();
+    String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 fn assert_console_clean(b: &Browser) {

@@ -1189,7 +1189,49 @@ async fn page_api_bodies_fit_their_schemas() {
     .await;
     assert_eq!(s, 200, "{g2}");
     assert_fits("api-gen-response.json", &g2, &["claims"]);
+    // gen with break: the prediction beside gen's members, for every kind
+    for kind in [
+        "expired",
+        "structure",
+        "signature",
+        "user",
+        "app-code",
+        "kid",
+    ] {
+        let (s, b) = post(
+            &sb,
+            "gen",
+            "api-gen-request.json",
+            &json!({"user_id": "erin", "break": kind}),
+        )
+        .await;
+        assert_eq!(s, 200, "{kind}: {b}");
+        assert_eq!(b["break"]["kind"], kind, "{b}");
+        assert_fits("api-gen-response.json", &b, &["claims"]);
+    }
     let token = g["token"].as_str().unwrap().to_string();
+    // resign: a token, and each way of refusing the texts
+    let (s, r) = post(
+        &sb,
+        "resign",
+        "api-resign-request.json",
+        &json!({"header": g["header"].to_string(), "claims": g["claims"].to_string(),
+                "sandbox_key": true, "secret": null}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    assert_fits("api-resign-response.json", &r, &[]);
+    for (header, claims) in [("{", "{}"), ("{}", "[1]"), ("{}", r#"{"a":1,"a":2}"#)] {
+        let (s, e) = post(
+            &sb,
+            "resign",
+            "api-resign-request.json",
+            &json!({"header": header, "claims": claims, "secret": SECRET_HEX}),
+        )
+        .await;
+        assert_eq!((s, e["error"]["kind"].as_str()), (400, Some("json")), "{e}");
+        assert_fits("api-error.json", &e, &[]);
+    }
     // check
     for body in [
         json!({"token": token, "sandbox_key": true, "user_id": "carol"}),
@@ -1306,6 +1348,11 @@ async fn request_schemas_and_the_api_refuse_the_same_unknown_member() {
     for (call, schema, body) in [
         ("check", "api-check-request.json", json!({"token": "t"})),
         ("gen", "api-gen-request.json", json!({"user_id": "u"})),
+        (
+            "resign",
+            "api-resign-request.json",
+            json!({"header": "{}", "claims": "{}", "sandbox_key": false}),
+        ),
         (
             "replay",
             "api-replay-request.json",

@@ -328,6 +328,12 @@ async fn bad_bodies_get_one_clear_error_that_quotes_no_value() {
         ),
         ("gen", json!({"user_id": "a", "ttl": "-5m"}), "usage", "ttl"),
         (
+            "gen",
+            json!({"user_id": "a", "break": "SECRETVALUE"}),
+            "usage",
+            "break must be one of expired, structure, signature, user, app-code, kid",
+        ),
+        (
             "replay",
             json!({"call": "delete", "sdk": "ios", "token": "x"}),
             "usage",
@@ -545,6 +551,35 @@ async fn gen_answers_byte_for_byte_what_gen_json_prints() {
             "tags:=[\"a\"]"
         ])
     );
+    // Made to fail: for every kind, what `gen --break KIND --json` prints, prediction included
+    // (an expired one needs no allow_expired, as on the command line).
+    for kind in mmjwt::token::breakage::BreakKind::ALL.map(mmjwt::token::breakage::BreakKind::name)
+    {
+        for with_secret in [true, false] {
+            let mut b = base.clone();
+            b["break"] = json!(kind);
+            if with_secret {
+                b["secret"] = json!(SECRET_HEX);
+            }
+            let (status, text) = api(&sb, "gen", &b).await;
+            assert_eq!(status, 200, "{kind}: {text}");
+            assert_eq!(text, run(&["--break", kind]), "{kind}");
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(v["break"]["kind"], kind);
+        }
+    }
+    // The page's choice lists exactly those kinds, in order, each with its summary.
+    let (_, state) = api_get(&sb, "state").await;
+    let state: Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["schema"], 2);
+    let listed: Vec<(&str, &str)> = state["break_kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["kind"].as_str().unwrap(), k["summary"].as_str().unwrap()))
+        .collect();
+    let kinds = mmjwt::token::breakage::BreakKind::ALL.map(|k| (k.name(), k.summary()));
+    assert_eq!(listed, kinds);
     // Without app code and key id: the sandbox's.
     let (_, text) = api(&sb, "gen", &json!({"user_id": "alice"})).await;
     let v: Value = serde_json::from_str(&text).unwrap();
@@ -814,15 +849,15 @@ fn the_sandbox_log_on_stderr_records_api_calls_without_their_secrets() {
     );
     let addr: SocketAddr = run.url.trim_start_matches("http://").parse().unwrap();
     let wrong = "ab".repeat(32);
-    for body in [
-        json!({"token": REFERENCE_TOKEN, "secret": wrong}),
-        json!({"user_id": "dora", "secret": wrong}),
+    let edited = r#"{"sub":"edna","exp":4000000000}"#;
+    for (path, body) in [
+        ("check", json!({"token": REFERENCE_TOKEN, "secret": wrong})),
+        ("gen", json!({"user_id": "dora", "secret": wrong})),
+        (
+            "resign",
+            json!({"header": crate::support::HEADER, "claims": edited, "secret": wrong}),
+        ),
     ] {
-        let path = if body.get("token").is_some() {
-            "check"
-        } else {
-            "gen"
-        };
         let body = body.to_string();
         let answer = raw(
             addr,
@@ -841,14 +876,246 @@ fn the_sandbox_log_on_stderr_records_api_calls_without_their_secrets() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let paths: Vec<&str> = logged.iter().filter_map(|l| l["path"].as_str()).collect();
-    assert_eq!(paths, ["/_mmjwt/api/check", "/_mmjwt/api/gen"], "{err}");
+    assert_eq!(
+        paths,
+        ["/_mmjwt/api/check", "/_mmjwt/api/gen", "/_mmjwt/api/resign"],
+        "{err}"
+    );
     assert!(
         logged
             .iter()
             .all(|l| l["status"] == 200 && l["auth"] == "none"),
         "{err}"
     );
-    for secret in [SECRET_HEX, wrong.as_str(), &REFERENCE_TOKEN[..40], "dora"] {
+    let resigned = crate::support::signed(
+        crate::support::HEADER,
+        edited,
+        &mmjwt::secret::HmacKey::new(&[0xab; 32]),
+    );
+    for secret in [
+        SECRET_HEX,
+        wrong.as_str(),
+        &REFERENCE_TOKEN[..40],
+        "dora",
+        "edna",
+        &resigned[resigned.len() - 43..],
+    ] {
         assert!(!err.contains(secret), "the log holds {secret}: {err}");
     }
+}
+
+/// POSTs raw `body` text to the API with a content type and an origin: status and JSON.
+async fn api_as(
+    sb: &Sandbox,
+    path: &str,
+    content_type: &str,
+    origin: &str,
+    body: &str,
+) -> (u16, Value) {
+    let r = client()
+        .post(format!("{}/_mmjwt/api/{path}", sb.url()))
+        .header("content-type", content_type)
+        .header("origin", origin)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (
+        status,
+        serde_json::from_str(&r.text().await.unwrap()).unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resign_signs_the_text_as_typed_and_refuses_what_is_not_an_object() {
+    use crate::support::{HEADER, payload, signed};
+    let sb = start(true).await;
+    // The text as typed, byte for byte: spaces, a newline, an escape, a number as written and
+    // members out of the usual order are all kept; the signature is over exactly that.
+    let claims = "{\"zeta\": 1.50, \"sub\":\"al\\u0069ce\",\n \"infobip-api-key\":\"test-app-code\",\"iat\":1700000000,\"exp\":1700000900,\"jti\":\"j\",\"typ\":\"Bearer\"}";
+    for body in [
+        json!({"header": HEADER, "claims": claims, "secret": SECRET_HEX}),
+        json!({"header": HEADER, "claims": claims, "sandbox_key": true}),
+        json!({"header": HEADER, "claims": claims, "secret": SECRET_HEX, "sandbox_key": false}),
+    ] {
+        let (status, text) = api(&sb, "resign", &body).await;
+        assert_eq!(status, 200, "{body}: {text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            v,
+            json!({"token": signed(HEADER, claims, &test_key())}),
+            "{body}"
+        );
+    }
+    // A round trip: the segments of a token, re-signed with the same key, are that token.
+    let original = signed(HEADER, &payload("bob", NOW, NOW + 600), &test_key());
+    let (status, text) = api(
+        &sb,
+        "resign",
+        &json!({"header": HEADER, "claims": payload("bob", NOW, NOW + 600), "sandbox_key": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap()["token"],
+        original
+    );
+    // What check says of it is what check says of any token: judged with the sandbox's key.
+    let token = signed(HEADER, claims, &test_key());
+    let (_, report) = api(
+        &sb,
+        "check",
+        &json!({"token": token, "sandbox_key": true, "now": NOW}),
+    )
+    .await;
+    let report: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["verified"], true, "{report}");
+    assert_eq!(report["claims"]["sub"], "alice", "{report}");
+
+    // Refusals: where the text stops being JSON (line and column), a JSON value that is not an
+    // object, no key, a kid the sandbox lacks, a bad secret; none quotes what was sent.
+    let broken = "{\"sub\": \"SECRETVALUE\",\n  \"exp\": 17}}";
+    for (body, kind, segment, says, at) in [
+        (
+            json!({"header": HEADER, "claims": broken, "sandbox_key": true}),
+            "json",
+            Some("claims"),
+            "the payload is not valid JSON (trailing characters at line 2 column 13)",
+            Some((2, 13)),
+        ),
+        (
+            json!({"header": "{\"alg\":\"HS256\",", "claims": "{}", "secret": SECRET_HEX}),
+            "json",
+            Some("header"),
+            "the header is not valid JSON",
+            Some((1, 15)),
+        ),
+        (
+            json!({"header": HEADER, "claims": "[\"SECRETVALUE\"]", "secret": SECRET_HEX}),
+            "json",
+            Some("claims"),
+            "not a JSON object",
+            None,
+        ),
+        (
+            json!({"header": HEADER, "claims": "{\"sub\":\"a\",\"sub\":\"SECRETVALUE\"}", "secret": SECRET_HEX}),
+            "json",
+            Some("claims"),
+            "more than once",
+            None,
+        ),
+        (
+            json!({"header": HEADER, "claims": "{}"}),
+            "usage",
+            None,
+            "no key to sign with",
+            None,
+        ),
+        (
+            json!({"header": "{\"kid\":", "claims": "{}"}),
+            "json",
+            Some("header"),
+            "the header is not valid JSON",
+            Some((1, 7)),
+        ),
+        (
+            json!({"header": "{\"kid\":\"SECRETVALUE\"}", "claims": "{}", "sandbox_key": true}),
+            "usage",
+            None,
+            "not one of the sandbox's keys",
+            None,
+        ),
+        (
+            json!({"header": HEADER, "claims": "{}", "secret": "zz-not-hex-SECRETVALUE"}),
+            "secret",
+            None,
+            "malformed secret",
+            None,
+        ),
+        (
+            json!({"header": HEADER, "claims": {"sub": "x"}, "secret": SECRET_HEX}),
+            "usage",
+            None,
+            "wrong type",
+            None,
+        ),
+        (
+            json!({"header": HEADER, "claims": "{}", "kid": "x"}),
+            "usage",
+            None,
+            "unknown field `kid`",
+            None,
+        ),
+        (
+            json!({"header": HEADER}),
+            "usage",
+            None,
+            "missing field `claims`",
+            None,
+        ),
+    ] {
+        let (status, text) = api(&sb, "resign", &body).await;
+        assert_eq!(status, 400, "{body}: {text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let e = &v["error"];
+        assert_eq!(e["kind"], kind, "{text}");
+        let msg = e["message"].as_str().unwrap();
+        assert!(msg.contains(says), "{body}: {msg}");
+        assert!(!msg.contains("SECRETVALUE"), "{msg}");
+        assert_eq!(e["segment"].as_str(), segment, "{text}");
+        assert_eq!(at, e["line"].as_u64().zip(e["column"].as_u64()), "{text}");
+    }
+
+    // The guard as for every call: another origin, a body that is not JSON, another method,
+    // an oversized body.
+    let body = json!({"header": HEADER, "claims": "{}", "secret": SECRET_HEX}).to_string();
+    let (status, v) = api_as(
+        &sb,
+        "resign",
+        "application/json",
+        "http://evil.example",
+        &body,
+    )
+    .await;
+    assert_eq!((status, v["error"]["kind"].as_str()), (403, Some("origin")));
+    let own = format!("http://127.0.0.1:{}", sb.addr().port());
+    let (status, v) = api_as(&sb, "resign", "text/plain", &own, &body).await;
+    assert_eq!(
+        (status, v["error"]["kind"].as_str()),
+        (415, Some("content-type"))
+    );
+    let (status, v) = api_as(&sb, "resign", "application/json", &own, &body).await;
+    assert_eq!(status, 200, "{v}");
+    let r = client()
+        .get(format!("{}/_mmjwt/api/resign", sb.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    let big =
+        json!({"header": HEADER, "claims": format!("{{\"x\":\"{}\"}}", "a".repeat(70 * 1024))});
+    let (status, text) = api(&sb, "resign", &big).await;
+    assert_eq!(status, 413, "{text}");
+    for origin in [None, Some("http://evil.example")] {
+        let mut req = format!(
+            "POST /_mmjwt/api/resign HTTP/1.1\r\nHost: evil.example:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+            sb.addr().port(),
+            body.len()
+        );
+        if let Some(o) = origin {
+            req.push_str("Origin: ");
+            req.push_str(o);
+            req.push_str("\r\n");
+        }
+        req.push_str("\r\n");
+        req.push_str(&body);
+        let answer = raw(sb.addr(), &req);
+        assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
+        assert!(
+            !answer.contains("eyJ"),
+            "no token for a foreign host: {answer}"
+        );
+    }
+    sb.shutdown().await.unwrap();
 }
