@@ -125,7 +125,8 @@ fn clap_error(e: &clap::Error, json: bool, color: color::ColorChoice) -> ExitCod
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprint!("{}", e.render());
+            let help = e.render().to_string();
+            eprintln!("{}", help.trim_end());
             ExitCode::from(error::exit::USAGE)
         }
         ErrorKind::ValueValidation if value_error(e).is_some() => {
@@ -135,20 +136,55 @@ fn clap_error(e: &clap::Error, json: bool, color: color::ColorChoice) -> ExitCod
             ExitCode::from(error::exit::USAGE)
         }
         _ => {
-            let rendered = redact_values(e, e.render().to_string());
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("error: invalid arguments");
-            let msg = first.strip_prefix("error: ").unwrap_or(first);
+            let msg = one_line(&redact_values(e, e.render().to_string()));
             eprintln!("mmjwt: error: {msg}");
-            for line in rendered.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-                eprintln!("  {}", line.trim_end());
-            }
-            usage_json(json, msg);
+            usage_json(json, &msg);
             ExitCode::from(error::exit::USAGE)
         }
     }
+}
+
+/// clap's rendered error as one line: its first line, then what it adds below (the missing
+/// arguments, the possible values, the usage line, a tip) in parentheses, so that every error
+/// of mmjwt is one `mmjwt: error:` line a script can read. clap's "For more information, try
+/// '--help'" is left out: the usage line already names the command.
+fn one_line(rendered: &str) -> String {
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("error: invalid arguments");
+    let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    let mut extra: Vec<String> = Vec::new();
+    let mut listing = false;
+    for line in lines {
+        if line.starts_with("For more information") {
+            continue;
+        }
+        let line = line
+            .strip_prefix('[')
+            .and_then(|l| l.strip_suffix(']'))
+            .unwrap_or(line);
+        let line = match line.strip_prefix("Usage: ") {
+            Some(usage) => format!("usage: {usage}"),
+            None => line.to_owned(),
+        };
+        // The list under "the following required arguments were not provided:" continues the
+        // sentence; anything else is an aside.
+        if extra.is_empty() && msg.ends_with(':') {
+            msg.push(' ');
+            msg.push_str(&line);
+        } else if extra.is_empty() && listing && (line.starts_with('-') || line.starts_with('<')) {
+            msg.push_str(", ");
+            msg.push_str(&line);
+        } else {
+            extra.push(line);
+        }
+        listing = !msg.ends_with(':') && extra.is_empty();
+    }
+    if !extra.is_empty() {
+        msg.push_str(" (");
+        msg.push_str(&extra.join("; "));
+        msg.push(')');
+    }
+    msg
 }
 
 /// A flag value that one of `cli::values`' parsers refused, as one line that names the flag

@@ -545,3 +545,41 @@ fn man_refuses_what_it_cannot_do_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2);
 }
+
+/// Every command line clap refuses is one `mmjwt: error:` line on stderr (what clap adds below
+/// its first line folded into it), exit 2, nothing on stdout: a missing argument, an unknown
+/// value, flag or subcommand, a flag without its value, two missing arguments.
+#[test]
+fn clap_errors_are_one_line() {
+    let cases: [(&[&str], &[&str]); 6] = [
+        (
+            &["gen", "--app-code", "a"],
+            &["--user-id <ID>", "usage: mmjwt gen"],
+        ),
+        (
+            &["gen", "--user-id", "a", "--break", "nope"],
+            &["'nope'", "possible values: expired, structure"],
+        ),
+        (
+            &["check", "--exakt", "x"],
+            &["'--exakt'", "tip: ", "'--exact'"],
+        ),
+        (&["no-such-command"], &["'no-such-command'", "usage: mmjwt"]),
+        (&["gen", "--user-id", "a", "--ttl"], &["--ttl <DURATION>"]),
+        (&["keygen", "--out"], &["--out"]),
+    ];
+    for (args, wanted) in cases {
+        let out = mmjwt().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("mmjwt: error: ") && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("For more information"), "{err}");
+        for w in wanted {
+            assert!(err.contains(w), "{args:?}: {w} not in {err}");
+        }
+    }
+}
