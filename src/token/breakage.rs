@@ -179,11 +179,11 @@ impl fmt::Display for CannotBreak {
                 }
             ),
             CannotBreak::Times => f.write_str(
-                "expired keeps the lifetime exp - iat, and the edited token's iat and exp are not both integer seconds (set them with --ttl, or --now and --exp)",
+                "the lifetime exp - iat is kept, and the edited token's iat and exp are not both integer seconds (set them with --ttl, or --now and --exp)",
             ),
             CannotBreak::NoDroppedClaim => write!(
                 f,
-                "structure leaves out the mandatory claim {DROPPED_CLAIM}, and the edited token has none (it is already refused as JWT_TOKEN_STRUCTURE_INVALID: use another kind, or set it with --jti)"
+                "the mandatory claim {DROPPED_CLAIM} is left out, and the edited token has none (it is already refused as JWT_TOKEN_STRUCTURE_INVALID: use another kind, or set it with --jti)"
             ),
             CannotBreak::Edit(e) => write!(f, "{e}"),
         }
