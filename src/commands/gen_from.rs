@@ -67,8 +67,7 @@ pub(crate) fn run(args: &GenArgs, from: &str, shell: &Shell) -> anyhow::Result<u
     })?;
     let key = secret.hmac_key();
     drop(secret);
-    let edited =
-        edit::edit(&input.token, &edits).map_err(|e| usage(format!("--from: {e}")))?;
+    let edited = edit::edit(&input.token, &edits).map_err(|e| usage(format!("--from: {e}")))?;
     // --break: the edited token broken one way more, judged against whom it names.
     let (made, prediction) = match args.break_kind {
         None => (edited.sign(&key), None),

@@ -641,7 +641,10 @@ mod tests {
         let key = key();
         let r = recipe(&key);
         for kind in BreakKind::ALL {
-            assert_eq!(make(kind, &r, NOW).made.token, make(kind, &r, NOW).made.token);
+            assert_eq!(
+                make(kind, &r, NOW).made.token,
+                make(kind, &r, NOW).made.token
+            );
         }
         // Only the signature differs from the intended token for `signature`.
         let (good, _) = intended(&r);
@@ -699,6 +702,51 @@ mod tests {
         let p = predict(&unbroken, &r.identity(), NOW);
         assert!(p.server.accepted && p.server.reached);
         assert!(p.branch.iter().all(|(_, b)| *b == Branch::None));
+    }
+
+    #[test]
+    fn an_edited_token_breaks_as_gens_and_a_kind_that_cannot_apply_says_why() {
+        let key = key();
+        let r = recipe(&key);
+        let (good, _) = intended(&r);
+        // gen's token read back as an edited one breaks into gen's broken token, byte for byte.
+        for kind in BreakKind::ALL {
+            let edited = crate::token::edit::edit(&good, &Edits::default()).unwrap();
+            let who = Identity::named_by(&edited, &key).unwrap();
+            assert_eq!(
+                (&who.user_id, &who.app_code, &who.kid),
+                (
+                    &r.identity().user_id,
+                    &r.identity().app_code,
+                    &r.identity().kid
+                )
+            );
+            let b = break_edited(kind, edited, &who, NOW).unwrap();
+            assert_eq!(b.made.token, make(kind, &r, NOW).made.token, "{kind:?}");
+        }
+        let edited = |payload: &str| {
+            Edited::from_json(r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#, payload).unwrap()
+        };
+        let floats = edited(r#"{"sub":"a","infobip-api-key":"c","iat":1.0,"exp":2,"jti":"j"}"#);
+        let who = Identity::named_by(&floats, &key).unwrap();
+        assert_eq!(
+            break_edited(BreakKind::Expired, floats.clone(), &who, NOW).unwrap_err(),
+            CannotBreak::Times
+        );
+        let no_jti = edited(r#"{"sub":"a","infobip-api-key":"c","iat":1,"exp":2}"#);
+        assert_eq!(
+            break_edited(BreakKind::Structure, no_jti, &who, NOW).unwrap_err(),
+            CannotBreak::NoDroppedClaim
+        );
+        assert_eq!(
+            Identity::named_by(&edited(r#"{"sub":1,"infobip-api-key":"c"}"#), &key).unwrap_err(),
+            CannotBreak::NoIdentity("payload", "sub")
+        );
+        assert!(
+            CannotBreak::NoIdentity("header", "kid")
+                .to_string()
+                .ends_with("the edited header has no kid string (set one with --key-id)")
+        );
     }
 
     #[test]

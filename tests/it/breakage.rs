@@ -182,7 +182,10 @@ async fn every_kind_breaks_an_edited_token_as_predicted_and_keeps_the_other_byte
     let unbroken = from_json(&source, &EDITS);
     let unbroken_token = unbroken["token"].as_str().unwrap();
     let (header, payload) = parts(unbroken_token);
-    assert!(payload.contains(r#""score":1.5e9,"sub":"bob","#), "{payload}");
+    assert!(
+        payload.contains(r#""score":1.5e9,"sub":"bob","#),
+        "{payload}"
+    );
     for (n, kind) in BreakKind::ALL.into_iter().enumerate() {
         let mut args = EDITS.to_vec();
         args.extend(["--break", kind.name()]);
@@ -220,7 +223,10 @@ async fn every_kind_breaks_an_edited_token_as_predicted_and_keeps_the_other_byte
         assert_ne!(token, unbroken_token, "{kind:?}");
         // The same kind breaks gen's own token the same way: the same sentence.
         assert_eq!(
-            v["break"]["change"].as_str().unwrap().replace("bob", "alice"),
+            v["break"]["change"]
+                .as_str()
+                .unwrap()
+                .replace("bob", "alice"),
             gen_json(kind, &[])["break"]["change"],
             "{kind:?}"
         );
@@ -305,7 +311,10 @@ fn from_with_break_says_the_prediction_on_stderr_and_lifts_every_refusal() {
     let token = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(token.matches('\n').count(), 1);
-    assert!(err.contains("--break kid: kid is \"test-key-id-unknown\""), "{err}");
+    assert!(
+        err.contains("--break kid: kid is \"test-key-id-unknown\""),
+        "{err}"
+    );
     assert!(
         err.contains("  catch    Android and iOS: case 'JWT_TOKEN_EXPIRED':"),
         "{err}"
