@@ -48,7 +48,7 @@ set edit:completion:arg-completer[mmjwt] = {|@words|
             cand --jti 'The jti claim instead of a random UUID v4 (single tokens only)'
             cand --claim 'An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable'
             cand --out 'Write the token to this file (mode 0600) and print nothing'
-            cand --break 'Make the token fail one way, otherwise the same: expired and structure (both SDKs refuse it), signature, user, app-code, kid (the server does). Standard error says what the app will see; --json adds it as `break`'
+            cand --break 'Make the token fail one way, otherwise the same: expired and structure (both SDKs refuse it), signature, user, app-code, kid (the server does). Standard error says what the app will see; --json adds it as `break`. With --from: the edited token, judged against the sub, infobip-api-key and kid it names'
             cand --plugin 'With --break: also show what the app''s catch block receives through this plugin. Repeatable or comma-separated'
             cand --from 'Edit this token and sign it again (''-'' for standard input; ''Bearer '' and the like are removed as check does). Its header and claims stay as written; --user-id, --app-code, --key-id (also from MMJWT_APP_CODE, MMJWT_KEY_ID), --jti, --ttl, --exp, --now, --claim, --unset and --no-iss edit them'
             cand --unset 'With --from: remove this claim (it must be there). Repeatable'

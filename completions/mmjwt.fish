@@ -52,7 +52,7 @@ complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l now -d 'Pretend the 
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l jti -d 'The jti claim instead of a random UUID v4 (single tokens only)' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l claim -d 'An extra claim: KEY=VALUE (a string) or KEY:=JSON (any JSON value). Repeatable' -r
 complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l out -d 'Write the token to this file (mode 0600) and print nothing' -r -F
-complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l break -d 'Make the token fail one way, otherwise the same: expired and structure (both SDKs refuse it), signature, user, app-code, kid (the server does). Standard error says what the app will see; --json adds it as `break`' -r -f -a "expired\t''
+complete -c mmjwt -n "__fish_mmjwt_using_subcommand gen" -l break -d 'Make the token fail one way, otherwise the same: expired and structure (both SDKs refuse it), signature, user, app-code, kid (the server does). Standard error says what the app will see; --json adds it as `break`. With --from: the edited token, judged against the sub, infobip-api-key and kid it names' -r -f -a "expired\t''
 structure\t''
 signature\t''
 user\t''

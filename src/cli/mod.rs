@@ -136,7 +136,8 @@ Examples:
   printf 'alice\\nbob\\n' | mmjwt gen --user-id -
   mmjwt gen --user-id alice --secret-file key.hex --now 1700000000 --jti fixed-id
   mmjwt gen --user-id alice --break expired --plugin flutter   # test the app's catch block
-  mmjwt gen --from \"$TOKEN\" --claim plan=pro --unset iss      # edit a token, sign it again";
+  mmjwt gen --from \"$TOKEN\" --claim plan=pro --unset iss      # edit a token, sign it again
+  mmjwt gen --from \"$TOKEN\" --user-id bob --break user        # edit it, then make it fail one way";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -205,13 +206,17 @@ pub struct GenArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
 
-    /// Lifetime: 90s, 15m, 2h, 1d, 1h30m (default 15m). With --from: iat becomes now and exp
-    /// now plus this lifetime; without it the token's times stay.
+    // The help names the default from the one constant (no clap default: with --from, no
+    // --ttl means the token's own times).
     #[arg(
         long,
         value_name = "DURATION",
         conflicts_with = "exp",
-        value_parser = values::seconds
+        value_parser = values::seconds,
+        help = format!(
+            "Lifetime: 90s, 15m, 2h, 1d, 1h30m (default {}). With --from: iat becomes now and exp now plus this lifetime; without it the token's times stay",
+            values::DEFAULT_TTL
+        )
     )]
     pub ttl: Option<i64>,
 
@@ -250,7 +255,8 @@ pub struct GenArgs {
 
     /// Make the token fail one way, otherwise the same: expired and structure (both SDKs
     /// refuse it), signature, user, app-code, kid (the server does). Standard error says what
-    /// the app will see; --json adds it as `break`.
+    /// the app will see; --json adds it as `break`. With --from: the edited token, judged
+    /// against the sub, infobip-api-key and kid it names.
     #[arg(long = "break", value_name = "KIND", value_enum)]
     pub break_kind: Option<BreakKind>,
 

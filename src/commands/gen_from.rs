@@ -1,7 +1,9 @@
 //! `mmjwt gen --from TOKEN`: an existing token's header and claims, edited by `gen`'s flags and
 //! signed again with the configured secret ([`crate::token::edit`]). The result is judged as
 //! `check` judges it and refused, as `gen` refuses, when the SDKs or the server would refuse
-//! it without an `--allow-…` for that refusal; what is let through is said on stderr.
+//! it without an `--allow-…` for that refusal; what is let through is said on stderr. With
+//! `--break KIND` the edited token is then broken as `gen --break` breaks gen's own
+//! ([`crate::token::breakage`]), made whatever `check` says, and the prediction is said.
 
 use super::generate::collect_claims;
 use super::{load_secret, open_private, resolve_now};
@@ -9,19 +11,15 @@ use crate::cli::GenArgs;
 use crate::error::{ErrorKind, runtime, usage};
 use crate::problem::Problem;
 use crate::shell::Shell;
+use crate::token::breakage::{self, CannotBreak, Identity, Prediction};
 use crate::token::edit::{self, Allowance, Allowed, Change, Edits, Resigned};
 use crate::token::{MAX_TOKEN_BYTES, normalize_input};
 use std::io::{Read, Write};
 
 /// The `schema` member of `gen --from --json` (docs/schema/gen-from.json).
-const SCHEMA: u32 = 1;
+const SCHEMA: u32 = 2;
 
 pub(crate) fn run(args: &GenArgs, from: &str, shell: &Shell) -> anyhow::Result<u8> {
-    if args.break_kind.is_some() {
-        return Err(usage(
-            "--break makes gen's own token fail one way; with --from, edit the member instead (--exp, --unset, --user-id, --app-code, --key-id) and let it through with --allow-expired or --allow-empty",
-        ));
-    }
     if args.user_id.as_deref() == Some("-") {
         return Err(usage(
             "--user-id - reads user ids from standard input; with --from give one --user-id ID",
@@ -69,28 +67,39 @@ pub(crate) fn run(args: &GenArgs, from: &str, shell: &Shell) -> anyhow::Result<u
     })?;
     let key = secret.hmac_key();
     drop(secret);
-    let made = edit::edit_and_sign(&input.token, &edits, &key)
-        .map_err(|e| usage(format!("--from: {e}")))?;
+    let edited = edit::edit(&input.token, &edits).map_err(|e| usage(format!("--from: {e}")))?;
+    // --break: the edited token broken one way more, judged against whom it names.
+    let (made, prediction) = match args.break_kind {
+        None => (edited.sign(&key), None),
+        Some(kind) => {
+            let cannot = |e: CannotBreak| usage(format!("--break {}: {e}", kind.name()));
+            let intended = Identity::named_by(&edited, &key).map_err(cannot)?;
+            let broken = breakage::break_edited(kind, edited, &intended, now).map_err(cannot)?;
+            let prediction = breakage::predict(&broken, &intended, now);
+            (broken.made, Some(prediction))
+        }
+    };
     let report = edit::judge(&made.token, &key, now);
     let allowed = Allowed {
         expired: args.allow_expired,
         empty: args.allow_empty,
-        // The seam for a request to make a broken token (`--break`), which lets every
-        // refusal through.
-        broken: false,
+        // A token made to fail is made whatever check says; the prediction says it.
+        broken: prediction.is_some(),
     };
     let refused = edit::refusals(&report, allowed);
     if !refused.is_empty() {
         return Err(usage(refusal_message(&refused)));
     }
     let notes: Vec<String> = input.notes.iter().chain(&made.notes).cloned().collect();
-    for p in first_of_each_code(report.problems.iter()) {
-        shell.warn(&format!(
-            "the edited token is refused as {}: {} (made anyway: {})",
-            p.code,
-            p.message,
-            flag(Allowance::for_code(p.code)).unwrap_or("as asked")
-        ));
+    if prediction.is_none() {
+        for p in first_of_each_code(report.problems.iter()) {
+            shell.warn(&format!(
+                "the edited token is refused as {}: {} (made anyway: {})",
+                p.code,
+                p.message,
+                flag(Allowance::for_code(p.code)).unwrap_or("as asked")
+            ));
+        }
     }
     if !shell.json {
         for n in &notes {
@@ -99,7 +108,7 @@ pub(crate) fn run(args: &GenArgs, from: &str, shell: &Shell) -> anyhow::Result<u
         shell.note(&changes_line(&made.changes));
     }
     let line = if shell.json {
-        let mut s = shell.json_text(&json(&made, &notes, &report.problems));
+        let mut s = shell.json_text(&json(&made, &notes, &report.problems, prediction.as_ref()));
         s.push('\n');
         s
     } else {
@@ -111,6 +120,14 @@ pub(crate) fn run(args: &GenArgs, from: &str, shell: &Shell) -> anyhow::Result<u
     };
     sink.write_all(line.as_bytes())?;
     sink.flush()?;
+    if let Some(p) = &prediction
+        && !shell.json
+    {
+        eprint!(
+            "{}",
+            breakage::text(p, &super::check::plugins(&args.plugin), shell.err)
+        );
+    }
     Ok(0)
 }
 
@@ -176,7 +193,7 @@ fn refusal_message(refused: &[&Problem]) -> String {
         }
     }
     let remedy = if unflagged {
-        "gen does not make a token that fails this way".to_owned()
+        "to make a token that fails on purpose, add --break KIND".to_owned()
     } else {
         format!("use {} for fixtures", flags.join(" "))
     };
@@ -203,14 +220,20 @@ fn changes_line(changes: &[Change]) -> String {
     format!("edited: {}", each.join(", "))
 }
 
-/// The `gen --from --json` object (docs/schema/gen-from.json).
-fn json(made: &Resigned, notes: &[String], problems: &[Problem]) -> serde_json::Value {
+/// The `gen --from --json` object (docs/schema/gen-from.json); with `--break`, `break` is
+/// the prediction, as in `gen --break --json`.
+fn json(
+    made: &Resigned,
+    notes: &[String],
+    problems: &[Problem],
+    prediction: Option<&Prediction>,
+) -> serde_json::Value {
     let expires_at = made
         .payload
         .get("exp")
         .and_then(|m| m.value.as_i64())
         .and_then(crate::time::rfc3339);
-    serde_json::json!({
+    let mut v = serde_json::json!({
         "schema": SCHEMA,
         "token": made.token,
         "header": made.header.to_value(),
@@ -219,7 +242,11 @@ fn json(made: &Resigned, notes: &[String], problems: &[Problem]) -> serde_json::
         "changes": made.changes,
         "notes": notes,
         "problems": problems,
-    })
+    });
+    if let Some(p) = prediction {
+        v["break"] = serde_json::to_value(p).unwrap_or(serde_json::Value::Null);
+    }
+    v
 }
 
 #[cfg(test)]
@@ -241,7 +268,7 @@ mod tests {
         let missing = problem(Code::StructureInvalid, "jti is missing");
         assert!(
             refusal_message(&[&expired, &missing])
-                .ends_with("gen does not make a token that fails this way")
+                .ends_with("to make a token that fails on purpose, add --break KIND")
         );
     }
 

@@ -155,7 +155,7 @@ pub(crate) fn run(args: &GenArgs, shell: &Shell) -> anyhow::Result<u8> {
         };
         let mut m = minter;
         if let Some(b) = &plan.breakage {
-            let (line, prediction) = broken_token(b, &plan, user_id, &jti, shell);
+            let (line, prediction) = broken_token(b, &plan, user_id, &jti, shell)?;
             sink.write_all(line.as_bytes())?;
             sink.flush()?;
             if !shell.json {
@@ -192,21 +192,23 @@ fn broken_token(
     user_id: &str,
     jti: &str,
     shell: &Shell,
-) -> (String, Prediction) {
+) -> anyhow::Result<(String, Prediction)> {
     let recipe = Recipe {
         kid: &b.kid,
         key: &b.key,
         claims: plan.claims(user_id, jti),
     };
-    let (broken, prediction) = breakage::break_token(b.kind, &recipe, b.now);
+    // A token gen makes has every member a kind changes; a failure here is a bug.
+    let (broken, prediction) = breakage::break_token(b.kind, &recipe, b.now)
+        .map_err(|e| runtime(ErrorKind::Internal, e.to_string()))?;
     let line = if shell.json {
         let mut s = shell.json_text(&breakage::gen_json(&broken, &prediction));
         s.push('\n');
         s
     } else {
-        broken.token + "\n"
+        broken.made.token + "\n"
     };
-    (line, prediction)
+    Ok((line, prediction))
 }
 
 /// Chunks of batch `gen`: 1,024 lines (their tokens are about 340 KB), enough minting per
@@ -324,6 +326,7 @@ fn token_chunk(
     each_user_id(chunk, jtis, plan, p, |_, user_id, random, text| {
         m.mint_into(user_id, random, text);
         text.push(b'\n');
+        Ok(())
     })
 }
 
@@ -338,6 +341,7 @@ fn json_chunk(
 ) -> anyhow::Result<()> {
     each_user_id(chunk, jtis, plan, p, |_, user_id, random, text| {
         text.push_str(&one_token(m, plan, user_id, &uuid_v4(random), shell));
+        Ok(())
     })
 }
 
@@ -391,13 +395,14 @@ fn break_chunk(
 ) -> anyhow::Result<()> {
     let mut here = Said::new();
     each_user_id(chunk, jtis, plan, p, |line, user_id, random, text| {
-        let (token, prediction) = broken_token(b, plan, user_id, &uuid_v4(random), shell);
+        let (token, prediction) = broken_token(b, plan, user_id, &uuid_v4(random), shell)?;
         text.push_str(&token);
         if !shell.json {
             note(&mut here, line, &prediction, || {
                 breakage::text(&prediction, &b.plugins, shell.err)
             });
         }
+        Ok(())
     })?;
     let mut all = said
         .lock()
@@ -424,7 +429,7 @@ fn each_user_id<T: batch::Text>(
     jtis: &mut JtiSource,
     plan: &Plan,
     p: &mut Piece<T>,
-    mut mint: impl FnMut(usize, &str, [u8; 16], &mut T),
+    mut mint: impl FnMut(usize, &str, [u8; 16], &mut T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     for (line, raw) in chunk.lines() {
         match user_id(line, raw, plan) {
@@ -432,7 +437,7 @@ fn each_user_id<T: batch::Text>(
                 let random = jtis
                     .next_bytes()
                     .map_err(|e| runtime(ErrorKind::Random, e.to_string()))?;
-                mint(line, user_id, random, &mut p.text);
+                mint(line, user_id, random, &mut p.text)?;
             }
             Err(e) => p.errors.push(e),
         }

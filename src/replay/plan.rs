@@ -70,7 +70,10 @@ impl Plan {
                     Some(kind) => {
                         let (kid, key) = minter.signer();
                         let recipe = Recipe { kid, key, claims };
-                        breakage::make(*kind, &recipe, now).token
+                        breakage::make(*kind, &recipe, now)
+                            .map_err(|e| runtime(ErrorKind::Internal, e.to_string()))?
+                            .made
+                            .token
                     }
                 };
                 Auth::Bearer(token)

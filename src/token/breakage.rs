@@ -1,22 +1,24 @@
-//! Tokens made to fail one way (`gen --break KIND`, `replay --break KIND`, the page's "Make it
-//! fail as"): each [`BreakKind`] changes one thing of what `gen` makes for the same inputs, and
+//! Tokens made to fail one way (`gen --break KIND`, `gen --from TOKEN --break KIND`, `replay
+//! --break KIND`, the page's "Make it fail as"): each [`BreakKind`] changes one thing of what
+//! `gen` makes for the same inputs (or of an edited token), as edits of [`super::edit`], and
 //! [`predict`] says what the app will see: each SDK's verdict with the objects each plugin hands
 //! the app (the `sdk` member of `check --json`, from [`check`] itself) and the answer of the
 //! sandbox in JWT-only mode (from [`verdict`], which the sandbox authenticates with). Nothing
 //! here is a table of expected outcomes: every verdict is computed. Pure: `now` is passed in.
 
 use super::check::{Expectations, Keys, Options, check};
+use super::edit::{EditError, Edited, Edits, Resigned};
 use super::mint::{Claims, Minter};
 use super::verdict::{REFUSED_STATUS, verdict};
 use crate::color::Painter;
-use crate::json;
+use crate::json::RawObject;
 use crate::sdk::plugins::Plugin;
 use crate::sdk::{PerPlatform, SdkSelection, SdkVerdict};
 use crate::secret::HmacKey;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 /// One way to make a token fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,8 +103,7 @@ pub const UNKNOWN_KID_SUFFIX: &str = "-unknown";
 /// from the secret, so the same inputs give the same token, and never the secret itself.
 pub const SIGNATURE_KEY_LABEL: &[u8] = b"mmjwt gen --break signature";
 
-/// What `gen` would make: the key id, the key and the claims of the intended token. The
-/// prediction judges the broken token against these, as the App Profile would.
+/// What `gen` would make: the key id, the key and the claims of the intended token.
 #[derive(Debug, Clone)]
 pub struct Recipe<'a> {
     pub kid: &'a str,
@@ -110,101 +111,196 @@ pub struct Recipe<'a> {
     pub claims: Claims<'a>,
 }
 
-/// A broken token, with its header and payload JSON exactly as encoded in it.
+impl<'a> Recipe<'a> {
+    /// Who the intended token is for: its user id, application code, key id and key.
+    pub fn identity(&self) -> Identity<'a> {
+        Identity {
+            user_id: self.claims.sub.to_owned(),
+            app_code: self.claims.app_code.to_owned(),
+            kid: self.kid.to_owned(),
+            key: self.key,
+        }
+    }
+}
+
+/// Who a token is meant for, as the App Profile and the call have it: the user id, the
+/// application code, the key id and its key. A kind changes one of these in the token, and
+/// [`predict`] judges the broken token against them.
+#[derive(Debug, Clone)]
+pub struct Identity<'k> {
+    pub user_id: String,
+    pub app_code: String,
+    pub kid: String,
+    pub key: &'k HmacKey,
+}
+
+impl<'k> Identity<'k> {
+    /// Who an edited token is meant for (`gen --from --break`): the `sub`, `infobip-api-key`
+    /// and header `kid` it names after the edits, each a string, and the key it is signed with.
+    pub fn named_by(token: &Edited, key: &'k HmacKey) -> Result<Identity<'k>, CannotBreak> {
+        let text = |o: &RawObject, part: &'static str, name: &'static str| {
+            o.get(name)
+                .and_then(|m| m.value.as_str())
+                .map(str::to_owned)
+                .ok_or(CannotBreak::NoIdentity(part, name))
+        };
+        Ok(Identity {
+            user_id: text(&token.payload, "payload", "sub")?,
+            app_code: text(&token.payload, "payload", "infobip-api-key")?,
+            kid: text(&token.header, "header", "kid")?,
+            key,
+        })
+    }
+}
+
+/// Why a kind cannot break a token (an edited one: a token `gen` makes has all it needs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CannotBreak {
+    /// The member that names who the token is for is missing or not a string.
+    NoIdentity(&'static str, &'static str),
+    /// `expired` keeps the lifetime `exp - iat`, and one of them is not integer seconds.
+    Times,
+    /// `structure` leaves out [`DROPPED_CLAIM`], and the token has none.
+    NoDroppedClaim,
+    /// The parts could not be read or edited.
+    Edit(EditError),
+}
+
+impl fmt::Display for CannotBreak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CannotBreak::NoIdentity(part, name) => write!(
+                f,
+                "the prediction judges the token against the {name} it names, and the edited {part} has no {name} string (set one with {})",
+                match *name {
+                    "sub" => "--user-id",
+                    "infobip-api-key" => "--app-code",
+                    _ => "--key-id",
+                }
+            ),
+            CannotBreak::Times => f.write_str(
+                "the lifetime exp - iat is kept, and the edited token's iat and exp are not both integer seconds (set them with --ttl, or --now and --exp)",
+            ),
+            CannotBreak::NoDroppedClaim => write!(
+                f,
+                "the mandatory claim {DROPPED_CLAIM} is left out, and the edited token has none (it is already refused as JWT_TOKEN_STRUCTURE_INVALID: use another kind, or set it with --jti)"
+            ),
+            CannotBreak::Edit(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for CannotBreak {}
+
+/// A broken token: the kind, the token with its header and payload as encoded in it, and
+/// what was changed.
 #[derive(Debug, Clone)]
 pub struct Broken {
     pub kind: BreakKind,
-    pub token: String,
-    pub header_json: String,
-    pub payload_json: String,
-    /// The `exp` written (the intended one unless `expired`).
-    pub exp: i64,
+    /// The token; its `changes` and `notes` are those of the edits made before the break.
+    pub made: Resigned,
     /// What was changed, in a sentence (`--break expired: ...`).
     pub change: String,
 }
 
-/// Makes the token `recipe` describes, broken as `kind` says. `now` places an `expired`
-/// token's `exp`.
-pub fn make(kind: BreakKind, recipe: &Recipe<'_>, now: i64) -> Broken {
-    let c = &recipe.claims;
+impl Broken {
+    /// The `exp` written, when it is integer seconds.
+    pub fn exp(&self) -> Option<i64> {
+        self.made.payload.get("exp").and_then(|m| m.value.as_i64())
+    }
+}
+
+/// The key a `signature` token is signed with instead of `key`.
+fn signature_key(key: &HmacKey) -> HmacKey {
+    HmacKey::new(&key.sign(SIGNATURE_KEY_LABEL))
+}
+
+/// Makes the token `recipe` describes, broken as `kind` says: `gen`'s token, broken as
+/// [`break_edited`] breaks any token. `now` places an `expired` token's `exp`.
+pub fn make(kind: BreakKind, recipe: &Recipe<'_>, now: i64) -> Result<Broken, CannotBreak> {
+    let mut minter = Minter::new(recipe.kid, recipe.key.clone());
+    let (_, payload_json) = minter.mint(&recipe.claims);
+    let token =
+        Edited::from_json(minter.header_json(), &payload_json).map_err(CannotBreak::Edit)?;
+    break_edited(kind, token, &recipe.identity(), now)
+}
+
+/// Breaks `token` (made or edited, not yet signed; meant for `intended`) as `kind` says: each
+/// kind is edits of [`crate::token::edit`], so every member the kind does not touch keeps its
+/// bytes, and the token is signed with `intended.key` (`signature`: a key derived from it).
+pub fn break_edited(
+    kind: BreakKind,
+    mut token: Edited,
+    intended: &Identity<'_>,
+    now: i64,
+) -> Result<Broken, CannotBreak> {
     let quoted = |s: &str| Value::String(s.to_owned()).to_string();
-    let mut claims = c.clone();
-    let mut kid = recipe.kid.to_owned();
-    let mut key = recipe.key.clone();
-    let other_user;
-    let other_code;
+    let mut edits = Edits::default();
+    let mut key = intended.key.clone();
     let change = match kind {
         BreakKind::Expired => {
+            let time = |name: &str| token.payload.get(name).and_then(|m| m.value.as_i64());
+            let (Some(iat), Some(exp)) = (time("iat"), time("exp")) else {
+                return Err(CannotBreak::Times);
+            };
             // The lifetime is kept: the token is the one issued a lifetime and a minute ago.
-            let lifetime = c.exp.saturating_sub(c.iat);
-            claims.exp = now.saturating_sub(EXPIRED_AGO);
-            claims.iat = claims.exp.saturating_sub(lifetime);
+            let lifetime = exp.saturating_sub(iat);
+            let exp = now.saturating_sub(EXPIRED_AGO);
+            edits.exp = Some(exp);
+            edits.iat = Some(exp.saturating_sub(lifetime));
             format!(
                 "exp is {EXPIRED_AGO} seconds before now and iat as much earlier (the lifetime kept)"
             )
         }
-        BreakKind::Structure => format!("the mandatory claim {DROPPED_CLAIM} is left out"),
+        BreakKind::Structure => {
+            if token.payload.get(DROPPED_CLAIM).is_none() {
+                return Err(CannotBreak::NoDroppedClaim);
+            }
+            edits.unset.push(DROPPED_CLAIM.to_owned());
+            format!("the mandatory claim {DROPPED_CLAIM} is left out")
+        }
         BreakKind::Signature => {
-            key = HmacKey::new(&recipe.key.sign(SIGNATURE_KEY_LABEL));
+            key = signature_key(intended.key);
             "signed with a key derived from the secret instead of the secret".to_string()
         }
         BreakKind::User => {
-            other_user = format!("{}{OTHER_SUFFIX}", c.sub);
-            claims.sub = &other_user;
-            format!(
+            let other = format!("{}{OTHER_SUFFIX}", intended.user_id);
+            let change = format!(
                 "sub is {} instead of {}",
-                quoted(&other_user),
-                quoted(c.sub)
-            )
+                quoted(&other),
+                quoted(&intended.user_id)
+            );
+            edits.user_id = Some(other);
+            change
         }
         BreakKind::AppCode => {
-            other_code = format!("{}{OTHER_SUFFIX}", c.app_code);
-            claims.app_code = &other_code;
-            // A backend set up with another application writes its code in both.
-            if claims.iss.is_some() {
-                claims.iss = Some(&other_code);
-            }
-            format!(
+            // `iss` follows where it is the application code (the edit's rule): a backend set
+            // up with another application writes its code in both.
+            let other = format!("{}{OTHER_SUFFIX}", intended.app_code);
+            let change = format!(
                 "infobip-api-key is {} instead of {}",
-                quoted(&other_code),
-                quoted(c.app_code)
-            )
+                quoted(&other),
+                quoted(&intended.app_code)
+            );
+            edits.app_code = Some(other);
+            change
         }
         BreakKind::Kid => {
-            kid = format!("{}{UNKNOWN_KID_SUFFIX}", recipe.kid);
-            format!(
+            let kid = format!("{}{UNKNOWN_KID_SUFFIX}", intended.kid);
+            let change = format!(
                 "kid is {}, a key id the App Profile does not have",
                 quoted(&kid)
-            )
+            );
+            edits.key_id = Some(kid);
+            change
         }
     };
-    let mut minter = Minter::new(&kid, key);
-    let (token, payload_json) = minter.mint(&claims);
-    let (token, payload_json) = if kind == BreakKind::Structure {
-        let payload = without_member(&payload_json, DROPPED_CLAIM);
-        (minter.mint_payload(&payload), payload)
-    } else {
-        (token, payload_json)
-    };
-    Broken {
+    token.apply(&edits).map_err(CannotBreak::Edit)?;
+    Ok(Broken {
         kind,
-        token,
-        header_json: minter.header_json().to_owned(),
-        payload_json,
-        exp: claims.exp,
+        made: token.sign(&key),
         change,
-    }
-}
-
-/// `payload_json` (an object `Minter` wrote) without its member `name`, the others in order.
-fn without_member(payload_json: &str, name: &str) -> String {
-    let mut v: Value = serde_json::from_str(payload_json).unwrap_or(Value::Null);
-    if let Some(members) = v.as_object_mut() {
-        members.shift_remove(name);
-    }
-    let mut out = String::with_capacity(payload_json.len());
-    json::write::value(&mut out, &v);
-    out
+    })
 }
 
 /// What the server (the sandbox in JWT-only mode) answers the token.
@@ -280,22 +376,21 @@ impl Serialize for Prediction {
     }
 }
 
-/// What the app will see for `broken`, judged against what `recipe` intended (its user id,
+/// What the app will see for `broken`, judged against whom it was meant for (its user id,
 /// application code, key id and key, as the App Profile and the call have them) at `now`.
-pub fn predict(broken: &Broken, recipe: &Recipe<'_>, now: i64) -> Prediction {
-    let c = &recipe.claims;
+pub fn predict(broken: &Broken, intended: &Identity<'_>, now: i64) -> Prediction {
     let expect = Expectations {
-        sub: Some(c.sub),
-        app_code: Some(c.app_code),
-        kid: Some(recipe.kid),
+        sub: Some(&intended.user_id),
+        app_code: Some(&intended.app_code),
+        kid: Some(&intended.kid),
     };
     // What `check --secret --user-id --app-code --key-id` says of the token.
     let report = check(
-        &broken.token,
+        &broken.made.token,
         &Options {
             now,
             leeway: 0,
-            keys: Keys::Single(recipe.key),
+            keys: Keys::Single(intended.key),
             expect,
             require_signature: true,
             sdk: SdkSelection::BOTH,
@@ -303,9 +398,9 @@ pub fn predict(broken: &Broken, recipe: &Recipe<'_>, now: i64) -> Prediction {
     );
     // The sandbox's own judgement: its keys by kid, its application code, no SDK; the call is
     // for the intended user, whose id the token's sub must be.
-    let ring: HashMap<String, HmacKey> = [(recipe.kid.to_owned(), recipe.key.clone())].into();
+    let ring: HashMap<String, HmacKey> = [(intended.kid.clone(), intended.key.clone())].into();
     let server = verdict(
-        &broken.token,
+        &broken.made.token,
         &Options {
             now,
             leeway: 0,
@@ -354,20 +449,24 @@ pub fn predict(broken: &Broken, recipe: &Recipe<'_>, now: i64) -> Prediction {
 }
 
 /// The token `recipe` describes broken as `kind` says, and what the app will see for it.
-pub fn break_token(kind: BreakKind, recipe: &Recipe<'_>, now: i64) -> (Broken, Prediction) {
-    let broken = make(kind, recipe, now);
-    let prediction = predict(&broken, recipe, now);
-    (broken, prediction)
+pub fn break_token(
+    kind: BreakKind,
+    recipe: &Recipe<'_>,
+    now: i64,
+) -> Result<(Broken, Prediction), CannotBreak> {
+    let broken = make(kind, recipe, now)?;
+    let prediction = predict(&broken, &recipe.identity(), now);
+    Ok((broken, prediction))
 }
 
 /// The `gen --break --json` object: `gen --json`'s members for the broken token, and `break`,
 /// the prediction. `mmjwt gen` and the page's API both answer it.
 pub fn gen_json(broken: &Broken, prediction: &Prediction) -> Value {
     let mut v = super::mint::gen_json(
-        &broken.token,
-        &broken.header_json,
-        &broken.payload_json,
-        broken.exp,
+        &broken.made.token,
+        &broken.made.header_json,
+        &broken.made.payload_json,
+        broken.exp(),
     );
     v["break"] = serde_json::to_value(prediction).unwrap_or(Value::Null);
     v
@@ -472,7 +571,15 @@ mod tests {
     }
 
     fn claims_of(b: &Broken) -> serde_json::Map<String, Value> {
-        serde_json::from_str(&b.payload_json).unwrap()
+        serde_json::from_str(&b.made.payload_json).unwrap()
+    }
+
+    fn make(kind: BreakKind, r: &Recipe<'_>, now: i64) -> Broken {
+        super::make(kind, r, now).unwrap()
+    }
+
+    fn break_token(kind: BreakKind, r: &Recipe<'_>, now: i64) -> (Broken, Prediction) {
+        super::break_token(kind, r, now).unwrap()
     }
 
     #[test]
@@ -498,7 +605,7 @@ mod tests {
                 .filter(|(k, v)| got.get(*k) != Some(*v))
                 .map(|(k, _)| k.as_str())
                 .collect();
-            let header: Value = serde_json::from_str(&b.header_json).unwrap();
+            let header: Value = serde_json::from_str(&b.made.header_json).unwrap();
             let expected: &[&str] = match kind {
                 BreakKind::Expired => &["iat", "exp"],
                 BreakKind::Structure => &["jti"],
@@ -517,9 +624,9 @@ mod tests {
                 "{kind:?}"
             );
             // The token carries exactly the JSON reported.
-            let parts: Vec<&str> = b.token.split('.').collect();
-            assert_eq!(crate::b64::encode(b.payload_json.as_bytes()), parts[1]);
-            assert_eq!(crate::b64::encode(b.header_json.as_bytes()), parts[0]);
+            let parts: Vec<&str> = b.made.token.split('.').collect();
+            assert_eq!(crate::b64::encode(b.made.payload_json.as_bytes()), parts[1]);
+            assert_eq!(crate::b64::encode(b.made.header_json.as_bytes()), parts[0]);
         }
         let expired = claims_of(&make(BreakKind::Expired, &r, NOW));
         assert_eq!(expired["exp"], NOW - EXPIRED_AGO);
@@ -534,11 +641,14 @@ mod tests {
         let key = key();
         let r = recipe(&key);
         for kind in BreakKind::ALL {
-            assert_eq!(make(kind, &r, NOW).token, make(kind, &r, NOW).token);
+            assert_eq!(
+                make(kind, &r, NOW).made.token,
+                make(kind, &r, NOW).made.token
+            );
         }
         // Only the signature differs from the intended token for `signature`.
         let (good, _) = intended(&r);
-        let bad = make(BreakKind::Signature, &r, NOW).token;
+        let bad = make(BreakKind::Signature, &r, NOW).made.token;
         assert_eq!(
             good.rsplit_once('.').unwrap().0,
             bad.rsplit_once('.').unwrap().0
@@ -581,17 +691,62 @@ mod tests {
         }
         // The intended token itself: accepted everywhere, no branch runs.
         let (good, payload) = intended(&r);
+        let mut made = crate::token::edit::edit_and_sign(&good, &Edits::default(), &key).unwrap();
+        assert_eq!((&made.token, &made.payload_json), (&good, &payload));
+        made.changes.clear();
         let unbroken = Broken {
             kind: BreakKind::User,
-            token: good,
-            header_json: String::new(),
-            payload_json: payload,
-            exp: NOW + 900,
+            made,
             change: String::new(),
         };
-        let p = predict(&unbroken, &r, NOW);
+        let p = predict(&unbroken, &r.identity(), NOW);
         assert!(p.server.accepted && p.server.reached);
         assert!(p.branch.iter().all(|(_, b)| *b == Branch::None));
+    }
+
+    #[test]
+    fn an_edited_token_breaks_as_gens_and_a_kind_that_cannot_apply_says_why() {
+        let key = key();
+        let r = recipe(&key);
+        let (good, _) = intended(&r);
+        // gen's token read back as an edited one breaks into gen's broken token, byte for byte.
+        for kind in BreakKind::ALL {
+            let edited = crate::token::edit::edit(&good, &Edits::default()).unwrap();
+            let who = Identity::named_by(&edited, &key).unwrap();
+            assert_eq!(
+                (&who.user_id, &who.app_code, &who.kid),
+                (
+                    &r.identity().user_id,
+                    &r.identity().app_code,
+                    &r.identity().kid
+                )
+            );
+            let b = break_edited(kind, edited, &who, NOW).unwrap();
+            assert_eq!(b.made.token, make(kind, &r, NOW).made.token, "{kind:?}");
+        }
+        let edited = |payload: &str| {
+            Edited::from_json(r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#, payload).unwrap()
+        };
+        let floats = edited(r#"{"sub":"a","infobip-api-key":"c","iat":1.0,"exp":2,"jti":"j"}"#);
+        let who = Identity::named_by(&floats, &key).unwrap();
+        assert_eq!(
+            break_edited(BreakKind::Expired, floats.clone(), &who, NOW).unwrap_err(),
+            CannotBreak::Times
+        );
+        let no_jti = edited(r#"{"sub":"a","infobip-api-key":"c","iat":1,"exp":2}"#);
+        assert_eq!(
+            break_edited(BreakKind::Structure, no_jti, &who, NOW).unwrap_err(),
+            CannotBreak::NoDroppedClaim
+        );
+        assert_eq!(
+            Identity::named_by(&edited(r#"{"sub":1,"infobip-api-key":"c"}"#), &key).unwrap_err(),
+            CannotBreak::NoIdentity("payload", "sub")
+        );
+        assert!(
+            CannotBreak::NoIdentity("header", "kid")
+                .to_string()
+                .ends_with("the edited header has no kid string (set one with --key-id)")
+        );
     }
 
     #[test]
@@ -599,7 +754,7 @@ mod tests {
         let key = key();
         let (b, p) = break_token(BreakKind::Kid, &recipe(&key), NOW);
         let v = gen_json(&b, &p);
-        assert_eq!(v["token"], b.token.as_str());
+        assert_eq!(v["token"], b.made.token.as_str());
         assert_eq!(v["header"]["kid"], "k1-unknown");
         assert_eq!(v["break"]["kind"], "kid");
         assert_eq!(v["break"]["server"]["message_id"], "KID_UNKNOWN");

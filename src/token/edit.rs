@@ -216,12 +216,58 @@ fn object(part: Part, bytes: &[u8]) -> Result<RawObject, EditError> {
     }
 }
 
+/// A token's header and payload as written, with the edits made so far, not yet signed: what
+/// `--break` breaks further ([`crate::token::breakage`]) before it is signed.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    pub header: RawObject,
+    pub payload: RawObject,
+    /// What the edits asked for changed.
+    pub changes: Vec<Change>,
+    /// What was done to the input beyond the edits.
+    pub notes: Vec<String>,
+}
+
+impl Edited {
+    /// A header and a payload given as JSON text, each a strict JSON object, its members kept
+    /// as written; nothing changed yet.
+    pub fn from_json(header_json: &str, payload_json: &str) -> Result<Edited, EditError> {
+        Ok(Edited {
+            header: object(Part::Header, header_json.as_bytes())?,
+            payload: object(Part::Payload, payload_json.as_bytes())?,
+            changes: Vec::new(),
+            notes: Vec::new(),
+        })
+    }
+
+    /// Makes `edits` on top of the ones made so far (a member edited before may be edited
+    /// again) and returns what they changed, which is not added to [`Edited::changes`].
+    pub fn apply(&mut self, edits: &Edits) -> Result<Vec<Change>, EditError> {
+        apply(&mut self.header, &mut self.payload, edits)
+    }
+
+    /// Signs the parts as they now stand with `key`.
+    pub fn sign(self, key: &HmacKey) -> Resigned {
+        sign(self.header, self.payload, self.changes, self.notes, key)
+    }
+}
+
+/// `token` (already cleaned of prefixes) with `edits` made, not yet signed.
+pub fn edit(token: &str, edits: &Edits) -> Result<Edited, EditError> {
+    let (mut header, mut payload, notes) = decode(token)?;
+    let changes = apply(&mut header, &mut payload, edits)?;
+    Ok(Edited {
+        header,
+        payload,
+        changes,
+        notes,
+    })
+}
+
 /// `token` with `edits` made, signed with `key` (the old signature is neither needed nor
 /// checked). With no edits the header and payload segments are the token's own.
 pub fn edit_and_sign(token: &str, edits: &Edits, key: &HmacKey) -> Result<Resigned, EditError> {
-    let (mut header, mut payload, notes) = decode(token)?;
-    let changes = apply(&mut header, &mut payload, edits)?;
-    Ok(sign(header, payload, changes, notes, key))
+    Ok(edit(token, edits)?.sign(key))
 }
 
 /// The token for a header and a payload given as JSON text (the page's editor), each a
@@ -231,9 +277,7 @@ pub fn resign_json(
     payload_json: &str,
     key: &HmacKey,
 ) -> Result<Resigned, EditError> {
-    let header = object(Part::Header, header_json.as_bytes())?;
-    let payload = object(Part::Payload, payload_json.as_bytes())?;
-    Ok(sign(header, payload, Vec::new(), Vec::new(), key))
+    Ok(Edited::from_json(header_json, payload_json)?.sign(key))
 }
 
 fn sign(

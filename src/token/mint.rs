@@ -70,18 +70,6 @@ impl Minter {
         append_signature(&self.key, out, start);
     }
 
-    /// The token for a payload written elsewhere (`payload_json` exactly as encoded), with this
-    /// minter's header and key: for payloads [`Claims`] cannot express, such as one lacking a
-    /// mandatory claim (`gen --break structure`).
-    pub fn mint_payload(&self, payload_json: &str) -> String {
-        let mut token = String::with_capacity(512);
-        token.push_str(&self.header_b64);
-        token.push('.');
-        b64::encode_into(payload_json.as_bytes(), &mut token);
-        append_signature(&self.key, &mut token, 0);
-        token
-    }
-
     /// A [`BatchMinter`] for this key id and key and the claims of `claims` other than `sub`
     /// and `jti`.
     pub fn batch(&self, claims: &Claims<'_>) -> BatchMinter {
@@ -390,13 +378,19 @@ impl JtiSource {
 /// The `gen --json` object for a minted token: `{token, header, claims, expires_at}`
 /// (`header_json` and `payload_json` as encoded in it). `mmjwt gen` and the debugger page's
 /// `POST /_mmjwt/api/gen` both answer it, so the two give the same bytes.
-pub fn gen_json(token: &str, header_json: &str, payload_json: &str, exp: i64) -> Value {
+/// `expires_at` is null where `exp` is not integer seconds (a token `gen --from` edited).
+pub fn gen_json(
+    token: &str,
+    header_json: &str,
+    payload_json: &str,
+    exp: impl Into<Option<i64>>,
+) -> Value {
     let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
     serde_json::json!({
         "token": token,
         "header": parse(header_json),
         "claims": parse(payload_json),
-        "expires_at": crate::time::rfc3339(exp),
+        "expires_at": exp.into().and_then(crate::time::rfc3339),
     })
 }
 

@@ -1,12 +1,14 @@
 //! `gen --break KIND` and `replay --break KIND`: for every kind, `check` of the produced token
 //! gives exactly the predicted verdicts and the sandbox in JWT-only mode answers as predicted;
 //! the stdout contract, batches, replay through the embedded sandbox and the preflight's
-//! refusal (nothing sent), the human output's snapshots and bad input.
+//! refusal (nothing sent), the human output's snapshots and bad input; and `gen --from TOKEN
+//! --break KIND`, judged the same way against the edited token's user, with every member the
+//! kind does not touch kept byte for byte.
 
 use crate::support::api::{Api, Auth, identity};
 use crate::support::http::Server;
 use crate::support::snapshot::{Redact, run};
-use crate::support::{SECRET_HEX, json_out, mmjwt, mmjwt_with_creds};
+use crate::support::{SECRET_HEX, json_out, mmjwt, mmjwt_with_creds, signed};
 use mmjwt::sandbox::{Clock, Config, Mode, Sandbox};
 use mmjwt::secret::Secret;
 use mmjwt::token::breakage::BreakKind;
@@ -42,12 +44,82 @@ fn gen_json(kind: BreakKind, extra: &[&str]) -> Value {
 
 /// `check --json` of `token` with everything the App Profile and the call know.
 fn check_json(token: &str) -> Value {
+    check_for("alice", token)
+}
+
+/// `check --json` of `token` for a call about `user`.
+fn check_for(user: &str, token: &str) -> Value {
     let out = mmjwt()
         .args(["--json", "check", "--secret", SECRET_HEX, "--app-code", APP])
-        .args(["--key-id", KID, "--user-id", "alice", "--now", NOW, token])
+        .args(["--key-id", KID, "--user-id", user, "--now", NOW, token])
         .output()
         .unwrap();
     json_out(&out)
+}
+
+/// A sandbox in JWT-only mode with the reference application code, key id and secret, its
+/// clock at [`NOW`].
+async fn jwt_only_sandbox() -> Sandbox {
+    let key = Secret::from_hex(SECRET_HEX).unwrap().hmac_key();
+    let mut cfg = Config::new(Mode::JwtOnly, APP).with_key(KID, key);
+    cfg.clock = Clock::Fixed(NOW_SECS);
+    Sandbox::start(cfg, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Asserts that `check` and the sandbox judge `token` (of `kind`, meant for `user`) exactly
+/// as `predicted` (the `break` member) says, and that the prediction says what the issue says
+/// of the kind.
+async fn assert_judged_as_predicted(
+    api: &Api,
+    reg: &str,
+    user: &str,
+    kind: BreakKind,
+    token: &str,
+    predicted: &Value,
+) {
+    assert_eq!(predicted["kind"], kind.name());
+    // check: exactly the predicted SDK objects, verdicts and plugin objects alike.
+    let report = tokio::task::spawn_blocking({
+        let (user, token) = (user.to_owned(), token.to_owned());
+        move || check_for(&user, &token)
+    })
+    .await
+    .unwrap();
+    assert_eq!(report["sdk"], predicted["sdk"], "{kind:?}");
+
+    // The sandbox in JWT-only mode: the predicted status and messageId, for a call that
+    // personalizes the user the intended token is for.
+    let reply = api
+        .personalize(reg, "", &Auth::Bearer(token.to_owned()), &identity(user))
+        .await;
+    assert_eq!(
+        Value::from(reply.status),
+        predicted["server"]["status"],
+        "{kind:?}: {}",
+        reply.body
+    );
+    assert_eq!(
+        reply.message_id().map(Value::from),
+        Some(predicted["server"]["message_id"].clone()),
+        "{kind:?}"
+    );
+
+    // And the prediction says what the issue says of the kind.
+    let (sdk_code, server_code) = meaning(kind);
+    for platform in ["android", "ios"] {
+        let sdk = &predicted["sdk"][platform];
+        assert_eq!(sdk["accepted"], sdk_code.is_none(), "{kind:?} {platform}");
+        assert_eq!(sdk["code"], sdk_code.map_or(Value::Null, Value::from));
+        assert_eq!(
+            predicted["branch"][platform],
+            sdk_code.unwrap_or("default"),
+            "{kind:?}"
+        );
+    }
+    assert_eq!(predicted["server"]["message_id"], server_code, "{kind:?}");
+    assert_eq!(predicted["server"]["reached"], sdk_code.is_none());
 }
 
 /// What the issue says each kind does: whether the SDKs refuse it (with which code) or send
@@ -68,66 +140,187 @@ fn meaning(kind: BreakKind) -> (Option<&'static str>, &'static str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_is_judged_by_check_and_the_sandbox_as_predicted() {
-    let key = Secret::from_hex(SECRET_HEX).unwrap().hmac_key();
-    let mut cfg = Config::new(Mode::JwtOnly, APP).with_key(KID, key);
-    cfg.clock = Clock::Fixed(NOW_SECS);
-    let sb = Sandbox::start(cfg, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let sb = jwt_only_sandbox().await;
     let api = Api::new(sb.url());
     for (n, kind) in BreakKind::ALL.into_iter().enumerate() {
         let v = gen_json(kind, &[]);
-        let token = v["token"].as_str().unwrap().to_owned();
-        let predicted = &v["break"];
-        assert_eq!(predicted["kind"], kind.name());
-
-        // check: exactly the predicted SDK objects, verdicts and plugin objects alike.
-        let report = tokio::task::spawn_blocking({
-            let token = token.clone();
-            move || check_json(&token)
-        })
-        .await
-        .unwrap();
-        assert_eq!(report["sdk"], predicted["sdk"], "{kind:?}");
-
-        // The sandbox in JWT-only mode: the predicted status and messageId, for a call that
-        // personalizes alice (whom the intended token is for).
-        let reply = api
-            .personalize(
-                &format!("reg-{n}"),
-                "",
-                &Auth::Bearer(token.clone()),
-                &identity("alice"),
-            )
+        let token = v["token"].as_str().unwrap();
+        assert_judged_as_predicted(&api, &format!("reg-{n}"), "alice", kind, token, &v["break"])
             .await;
-        assert_eq!(
-            Value::from(reply.status),
-            predicted["server"]["status"],
-            "{kind:?}: {}",
-            reply.body
-        );
-        assert_eq!(
-            reply.message_id().map(Value::from),
-            Some(predicted["server"]["message_id"].clone()),
-            "{kind:?}"
-        );
-
-        // And the prediction says what the issue says of the kind.
-        let (sdk_code, server_code) = meaning(kind);
-        for platform in ["android", "ios"] {
-            let sdk = &predicted["sdk"][platform];
-            assert_eq!(sdk["accepted"], sdk_code.is_none(), "{kind:?} {platform}");
-            assert_eq!(sdk["code"], sdk_code.map_or(Value::Null, Value::from));
-            assert_eq!(
-                predicted["branch"][platform],
-                sdk_code.unwrap_or("default"),
-                "{kind:?}"
-            );
-        }
-        assert_eq!(predicted["server"]["message_id"], server_code, "{kind:?}");
-        assert_eq!(predicted["server"]["reached"], sdk_code.is_none());
     }
     sb.shutdown().await.unwrap();
+}
+
+// ---------------------------------------------------------------- gen --from --break
+
+/// A token another library made (PyJWT: sorted members, a float, escapes), for alice.
+fn foreign_token() -> String {
+    let header = r#"{"alg":"HS256","kid":"test-key-id","typ":"JWT"}"#;
+    let payload = r#"{"exp":1700000900,"iat":1699999000,"infobip-api-key":"test-app-code","iss":"test-app-code","jti":"j-1","name":"Jos\u00e9 \/ Ana","score":1.5e9,"sub":"alice","typ":"Bearer"}"#;
+    signed(header, payload, &mmjwt::secret::HmacKey::new(b"py"))
+}
+
+/// The edits every `--from` case here makes: another user, a claim appended, iat at [`NOW`].
+const EDITS: [&str; 6] = ["--user-id", "bob", "--claim", "plan=pro", "--now", NOW];
+
+/// `gen --from TOKEN --json` with `args`: the object it prints.
+fn from_json(token: &str, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = crate::gen_from::from(token, &all);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    json_out(&out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_breaks_an_edited_token_as_predicted_and_keeps_the_other_bytes() {
+    use crate::gen_from::parts;
+    let sb = jwt_only_sandbox().await;
+    let api = Api::new(sb.url());
+    let source = foreign_token();
+    // The edited token, unbroken: what each kind breaks one way more.
+    let unbroken = from_json(&source, &EDITS);
+    let unbroken_token = unbroken["token"].as_str().unwrap();
+    let (header, payload) = parts(unbroken_token);
+    assert!(
+        payload.contains(r#""score":1.5e9,"sub":"bob","#),
+        "{payload}"
+    );
+    for (n, kind) in BreakKind::ALL.into_iter().enumerate() {
+        let mut args = EDITS.to_vec();
+        args.extend(["--break", kind.name()]);
+        let v = from_json(&source, &args);
+        let token = v["token"].as_str().unwrap();
+        assert_judged_as_predicted(&api, &format!("from-{n}"), "bob", kind, token, &v["break"])
+            .await;
+        // The changes are the edits asked for; the break is said in `break.change`.
+        assert_eq!(v["changes"], unbroken["changes"], "{kind:?}");
+        assert_eq!(v["schema"], 2);
+        // Every member the kind does not touch keeps its bytes.
+        let (want_header, want_payload) = match kind {
+            BreakKind::Expired => (
+                header.clone(),
+                payload
+                    .replace(r#""exp":1700000900"#, r#""exp":1699999940"#)
+                    .replace(r#""iat":1700000000"#, r#""iat":1699999040"#),
+            ),
+            BreakKind::Structure => (header.clone(), payload.replace(r#""jti":"j-1","#, "")),
+            BreakKind::Signature => (header.clone(), payload.clone()),
+            BreakKind::User => (
+                header.clone(),
+                payload.replace(r#""sub":"bob""#, r#""sub":"bob-other""#),
+            ),
+            BreakKind::AppCode => (
+                header.clone(),
+                payload.replace(r#""test-app-code""#, r#""test-app-code-other""#),
+            ),
+            BreakKind::Kid => (
+                header.replace(r#""test-key-id""#, r#""test-key-id-unknown""#),
+                payload.clone(),
+            ),
+        };
+        assert_eq!(parts(token), (want_header, want_payload), "{kind:?}");
+        assert_ne!(token, unbroken_token, "{kind:?}");
+        // The same kind breaks gen's own token the same way: the same sentence.
+        assert_eq!(
+            v["break"]["change"]
+                .as_str()
+                .unwrap()
+                .replace("bob", "alice"),
+            gen_json(kind, &[])["break"]["change"],
+            "{kind:?}"
+        );
+    }
+    sb.shutdown().await.unwrap();
+}
+
+#[test]
+fn a_kind_that_cannot_apply_to_the_edited_token_is_one_line() {
+    let source = foreign_token();
+    // A float exp (PyJWT given time.time()): expired keeps exp - iat, which is not seconds.
+    let floats = signed(
+        crate::support::HEADER,
+        r#"{"typ":"Bearer","sub":"alice","infobip-api-key":"test-app-code","iat":1700000000,"exp":1700000900.0,"jti":"j-1"}"#,
+        &mmjwt::secret::HmacKey::new(b"py"),
+    );
+    let numeric_kid = signed(
+        r#"{"alg":"HS256","kid":5,"typ":"JWT"}"#,
+        &crate::support::payload("alice", 1_700_000_000, 4_102_444_800),
+        &mmjwt::secret::HmacKey::new(b"py"),
+    );
+    let cases: [(&str, &[&str], &str); 5] = [
+        (
+            &source,
+            &["--unset", "jti", "--break", "structure"],
+            "--break structure: the mandatory claim jti is left out, and the edited token has none",
+        ),
+        (
+            &floats,
+            &["--break", "expired"],
+            "--break expired: the lifetime exp - iat is kept, and the edited token's iat and exp are not both integer seconds",
+        ),
+        (
+            &source,
+            &["--unset", "sub", "--break", "kid"],
+            "--break kid: the prediction judges the token against the sub it names, and the edited payload has no sub string (set one with --user-id)",
+        ),
+        (
+            &numeric_kid,
+            &["--break", "user"],
+            "the edited header has no kid string (set one with --key-id)",
+        ),
+        (
+            &source,
+            &["--break", "bogus"],
+            "invalid value 'bogus' for '--break <KIND>'",
+        ),
+    ];
+    for (token, args, message) in cases {
+        let out = crate::gen_from::from(token, args);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(err.starts_with("mmjwt: error: "), "{err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(!err.contains(&token[..12]), "no token text: {err}");
+    }
+    // Each is mended by the edit the message names.
+    let out = crate::gen_from::from(&floats, &["--ttl", "15m", "--break", "expired"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // Without --break, an edit that breaks the token names --break as the way to make it.
+    let out = crate::gen_from::from(&source, &["--unset", "jti"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("add --break KIND"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn from_with_break_says_the_prediction_on_stderr_and_lifts_every_refusal() {
+    let source = foreign_token();
+    // An exp in the past without --allow-expired, and a missing jti: refused without
+    // --break, made with it, the prediction saying what the app sees.
+    let past = ["--exp", "1699999000", "--now", NOW];
+    let out = crate::gen_from::from(&source, &past);
+    assert_eq!(out.status.code(), Some(2));
+    let mut args = past.to_vec();
+    args.extend(["--break", "kid"]);
+    let out = crate::gen_from::from(&source, &args);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let token = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(token.matches('\n').count(), 1);
+    assert!(
+        err.contains("--break kid: kid is \"test-key-id-unknown\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("  catch    Android and iOS: case 'JWT_TOKEN_EXPIRED':"),
+        "{err}"
+    );
+    // The prediction replaces the warnings of plain --from.
+    assert!(!err.contains("mmjwt: warning:"), "{err}");
 }
 
 #[test]
@@ -367,6 +560,20 @@ fn human_outputs() {
     with(&["--break", "app-code"]).snapshot("gen/break-app-code", Redact::default());
     with(&["--break", "kid"]).snapshot("gen/break-kid", Redact::default());
     with(&["--break", "nope"]).snapshot("errors/gen-break-unknown", Redact::default());
+    // gen --from: the edits noted, then the prediction for the edited token.
+    let from = |extra: &[&str]| {
+        let mut args = vec!["gen", "--from"];
+        let source = foreign_token();
+        args.push(&source);
+        args.extend_from_slice(&EDITS);
+        args.extend_from_slice(extra);
+        run(&args).env("MMJWT_SECRET", SECRET_HEX)
+    };
+    from(&["--break", "expired", "--plugin", "flutter"])
+        .snapshot("gen/from-break-expired-flutter", Redact::default());
+    from(&["--break", "app-code"]).snapshot("gen/from-break-app-code", Redact::default());
+    from(&["--unset", "jti", "--break", "structure"])
+        .snapshot("errors/gen-from-break-structure-no-jti", Redact::default());
     // replay: the embedded sandbox's answer to a broken token, and the preflight's refusal.
     let port = || Redact::default().pattern("[PORT]", r"127\.0\.0\.1:(?<redacted>\d+)\b");
     run(&[

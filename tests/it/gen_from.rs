@@ -16,7 +16,7 @@ fn source_payload() -> String {
 }
 
 /// `gen --from TOKEN` with the reference secret and `args`.
-fn from(token: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn from(token: &str, args: &[&str]) -> std::process::Output {
     mmjwt()
         .env("MMJWT_SECRET", SECRET_HEX)
         .args(["gen", "--from", token])
@@ -26,7 +26,7 @@ fn from(token: &str, args: &[&str]) -> std::process::Output {
 }
 
 /// The decoded header and payload JSON text of a token.
-fn parts(token: &str) -> (String, String) {
+pub(crate) fn parts(token: &str) -> (String, String) {
     use base64::Engine as _;
     let d = |s: &str| {
         String::from_utf8(
@@ -349,7 +349,8 @@ fn json_gives_the_token_header_claims_changes_and_problems() {
         &["--json", "--claim", "plan=pro", "--unset", "iss"],
     );
     let v = json_out(&out);
-    assert_eq!(v["schema"], 1);
+    assert_eq!(v["schema"], 2);
+    assert!(v.get("break").is_none());
     let token = v["token"].as_str().unwrap();
     assert_eq!(parts(token).0, HEADER);
     assert_eq!(v["header"]["kid"], "test-key-id");

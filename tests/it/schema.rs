@@ -319,7 +319,7 @@ fn the_schemas_code_lists_are_the_sources() {
         names(Warn::ALL.iter().map(|c| c.as_str()).collect())
     );
     assert_eq!(
-        enum_at("gen.json", "/properties/break/properties/kind"),
+        enum_at("gen.json", "/$defs/break/properties/kind"),
         names(
             mmjwt::token::breakage::BreakKind::ALL
                 .iter()
@@ -605,6 +605,28 @@ fn gen_from_output_fits_gen_from_json() {
     let v = one(&out);
     assert_eq!(v["expires_at"], "2100-01-01T00:00:00Z");
     assert_fits("gen-from.json", &v, &["header", "claims"]);
+    // --break: every kind's `break` member, shaped as gen's (one definition in gen.json).
+    let token = crate::support::signed(
+        crate::support::HEADER,
+        &crate::support::payload("alice", 1_700_000_000, 4_102_444_800),
+        &test_key(),
+    );
+    for kind in mmjwt::token::breakage::BreakKind::ALL {
+        let out = mmjwt()
+            .env("MMJWT_SECRET", SECRET_HEX)
+            .args(["--json", "gen", "--from", &token, "--user-id", "bob"])
+            .args(["--break", kind.name(), "--plugin", "all"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{kind:?}: {out:?}");
+        let v = one(&out);
+        assert_eq!(v["break"]["kind"], kind.name());
+        assert_fits("gen-from.json", &v, &["header", "claims"]);
+        // The member is held to gen.json's definition: a kind that is not one does not fit.
+        let mut wrong = v.clone();
+        wrong["break"]["kind"] = json!("nope");
+        assert!(violation("gen-from.json", &wrong).is_some(), "{kind:?}");
+    }
 }
 
 #[test]
