@@ -379,7 +379,12 @@ async fn generate_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
             key: &key,
             claims,
         };
-        let (broken, prediction) = breakage::break_token(kind, &recipe, now);
+        // A token gen makes has every member a kind changes; a failure here is a bug.
+        let (broken, prediction) = breakage::break_token(kind, &recipe, now).map_err(|e| Bad {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            kind: "internal",
+            message: e.to_string(),
+        })?;
         return Ok(breakage::gen_json(&broken, &prediction).to_string());
     }
     let mut minter = Minter::new(&key_id, key);

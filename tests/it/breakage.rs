@@ -510,10 +510,9 @@ fn bad_input_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
-        stderr.lines().next(),
-        Some("mmjwt: error: invalid value 'bogus' for '--break <KIND>'")
+        stderr,
+        "mmjwt: error: invalid value 'bogus' for '--break <KIND>' (possible values: expired, structure, signature, user, app-code, kid)\n"
     );
-    assert!(stderr.contains("expired, structure, signature, user, app-code, kid"));
     // --json: the structured error, nothing else on stdout.
     let out = mmjwt_with_creds()
         .args(["--json", "gen", "--user-id", "alice", "--break", "Expired"])
