@@ -90,8 +90,7 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     let rt = crate::shell::async_runtime(Some(2))?;
     let issuer = match (&args.url, &args.exec) {
         (Some(template), _) => {
-            // The client is built inside the runtime, where its connector lives.
-            let client = rt.block_on(async { Client::new(args.timeout, &template.sample()) })?;
+            let client = Client::new(args.timeout);
             Issuer::Http {
                 template: template.clone(),
                 headers,

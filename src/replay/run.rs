@@ -275,7 +275,7 @@ async fn single(
             Ok(ex.exit_code())
         }
         Mode::Send => {
-            let client = Client::new(output.timeout, &plan.base_url)?;
+            let client = Client::new(output.timeout);
             if output.verbose {
                 eprint!("{}", render::request_text(&ex, output.show, "> "));
             }
@@ -338,7 +338,7 @@ async fn many(
     let started = Instant::now();
     let total = users.len();
     let users = Arc::new(users);
-    let client = Client::new(output.timeout, &plan.base_url)?;
+    let client = Client::new(output.timeout);
     let next = Arc::new(AtomicUsize::new(0));
     let (tx, mut rx) =
         tokio::sync::mpsc::channel::<anyhow::Result<Exchange>>(output.concurrency * 2);
