@@ -373,10 +373,7 @@ async fn many(
     }
     drop(tx);
 
-    let bar = crate::shell::progress_bar(
-        total as u64,
-        "{bar:30} {pos}/{len} calls  {per_sec}  eta {eta}",
-    );
+    let bar = shell.progress(total as u64, "calls");
     let mut summary = Summary::default();
     for _ in 0..skipped {
         summary.skip_line();
@@ -414,9 +411,9 @@ async fn many(
             bar.suspend(|| eprint!("{heads}"));
         }
         bar.suspend(|| out(&text))?;
-        bar.inc(1);
+        bar.inc();
     }
-    bar.finish_and_clear();
+    bar.finish();
     if mode == Mode::Send {
         let wall = started.elapsed();
         let text = if shell.json {
