@@ -1,6 +1,6 @@
-//! The one place `replay` and `audit` touch the network: mmjwt's own HTTP/1.1 ([`super::h1`])
+//! The one place `replay` and `audit` touch the network: mmjwt's own HTTP/1.1 (`h1`)
 //! over TCP, or over TLS (rustls with the ring provider, the system's root certificates), or
-//! through a proxy from the environment ([`super::proxy`]). Header names go out as spelled on
+//! through a proxy from the environment (`proxy`). Header names go out as spelled on
 //! every path. No redirects (a 3xx is the answer, and following one to another host would
 //! carry the credential there); one deadline covers connecting, the handshake and reading the
 //! body. Every outcome, failures included, comes back as data; failure messages name the host,
