@@ -91,13 +91,13 @@ fn parse_rfc3339(text: &str) -> Option<i64> {
     }
     let offset = match bytes.get(i)? {
         b'Z' | b'z' if i + 1 == bytes.len() => 0,
-        sign @ (b'+' | b'-') if i + 6 == bytes.len() && at(i + 3, b":") => {
+        side @ (b'+' | b'-') if i + 6 == bytes.len() && at(i + 3, b":") => {
             let (oh, om) = (num(i + 1, 2)?, num(i + 4, 2)?);
             if oh > 23 || om > 59 {
                 return None;
             }
             let o = oh * 3600 + om * 60;
-            if *sign == b'-' { -o } else { o }
+            if *side == b'-' { -o } else { o }
         }
         _ => return None,
     };
