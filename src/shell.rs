@@ -1,10 +1,13 @@
 //! The shell a command talks to: whether `--json` was asked for, the colour decision for each
-//! stream, the one way to print warnings and notes on stderr, the progress bar of long runs, and
+//! stream, the one way to print warnings and notes on stderr, the progress line of long runs, and
 //! the async runtime the commands that serve or send start. Library code that reports as it
 //! goes (`replay`, `audit`) takes a [`Shell`] instead of printing by itself.
 
 use crate::color::{ColorChoice, Painter, Stream};
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// What every command gets besides its own arguments.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +31,20 @@ impl Shell {
             err: Painter::for_stream(color, Stream::Stderr),
             stdout_tty: std::io::stdout().is_terminal(),
         }
+    }
+
+    /// A progress line over `total` items called `noun` (see [`Progress`]).
+    pub fn progress(&self, total: u64, noun: &'static str) -> Progress {
+        if self.json || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        Progress(Some(Arc::new(Mutex::new(ProgressLine {
+            done: 0,
+            total,
+            noun,
+            start: Instant::now(),
+            drawn: None,
+        }))))
     }
 
     /// `mmjwt: warning: ...` on stderr.
@@ -57,20 +74,88 @@ impl Shell {
     }
 }
 
-/// A progress bar on stderr when it is a terminal, hidden otherwise; `template` is indicatif's
-/// (e.g. `"{bar:30} {pos}/{len} calls  eta {eta}"`).
-pub fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+/// A one-line progress count on stderr (`37/120 calls  12/s  eta 9s`), redrawn in place at
+/// most ten times a second; a no-op when stderr is not a terminal or the output is JSON, so
+/// logs and pipes never see it. Cheap to clone; clones draw the same line.
+#[derive(Debug, Clone)]
+pub struct Progress(Option<Arc<Mutex<ProgressLine>>>);
+
+#[derive(Debug)]
+struct ProgressLine {
+    done: u64,
+    total: u64,
+    noun: &'static str,
+    start: Instant,
+    drawn: Option<Instant>,
+}
+
+impl ProgressLine {
+    fn draw(&mut self) {
+        let secs = self.start.elapsed().as_secs_f64();
+        let mut line = format!("{}/{} {}", self.done, self.total, self.noun);
+        if secs >= 1.0 && self.done > 0 {
+            let rate = self.done as f64 / secs;
+            let left = (self.total.saturating_sub(self.done) as f64 / rate).ceil() as u64;
+            let _ = write!(
+                line,
+                "  {rate:.0}/s  eta {}",
+                crate::time::human_duration(left)
+            );
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{line}");
+        let _ = err.flush();
+        self.drawn = Some(Instant::now());
     }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-        bar.set_style(style);
+
+    fn clear(&mut self) {
+        if self.drawn.take().is_some() {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
     }
-    bar
+}
+
+impl Progress {
+    /// Counts one more done.
+    pub fn inc(&self) {
+        if let Some(line) = &self.0 {
+            let mut l = line
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            l.done += 1;
+            if l.drawn
+                .is_none_or(|at| at.elapsed() >= Duration::from_millis(100))
+            {
+                l.draw();
+            }
+        }
+    }
+
+    /// Runs `f` (which writes to the terminal) with the line cleared, then redraws it.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        let Some(line) = &self.0 else { return f() };
+        let mut l = line
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let was_drawn = l.drawn.is_some();
+        l.clear();
+        let r = f();
+        if was_drawn {
+            l.draw();
+        }
+        r
+    }
+
+    /// Clears the line for good.
+    pub fn finish(&self) {
+        if let Some(line) = &self.0 {
+            line.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clear();
+        }
+    }
 }
 
 /// The multi-threaded tokio runtime of `sandbox`, `ui`, `replay` and `audit`; `workers: None`

@@ -2,6 +2,8 @@
 //! `--exec` (a command line split into words without a shell, `{user}` substituted inside the
 //! words). Pure parsing and substitution; nothing here runs or sends anything.
 
+use crate::replay::url::Url;
+
 /// The placeholder both templates use.
 pub(crate) const PLACEHOLDER: &str = "{user}";
 
@@ -32,17 +34,14 @@ impl UrlTemplate {
             text: text.to_string(),
         };
         let sample = t.render("sample-user");
-        let url = reqwest::Url::parse(&sample).map_err(|e| format!("not a valid URL: {e}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!(
-                "the URL scheme must be http or https, not {}",
-                url.scheme()
-            ));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err("the URL has no host".into());
-        }
-        if url.fragment().is_some() {
+        let url = Url::parse(&sample).map_err(|e| {
+            if e.contains("scheme must be") {
+                e.replace("the scheme", "the URL scheme")
+            } else {
+                format!("not a valid URL: {e}")
+            }
+        })?;
+        if url.fragment.is_some() {
             return Err("the URL has a #fragment, which is never sent".into());
         }
         Ok(t)
@@ -56,22 +55,15 @@ impl UrlTemplate {
     /// Scheme, host, port and path, for the report: the query (which may carry a key) and any
     /// user:password part are left out.
     pub fn display(&self) -> String {
-        match reqwest::Url::parse(&self.render("{user}")) {
+        match Url::parse(&self.render("{user}")) {
             Ok(u) => {
-                let host = u.host_str().unwrap_or("?");
-                let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
                 // The placeholder comes back encoded; show it as the user wrote it.
-                let path = u.path().replace("%7Buser%7D", PLACEHOLDER);
-                let query = if u.query().is_some() { "?…" } else { "" };
-                format!("{}://{host}{port}{path}{query}", u.scheme())
+                let path = u.path.replace("%7Buser%7D", PLACEHOLDER);
+                let query = if u.query.is_some() { "?…" } else { "" };
+                format!("{}://{}{path}{query}", u.scheme, u.host_header())
             }
             Err(_) => "?".into(),
         }
-    }
-
-    /// A filled-in URL, for setting up the HTTP client (proxy choice by host).
-    pub fn sample(&self) -> String {
-        self.render("sample-user")
     }
 }
 

@@ -90,8 +90,7 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     let rt = crate::shell::async_runtime(Some(2))?;
     let issuer = match (&args.url, &args.exec) {
         (Some(template), _) => {
-            // The client is built inside the runtime, where its connector lives.
-            let client = rt.block_on(async { Client::new(args.timeout, &template.sample()) })?;
+            let client = Client::new(args.timeout);
             Issuer::Http {
                 template: template.clone(),
                 headers,
@@ -113,16 +112,16 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
         scrub: Arc::new(scrub),
     };
     let total = plan.users.len() * repeat as usize;
-    let bar = crate::shell::progress_bar(total as u64, "{bar:30} {pos}/{len} fetches  eta {eta}");
+    let bar = shell.progress(total as u64, "fetches");
     let started_at = crate::time::now_unix();
     let start = Instant::now();
     let tick = {
         let bar = bar.clone();
-        Arc::new(move || bar.inc(1))
+        Arc::new(move || bar.inc())
     };
     let fetched = rt.block_on(fetch_all(&plan, tick));
     let elapsed = start.elapsed();
-    bar.finish_and_clear();
+    bar.finish();
     drop(rt);
 
     let attempts = fetched

@@ -285,9 +285,7 @@ fn check_attribute(path: &str, key: &str, v: &Value) -> Result<(), String> {
             return Err(format!("{at} must be \"Male\" or \"Female\""));
         }
         "birthday" => {
-            let ok = v.as_str().is_some_and(|s| {
-                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() && s.len() == 10
-            });
+            let ok = v.as_str().is_some_and(crate::time::is_date);
             if !ok {
                 return Err(format!("{at} must be a date written yyyy-MM-dd"));
             }

@@ -1,14 +1,11 @@
-//! A plain-HTTP/1.1 exchange written byte by byte, so that header names go out spelled as the
-//! SDK spells them (`sessionId`, `X-HTTP-Method-Override`) and in the order it sets them: the
-//! `http` crate under reqwest keeps names in lower case, and hyper's case-preserving option
-//! takes its spellings from a type only hyper itself can make. One request per connection;
-//! the answer is read by `Content-Length`, chunked, or to the end of the connection.
-//!
-//! [`super::client`] uses it for `http://` URLs that no proxy applies to; TLS and proxies stay
-//! with reqwest.
+//! HTTP/1.1 written byte by byte, so that header names go out spelled as the SDK spells them
+//! (`sessionId`, `X-HTTP-Method-Override`) and in the order it sets them, over a plain or a
+//! TLS stream alike. One request per connection; the answer is read by `Content-Length`,
+//! chunked, or to the end of the connection. Also the `CONNECT` that opens a tunnel through
+//! a proxy. [`super::client`] decides where to connect and wraps the stream.
 
 use std::time::Duration;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
@@ -20,7 +17,7 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 pub(crate) struct Answer {
     pub status: u16,
     pub version: &'static str,
-    /// In received order, names in lower case (as reqwest gives them).
+    /// In received order, names in lower case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     /// Why the body may be incomplete.
@@ -32,6 +29,7 @@ pub(crate) struct Answer {
 pub(crate) enum Failed {
     Timeout,
     Refused,
+    Tls(String),
     Dns(String),
     Connect(String),
     Other(String),
@@ -59,16 +57,8 @@ pub(crate) fn request_bytes(
     bytes
 }
 
-/// Sends `request` to `host:port` and reads the answer, all within `timeout`; the body is
-/// capped at `max_body` bytes.
-pub(crate) async fn exchange(
-    host: &str,
-    port: u16,
-    request: &[u8],
-    timeout: Duration,
-    max_body: usize,
-) -> Result<Answer, Failed> {
-    let deadline = Instant::now() + timeout;
+/// A TCP connection to `host:port` (each resolved address in turn) before `deadline`.
+pub(crate) async fn connect(host: &str, port: u16, deadline: Instant) -> Result<TcpStream, Failed> {
     let addrs: Vec<std::net::SocketAddr> =
         match timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
             Err(_) => return Err(Failed::Timeout),
@@ -76,13 +66,12 @@ pub(crate) async fn exchange(
             Ok(Ok(a)) => a.collect(),
         };
     let mut last = Failed::Dns("no address".into());
-    let mut stream = None;
     for addr in addrs {
         match timeout_at(deadline, TcpStream::connect(addr)).await {
             Err(_) => return Err(Failed::Timeout),
             Ok(Ok(s)) => {
-                stream = Some(s);
-                break;
+                let _ = s.set_nodelay(true);
+                return Ok(s);
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
                 last = Failed::Refused;
@@ -90,22 +79,81 @@ pub(crate) async fn exchange(
             Ok(Err(e)) => last = Failed::Connect(without_os_error(&e)),
         }
     }
-    let Some(mut stream) = stream else {
-        return Err(last);
-    };
-    let _ = stream.set_nodelay(true);
-    match timeout_at(deadline, stream.write_all(request)).await {
-        Err(_) => return Err(Failed::Timeout),
-        Ok(Err(e)) => return Err(Failed::Other(without_os_error(&e))),
-        Ok(Ok(())) => {}
+    Err(last)
+}
+
+/// Asks the proxy at the other end of `stream` for a tunnel to `authority` (`host:port`);
+/// `Ok` once it answers 2xx. `Err(Failed::Connect)` carries the proxy's status line.
+pub(crate) async fn tunnel(
+    stream: &mut TcpStream,
+    authority: &str,
+    proxy_authorization: Option<&str>,
+    deadline: Instant,
+) -> Result<(), Failed> {
+    let mut headers = vec![("Host", authority)];
+    if let Some(a) = proxy_authorization {
+        headers.push(("Proxy-Authorization", a));
     }
-    // The head.
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
-    let (status, version, headers, head_len) = loop {
+    let bytes = request_bytes("CONNECT", authority, &headers, None);
+    write(stream, &bytes, deadline).await?;
+    let mut buf = Vec::new();
+    let head = read_head(stream, &mut buf, deadline).await?;
+    if (200..300).contains(&head.status) {
+        Ok(())
+    } else {
+        Err(Failed::Connect(format!(
+            "the proxy answered CONNECT with {} {}",
+            head.status, head.reason
+        )))
+    }
+}
+
+/// A response head.
+struct Head {
+    status: u16,
+    reason: String,
+    version: &'static str,
+    headers: Vec<(String, String)>,
+    len: usize,
+}
+
+async fn write<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    bytes: &[u8],
+    deadline: Instant,
+) -> Result<(), Failed> {
+    match timeout_at(deadline, async {
+        stream.write_all(bytes).await?;
+        stream.flush().await
+    })
+    .await
+    {
+        Err(_) => Err(Failed::Timeout),
+        Ok(Err(e)) => Err(io_failure(&e)),
+        Ok(Ok(())) => Ok(()),
+    }
+}
+
+/// A TLS handshake failure surfaces as the first read or write failing with `InvalidData`.
+fn io_failure(e: &std::io::Error) -> Failed {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        Failed::Tls(without_os_error(e))
+    } else {
+        Failed::Other(without_os_error(e))
+    }
+}
+
+/// Reads into `buf` until a complete head (skipping interim 1xx answers but 101).
+async fn read_head<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    deadline: Instant,
+) -> Result<Head, Failed> {
+    loop {
         let mut chunk = vec![0u8; 4096];
         let n = match timeout_at(deadline, stream.read(&mut chunk)).await {
             Err(_) => return Err(Failed::Timeout),
-            Ok(Err(e)) => return Err(Failed::Other(without_os_error(&e))),
+            Ok(Err(e)) => return Err(io_failure(&e)),
             Ok(Ok(0)) => {
                 return Err(Failed::Other(
                     "the connection closed before a complete answer".into(),
@@ -116,7 +164,7 @@ pub(crate) async fn exchange(
         buf.extend_from_slice(&chunk[..n]);
         let mut slots = [httparse::EMPTY_HEADER; 128];
         let mut r = httparse::Response::new(&mut slots);
-        match r.parse(&buf) {
+        match r.parse(buf) {
             Ok(httparse::Status::Complete(len)) => {
                 let status = r.code.unwrap_or(0);
                 if (100..200).contains(&status) && status != 101 {
@@ -139,7 +187,14 @@ pub(crate) async fn exchange(
                         )
                     })
                     .collect();
-                break (status, version, headers, len);
+                let reason = r.reason.unwrap_or("").to_string();
+                return Ok(Head {
+                    status,
+                    reason,
+                    version,
+                    headers,
+                    len,
+                });
             }
             Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD_BYTES => {}
             Ok(httparse::Status::Partial) => {
@@ -147,7 +202,27 @@ pub(crate) async fn exchange(
             }
             Err(e) => return Err(Failed::Other(format!("not an HTTP/1.1 answer ({e})"))),
         }
-    };
+    }
+}
+
+/// Sends `request` on `stream` and reads the answer, all before `deadline` (`timeout` is
+/// named in messages); the body is capped at `max_body` bytes.
+pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    request: &[u8],
+    deadline: Instant,
+    timeout: Duration,
+    max_body: usize,
+) -> Result<Answer, Failed> {
+    write(stream, request, deadline).await?;
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let Head {
+        status,
+        version,
+        headers,
+        len: head_len,
+        ..
+    } = read_head(stream, &mut buf, deadline).await?;
     let mut rest = buf.split_off(head_len);
     let header = |name: &str| {
         headers
@@ -171,6 +246,8 @@ pub(crate) async fn exchange(
                 ));
                 false
             }
+            // A TLS peer that closes without close_notify: the end of a body read to the end.
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => false,
             Ok(Err(e)) => {
                 *problem = Some(without_os_error(&e));
                 false

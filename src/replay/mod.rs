@@ -6,8 +6,10 @@
 //! - `request` and `body`: pure; inputs (call, SDK, ids, auth, `--data`) → method, path,
 //!   query, headers and body bytes. `gson` holds the Android serialisation quirks,
 //!   `sorted_keys` the iOS ones (Foundation's key order, Apple's spelling of doubles).
-//! - [`client`]: the only code that touches the network (reqwest, rustls, no redirects,
-//!   connect and total timeouts), returning an [`client::Outcome`] as data.
+//! - [`client`]: the only code that touches the network (`h1`: mmjwt's own HTTP/1.1, over
+//!   rustls for https; `proxy`: the environment's proxies; no redirects, one deadline),
+//!   returning an [`client::Outcome`] as data. `url`: the small URL parser it and the
+//!   command line share.
 //! - `redact`, `curl`, `render`: what is shown, with credentials redacted.
 //! - `summary`: the batch summary of many calls.
 //! - `run`: the orchestration `mmjwt replay` runs; `embedded`: the in-process sandbox used
@@ -23,12 +25,14 @@ pub(crate) mod gzip;
 pub(crate) mod h1;
 pub(crate) mod job;
 pub(crate) mod plan;
+pub(crate) mod proxy;
 pub(crate) mod redact;
 pub(crate) mod render;
 pub(crate) mod request;
 pub(crate) mod run;
 pub(crate) mod sorted_keys;
 pub(crate) mod summary;
+pub(crate) mod url;
 
 use serde::Serialize;
 

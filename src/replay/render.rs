@@ -121,13 +121,8 @@ pub(crate) fn service_exception(body: &[u8]) -> Option<ServiceException> {
 /// (`Host` and `Content-Length` among them), a blank line and the body. Each line starts with
 /// `prefix`.
 pub(crate) fn request_text(ex: &Exchange, show: Show, prefix: &str) -> String {
-    let target = match reqwest::Url::parse(&ex.url) {
-        Ok(u) => match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_string(),
-        },
-        Err(_) => ex.request.path_and_query(),
-    };
+    let target = super::url::Url::parse(&ex.url)
+        .map_or_else(|_| ex.request.path_and_query(), |u| u.target());
     let mut s = format!("{prefix}{} {target} HTTP/1.1\n", ex.request.method);
     for (name, value) in &ex.request.headers {
         let _ = writeln!(s, "{prefix}{name}: {}", ex.shown_header(name, value, show));

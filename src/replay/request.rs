@@ -136,13 +136,9 @@ impl Request {
     /// Sets the `Host` header for a request sent under `base`: the host, and the port when it
     /// is not the scheme's default (OkHttp's `hostHeader`).
     pub fn set_host(&mut self, base: &str) {
-        let host = match reqwest::Url::parse(base) {
-            Ok(u) => match u.port() {
-                Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
-                None => u.host_str().unwrap_or_default().to_string(),
-            },
-            Err(_) => String::new(),
-        };
+        let host = super::url::Url::parse(base)
+            .map(|u| u.host_header())
+            .unwrap_or_default();
         for (name, value) in &mut self.headers {
             if *name == HOST {
                 value.clone_from(&host);
@@ -357,22 +353,20 @@ pub(crate) fn check_header_id(id: &str) -> Result<(), String> {
 /// Checks `--base-url` and returns it without a trailing `/`: http or https, a host, no user
 /// info (it would be printed), no query or fragment. A path prefix is kept.
 pub(crate) fn check_base_url(text: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(text.trim())
-        .map_err(|e| format!("not a URL ({e}); e.g. http://127.0.0.1:8080"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("must be http or https, not {}", url.scheme()));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("has no host".into());
-    }
-    if !url.username().is_empty() || url.password().is_some() {
+    let url = super::url::Url::parse(text).map_err(|e| {
+        if e.contains("scheme must be") {
+            e.replace("the scheme must be", "must be")
+        } else {
+            format!("not a URL ({e}); e.g. http://127.0.0.1:8080")
+        }
+    })?;
+    if url.userinfo.is_some() {
         return Err("must not carry a user name or password".into());
     }
-    if url.query().is_some() || url.fragment().is_some() {
+    if url.query.is_some() || url.fragment.is_some() {
         return Err("must not have a query or fragment".into());
     }
-    let s = url.as_str();
-    Ok(s.trim_end_matches('/').to_string())
+    Ok(url.as_string().trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]

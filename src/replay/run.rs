@@ -275,7 +275,7 @@ async fn single(
             Ok(ex.exit_code())
         }
         Mode::Send => {
-            let client = Client::new(output.timeout, &plan.base_url)?;
+            let client = Client::new(output.timeout);
             if output.verbose {
                 eprint!("{}", render::request_text(&ex, output.show, "> "));
             }
@@ -338,7 +338,7 @@ async fn many(
     let started = Instant::now();
     let total = users.len();
     let users = Arc::new(users);
-    let client = Client::new(output.timeout, &plan.base_url)?;
+    let client = Client::new(output.timeout);
     let next = Arc::new(AtomicUsize::new(0));
     let (tx, mut rx) =
         tokio::sync::mpsc::channel::<anyhow::Result<Exchange>>(output.concurrency * 2);
@@ -373,10 +373,7 @@ async fn many(
     }
     drop(tx);
 
-    let bar = crate::shell::progress_bar(
-        total as u64,
-        "{bar:30} {pos}/{len} calls  {per_sec}  eta {eta}",
-    );
+    let bar = shell.progress(total as u64, "calls");
     let mut summary = Summary::default();
     for _ in 0..skipped {
         summary.skip_line();
@@ -414,9 +411,9 @@ async fn many(
             bar.suspend(|| eprint!("{heads}"));
         }
         bar.suspend(|| out(&text))?;
-        bar.inc(1);
+        bar.inc();
     }
-    bar.finish_and_clear();
+    bar.finish();
     if mode == Mode::Send {
         let wall = started.elapsed();
         let text = if shell.json {

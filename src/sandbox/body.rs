@@ -266,7 +266,7 @@ fn gender(name: &str, v: &Value) -> Result<Gender, ApiError> {
 
 fn birthday(name: &str, v: &Value) -> Result<String, ApiError> {
     let s = string(name, v)?;
-    let ok = s.len() == 10 && chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").is_ok();
+    let ok = crate::time::is_date(&s);
     if ok {
         Ok(s)
     } else {

@@ -219,7 +219,7 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
     let note = res.extensions_mut().remove::<LogNote>().unwrap_or_default();
     let page_listens = shared.events.listening();
     if shared.log_sink.is_some() || page_listens {
-        let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let time = crate::time::now_rfc3339_millis();
         let entry = log::Entry {
             time: &time,
             method: method.as_str(),

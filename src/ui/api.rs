@@ -639,11 +639,7 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
         })?;
     // As the SDK: a call it refuses (user data, then token) is never sent.
     if !ex.preflight.refused() {
-        let client = Client::new(REPLAY_TIMEOUT, &base).map_err(|e| Bad {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            kind: "http",
-            message: format!("{e:#}"),
-        })?;
+        let client = Client::new(REPLAY_TIMEOUT);
         ex.outcome = Some(client.send(&ex.url, &ex.request).await);
     }
     Ok(replay_render::json(&ex, Show::Redacted).to_string())

@@ -934,3 +934,22 @@ fn json_carries_what_the_plugins_would_pass_on_and_the_checks_warnings() {
     assert!(finding_codes(&tokens[0]).contains(&"LIFETIME_TOO_SHORT".to_string()));
     assert_eq!(summary["warnings_by_code"]["SHORT_LIFETIME"], 1);
 }
+
+#[test]
+fn user_info_in_the_url_is_sent_as_basic_authorization_and_never_shown() {
+    let issuer = Issuer::start(Fault::None);
+    let url = issuer
+        .url()
+        .replace("http://", "http://issuer:p%40ss-hush@");
+    let (out, _d) = audit("alice\n", &["--url", &url, "--repeat", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hits = issuer.server.hits();
+    assert_eq!(hits.len(), 1);
+    // base64("issuer:p@ss-hush")
+    assert_eq!(
+        hits[0].header("authorization"),
+        Some("Basic aXNzdWVyOnBAc3MtaHVzaA==")
+    );
+    assert_eq!(hits[0].header("accept"), Some("*/*"));
+    assert!(!stdout(&out).contains("hush") && !stderr(&out).contains("hush"));
+}

@@ -9,7 +9,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use mmjwt::sandbox::{Config, Mode, Sandbox};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use std::time::Duration;
 
 const NOW: i64 = 1_700_000_000;
 const KID: &str = "test-key-id";
@@ -280,12 +279,7 @@ fn audit_reports_them_in_its_text_json_and_junit() {
 }
 
 fn client() -> reqwest::Client {
-    mmjwt::replay::client::install_tls_provider();
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    crate::support::http_client()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1151,12 +1151,7 @@ async fn start_ui() -> Sandbox {
 }
 
 fn client() -> reqwest::Client {
-    mmjwt::replay::client::install_tls_provider();
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    crate::support::http_client()
 }
 
 /// POSTs `body` (checked against `request_schema` first) to the API: status and JSON answer.

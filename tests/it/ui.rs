@@ -26,12 +26,7 @@ async fn start(ui: bool) -> Sandbox {
 }
 
 fn client() -> reqwest::Client {
-    mmjwt::replay::client::install_tls_provider();
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    crate::support::http_client()
 }
 
 /// POSTs `body` as JSON to the API; status and body text.

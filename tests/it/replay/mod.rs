@@ -9,6 +9,7 @@ mod embedded;
 mod failures;
 mod input;
 mod output;
+mod tls;
 mod userdata;
 mod wire;
 

@@ -2,7 +2,6 @@
 //! be JSON with a matching Content-Length, and the Authorization kinds a test can send.
 
 use serde_json::{Value, json};
-use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub enum Auth {
@@ -52,12 +51,7 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: String) -> Api {
-        mmjwt::replay::client::install_tls_provider();
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .unwrap();
+        let http = super::http_client();
         Api { base, http }
     }
 

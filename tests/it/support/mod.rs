@@ -11,6 +11,7 @@ pub mod oracle;
 pub mod sandbox_process;
 pub mod snapshot;
 pub mod splitmix;
+pub mod tls;
 pub mod webdriver;
 
 use base64::Engine as _;
@@ -158,4 +159,14 @@ pub fn source_files() -> Vec<(String, String)> {
             (rel, std::fs::read_to_string(f).unwrap())
         })
         .collect()
+}
+
+/// The tests' own HTTP client for the local servers (plain HTTP on 127.0.0.1, no proxy): an
+/// independent client, so a test of a server does not lean on mmjwt's.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap()
 }
