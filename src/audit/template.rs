@@ -2,7 +2,7 @@
 //! `--exec` (a command line split into words without a shell, `{user}` substituted inside the
 //! words). Pure parsing and substitution; nothing here runs or sends anything.
 
-use crate::replay::url::Url;
+use crate::replay::url::{Url, UrlError};
 
 /// The placeholder both templates use.
 pub(crate) const PLACEHOLDER: &str = "{user}";
@@ -34,12 +34,9 @@ impl UrlTemplate {
             text: text.to_string(),
         };
         let sample = t.render("sample-user");
-        let url = Url::parse(&sample).map_err(|e| {
-            if e.contains("scheme must be") {
-                e.replace("the scheme", "the URL scheme")
-            } else {
-                format!("not a valid URL: {e}")
-            }
+        let url = Url::parse(&sample).map_err(|e| match e {
+            UrlError::Scheme(found) => format!("the URL scheme {}", UrlError::scheme_rule(&found)),
+            e => format!("not a valid URL: {e}"),
         })?;
         if url.fragment.is_some() {
             return Err("the URL has a #fragment, which is never sent".into());

@@ -3,6 +3,7 @@
 
 use super::body::{self, Personalize};
 use super::gson;
+use super::url::UrlError;
 use super::{Call, Platform};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -353,12 +354,9 @@ pub(crate) fn check_header_id(id: &str) -> Result<(), String> {
 /// Checks `--base-url` and returns it without a trailing `/`: http or https, a host, no user
 /// info (it would be printed), no query or fragment. A path prefix is kept.
 pub(crate) fn check_base_url(text: &str) -> Result<String, String> {
-    let url = super::url::Url::parse(text).map_err(|e| {
-        if e.contains("scheme must be") {
-            e.replace("the scheme must be", "must be")
-        } else {
-            format!("not a URL ({e}); e.g. http://127.0.0.1:8080")
-        }
+    let url = super::url::Url::parse(text).map_err(|e| match e {
+        UrlError::Scheme(found) => UrlError::scheme_rule(&found),
+        e => format!("not a URL ({e}); e.g. http://127.0.0.1:8080"),
     })?;
     if url.userinfo.is_some() {
         return Err("must not carry a user name or password".into());

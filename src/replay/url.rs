@@ -38,21 +38,70 @@ impl std::fmt::Debug for Url {
     }
 }
 
+/// Why [`Url::parse`] refused a text; callers that word a refusal their own way (the scheme
+/// for `--base-url` or a URL template) choose by variant, the rest show [`Display`](std::fmt::Display).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum UrlError {
+    /// A space or control character, which the parser does not guess an encoding for.
+    Unencoded(char),
+    NoScheme,
+    /// The scheme as written, when it is not `http` or `https`.
+    Scheme(String),
+    Ipv6Unclosed,
+    /// The bracketed text that is not an IPv6 address.
+    Ipv6(String),
+    TextAfterIpv6,
+    EmptyHost,
+    NonAsciiHost,
+    /// A character a host name may not hold.
+    HostChar(char),
+    /// The port text that is not a number from 0 to 65535.
+    Port(String),
+}
+
+impl UrlError {
+    /// The rule a [`UrlError::Scheme`] breaks, without a subject: `must be http or https, not
+    /// ftp`.
+    pub(crate) fn scheme_rule(found: &str) -> String {
+        format!("must be http or https, not {found}")
+    }
+}
+
+impl std::fmt::Display for UrlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlError::Unencoded(c) => write!(
+                f,
+                "it holds {c:?}: percent-encode spaces and control characters"
+            ),
+            UrlError::NoScheme => f.write_str("no scheme (http:// or https://)"),
+            UrlError::Scheme(found) => write!(f, "the scheme {}", Self::scheme_rule(found)),
+            UrlError::Ipv6Unclosed => f.write_str("an IPv6 host has no closing ]"),
+            UrlError::Ipv6(addr) => write!(f, "[{addr}] is not an IPv6 address"),
+            UrlError::TextAfterIpv6 => f.write_str("text after the IPv6 host"),
+            UrlError::EmptyHost => f.write_str("empty host"),
+            UrlError::NonAsciiHost => f.write_str(
+                "non-ASCII host names are not supported: write the host's xn-- (punycode) form",
+            ),
+            UrlError::HostChar(c) => write!(f, "the host name holds {c:?}"),
+            UrlError::Port(p) => write!(f, "invalid port {p:?}"),
+        }
+    }
+}
+
 impl Url {
-    pub(crate) fn parse(text: &str) -> Result<Url, String> {
+    pub(crate) fn parse(text: &str) -> Result<Url, UrlError> {
         let text = text.trim();
         if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!(
-                "it holds {c:?}: percent-encode spaces and control characters"
-            ));
+            return Err(UrlError::Unencoded(c));
         }
         let Some((scheme, rest)) = text.split_once("://") else {
-            return Err("no scheme (http:// or https://)".into());
+            return Err(UrlError::NoScheme);
         };
         let scheme = match scheme.to_ascii_lowercase().as_str() {
             "http" => "http",
             "https" => "https",
-            other => return Err(format!("the scheme must be http or https, not {other}")),
+            other => return Err(UrlError::Scheme(other.to_string())),
         };
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         let (authority, rest) = rest.split_at(end);
@@ -62,14 +111,12 @@ impl Url {
         };
         let (host, port_text) = if let Some(inner) = hostport.strip_prefix('[') {
             let Some((addr, after)) = inner.split_once(']') else {
-                return Err("an IPv6 host has no closing ]".into());
+                return Err(UrlError::Ipv6Unclosed);
             };
-            let ip: Ipv6Addr = addr
-                .parse()
-                .map_err(|_| format!("[{addr}] is not an IPv6 address"))?;
+            let ip: Ipv6Addr = addr.parse().map_err(|_| UrlError::Ipv6(addr.to_string()))?;
             let port = match after {
                 "" => None,
-                p => Some(p.strip_prefix(':').ok_or("text after the IPv6 host")?),
+                p => Some(p.strip_prefix(':').ok_or(UrlError::TextAfterIpv6)?),
             };
             (ip.to_string(), port)
         } else {
@@ -79,20 +126,17 @@ impl Url {
             }
         };
         if host.is_empty() {
-            return Err("empty host".into());
+            return Err(UrlError::EmptyHost);
         }
         if !host.contains(':') {
             if !host.is_ascii() {
-                return Err(
-                    "non-ASCII host names are not supported: write the host's xn-- (punycode) form"
-                        .into(),
-                );
+                return Err(UrlError::NonAsciiHost);
             }
             if let Some(c) = host
                 .chars()
                 .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
             {
-                return Err(format!("the host name holds {c:?}"));
+                return Err(UrlError::HostChar(c));
             }
         }
         let default = if scheme == "https" { 443 } else { 80 };
@@ -100,7 +144,7 @@ impl Url {
             None | Some("") => None,
             Some(p) => match p.parse::<u16>() {
                 Ok(n) if p.bytes().all(|b| b.is_ascii_digit()) => (n != default).then_some(n),
-                _ => return Err(format!("invalid port {p:?}")),
+                _ => return Err(UrlError::Port(p.to_string())),
             },
         };
         let (rest, fragment) = match rest.split_once('#') {
@@ -229,7 +273,7 @@ mod tests {
             ("http://a b/", "percent-encode"),
             ("http://h%41/", "host name holds '%'"),
         ] {
-            let e = Url::parse(text).unwrap_err();
+            let e = Url::parse(text).unwrap_err().to_string();
             assert!(e.contains(want), "{text}: {e}");
         }
     }

@@ -47,25 +47,8 @@ fn a_redirect_to_another_host_is_reported_not_followed() {
 #[test]
 fn a_server_that_never_answers_times_out_with_exit_6() {
     let silent = RawServer::start(None, Duration::from_secs(20));
-    let a = replay(&silent.url)
-        .args([
-            "fetch-user",
-            "--user-id",
-            "alice",
-            "--timeout",
-            "300ms",
-            "--json",
-        ])
-        .assert()
-        .code(6);
     let host = silent.url.trim_start_matches("http://");
-    let err = stderr(&a);
-    assert!(
-        err.contains(&format!("no answer from {host} within 300ms")),
-        "{err}"
-    );
-    let v: Value = serde_json::from_str(stdout(&a).trim()).unwrap();
-    assert_eq!(v["error"]["kind"], "timeout");
+    let v = times_out(replay(&silent.url), host);
     assert_eq!(v["response"], Value::Null);
 }
 
@@ -94,18 +77,9 @@ fn connection_refused_is_exit_6_naming_the_host_not_the_token() {
 fn https_to_a_plain_http_server_is_a_tls_failure() {
     let srv = Server::ok();
     let url = srv.url.replace("http://", "https://");
-    let a = replay(&url)
-        .args(["fetch-user", "--user-id", "alice", "--json"])
-        .assert()
-        .code(6);
-    let v: Value = serde_json::from_str(stdout(&a).trim()).unwrap();
-    assert_eq!(v["error"]["kind"], "tls");
+    let (_, err) = transport_failure(replay(&url), &[], "tls");
     let host = srv.url.trim_start_matches("http://");
-    assert!(
-        stderr(&a).contains(&format!("TLS with {host} failed")),
-        "{}",
-        stderr(&a)
-    );
+    assert!(err.contains(&format!("TLS with {host} failed")), "{err}");
     assert_eq!(srv.hits().len(), 0);
 }
 

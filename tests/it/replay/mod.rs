@@ -95,6 +95,31 @@ fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
 
+/// `fetch-user --user-id alice` plus `extra` and `--json` through `c`, which fails with exit 6
+/// (a transport failure) of `kind`: the JSON report and stderr, for the test's own checks.
+fn transport_failure(mut c: Command, extra: &[&str], kind: &str) -> (Value, String) {
+    let a = c
+        .args(["fetch-user", "--user-id", "alice"])
+        .args(extra)
+        .arg("--json")
+        .assert()
+        .code(6);
+    let v: Value = serde_json::from_str(stdout(&a).trim()).unwrap();
+    assert_eq!(v["error"]["kind"], kind);
+    (v, stderr(&a))
+}
+
+/// `c` against a server at `host` that never answers gives up after `--timeout 300ms` and
+/// says so; the JSON report is handed back.
+fn times_out(c: Command, host: &str) -> Value {
+    let (v, err) = transport_failure(c, &["--timeout", "300ms"], "timeout");
+    assert!(
+        err.contains(&format!("no answer from {host} within 300ms")),
+        "{err}"
+    );
+    v
+}
+
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = list
         .iter()

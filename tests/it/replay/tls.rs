@@ -87,14 +87,9 @@ fn a_redirect_over_tls_is_the_answer() {
 #[test]
 fn with_no_trusted_roots_the_failure_says_so() {
     let srv = TlsServer::start(OK_JSON);
-    let a = replay_tls(&srv.url)
-        .env("SSL_CERT_FILE", "/dev/null")
-        .args(["fetch-user", "--user-id", "alice", "--json"])
-        .assert()
-        .code(6);
-    let v: Value = serde_json::from_str(stdout(&a).trim()).unwrap();
-    assert_eq!(v["error"]["kind"], "tls");
-    let err = stderr(&a);
+    let mut c = replay_tls(&srv.url);
+    c.env("SSL_CERT_FILE", "/dev/null");
+    let (_, err) = transport_failure(c, &[], "tls");
     assert!(
         err.contains(&format!(
             "TLS with 127.0.0.1:{} failed: no trusted root certificates found",
@@ -111,14 +106,9 @@ fn a_certificate_for_another_name_is_refused() {
     // same server under another name.
     let srv = TlsServer::start(OK_JSON);
     let proxy = Proxy::start(b"HTTP/1.1 500 Not Here\r\nContent-Length: 0\r\n\r\n");
-    let a = replay_tls(&format!("https://elsewhere.example:{}", srv.port))
-        .env("HTTPS_PROXY", &proxy.url)
-        .args(["fetch-user", "--user-id", "alice", "--json"])
-        .assert()
-        .code(6);
-    let v: Value = serde_json::from_str(stdout(&a).trim()).unwrap();
-    assert_eq!(v["error"]["kind"], "tls");
-    let err = stderr(&a);
+    let mut c = replay_tls(&format!("https://elsewhere.example:{}", srv.port));
+    c.env("HTTPS_PROXY", &proxy.url);
+    let (_, err) = transport_failure(c, &[], "tls");
     assert!(
         err.contains(&format!("TLS with elsewhere.example:{} failed", srv.port))
             && err.contains("certificate"),
@@ -132,25 +122,8 @@ fn a_certificate_for_another_name_is_refused() {
 fn a_tls_server_that_never_answers_times_out() {
     let silent = RawServer::start(None, Duration::from_secs(20));
     let url = silent.url.replace("http://", "https://");
-    let a = replay_tls(&url)
-        .args([
-            "fetch-user",
-            "--user-id",
-            "alice",
-            "--timeout",
-            "300ms",
-            "--json",
-        ])
-        .assert()
-        .code(6);
-    let v: Value = serde_json::from_str(stdout(&a).trim()).unwrap();
-    assert_eq!(v["error"]["kind"], "timeout");
     let host = silent.url.trim_start_matches("http://");
-    assert!(
-        stderr(&a).contains(&format!("no answer from {host} within 300ms")),
-        "{}",
-        stderr(&a)
-    );
+    times_out(replay_tls(&url), host);
 }
 
 #[test]
