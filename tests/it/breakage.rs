@@ -8,7 +8,7 @@
 use crate::support::api::{Api, Auth, identity};
 use crate::support::http::Server;
 use crate::support::snapshot::{Redact, run};
-use crate::support::{SECRET_HEX, json_out, mmjwt, mmjwt_with_creds, signed};
+use crate::support::{SECRET_HEX, gen_break_json, json_out, mmjwt, mmjwt_with_creds, signed};
 use mmjwt::sandbox::{Clock, Config, Mode, Sandbox};
 use mmjwt::secret::Secret;
 use mmjwt::token::breakage::BreakKind;
@@ -23,23 +23,10 @@ const JTI: &str = "00000000-0000-4000-8000-000000000001";
 
 /// `gen --json --break KIND` for alice at [`NOW`] with a fixed jti: the object it prints.
 fn gen_json(kind: BreakKind, extra: &[&str]) -> Value {
-    let out = mmjwt_with_creds()
-        .args([
-            "--json",
-            "gen",
-            "--user-id",
-            "alice",
-            "--now",
-            NOW,
-            "--jti",
-            JTI,
-        ])
-        .args(["--break", kind.name()])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    json_out(&out)
+    gen_break_json(
+        kind.name(),
+        &[&["--now", NOW, "--jti", JTI], extra].concat(),
+    )
 }
 
 /// `check --json` of `token` with everything the App Profile and the call know.
@@ -458,42 +445,34 @@ fn replay_sends_the_broken_token_to_the_embedded_sandbox() {
     }
 }
 
+/// `replay personalize --user-id alice --break KIND` against the server at `url`.
+fn replay_broken(kind: &str, url: &str) -> assert_cmd::Command {
+    let mut c = mmjwt_with_creds();
+    c.args([
+        "replay",
+        "personalize",
+        "--user-id",
+        "alice",
+        "--break",
+        kind,
+    ])
+    .args(["--base-url", url, "--push-reg-id", "reg-1"])
+    .timeout(Duration::from_secs(30));
+    c
+}
+
 #[test]
 fn replay_refuses_what_the_sdk_refuses_and_sends_nothing() {
     let srv = Server::ok();
     for (kind, code) in [("expired", 11), ("structure", 10)] {
-        let out = mmjwt_with_creds()
-            .args([
-                "replay",
-                "personalize",
-                "--user-id",
-                "alice",
-                "--break",
-                kind,
-            ])
-            .args(["--base-url", &srv.url, "--push-reg-id", "reg-1"])
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
+        let out = replay_broken(kind, &srv.url).output().unwrap();
         assert_eq!(out.status.code(), Some(code), "{kind}: {out:?}");
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert!(stderr.contains("would not send this request"), "{stderr}");
     }
     assert!(srv.hits().is_empty(), "nothing may be sent");
     // A kind the SDK accepts goes out, with the broken token.
-    mmjwt_with_creds()
-        .args([
-            "replay",
-            "personalize",
-            "--user-id",
-            "alice",
-            "--break",
-            "kid",
-        ])
-        .args(["--base-url", &srv.url, "--push-reg-id", "reg-1"])
-        .timeout(Duration::from_secs(30))
-        .assert()
-        .success();
+    replay_broken("kid", &srv.url).assert().success();
     let hits = srv.hits();
     assert_eq!(hits.len(), 1);
     let auth = hits[0].header("authorization").unwrap();
@@ -575,26 +554,13 @@ fn human_outputs() {
         .snapshot("errors/gen-from-break-structure-no-jti", Redact::default());
     // replay: the embedded sandbox's answer to a broken token, and the preflight's refusal.
     let port = || Redact::default().pattern("[PORT]", r"127\.0\.0\.1:(?<redacted>\d+)\b");
-    run(&[
-        "replay",
-        "personalize",
-        "--user-id",
-        "alice",
-        "--break",
-        "kid",
-    ])
-    .snapshot("replay/break-kid-embedded", port());
-    run(&[
-        "replay",
-        "personalize",
-        "--user-id",
-        "alice",
-        "--break",
-        "expired",
-        "--plugin",
-        "flutter",
-    ])
-    .snapshot("replay/break-expired-refused", port());
+    let replay = |kind_and_extra: &[&str]| {
+        let mut args = vec!["replay", "personalize", "--user-id", "alice", "--break"];
+        args.extend_from_slice(kind_and_extra);
+        run(&args)
+    };
+    replay(&["kid"]).snapshot("replay/break-kid-embedded", port());
+    replay(&["expired", "--plugin", "flutter"]).snapshot("replay/break-expired-refused", port());
     // A batch: one prediction for the tokens alike (the tokens have random jtis: redacted).
     run(&[
         "gen",

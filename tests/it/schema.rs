@@ -5,6 +5,7 @@
 //! closed vocabularies (problem, warning, audit codes, error kinds, the sandbox's messageIds)
 //! are held equal to the lists in the source.
 
+use crate::support::page_api;
 use crate::support::sandbox_process::Running;
 use crate::support::{REFERENCE_TOKEN, SECRET_HEX, mmjwt, mmjwt_with_creds, test_key};
 use boon::{Compiler, SchemaIndex, Schemas};
@@ -194,6 +195,16 @@ fn one(out: &std::process::Output) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     all.remove(0)
+}
+
+/// The one object of a run that must succeed (its stderr shown when it does not).
+fn one_ok(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    one(out)
 }
 
 fn signed(header: &str, payload: &str) -> String {
@@ -487,30 +498,31 @@ fn gen_outputs_fit_gen_json() {
         .args(["--json", "gen", "--user-id", "alice"])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    assert_fits("gen.json", &one(&out), &["claims"]);
+    assert_fits("gen.json", &one_ok(&out), &["claims"]);
     // Custom claims are the user's own members; --no-iss leaves iss out.
     let out = mmjwt_with_creds()
         .args(["--json", "gen", "--user-id", "bob", "--no-iss"])
         .args(["--claim", "plan=gold", "--claim", "nested:={\"a\":[1]}"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = one(&out);
+    let v = one_ok(&out);
     assert!(v["claims"].get("iss").is_none());
     assert_fits("gen.json", &v, &["claims"]);
     // Batch: one object per line.
+    gen_batch_fits(&[], "alice\nbob\nŽeljko\n", 3);
+}
+
+/// `--json gen --user-id -` plus `extra` over `users`, one a line: `n` lines, each fitting
+/// gen.json.
+fn gen_batch_fits(extra: &[&str], users: &str, n: usize) {
     let out = mmjwt_with_creds()
         .args(["--json", "gen", "--user-id", "-"])
-        .write_stdin("alice\nbob\nŽeljko\n")
+        .args(extra)
+        .write_stdin(users)
         .output()
         .unwrap();
     let all = lines(&out);
-    assert_eq!(all.len(), 3);
+    assert_eq!(all.len(), n);
     for v in &all {
         assert_fits("gen.json", v, &["claims"]);
     }
@@ -520,20 +532,7 @@ fn gen_outputs_fit_gen_json() {
 fn gen_break_outputs_fit_gen_json() {
     use mmjwt::token::breakage::BreakKind;
     for kind in BreakKind::ALL {
-        let out = mmjwt_with_creds()
-            .args([
-                "--json",
-                "gen",
-                "--user-id",
-                "alice",
-                "--break",
-                kind.name(),
-            ])
-            .args(["--plugin", "all"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{kind:?}");
-        let v = one(&out);
+        let v = crate::support::gen_break_json(kind.name(), &["--plugin", "all"]);
         assert_fits("gen.json", &v, &["claims"]);
         // Only `structure` may lack jti: the same object without it does not fit otherwise.
         let mut without = v.clone();
@@ -548,16 +547,7 @@ fn gen_break_outputs_fit_gen_json() {
         );
     }
     // A batch: one object per line, each with its prediction.
-    let out = mmjwt_with_creds()
-        .args(["--json", "gen", "--user-id", "-", "--break", "signature"])
-        .write_stdin("alice\nbob\n")
-        .output()
-        .unwrap();
-    let all = lines(&out);
-    assert_eq!(all.len(), 2);
-    for v in &all {
-        assert_fits("gen.json", v, &["claims"]);
-    }
+    gen_batch_fits(&["--break", "signature"], "alice\nbob\n", 2);
 }
 
 #[test]
@@ -581,12 +571,7 @@ fn gen_from_output_fits_gen_from_json() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = one(&out);
+    let v = one_ok(&out);
     assert!(!v["notes"].as_array().unwrap().is_empty());
     assert!(!v["problems"].as_array().unwrap().is_empty());
     assert!(v["changes"].as_array().unwrap().len() >= 3);
@@ -1163,18 +1148,7 @@ async fn post(sb: &Sandbox, call: &str, request_schema: &str, body: &Value) -> (
 }
 
 async fn post_raw(sb: &Sandbox, call: &str, content_type: &str, body: &str) -> (u16, Value) {
-    let r = client()
-        .post(format!("{}/_mmjwt/api/{call}", sb.url()))
-        .header("content-type", content_type)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (
-        status,
-        serde_json::from_str(&r.text().await.unwrap()).unwrap(),
-    )
+    page_api::post_json(sb, call, content_type, None, body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

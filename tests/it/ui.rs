@@ -2,6 +2,7 @@
 //! rules, limits, the API answering byte for byte what the command line prints, the live log
 //! carrying no secret, `--no-ui`, and `mmjwt ui` itself. Everything on 127.0.0.1, port 0.
 
+use crate::support::page_api;
 use crate::support::sandbox_process::Running;
 use crate::support::{REFERENCE_TOKEN, SECRET_HEX, mmjwt, raw_exchange, test_key};
 use mmjwt::sandbox::{Config, Mode, Sandbox};
@@ -31,15 +32,7 @@ fn client() -> reqwest::Client {
 
 /// POSTs `body` as JSON to the API; status and body text.
 async fn api(sb: &Sandbox, path: &str, body: &Value) -> (u16, String) {
-    let r = client()
-        .post(format!("{}/_mmjwt/api/{path}", sb.url()))
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.text().await.unwrap())
+    page_api::post_text(sb, path, "application/json", None, &body.to_string()).await
 }
 
 fn assert_secure(h: &reqwest::header::HeaderMap, what: &str) {
@@ -907,19 +900,7 @@ async fn api_as(
     origin: &str,
     body: &str,
 ) -> (u16, Value) {
-    let r = client()
-        .post(format!("{}/_mmjwt/api/{path}", sb.url()))
-        .header("content-type", content_type)
-        .header("origin", origin)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (
-        status,
-        serde_json::from_str(&r.text().await.unwrap()).unwrap(),
-    )
+    page_api::post_json(sb, path, content_type, Some(origin), body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

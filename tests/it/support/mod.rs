@@ -8,6 +8,7 @@
 pub mod api;
 pub mod http;
 pub mod oracle;
+pub mod page_api;
 pub mod sandbox_process;
 pub mod snapshot;
 pub mod splitmix;
@@ -106,6 +107,18 @@ pub fn json_out(out: &std::process::Output) -> serde_json::Value {
             String::from_utf8_lossy(&out.stdout)
         )
     })
+}
+
+/// `--json gen --user-id alice --break KIND` plus `extra`, with the test credentials: the
+/// object it prints, after a zero exit.
+pub fn gen_break_json(kind: &str, extra: &[&str]) -> serde_json::Value {
+    let out = mmjwt_with_creds()
+        .args(["--json", "gen", "--user-id", "alice", "--break", kind])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{kind}: {out:?}");
+    json_out(&out)
 }
 
 /// The codes in a `check --json` object's problems.
