@@ -433,9 +433,15 @@ mod tests {
             server.write_all(answer).await.unwrap();
             let deadline = Instant::now() + Duration::from_millis(200);
             let bytes = request_bytes("GET", "/", &[], None);
-            exchange(&mut client, &bytes, deadline, Duration::from_millis(200), 1 << 20)
-                .await
-                .unwrap()
+            exchange(
+                &mut client,
+                &bytes,
+                deadline,
+                Duration::from_millis(200),
+                1 << 20,
+            )
+            .await
+            .unwrap()
         })
     }
 
@@ -461,7 +467,8 @@ mod tests {
             let a = read(not);
             assert!(!a.reusable, "{}", String::from_utf8_lossy(not));
         }
-        let http10 = read(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n{}");
+        let http10 =
+            read(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n{}");
         assert!(http10.reusable);
     }
 }

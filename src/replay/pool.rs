@@ -47,8 +47,16 @@ impl<K: Hash + Eq, T> Pool<K, T> {
 
     /// The most recently kept connection for `key` that has been idle less than
     /// [`IDLE_FOR`] at `now` and that `usable` accepts; the others looked at are dropped.
-    pub(crate) fn take(&self, key: &K, now: Instant, mut usable: impl FnMut(&T) -> bool) -> Option<T> {
-        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    pub(crate) fn take(
+        &self,
+        key: &K,
+        now: Instant,
+        mut usable: impl FnMut(&T) -> bool,
+    ) -> Option<T> {
+        let mut idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let list = idle.get_mut(key)?;
         list.retain(|(_, since)| now.saturating_duration_since(*since) < IDLE_FOR);
         while let Some((conn, _)) = list.pop() {
@@ -62,7 +70,10 @@ impl<K: Hash + Eq, T> Pool<K, T> {
     /// Keeps `conn` for `key` from `now`, unless `per_key` are kept already (then it is
     /// dropped, which closes it).
     pub(crate) fn put(&self, key: K, conn: T, now: Instant) {
-        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let list = idle.entry(key).or_default();
         if list.len() < self.per_key {
             list.push((conn, now));
