@@ -1,7 +1,8 @@
 //! `mmjwt audit` against a test issuer inside the suite: an HTTP server on 127.0.0.1:0 that
 //! serves correct tokens or one fault at a time, and `--exec` issuers (the mmjwt binary itself,
 //! `sh`). Each fault must be named by its code in the human, JSON and JUnit outputs; the
-//! correct issuer passes with exit 0; slow and dead issuers; hygiene of every output.
+//! correct issuer passes with exit 0; slow and dead issuers; fetches sharing one kept-alive
+//! connection; hygiene of every output.
 
 use crate::support::http::{Reply, Server};
 use crate::support::*;
