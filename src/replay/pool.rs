@@ -10,10 +10,10 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How long an idle connection is kept: under the keep-alive timeouts servers and load
-/// balancers commonly use (60 s and more), so that a kept connection is rarely one the server
-/// has already let go; a server with a shorter one closes it, which the client sees before
-/// reusing it or, at the latest, when a repeatable request on it fails.
+/// How long an idle connection is kept: below the 60 s idle timeout common at load
+/// balancers, so that a kept connection is rarely one the other end has already let go. A
+/// server with a shorter one (5 s is common) closes it first, which the client sees before
+/// reusing it or, at the latest, when a request on it fails before any answer byte.
 pub(crate) const IDLE_FOR: Duration = Duration::from_secs(30);
 
 /// Idle connections by key.
