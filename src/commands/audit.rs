@@ -90,7 +90,7 @@ pub(crate) fn run(args: &AuditArgs, shell: &Shell) -> anyhow::Result<u8> {
     let rt = crate::shell::async_runtime(Some(2))?;
     let issuer = match (&args.url, &args.exec) {
         (Some(template), _) => {
-            let client = Client::new(args.timeout);
+            let client = Client::new(args.timeout).keep_idle(usize::from(args.concurrency));
             Issuer::Http {
                 template: template.clone(),
                 headers,

@@ -3,10 +3,15 @@
 //! through a proxy from the environment (`proxy`). Header names go out as spelled on
 //! every path. No redirects (a 3xx is the answer, and following one to another host would
 //! carry the credential there); one deadline covers connecting, the handshake and reading the
-//! body. Every outcome, failures included, comes back as data; failure messages name the host,
-//! never the credential.
+//! body. Connections are kept alive and reused (`pool`), as OkHttp reuses them for the SDK:
+//! only after an answer read whole by its framing, and a request that finds its kept
+//! connection gone before any answer byte is sent again on a new one only when it is a GET
+//! or a HEAD, which the server may see twice without harm (a POST that may have reached the
+//! server is reported, never sent twice). Every outcome, failures included, comes back as
+//! data; failure messages name the host, never the credential.
 
 use super::h1::{self, Failed};
+use super::pool::Pool;
 use super::proxy::{self, Proxy};
 use super::request::{AUTHORIZATION, Request};
 use super::url::Url;
@@ -90,11 +95,12 @@ impl Outcome {
     }
 }
 
-/// A configured client; cheap to clone. One connection per request.
+/// A configured client; cheap to clone, and the clones share its kept-alive connections.
 #[derive(Debug, Clone)]
 pub struct Client {
     timeout: Duration,
     proxies: proxy::Settings,
+    idle: Arc<Pool<Route, Conn>>,
     /// Built at the first `https://` request: reading the system's certificates costs a
     /// plain-HTTP replay nothing.
     tls: Arc<OnceLock<Result<Arc<rustls::ClientConfig>, String>>>,
@@ -129,12 +135,23 @@ pub fn check_header(name: &str, value: &str) -> Result<(), String> {
 impl Client {
     /// A client whose requests each finish within `timeout`. Proxies are read from the
     /// environment now.
+    /// A client keeps one idle connection per place; [`Client::keep_idle`] sets more.
     pub fn new(timeout: Duration) -> Client {
         Client {
             timeout,
             proxies: proxy::Settings::from_env(),
+            idle: Arc::new(Pool::new(1)),
             tls: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// Keeps up to `per_place` idle connections to each place (a host and port through a
+    /// proxy or none): the number of requests in flight at once, so that each concurrent
+    /// task finds one.
+    #[must_use]
+    pub fn keep_idle(mut self, per_place: usize) -> Client {
+        self.idle = Arc::new(Pool::new(per_place));
+        self
     }
 
     pub fn timeout(&self) -> Duration {
@@ -245,6 +262,8 @@ impl Client {
         })
     }
 
+    /// Sends the request on a kept connection to the same place when one is there and
+    /// still open, else on a new one; keeps the connection again when the answer allows.
     async fn connect_and_exchange(
         &self,
         u: &Url,
@@ -254,46 +273,83 @@ impl Client {
         body: Option<&str>,
         deadline: tokio::time::Instant,
     ) -> Result<h1::Answer, Failed> {
+        let bytes = match proxy {
+            // A proxy is asked for the absolute URL (without any user:password@); through a
+            // tunnel the request is the server's own.
+            Some(p) if !u.https() => {
+                let target = format!("http://{}{}", u.host_header(), u.target());
+                let mut h = headers.to_vec();
+                if let Some(a) = &p.authorization {
+                    h.push(("Proxy-Authorization", a));
+                }
+                h1::request_bytes(method, &target, &h, body)
+            }
+            _ => h1::request_bytes(method, &u.target(), headers, body),
+        };
+        let route = Route::new(u, proxy);
+        let may_keep = !headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"));
+        if let Some(mut conn) = self.idle.take(&route, Instant::now(), Conn::still_open) {
+            match conn.exchange(&bytes, deadline, self.timeout).await {
+                Ok(answer) => {
+                    self.keep(route, conn, &answer, may_keep);
+                    return Ok(answer);
+                }
+                // Gone while idle: a GET or HEAD goes again on a new connection.
+                Err(Failed::Closed(_)) if matches!(method, "GET" | "HEAD") => {}
+                Err(Failed::Closed(why)) => {
+                    return Err(Failed::Closed(format!(
+                        "{why} on a kept-alive connection; the {method} is not sent again, as it may have reached the server"
+                    )));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let mut conn = self.open(u, proxy, deadline).await?;
+        let answer = conn.exchange(&bytes, deadline, self.timeout).await?;
+        self.keep(route, conn, &answer, may_keep);
+        Ok(answer)
+    }
+
+    fn keep(&self, route: Route, conn: Conn, answer: &h1::Answer, may_keep: bool) {
+        if may_keep && answer.reusable {
+            self.idle.put(route, conn, Instant::now());
+        }
+    }
+
+    /// A new connection to `u`'s host, or to the proxy (through a tunnel for `https://`),
+    /// with the TLS handshake done for `https://`.
+    async fn open(
+        &self,
+        u: &Url,
+        proxy: Option<&Proxy>,
+        deadline: tokio::time::Instant,
+    ) -> Result<Conn, Failed> {
         let (to_host, to_port) = match proxy {
             Some(p) => (p.host.as_str(), p.port),
             None => (u.host.as_str(), u.port_or_default()),
         };
         let mut tcp = h1::connect(to_host, to_port, deadline).await?;
-        if u.https() {
-            let connector = self.tls_connector().map_err(Failed::Tls)?;
-            if let Some(p) = proxy {
-                h1::tunnel(
-                    &mut tcp,
-                    &u.host_port(),
-                    p.authorization.as_deref(),
-                    deadline,
-                )
-                .await?;
-            }
-            let name = rustls::pki_types::ServerName::try_from(u.host.clone())
-                .map_err(|e| Failed::Tls(e.to_string()))?;
-            let mut tls =
-                match tokio::time::timeout_at(deadline, connector.connect(name, tcp)).await {
-                    Err(_) => return Err(Failed::Timeout),
-                    Ok(Err(e)) => return Err(Failed::Tls(e.to_string())),
-                    Ok(Ok(s)) => s,
-                };
-            let bytes = h1::request_bytes(method, &u.target(), headers, body);
-            h1::exchange(&mut tls, &bytes, deadline, self.timeout, MAX_BODY_BYTES).await
-        } else {
-            let bytes = match proxy {
-                // A proxy is asked for the absolute URL (without any user:password@).
-                Some(p) => {
-                    let target = format!("http://{}{}", u.host_header(), u.target());
-                    let mut h = headers.to_vec();
-                    if let Some(a) = &p.authorization {
-                        h.push(("Proxy-Authorization", a));
-                    }
-                    h1::request_bytes(method, &target, &h, body)
-                }
-                None => h1::request_bytes(method, &u.target(), headers, body),
-            };
-            h1::exchange(&mut tcp, &bytes, deadline, self.timeout, MAX_BODY_BYTES).await
+        if !u.https() {
+            return Ok(Conn::Plain(tcp));
+        }
+        let connector = self.tls_connector().map_err(Failed::Tls)?;
+        if let Some(p) = proxy {
+            h1::tunnel(
+                &mut tcp,
+                &u.host_port(),
+                p.authorization.as_deref(),
+                deadline,
+            )
+            .await?;
+        }
+        let name = rustls::pki_types::ServerName::try_from(u.host.clone())
+            .map_err(|e| Failed::Tls(e.to_string()))?;
+        match tokio::time::timeout_at(deadline, connector.connect(name, tcp)).await {
+            Err(_) => Err(Failed::Timeout),
+            Ok(Err(e)) => Err(Failed::Tls(e.to_string())),
+            Ok(Ok(s)) => Ok(Conn::Tls(Box::new(s))),
         }
     }
 
@@ -330,11 +386,68 @@ impl Client {
                 format!("cannot connect to {host}{via}: {why}"),
             ),
             Failed::Tls(why) => (FailureKind::Tls, format!("TLS with {host} failed: {why}")),
-            Failed::Other(why) => (
+            Failed::Other(why) | Failed::Closed(why) => (
                 FailureKind::Other,
                 format!("request to {host} failed: {why}"),
             ),
         }
+    }
+}
+
+/// Where a connection leads: the scheme, the host and port, and the proxy it goes through
+/// (with its credential, so that a connection opened with one is never lent to another).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Route {
+    https: bool,
+    host: String,
+    port: u16,
+    proxy: Option<(String, u16, Option<String>)>,
+}
+
+impl Route {
+    fn new(u: &Url, proxy: Option<&Proxy>) -> Route {
+        Route {
+            https: u.https(),
+            host: u.host.clone(),
+            port: u.port_or_default(),
+            proxy: proxy.map(|p| (p.host.clone(), p.port, p.authorization.clone())),
+        }
+    }
+}
+
+/// An open connection, plain or TLS.
+enum Conn {
+    Plain(tokio::net::TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>),
+}
+
+impl Conn {
+    async fn exchange(
+        &mut self,
+        bytes: &[u8],
+        deadline: tokio::time::Instant,
+        timeout: Duration,
+    ) -> Result<h1::Answer, Failed> {
+        match self {
+            Conn::Plain(s) => h1::exchange(s, bytes, deadline, timeout, MAX_BODY_BYTES).await,
+            Conn::Tls(s) => {
+                h1::exchange(s.as_mut(), bytes, deadline, timeout, MAX_BODY_BYTES).await
+            }
+        }
+    }
+
+    /// Whether a kept connection is still open and quiet: nothing to read yet. The server
+    /// closing it while idle (an end of stream, a reset, a TLS close_notify) shows as
+    /// something to read, found without waiting.
+    fn still_open(&self) -> bool {
+        let tcp = match self {
+            Conn::Plain(s) => s,
+            Conn::Tls(s) => s.get_ref().0,
+        };
+        let mut byte = [0u8; 1];
+        let mut buf = tokio::io::ReadBuf::new(&mut byte);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        tcp.poll_peek(&mut cx, &mut buf).is_pending()
     }
 }
 

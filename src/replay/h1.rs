@@ -1,7 +1,7 @@
 //! HTTP/1.1 written byte by byte, so that header names go out spelled as the SDK spells them
 //! (`sessionId`, `X-HTTP-Method-Override`) and in the order it sets them, over a plain or a
-//! TLS stream alike. One request per connection; the answer is read by `Content-Length`,
-//! chunked, or to the end of the connection. Also the `CONNECT` that opens a tunnel through
+//! TLS stream alike. The answer is read by `Content-Length`, chunked, or to the end of the
+//! connection, and says whether the connection can carry another request ([`Answer::reusable`]). Also the `CONNECT` that opens a tunnel through
 //! a proxy. [`super::client`] decides where to connect and wraps the stream.
 
 use std::time::Duration;
@@ -22,6 +22,10 @@ pub(crate) struct Answer {
     pub body: Vec<u8>,
     /// Why the body may be incomplete.
     pub body_problem: Option<String>,
+    /// The answer ended where its framing says (a length, the last chunk, no body by status)
+    /// with nothing after it, whole and within the cap, and the server keeps the connection
+    /// open (HTTP/1.1 without `Connection: close`, or HTTP/1.0 with `keep-alive`).
+    pub reusable: bool,
 }
 
 /// Why no answer arrived.
@@ -33,6 +37,9 @@ pub(crate) enum Failed {
     Dns(String),
     Connect(String),
     Other(String),
+    /// The connection ended (closed or reset) before any byte of the answer: on a kept-alive
+    /// connection, the server may have let it go while it was idle.
+    Closed(String),
 }
 
 /// The request's bytes: request line, headers as given, blank line, body.
@@ -139,7 +146,7 @@ fn io_failure(e: &std::io::Error) -> Failed {
     if e.kind() == std::io::ErrorKind::InvalidData {
         Failed::Tls(without_os_error(e))
     } else {
-        Failed::Other(without_os_error(e))
+        Failed::Closed(without_os_error(e))
     }
 }
 
@@ -149,18 +156,28 @@ async fn read_head<S: AsyncRead + Unpin>(
     buf: &mut Vec<u8>,
     deadline: Instant,
 ) -> Result<Head, Failed> {
+    let mut got_any = false;
     loop {
         let mut chunk = vec![0u8; 4096];
         let n = match timeout_at(deadline, stream.read(&mut chunk)).await {
             Err(_) => return Err(Failed::Timeout),
-            Ok(Err(e)) => return Err(io_failure(&e)),
+            Ok(Err(e)) => {
+                return Err(match io_failure(&e) {
+                    Failed::Closed(why) if got_any => Failed::Other(why),
+                    f => f,
+                });
+            }
             Ok(Ok(0)) => {
-                return Err(Failed::Other(
-                    "the connection closed before a complete answer".into(),
-                ));
+                let why = "the connection closed before a complete answer".to_string();
+                return Err(if got_any {
+                    Failed::Other(why)
+                } else {
+                    Failed::Closed(why)
+                });
             }
             Ok(Ok(n)) => n,
         };
+        got_any = true;
         buf.extend_from_slice(&chunk[..n]);
         let mut slots = [httparse::EMPTY_HEADER; 128];
         let mut r = httparse::Response::new(&mut slots);
@@ -260,7 +277,10 @@ pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
         }
     };
     let mut body = Vec::new();
+    // Whether the body ended where its framing says, with nothing read past it.
+    let mut framed_end = false;
     if bodiless {
+        framed_end = rest.is_empty();
     } else if chunked {
         'chunks: loop {
             // A size line.
@@ -281,6 +301,20 @@ pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
             };
             rest.drain(..line_end + 2);
             if size == 0 {
+                // The trailer section, up to its blank line: read only to know that the
+                // connection is at the next answer; the body is whole either way.
+                let mut ignored = None;
+                loop {
+                    if let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
+                        rest.drain(..i + 2);
+                        if i == 0 {
+                            framed_end = rest.is_empty();
+                            break;
+                        }
+                    } else if !read_more(&mut rest, &mut ignored).await {
+                        break;
+                    }
+                }
                 break;
             }
             while rest.len() < size + 2 {
@@ -303,6 +337,7 @@ pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
                 break;
             }
         }
+        framed_end = rest.len() == len;
         rest.truncate(len);
         body = rest;
         if eof && body.len() < len && body_problem.is_none() {
@@ -322,13 +357,33 @@ pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
             max_body >> 20
         ));
     }
+    let reusable = framed_end
+        && !eof
+        && body_problem.is_none()
+        && status != 101
+        && keeps_open(version, header("connection").as_deref());
     Ok(Answer {
         status,
         version,
         headers,
         body,
         body_problem,
+        reusable,
     })
+}
+
+/// Whether the server keeps the connection open after an answer of `version` with this
+/// `Connection` header: HTTP/1.1 unless it says `close`, HTTP/1.0 only when it says
+/// `keep-alive`.
+fn keeps_open(version: &str, connection: Option<&str>) -> bool {
+    let says = |token: &str| {
+        connection.is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+    };
+    if says("close") {
+        false
+    } else {
+        version == "HTTP/1.1" || says("keep-alive")
+    }
 }
 
 fn without_os_error(e: &std::io::Error) -> String {
@@ -355,5 +410,65 @@ mod tests {
             b,
             b"POST /p?q=1 HTTP/1.1\r\nX-HTTP-Method-Override: PATCH\r\nsessionId: s\r\n\r\n{}"
         );
+    }
+
+    #[test]
+    fn who_keeps_the_connection_open() {
+        assert!(keeps_open("HTTP/1.1", None));
+        assert!(keeps_open("HTTP/1.1", Some("Keep-Alive")));
+        assert!(!keeps_open("HTTP/1.1", Some("close")));
+        assert!(!keeps_open("HTTP/1.1", Some("Upgrade, Close")));
+        assert!(!keeps_open("HTTP/1.0", None));
+        assert!(keeps_open("HTTP/1.0", Some("keep-alive")));
+    }
+
+    /// Reads `answer` as the reply to a GET over an in-memory stream.
+    fn read(answer: &[u8]) -> Answer {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (mut client, mut server) = tokio::io::duplex(1 << 16);
+            server.write_all(answer).await.unwrap();
+            let deadline = Instant::now() + Duration::from_millis(200);
+            let bytes = request_bytes("GET", "/", &[], None);
+            exchange(
+                &mut client,
+                &bytes,
+                deadline,
+                Duration::from_millis(200),
+                1 << 20,
+            )
+            .await
+            .unwrap()
+        })
+    }
+
+    #[test]
+    fn only_a_whole_framed_answer_leaves_the_connection_reusable() {
+        let length = read(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        assert!(length.reusable && length.body == b"{}");
+        let chunked = read(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-T: 1\r\n\r\n",
+        );
+        assert!(chunked.reusable && chunked.body == b"{}");
+        assert!(read(b"HTTP/1.1 204 No Content\r\n\r\n").reusable);
+        for not in [
+            // Told to close; HTTP/1.0 without keep-alive.
+            &b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"[..],
+            b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+            // Cut short (the deadline passes), bytes past the body, no length, no last chunk.
+            b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}XYZ",
+            b"HTTP/1.1 200 OK\r\n\r\n{}",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n",
+        ] {
+            let a = read(not);
+            assert!(!a.reusable, "{}", String::from_utf8_lossy(not));
+        }
+        let http10 =
+            read(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n{}");
+        assert!(http10.reusable);
     }
 }

@@ -7,8 +7,8 @@
 //!   query, headers and body bytes. `gson` holds the Android serialisation quirks,
 //!   `sorted_keys` the iOS ones (Foundation's key order, Apple's spelling of doubles).
 //! - [`client`]: the only code that touches the network (`h1`: mmjwt's own HTTP/1.1, over
-//!   rustls for https; `proxy`: the environment's proxies; no redirects, one deadline),
-//!   returning an [`client::Outcome`] as data. `url`: the small URL parser it and the
+//!   rustls for https; `proxy`: the environment's proxies; `pool`: kept-alive connections;
+//!   no redirects, one deadline), returning an [`client::Outcome`] as data. `url`: the small URL parser it and the
 //!   command line share.
 //! - `redact`, `curl`, `render`: what is shown, with credentials redacted.
 //! - `summary`: the batch summary of many calls.
@@ -25,6 +25,7 @@ pub(crate) mod gzip;
 pub(crate) mod h1;
 pub(crate) mod job;
 pub(crate) mod plan;
+pub(crate) mod pool;
 pub(crate) mod proxy;
 pub(crate) mod redact;
 pub(crate) mod render;

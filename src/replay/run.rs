@@ -338,7 +338,7 @@ async fn many(
     let started = Instant::now();
     let total = users.len();
     let users = Arc::new(users);
-    let client = Client::new(output.timeout);
+    let client = Client::new(output.timeout).keep_idle(output.concurrency);
     let next = Arc::new(AtomicUsize::new(0));
     let (tx, mut rx) =
         tokio::sync::mpsc::channel::<anyhow::Result<Exchange>>(output.concurrency * 2);

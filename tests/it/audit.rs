@@ -1,7 +1,8 @@
 //! `mmjwt audit` against a test issuer inside the suite: an HTTP server on 127.0.0.1:0 that
 //! serves correct tokens or one fault at a time, and `--exec` issuers (the mmjwt binary itself,
 //! `sh`). Each fault must be named by its code in the human, JSON and JUnit outputs; the
-//! correct issuer passes with exit 0; slow and dead issuers; hygiene of every output.
+//! correct issuer passes with exit 0; slow and dead issuers; fetches sharing one kept-alive
+//! connection; hygiene of every output.
 
 use crate::support::http::{Reply, Server};
 use crate::support::*;
@@ -952,4 +953,28 @@ fn user_info_in_the_url_is_sent_as_basic_authorization_and_never_shown() {
     );
     assert_eq!(hits[0].header("accept"), Some("*/*"));
     assert!(!stdout(&out).contains("hush") && !stderr(&out).contains("hush"));
+}
+
+#[test]
+fn fetches_share_one_kept_alive_connection_over_tls() {
+    use crate::support::tls::{Hangup, KeepAlive, trust};
+    let issuer = KeepAlive::start(
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nnot-a-token\n",
+        Hangup::Never,
+    );
+    let url = format!("{}/token?user={{user}}", issuer.url);
+    let mut cmd = mmjwt_with_creds();
+    trust(&mut cmd);
+    let out = cmd
+        .args(["audit", "--json", "--url", &url, "--users", "-"])
+        .args(["--repeat", "3", "--concurrency", "1"])
+        .write_stdin("alice\nbob\n")
+        .output()
+        .unwrap();
+    let (fetches, summary) = json_lines(&out);
+    assert_eq!(summary["attempts"], 6, "{}", stderr(&out));
+    assert!(fetches.iter().all(|f| f["issuer"]["status"] == 200));
+    assert_eq!(issuer.requests().len(), 6);
+    assert_eq!(issuer.accepts(), 1);
 }

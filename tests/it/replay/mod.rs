@@ -8,6 +8,7 @@ mod batch;
 mod embedded;
 mod failures;
 mod input;
+mod keepalive;
 mod output;
 mod tls;
 mod userdata;

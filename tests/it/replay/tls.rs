@@ -9,7 +9,7 @@ const OK_JSON: &[u8] =
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}";
 
 /// `replay` against `url` trusting the test certificate, with no proxy from the machine.
-fn replay_tls(url: &str) -> Command {
+pub(super) fn replay_tls(url: &str) -> Command {
     let mut c = replay(url);
     trust(&mut c);
     for v in [

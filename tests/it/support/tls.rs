@@ -2,10 +2,12 @@
 //! self-signed certificate in `tests/fixtures/tls/` (names: 127.0.0.1, localhost,
 //! proxied.example); the binary is told to trust it the way a user would, with
 //! `SSL_CERT_FILE` ([`trust`]). Each keeps the raw bytes it received, so tests can hold the
-//! wire to its exact spelling.
+//! wire to its exact spelling. [`KeepAlive`] answers many requests per connection, plain or
+//! TLS, and counts the connections, for the client's connection reuse.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -173,5 +175,103 @@ impl Proxy {
     /// The request heads received, in order.
     pub fn heads(&self) -> Vec<String> {
         self.heads.lock().unwrap().clone()
+    }
+}
+
+/// When a [`KeepAlive`] server lets a connection go.
+#[derive(Debug, Clone, Copy)]
+pub enum Hangup {
+    /// Never: it answers every request until the client closes.
+    Never,
+    /// Right after this many answers, as a server whose keep-alive time is up.
+    AfterAnswers(usize),
+    /// After this many answers it reads one more request and closes without answering, as a
+    /// server that let the connection go just as the request arrived.
+    Swallowing(usize),
+}
+
+/// A server that answers many requests per connection (plain or TLS) with `answer`, counting
+/// the connections it accepts and keeping each request's first line.
+pub struct KeepAlive {
+    pub url: String,
+    accepts: Arc<AtomicUsize>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl KeepAlive {
+    pub fn start(tls: bool, answer: &'static [u8], hangup: Hangup) -> KeepAlive {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepts = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (count, keep) = (Arc::clone(&accepts), Arc::clone(&requests));
+        let config = server_config();
+        std::thread::spawn(move || {
+            for sock in listener.incoming() {
+                let Ok(sock) = sock else { return };
+                count.fetch_add(1, Ordering::SeqCst);
+                let _ = sock.set_read_timeout(Some(Duration::from_secs(20)));
+                let keep = Arc::clone(&keep);
+                let config = Arc::clone(&config);
+                std::thread::spawn(move || {
+                    if tls {
+                        let Ok(conn) = rustls::ServerConnection::new(config) else {
+                            return;
+                        };
+                        let mut s = rustls::StreamOwned::new(conn, sock);
+                        serve(&mut s, answer, hangup, &keep);
+                        s.conn.send_close_notify();
+                        let _ = s.flush();
+                    } else {
+                        let mut s = sock;
+                        serve(&mut s, answer, hangup, &keep);
+                    }
+                });
+            }
+        });
+        let scheme = if tls { "https" } else { "http" };
+        KeepAlive {
+            url: format!("{scheme}://127.0.0.1:{port}"),
+            accepts,
+            requests,
+        }
+    }
+
+    /// The connections accepted so far.
+    pub fn accepts(&self) -> usize {
+        self.accepts.load(Ordering::SeqCst)
+    }
+
+    /// The request lines received, in order.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// One connection: requests answered until the client closes or `hangup` says.
+fn serve(
+    s: &mut (impl std::io::Read + std::io::Write),
+    answer: &[u8],
+    hangup: Hangup,
+    keep: &Mutex<Vec<String>>,
+) {
+    let mut answered = 0;
+    while let Some(request) = read_request(s) {
+        let line = String::from_utf8_lossy(&request)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        keep.lock().unwrap().push(line);
+        if matches!(hangup, Hangup::Swallowing(n) if answered == n) {
+            return;
+        }
+        if s.write_all(answer).and_then(|()| s.flush()).is_err() {
+            return;
+        }
+        answered += 1;
+        if matches!(hangup, Hangup::AfterAnswers(n) if answered == n) {
+            return;
+        }
     }
 }
