@@ -5,7 +5,7 @@
 //! through a proxy (a local sandbox is never behind one). Proxies are `http://` ones: an
 //! `https://` URL is tunnelled with `CONNECT`, an `http://` one is asked for in absolute form.
 
-use super::url::Url;
+use super::url::{Url, UrlError};
 use std::net::IpAddr;
 
 /// A proxy to go through.
@@ -76,20 +76,19 @@ impl Settings {
         } else {
             format!("http://{value}")
         };
-        let parsed = Url::parse(&with_scheme).map_err(|e| format!("{variable} is not usable: {e}"));
-        let p = match parsed {
+        let p = match Url::parse(&with_scheme) {
             Ok(p) if !p.https() => p,
             Ok(_) => {
                 return Err(format!(
                     "{variable} names an https:// proxy; only http:// proxies are supported"
                 ));
             }
-            Err(e) if e.contains("scheme must be") => {
+            Err(UrlError::Scheme(_)) => {
                 return Err(format!(
                     "{variable} names a proxy that is not http:// (only http:// proxies are supported)"
                 ));
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(format!("{variable} is not usable: {e}")),
         };
         let authorization = p.userinfo.as_deref().map(|u| {
             let (user, pass) = u.split_once(':').unwrap_or((u, ""));
