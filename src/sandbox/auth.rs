@@ -5,11 +5,10 @@
 //! Also the optional `jti` replay cache.
 
 use super::api::{ApiError, message_id};
-use crate::sdk::SdkSelection;
 use crate::secret::HmacKey;
-use crate::token::check::{Expectations, KeyRing, Keys, Options};
+use crate::token::check::KeyRing;
 use crate::token::pitfalls::KeyVariants;
-use crate::token::verdict::{Identity, verdict};
+use crate::token::verdict::{Identity, server_options, verdict};
 use axum::http::{HeaderMap, header};
 use std::collections::HashMap;
 use subtle::ConstantTimeEq as _;
@@ -155,18 +154,7 @@ impl Authenticator<'_> {
             keys: self.keys,
             variants: self.variants,
         };
-        let opts = Options {
-            now,
-            leeway: self.leeway,
-            keys: Keys::Ring(&ring),
-            expect: Expectations {
-                sub: None,
-                app_code: Some(self.app_code),
-                kid: None,
-            },
-            require_signature: true,
-            sdk: SdkSelection::NONE,
-        };
+        let opts = server_options(now, self.leeway, &ring, self.app_code);
         // The judgement without the report `check` would build around it (same rules, same
         // problem and words; tests hold the two equal).
         let v = verdict(token, &opts);

@@ -9,7 +9,7 @@
 use super::check::{Expectations, Keys, Options, check};
 use super::edit::{EditError, Edited, Edits, Resigned};
 use super::mint::{Claims, Minter};
-use super::verdict::{REFUSED_STATUS, verdict};
+use super::verdict::{REFUSED_STATUS, server_options, verdict};
 use crate::color::Painter;
 use crate::json::RawObject;
 use crate::sdk::plugins::Plugin;
@@ -399,20 +399,9 @@ pub fn predict(broken: &Broken, intended: &Identity<'_>, now: i64) -> Prediction
     // The sandbox's own judgement: its keys by kid, its application code, no SDK; the call is
     // for the intended user, whose id the token's sub must be.
     let ring: HashMap<String, HmacKey> = [(intended.kid.clone(), intended.key.clone())].into();
-    let server = verdict(
-        &broken.made.token,
-        &Options {
-            now,
-            leeway: 0,
-            keys: Keys::Ring(&ring),
-            expect: Expectations {
-                kid: None,
-                ..expect
-            },
-            require_signature: true,
-            sdk: SdkSelection::NONE,
-        },
-    );
+    let mut server_opts = server_options(now, 0, &ring, &intended.app_code);
+    server_opts.expect.sub = Some(&intended.user_id);
+    let server = verdict(&broken.made.token, &server_opts);
     let reached = report
         .sdk
         .iter()

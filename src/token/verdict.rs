@@ -7,13 +7,38 @@
 //! HMAC) saved about an eighth of a Bearer request's instructions, under the 20 % a fast path
 //! must move a figure users see, so there is none (docs/performance.md).
 
-use super::check::{Options, check};
+use super::check::{Expectations, KeyRing, Keys, Options, check};
 use crate::problem::Problem;
+use crate::sdk::SdkSelection;
 use serde_json::Value;
 
 /// The HTTP status of a refused token (401 Unauthorized): the sandbox answers every refusal
 /// of [`verdict`] with it, `messageId` being the problem code.
 pub const REFUSED_STATUS: u16 = 401;
+
+/// The options the server judges a Bearer token with: the key its `kid` names in `ring`, the
+/// App Profile's application code, the signature required, no SDK (the token has already left
+/// the phone). The sandbox authenticates with them, and `gen --break` predicts its answer with
+/// them.
+pub fn server_options<'a>(
+    now: i64,
+    leeway: i64,
+    ring: &'a (dyn KeyRing + Sync),
+    app_code: &'a str,
+) -> Options<'a> {
+    Options {
+        now,
+        leeway,
+        keys: Keys::Ring(ring),
+        expect: Expectations {
+            sub: None,
+            app_code: Some(app_code),
+            kid: None,
+        },
+        require_signature: true,
+        sdk: SdkSelection::NONE,
+    }
+}
 
 /// Who a valid token names.
 #[derive(Debug, Clone, PartialEq, Eq)]
