@@ -35,6 +35,7 @@ pub mod replay;
 pub mod sandbox;
 pub mod sdk;
 pub mod secret;
+pub mod serve;
 pub mod shell;
 pub mod time;
 pub mod token;
