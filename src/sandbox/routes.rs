@@ -46,7 +46,7 @@ pub struct Shared {
     pub state: Option<StateFile>,
     /// Routes served next to the Mobile API (the debugger page), if any.
     pub extension: Option<super::Extension>,
-    /// The bound address, once the sandbox listens (`None` for in-process `oneshot` use).
+    /// The bound address, once the sandbox listens (`None` in-process, through [`App::answer`]).
     pub address: std::sync::OnceLock<std::net::SocketAddr>,
     /// Followers of the request log.
     pub events: log::events::Hub,
@@ -441,7 +441,7 @@ fn within_limits(
 }
 
 fn push_reg_id(path: &str) -> Result<String, ApiError> {
-    // The router matched /mobile/1/appinstance/{id}/<call>, so the id is the fourth segment.
+    // The routing matched /mobile/1/appinstance/{id}/<call>, so the id is the fourth segment.
     // It is used as sent (the SDKs put it in the path without percent-encoding).
     let id = path.split('/').nth(4).unwrap_or_default();
     if id.len() > MAX_PUSH_REG_ID {
