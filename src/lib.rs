@@ -17,7 +17,8 @@
 //! - [`ui`]: the debugger page the sandbox serves, its API calling `token`, `replay` and the sandbox;
 //! - [`json`]: the strict JSON reader and the compact writer both `token` and `sdk` use;
 //! - leaves: [`problem`] (the code vocabulary), [`error`] (exit codes and error kinds),
-//!   [`secret`], [`b64`], [`time`], [`color`], [`shell`] (output decisions, warnings).
+//!   [`secret`], [`b64`], [`time`], [`color`], [`shell`] (output decisions, warnings),
+//!   [`serve`] (HTTP/1 serving on hyper for the sandbox, the page and the issuer endpoint).
 //!
 //! No library module names `cli` or `commands` (a test reads the sources to keep it so).
 
@@ -35,6 +36,7 @@ pub mod replay;
 pub mod sandbox;
 pub mod sdk;
 pub mod secret;
+pub mod serve;
 pub mod shell;
 pub mod time;
 pub mod token;

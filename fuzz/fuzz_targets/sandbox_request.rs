@@ -1,5 +1,5 @@
 //! Fuzzes the sandbox's request handling (routing, the Authorization header, the token check,
-//! query flags, body parsing, the data model) through its router with `oneshot`, on a
+//! query flags, body parsing, the data model) in-process through `App::answer`, on a
 //! current-thread runtime made once. Each input is a short session of up to four requests
 //! against a fresh sandbox (so personalize, save and depersonalize meet each other's state),
 //! in one of the three modes.
@@ -15,16 +15,14 @@
 //! `messageId` and `text`; a 401 never repeats an `App`/`Bearer` credential of 16 bytes or more.
 #![no_main]
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderName, HeaderValue, Method, Request, Uri, header};
+use http::{HeaderName, HeaderValue, Method, Request, Uri, header};
 use libfuzzer_sys::fuzz_target;
-use mmjwt::sandbox::{Clock, Config, Mode};
+use mmjwt::sandbox::{App, Clock, Config, Mode};
 use mmjwt::secret::HmacKey;
+use mmjwt::serve::RequestBody;
 use mmjwt::token::mint::{Claims, Minter};
 use serde_json::Value;
 use std::sync::OnceLock;
-use tower::ServiceExt as _;
 
 const KEY: &[u8; 32] = b"fuzz-key-fuzz-key-fuzz-key-fuzz!";
 const APP: &str = "fuzz-app";
@@ -77,7 +75,7 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn sandbox(byte: u8) -> Router {
+fn sandbox(byte: u8) -> App {
     let mode = match byte % 3 {
         0 => Mode::AllowAll,
         1 => Mode::JwtOnly,
@@ -87,7 +85,7 @@ fn sandbox(byte: u8) -> Router {
     c.clock = Clock::Fixed(NOW);
     c.strict_installations = byte & 4 != 0;
     c.reject_replayed_jti = byte & 8 != 0;
-    mmjwt::sandbox::router(c).expect("a router")
+    mmjwt::sandbox::app(c).expect("a sandbox")
 }
 
 fn token(sub: &str, exp: i64) -> String {
@@ -105,7 +103,7 @@ fn token(sub: &str, exp: i64) -> String {
 }
 
 /// Builds one request from a record; `None` when the bytes make no valid request at all.
-fn request(c: &mut Cursor<'_>) -> Option<(Request<Body>, Vec<u8>)> {
+fn request(c: &mut Cursor<'_>) -> Option<(Request<RequestBody>, Vec<u8>)> {
     let shape = c.byte()?;
     let auth = c.byte()?;
     let reg = c.field(false);
@@ -176,7 +174,7 @@ fn request(c: &mut Cursor<'_>) -> Option<(Request<Body>, Vec<u8>)> {
     } else {
         body.to_vec()
     };
-    Some((req.body(Body::from(body)).ok()?, sent))
+    Some((req.body(RequestBody::full(body)).ok()?, sent))
 }
 
 async fn session(data: &[u8]) {
@@ -190,7 +188,7 @@ async fn session(data: &[u8]) {
             return;
         };
         let head = req.method() == Method::HEAD;
-        let res = app.clone().oneshot(req).await.expect("infallible");
+        let res = app.answer(req).await;
         let status = res.status();
         assert_eq!(
             res.headers()
@@ -204,9 +202,7 @@ async fn session(data: &[u8]) {
             .expect("ASCII")
             .parse()
             .expect("a number");
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 22)
-            .await
-            .expect("a body");
+        let bytes = res.into_body().into_bytes().expect("a whole body");
         if head {
             // HEAD is answered as GET without the body (the length is the GET body's).
             assert!(bytes.is_empty());

@@ -7,9 +7,10 @@ use libfuzzer_sys::fuzz_target;
 use mmjwt::json::{JsonError, parse_object};
 use serde_json::Value;
 
-/// With the `raw_value` feature on (axum enables it), serde_json's own `Value` refuses an
-/// object whose first name is this marker; mmjwt reads it as the ordinary name it is, so the
-/// oracle does not apply to input carrying it (a unit test in `token::json` covers it).
+/// With the `raw_value` feature on (any crate in a build can turn it on), serde_json's own
+/// `Value` refuses an object whose first name is this marker; mmjwt reads it as the ordinary
+/// name it is, so the oracle does not apply to input carrying it (a unit test in `json::read`
+/// covers it).
 const RAW_VALUE_MARKER: &[u8] = b"$serde_json::private::RawValue";
 
 fuzz_target!(|data: &[u8]| {

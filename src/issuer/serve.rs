@@ -8,14 +8,14 @@
 //! [`MAX_USER_CHARS`] characters (400). Every answer is JSON with the debugger page's security
 //! headers. One log line per request names the user id and the status, never the token.
 //!
-//! [`answer`] is the pure core (request in, outcome out, `now` and the `jti` passed in); the
-//! accept loop gives each connection HTTP/1 with the sandbox's header limits and timeout.
+//! [`answer`] is the pure core (request in, outcome out, `now` and the `jti` passed in); it is
+//! served by the sandbox's accept loop ([`crate::serve::run`]: HTTP/1 with the sandbox's header
+//! limits and timeout), every path and method to one handler.
 
 use crate::sandbox::Limits;
+use crate::serve::{self, Request, Response};
 use crate::token::mint::{Claims, JtiSource, Minter};
-use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::Response;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
@@ -255,13 +255,8 @@ pub fn response(outcome: &Outcome) -> Response {
             serde_json::json!({"error": {"kind": kind, "message": message}}),
         ),
     };
-    let mut res = Response::new(Body::from(body.to_string()));
-    *res.status_mut() = status;
+    let mut res = serve::response(status, "application/json", body.to_string());
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
     if status == StatusCode::METHOD_NOT_ALLOWED {
         h.insert(header::ALLOW, HeaderValue::from_static("GET"));
     }
@@ -334,7 +329,8 @@ struct State {
     log: Log,
 }
 
-fn handle<B>(state: &State, req: &axum::http::Request<B>) -> Response {
+/// Answers one request (a `HEAD` gets the headers of the `GET` answer, no body) and logs it.
+fn handle(state: &State, req: &Request) -> Response {
     let jti = state
         .jtis
         .lock()
@@ -365,23 +361,25 @@ fn handle<B>(state: &State, req: &axum::http::Request<B>) -> Response {
         user.as_deref(),
         outcome.status(),
     ));
-    response(&outcome)
+    let mut res = response(&outcome);
+    serve::finish(&mut res, req.method());
+    res
 }
 
-/// The sandbox's accept loop (HTTP/1 with a timer, a header-read timeout and header limits;
-/// shutdown stops accepting and lets each connection finish its request), with every request
-/// going to [`handle`].
+/// The accept loop the sandbox uses (HTTP/1 with a timer, a header-read timeout and header
+/// limits; shutdown stops accepting and lets each connection finish its request), with every
+/// request going to [`handle`].
 async fn accept(
     listener: TcpListener,
     state: Arc<State>,
     limits: Limits,
     stop: watch::Receiver<bool>,
 ) {
-    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+    let handler: serve::Handler = Arc::new(move |req| {
         let res = handle(&state, &req);
-        async move { res }
+        Box::pin(async move { res })
     });
-    crate::sandbox::serve_router(listener, app, limits, stop).await;
+    serve::run(listener, handler, limits, stop).await;
 }
 
 /// True for an address only this machine can reach.

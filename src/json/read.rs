@@ -228,9 +228,11 @@ impl<'de> Deserialize<'de> for Name {
 }
 
 /// Any JSON value, built into a `Value` by this visitor rather than `Value`'s own: with
-/// serde_json's `raw_value` feature on (axum turns it on), `Value` takes an object whose first
-/// name is `$serde_json::private::RawValue` for a raw value and refuses it, though it is valid
-/// JSON (found by the `strict_json` fuzz target).
+/// serde_json's `raw_value` feature on, `Value` takes an object whose first name is
+/// `$serde_json::private::RawValue` for a raw value and refuses it, though it is valid JSON
+/// (found by the `strict_json` fuzz target). mmjwt's dependencies leave the feature off, but
+/// features are unified across a build, so any crate built with mmjwt that wants raw values
+/// turns it on for mmjwt too.
 struct Plain(Value);
 
 impl<'de> Deserialize<'de> for Plain {

@@ -3,9 +3,8 @@
 //! (so `Content-Type: application/json` and `Content-Length` are never forgotten; both SDKs
 //! misread errors without them).
 
-use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use crate::serve::{self, Response};
+use http::{HeaderValue, StatusCode, header};
 use serde_json::{Value, json};
 
 /// `messageId`s the sandbox answers with besides the token problem codes of
@@ -98,14 +97,9 @@ impl ApiError {
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
     let len = bytes.len();
-    let mut res = Response::new(Body::from(bytes));
-    *res.status_mut() = status;
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    let mut res = serve::response(status, "application/json", bytes);
+    res.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     res
 }
 

@@ -9,7 +9,7 @@ use crate::secret::HmacKey;
 use crate::token::check::KeyRing;
 use crate::token::pitfalls::KeyVariants;
 use crate::token::verdict::{Identity, server_options, verdict};
-use axum::http::{HeaderMap, header};
+use http::{HeaderMap, header};
 use std::collections::HashMap;
 use subtle::ConstantTimeEq as _;
 
@@ -228,7 +228,7 @@ impl JtiCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use http::HeaderValue;
 
     #[test]
     fn jti_cache_forgets_expired_tokens() {

@@ -5,7 +5,7 @@
 use super::api::{ApiError, message_id};
 use super::person::{Email, Gender, Phone};
 use crate::json::kind_of;
-use axum::http::StatusCode;
+use http::StatusCode;
 use serde_json::{Map, Value};
 
 /// A member of a patch: not sent, sent as `null` (delete), or sent with a value.

@@ -2,12 +2,13 @@
 //! user, personalize, depersonalize, repersonalize) under one of the three "user data
 //! authorization" modes, answering every refusal with a `messageId` that says why.
 //!
-//! This module is the library face ([`Config`], [`Sandbox`], [`SandboxThread`], [`router`]);
+//! This module is the library face ([`Config`], [`Sandbox`], [`SandboxThread`], [`App`]);
 //! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (envelope and messageIds),
 //! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
 //! `person` (the data types) and `store` (the operations on them), `persist` (the state file),
-//! `routes` (HTTP), `server` (the accept loop and its limits), `log` (the request log line and
-//! its writer, and the live log others may follow).
+//! `routes` (HTTP: the routing, the request timeout and the log line, served by
+//! [`crate::serve`]), `log` (the request log line and its writer, and the live log others may
+//! follow).
 
 pub(crate) mod api;
 pub(crate) mod auth;
@@ -16,11 +17,10 @@ pub(crate) mod log;
 pub(crate) mod persist;
 pub(crate) mod person;
 pub(crate) mod routes;
-mod server;
-pub(crate) use server::serve as serve_router;
 pub(crate) mod store;
 
 use crate::secret::{HmacKey, Secret};
+use crate::serve::{Pending, Request};
 use crate::token::pitfalls::KeyVariants;
 use anyhow::Context as _;
 use std::collections::HashMap;
@@ -29,10 +29,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use routes::{MAX_BODY_BYTES, Shared};
+pub use crate::serve::Limits;
+pub use routes::{App, MAX_BODY_BYTES, Shared};
 
-/// Routes a sandbox serves besides the Mobile API, built from what its handlers share.
-pub type Extension = fn(&Arc<Shared>) -> axum::Router<Arc<Shared>>;
+/// What answers every request to one of an [`Extension`]'s paths, whatever its method.
+pub type Route = fn(Arc<Shared>, Request) -> Pending;
+
+/// Routes a sandbox serves besides the Mobile API: the route of a path, or `None` for a path
+/// the extension does not serve. Its answers pass through the sandbox's request timeout and
+/// log like the Mobile API's.
+pub type Extension = fn(path: &str) -> Option<Route>;
 
 /// The default listen address of `mmjwt sandbox`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
@@ -75,33 +81,6 @@ pub enum Clock {
     System,
     /// A fixed Unix time, for tests.
     Fixed(i64),
-}
-
-/// Server limits. The defaults suit a local emulator; tests lower them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// From the end of the headers to the last byte of the response (408 after it).
-    pub request_timeout: Duration,
-    /// The whole header block must arrive within this (the connection is closed otherwise).
-    pub header_read_timeout: Duration,
-    /// More header lines than this get 431.
-    pub max_headers: usize,
-    /// A header block (request line included) larger than this gets 431.
-    pub max_header_bytes: usize,
-    /// How long shutdown waits for in-flight requests before cutting them off.
-    pub shutdown_grace: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            request_timeout: Duration::from_secs(10),
-            header_read_timeout: Duration::from_secs(5),
-            max_headers: 100,
-            max_header_bytes: 16 * 1024,
-            shutdown_grace: Duration::from_secs(10),
-        }
-    }
 }
 
 /// Everything a sandbox needs to start.
@@ -246,10 +225,10 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     }))
 }
 
-/// The sandbox as an axum router, for in-process `oneshot` tests (no socket, so no hyper
-/// limits).
-pub fn router(config: Config) -> anyhow::Result<axum::Router> {
-    Ok(routes::router(prepare(config)?))
+/// The sandbox without a socket, answering requests in-process ([`App::answer`]; no hyper, so
+/// no header limits).
+pub fn app(config: Config) -> anyhow::Result<App> {
+    Ok(App::new(prepare(config)?))
 }
 
 /// A running sandbox on the current tokio runtime. Dropping it stops the server abruptly;
@@ -275,8 +254,12 @@ impl Sandbox {
             .context("cannot read the bound address")?;
         let _ = shared.address.set(addr);
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
-        let app = routes::router(Arc::clone(&shared));
-        let task = tokio::spawn(server::serve(listener, app, limits, stop_rx));
+        let app = App::new(Arc::clone(&shared));
+        let handler: crate::serve::Handler = Arc::new(move |req| {
+            let app = app.clone();
+            Box::pin(async move { app.answer(req).await })
+        });
+        let task = tokio::spawn(crate::serve::run(listener, handler, limits, stop_rx));
         Ok(Sandbox {
             addr,
             shared,

@@ -1,7 +1,9 @@
-//! The HTTP surface: the four Mobile API user endpoints (with Android's POST +
-//! `X-HTTP-Method-Override: PATCH` next to iOS's real PATCH), the order in which a request is
-//! judged (authentication, mode, input, data), the body limit, the request timeout and the log
-//! line. Every response, refusals and unknown paths included, is JSON with a length.
+//! The HTTP surface: the routing (the extension's paths, then the four Mobile API user
+//! endpoints, with Android's POST + `X-HTTP-Method-Override: PATCH` next to iOS's real PATCH;
+//! another method is 405 with `Allow`, another path the JSON 404), the order in which a
+//! request is judged (authentication, mode, input, data), the body limit, the request timeout
+//! and the log line. Every response of the Mobile API, refusals and unknown paths included, is
+//! JSON with a length.
 
 use super::api::{ApiError, json_response, message_id};
 use super::auth::{AuthNote, Authenticator, Caller, JtiCache};
@@ -12,16 +14,10 @@ use super::store::{Access, PersonalizeFlags, Store};
 use super::{Clock, LogFormat, Mode};
 use crate::problem::Code;
 use crate::secret::HmacKey;
-use axum::Router;
-use axum::body::{Body, Bytes, HttpBody as _};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::routing::{get, post};
+use crate::serve::{self, Bytes, ReadError, Request, RequestBody, Response};
+use http::{HeaderValue, Method, StatusCode, header};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -50,7 +46,7 @@ pub struct Shared {
     pub state: Option<StateFile>,
     /// Routes served next to the Mobile API (the debugger page), if any.
     pub extension: Option<super::Extension>,
-    /// The bound address, once the sandbox listens (`None` for in-process `oneshot` use).
+    /// The bound address, once the sandbox listens (`None` in-process, through [`App::answer`]).
     pub address: std::sync::OnceLock<std::net::SocketAddr>,
     /// Followers of the request log.
     pub events: log::events::Hub,
@@ -94,69 +90,104 @@ enum Call {
     Repersonalize,
 }
 
-/// The router over `shared`, with the log/timeout middleware. Tests drive it with `oneshot`.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    const BASE: &str = "/mobile/1/appinstance/{push_reg_id}";
-    let mut r = Router::new();
-    if let Some(extension) = shared.extension {
-        r = r.merge(extension(&shared));
+/// The sandbox answering requests: routing, the request timeout and the log line around every
+/// answer, the extension's included. Served by [`crate::serve::run`], or called in-process.
+#[derive(Debug, Clone)]
+pub struct App {
+    shared: Arc<Shared>,
+}
+
+impl App {
+    pub(crate) fn new(shared: Arc<Shared>) -> App {
+        App { shared }
     }
-    r.route(
-        &format!("{BASE}/user"),
-        get(fetch).patch(patch).post(post_user),
-    )
-    .route(&format!("{BASE}/personalize"), post(personalize))
-    .route(&format!("{BASE}/depersonalize"), post(depersonalize))
-    .route(&format!("{BASE}/repersonalize"), post(repersonalize))
-    .fallback(not_found)
-    .method_not_allowed_fallback(method_not_allowed)
-    .layer(middleware::from_fn_with_state(shared.clone(), log_and_time))
-    .with_state(shared)
+
+    /// Answers one request as the served sandbox does (whole bodies carry their
+    /// `Content-Length`; `HEAD` answers have no body).
+    pub async fn answer(&self, req: Request) -> Response {
+        let method = req.method().clone();
+        let mut res = log_and_time(&self.shared, req).await;
+        serve::finish(&mut res, &method);
+        res
+    }
 }
 
-async fn fetch(state: State<Arc<Shared>>, req: Request) -> Response {
-    endpoint(state, Call::Fetch, req).await
+/// The Mobile API's paths, `/mobile/1/appinstance/{pushRegId}/<call>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// `/user`: fetch (GET, and HEAD), save (PATCH, or POST with the override header).
+    User,
+    /// `/personalize`, `/depersonalize`, `/repersonalize`: POST.
+    Post(Call),
 }
 
-async fn patch(state: State<Arc<Shared>>, req: Request) -> Response {
-    endpoint(state, Call::Patch, req).await
+impl Target {
+    /// The `Allow` list of a 405.
+    fn allowed(self) -> &'static str {
+        match self {
+            Target::User => "GET,HEAD,PATCH,POST",
+            Target::Post(_) => "POST",
+        }
+    }
 }
 
-async fn personalize(state: State<Arc<Shared>>, req: Request) -> Response {
-    endpoint(state, Call::Personalize, req).await
+/// Which endpoint `path` names. The push registration id is one path segment as sent (not
+/// percent-decoded, possibly empty); anything after the call's name (a trailing slash
+/// included) is another path.
+fn target(path: &str) -> Option<Target> {
+    let rest = path.strip_prefix("/mobile/1/appinstance/")?;
+    let (_push_reg_id, call) = rest.split_once('/')?;
+    Some(match call {
+        "user" => Target::User,
+        "personalize" => Target::Post(Call::Personalize),
+        "depersonalize" => Target::Post(Call::Depersonalize),
+        "repersonalize" => Target::Post(Call::Repersonalize),
+        _ => return None,
+    })
 }
 
-async fn depersonalize(state: State<Arc<Shared>>, req: Request) -> Response {
-    endpoint(state, Call::Depersonalize, req).await
-}
-
-async fn repersonalize(state: State<Arc<Shared>>, req: Request) -> Response {
-    endpoint(state, Call::Repersonalize, req).await
+/// The extension's routes, then the Mobile API's endpoints by path and method; any other path
+/// is the JSON 404.
+async fn route(shared: &Arc<Shared>, req: Request) -> Response {
+    let path = req.uri().path();
+    if let Some(page) = shared.extension.and_then(|serves| serves(path)) {
+        return page(Arc::clone(shared), req).await;
+    }
+    let Some(target) = target(path) else {
+        return not_found_response();
+    };
+    let call = match (target, req.method()) {
+        (Target::User, &Method::GET | &Method::HEAD) => Call::Fetch,
+        (Target::User, &Method::PATCH) => Call::Patch,
+        (Target::User, &Method::POST) => {
+            if !overridden(&req) {
+                return refusal(
+                    &ApiError::new(
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        message_id::METHOD_NOT_ALLOWED,
+                        "POST on /user needs the header X-HTTP-Method-Override: PATCH (or use PATCH or GET)",
+                    ),
+                    LogNote::default(),
+                );
+            }
+            Call::Patch
+        }
+        (Target::Post(call), &Method::POST) => call,
+        (target, method) => {
+            let mut res = method_not_allowed(method);
+            serve::allow(&mut res, target.allowed());
+            return res;
+        }
+    };
+    endpoint(shared, call, req).await
 }
 
 /// Android saves the user with POST and `X-HTTP-Method-Override: PATCH`.
-async fn post_user(state: State<Arc<Shared>>, req: Request) -> Response {
-    let overridden = req
-        .headers()
+fn overridden(req: &Request) -> bool {
+    req.headers()
         .get("x-http-method-override")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("PATCH"));
-    if overridden {
-        endpoint(state, Call::Patch, req).await
-    } else {
-        refusal(
-            &ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                message_id::METHOD_NOT_ALLOWED,
-                "POST on /user needs the header X-HTTP-Method-Override: PATCH (or use PATCH or GET)",
-            ),
-            LogNote::default(),
-        )
-    }
-}
-
-async fn not_found() -> Response {
-    not_found_response()
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("PATCH"))
 }
 
 /// The JSON 404 of a path the sandbox does not serve.
@@ -171,7 +202,7 @@ pub(crate) fn not_found_response() -> Response {
     )
 }
 
-async fn method_not_allowed(method: Method) -> Response {
+fn method_not_allowed(method: &Method) -> Response {
     refusal(
         &ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -193,29 +224,30 @@ fn refusal(e: &ApiError, mut note: LogNote) -> Response {
 
 /// Times the request, enforces the request timeout (408 in the envelope) and writes the log
 /// line.
-async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+async fn log_and_time(shared: &Arc<Shared>, req: Request) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let mut res = if let Ok(r) = tokio::time::timeout(shared.request_timeout, next.run(req)).await {
-        r
-    } else {
-        let mut r = refusal(
-            &ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                message_id::REQUEST_TIMEOUT,
-                format!(
-                    "the request did not complete within {}",
-                    crate::time::human_duration(shared.request_timeout.as_secs().max(1))
+    let mut res =
+        if let Ok(r) = tokio::time::timeout(shared.request_timeout, route(shared, req)).await {
+            r
+        } else {
+            let mut r = refusal(
+                &ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    message_id::REQUEST_TIMEOUT,
+                    format!(
+                        "the request did not complete within {}",
+                        crate::time::human_duration(shared.request_timeout.as_secs().max(1))
+                    ),
                 ),
-            ),
-            LogNote::default(),
-        );
-        // The client may still be sending; this connection is not worth keeping.
-        r.headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        r
-    };
+                LogNote::default(),
+            );
+            // The client may still be sending; this connection is not worth keeping.
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            r
+        };
     let note = res.extensions_mut().remove::<LogNote>().unwrap_or_default();
     let page_listens = shared.events.listening();
     if shared.log_sink.is_some() || page_listens {
@@ -241,9 +273,9 @@ async fn log_and_time(State(shared): State<Arc<Shared>>, req: Request, next: Nex
     res
 }
 
-async fn endpoint(State(shared): State<Arc<Shared>>, call: Call, req: Request) -> Response {
+async fn endpoint(shared: &Arc<Shared>, call: Call, req: Request) -> Response {
     let mut note = LogNote::default();
-    let result = handle(&shared, call, req, &mut note.auth).await;
+    let result = handle(shared, call, req, &mut note.auth).await;
     match result {
         Ok(value) => {
             let mut res = json_response(StatusCode::OK, &value);
@@ -334,7 +366,7 @@ async fn handle(
         }
         Call::Patch => {
             let [ri, _rt] = body::query_flags(query, ["ri", "rt"])?;
-            let bytes = read_body(body, &parts.headers).await?;
+            let bytes = read_body(body).await?;
             let obj = body::object(&bytes)?;
             let patch = body::user_patch(&obj)?;
             within_limits(Some(&obj), None, None)?;
@@ -357,7 +389,7 @@ async fn handle(
             } else {
                 PersonalizeFlags::default()
             };
-            let bytes = read_body(body, &parts.headers).await?;
+            let bytes = read_body(body).await?;
             let obj = body::object(&bytes)?;
             let p = body::personalize(&obj)?;
             let part = |k: &str| obj.get(k).and_then(Value::as_object);
@@ -409,7 +441,7 @@ fn within_limits(
 }
 
 fn push_reg_id(path: &str) -> Result<String, ApiError> {
-    // The router matched /mobile/1/appinstance/{id}/<call>, so the id is the fourth segment.
+    // The routing matched /mobile/1/appinstance/{id}/<call>, so the id is the fourth segment.
     // It is used as sent (the SDKs put it in the path without percent-encoding).
     let id = path.split('/').nth(4).unwrap_or_default();
     if id.len() > MAX_PUSH_REG_ID {
@@ -420,35 +452,19 @@ fn push_reg_id(path: &str) -> Result<String, ApiError> {
     Ok(id.to_owned())
 }
 
-/// Reads the whole body, refusing more than [`MAX_BODY_BYTES`] (by its Content-Length before
+/// Reads the whole body, refusing more than [`MAX_BODY_BYTES`] (by its declared length before
 /// reading, or while reading a body without one).
-async fn read_body(mut body: Body, headers: &HeaderMap) -> Result<Bytes, ApiError> {
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            message_id::BODY_TOO_LARGE,
-            format!("the request body is over {} KiB", MAX_BODY_BYTES / 1024),
-        )
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return Err(too_large());
-    }
-    let mut buf: Vec<u8> = Vec::with_capacity(declared.unwrap_or(0) as usize);
-    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let frame =
-            frame.map_err(|_| ApiError::format("the request body could not be read to its end"))?;
-        if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > MAX_BODY_BYTES {
-                return Err(too_large());
-            }
-            buf.extend_from_slice(&data);
-        }
-    }
-    Ok(Bytes::from(buf))
+async fn read_body(body: RequestBody) -> Result<Bytes, ApiError> {
+    serve::read_body(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLarge => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                message_id::BODY_TOO_LARGE,
+                format!("the request body is over {} KiB", MAX_BODY_BYTES / 1024),
+            ),
+            ReadError::Broken => ApiError::format("the request body could not be read to its end"),
+        })
 }
 
 /// What to do to the store, with everything the data layer needs to decide; owned, so it can

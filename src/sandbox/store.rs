@@ -12,7 +12,7 @@ use super::person::{
     StateDoc,
 };
 use crate::problem::Code;
-use axum::http::StatusCode;
+use http::StatusCode;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

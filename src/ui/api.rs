@@ -19,20 +19,17 @@ use crate::replay::request::{self, PersonalizeFlags};
 use crate::sandbox::Shared;
 use crate::sdk::Platform;
 use crate::secret::{HmacKey, Secret, SecretText};
+use crate::serve::{self, Request, Response};
 use crate::token::breakage::{self, BreakKind, Recipe};
 use crate::token::check::{Expectations, Keys, Options, check_input};
 use crate::token::edit::{self, EditError, Part};
 use crate::token::mint::{Claims, JtiSource, Minter, RESERVED_CLAIMS};
 use crate::token::pitfalls::KeyVariants;
 use crate::token::{exact_input, normalize_input};
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use http::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Request bodies over this are refused (413), as on the Mobile API routes.
@@ -51,13 +48,7 @@ pub(crate) fn error(status: StatusCode, kind: &str, message: impl Into<String>) 
 }
 
 fn json_bytes(status: StatusCode, body: String) -> Response {
-    let mut res = Response::new(Body::from(body));
-    *res.status_mut() = status;
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    res
+    serve::response(status, "application/json", body)
 }
 
 /// A refusal of the request's content: 400 and the command line's error kind.
@@ -84,7 +75,7 @@ impl Bad {
 /// Reads the body (at most [`MAX_BODY_BYTES`]) and parses it as `T`. serde's messages can quote
 /// a value of the wrong type (a secret sent as a number), so only field names are passed on.
 async fn body<T: DeserializeOwned>(req: Request) -> Result<T, Bad> {
-    let bytes: Bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+    let bytes = serve::read_body(req.into_body(), MAX_BODY_BYTES)
         .await
         .map_err(|_| Bad {
             status: StatusCode::PAYLOAD_TOO_LARGE,
@@ -198,8 +189,8 @@ struct CheckRequest {
 }
 
 /// `POST /_mmjwt/api/check`: what `mmjwt check --json` prints for the same inputs.
-pub(crate) async fn check(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    match check_inner(&shared, req).await {
+pub(crate) async fn check(shared: &Shared, req: Request) -> Response {
+    match check_inner(shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
         Err(b) => b.into_response(),
     }
@@ -277,8 +268,8 @@ struct GenRequest {
 /// `POST /_mmjwt/api/gen`: what `mmjwt gen --json` prints for the same inputs (with `break`,
 /// what `gen --break KIND --json` prints). Without a secret the sandbox's own key (of
 /// `key_id`, default the first key id) signs.
-pub(crate) async fn generate(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    match generate_inner(&shared, req).await {
+pub(crate) async fn generate(shared: &Shared, req: Request) -> Response {
+    match generate_inner(shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
         Err(b) => b.into_response(),
     }
@@ -422,8 +413,8 @@ struct ResignRequest {
 /// order, numbers and escapes as written), with the secret or the sandbox's key of the header's
 /// `kid`. Text that is not a JSON object is refused with where it stops being one, and never
 /// becomes a token. The answer is `{token}`; `check` judges it.
-pub(crate) async fn resign(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    match resign_inner(&shared, req).await {
+pub(crate) async fn resign(shared: &Shared, req: Request) -> Response {
+    match resign_inner(shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
         Err(refusal) => refusal,
     }
@@ -520,8 +511,8 @@ struct ReplayRequest {
 
 /// `POST /_mmjwt/api/replay`: one call built as `mmjwt replay` builds it, sent to this
 /// sandbox; the answer is the `replay --json` object (credentials redacted).
-pub(crate) async fn replay(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    match replay_inner(&shared, req).await {
+pub(crate) async fn replay(shared: &Shared, req: Request) -> Response {
+    match replay_inner(shared, req).await {
         Ok(text) => json_bytes(StatusCode::OK, text),
         Err(b) => b.into_response(),
     }
@@ -648,7 +639,7 @@ async fn replay_inner(shared: &Shared, req: Request) -> Result<String, Bad> {
 // ---- state ----
 
 /// `GET /_mmjwt/api/state`: mode, app code, key ids, persons and installations.
-pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) fn state(shared: &Shared) -> Response {
     let doc = shared.store().to_doc();
     let persons = doc.persons.len();
     let installations = doc.installations.len();
@@ -663,7 +654,7 @@ pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Response {
         "schema": STATE_SCHEMA,
         "mode": shared.mode.as_str(),
         "app_code": shared.app_code,
-        "key_ids": key_ids(&shared),
+        "key_ids": key_ids(shared),
         "leeway": shared.leeway,
         "reject_replayed_jti": shared.reject_replayed_jti,
         "counts": {"persons": persons, "installations": installations},

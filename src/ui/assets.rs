@@ -1,8 +1,8 @@
 //! The page's files, embedded in the binary from `web/` (plain HTML, CSS and JavaScript: no
 //! build step, nothing fetched at run time).
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use crate::serve::{self, Response};
+use http::{HeaderMap, StatusCode, header};
 
 const INDEX: &str = include_str!("../../web/index.html");
 const SCRIPT: &str = include_str!("../../web/app.js");
@@ -10,15 +10,12 @@ const STYLE: &str = include_str!("../../web/app.css");
 const ICON: &str = include_str!("../../web/icon.svg");
 
 fn file(content_type: &'static str, body: &'static str) -> Response {
-    let mut res = Response::new(axum::body::Body::from(body));
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    res
+    serve::response(StatusCode::OK, content_type, body)
 }
 
 /// `GET /`: the page for a browser (an `Accept` naming HTML); anything else gets the
 /// sandbox's usual JSON 404, so `/` stays what it was for API clients.
-pub(super) async fn index(headers: HeaderMap) -> Response {
+pub(super) fn index(headers: &HeaderMap) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -32,14 +29,14 @@ pub(super) async fn index(headers: HeaderMap) -> Response {
     }
 }
 
-pub(super) async fn script() -> Response {
+pub(super) fn script() -> Response {
     file("text/javascript; charset=utf-8", SCRIPT)
 }
 
-pub(super) async fn style() -> Response {
+pub(super) fn style() -> Response {
     file("text/css; charset=utf-8", STYLE)
 }
 
-pub(super) async fn icon() -> Response {
+pub(super) fn icon() -> Response {
     file("image/svg+xml", ICON)
 }

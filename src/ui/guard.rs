@@ -6,13 +6,8 @@
 //! is ever sent, so no other origin can read an answer.
 
 use super::PREFIX;
-use crate::sandbox::Shared;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
 /// The page's policy: its own files only; no inline script or style, no eval, no plugins, no
 /// framing, no form posts anywhere.
@@ -148,17 +143,6 @@ pub(crate) fn secure(headers: &mut HeaderMap) {
     set(headers, "cross-origin-resource-policy", "same-origin");
     // Answers can hold tokens: never kept by the browser or anything in between.
     set(headers, "cache-control", "no-store");
-}
-
-/// The middleware: refuses what [`judge`] refuses, and secures every answer.
-pub(crate) async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let own = shared.address();
-    let mut res = match judge(req.method(), req.uri().path(), req.headers(), own) {
-        Ok(()) => next.run(req).await,
-        Err(r) => super::api::error(r.status(), r.kind(), r.message()),
-    };
-    secure(res.headers_mut());
-    res
 }
 
 #[cfg(test)]

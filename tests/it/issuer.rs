@@ -284,6 +284,28 @@ fn serve_passes_the_audit_and_refuses_what_it_must_without_logging_tokens() {
             "{reply}"
         );
     }
+    // HEAD is not GET here: the 405 of any other method, its length stated, no body.
+    let head = raw_exchange(
+        ([127, 0, 0, 1], port).into(),
+        format!(
+            "HEAD /token?user=a HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    let post = &refusals[2].0;
+    assert_eq!(status_of(&head), 405, "{head}");
+    assert!(head.ends_with("\r\n\r\n"), "no body: {head}");
+    let length = |reply: &str| {
+        reply
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .map(str::to_owned)
+    };
+    let post_body = post.split("\r\n\r\n").nth(1).unwrap();
+    assert_eq!(length(post), Some(post_body.len().to_string()), "{post}");
+    // The text names the method; HEAD is as long as POST.
+    assert_eq!(length(&head), length(post), "{head}");
+    assert!(head.contains("\r\nallow: GET\r\n"), "{head}");
     run.signal("TERM");
     let (status, stderr) = run.finish();
     assert!(status.success(), "{stderr}");

@@ -154,6 +154,132 @@ fn raw(addr: SocketAddr, request: &str) -> String {
     raw_exchange(addr, request.as_bytes())
 }
 
+/// One header of a raw answer (hyper writes names in lower case).
+fn raw_header<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
+    let head = answer.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(": "))
+}
+
+/// HEAD is GET without the body; a method a path does not take is 405 naming the path's methods
+/// in `Allow`, after the guard (whose refusals of such requests name them too); a path under
+/// the prefix that is not a page is the sandbox's JSON 404, without the guard's headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn methods_heads_and_unknown_paths() {
+    let sb = start(true).await;
+    let addr = sb.addr();
+    let host = format!("127.0.0.1:{}", addr.port());
+    let ask = |method: &str, path: &str, extra: &str| {
+        raw(
+            addr,
+            &format!(
+                "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/html\r\n{extra}Connection: close\r\n\r\n"
+            ),
+        )
+    };
+    for path in ["/", "/_mmjwt/app.js", "/_mmjwt/api/state"] {
+        let get = ask("GET", path, "");
+        let head = ask("HEAD", path, "");
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.ends_with("\r\n\r\n"), "no body: {head}");
+        let length = raw_header(&head, "content-length");
+        assert_eq!(length, raw_header(&get, "content-length"), "{path}");
+        let body = get.split_once("\r\n\r\n").unwrap().1;
+        assert_eq!(length, Some(body.len().to_string().as_str()), "{path}");
+        assert!(
+            raw_header(&head, "content-security-policy").is_some(),
+            "{head}"
+        );
+        assert_eq!(raw_header(&head, "allow"), None, "{head}");
+    }
+    for (method, path, allow) in [
+        ("DELETE", "/", "GET,HEAD"),
+        ("POST", "/_mmjwt/app.css", "GET,HEAD"),
+        ("PUT", "/_mmjwt/api/events", "GET,HEAD"),
+        ("PUT", "/_mmjwt/api/check", "POST"),
+        ("GET", "/_mmjwt/api/gen", "POST"),
+    ] {
+        let r = ask(method, path, "Content-Length: 0\r\n");
+        assert!(r.starts_with("HTTP/1.1 405"), "{method} {path}: {r}");
+        assert!(r.contains(r#""kind":"method""#), "{r}");
+        assert_eq!(raw_header(&r, "allow"), Some(allow), "{method} {path}");
+        assert!(raw_header(&r, "content-security-policy").is_some(), "{r}");
+    }
+    // The guard answers first; its refusal still names the path's methods.
+    let r = ask(
+        "OPTIONS",
+        "/_mmjwt/api/check",
+        "Origin: http://evil.example\r\nAccess-Control-Request-Method: POST\r\n",
+    );
+    assert!(r.starts_with("HTTP/1.1 403"), "{r}");
+    assert_eq!(raw_header(&r, "allow"), Some("POST"), "{r}");
+    let r = ask(
+        "POST",
+        "/_mmjwt/api/state",
+        "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}",
+    );
+    assert!(r.starts_with("HTTP/1.1 415"), "{r}");
+    assert_eq!(raw_header(&r, "allow"), Some("GET,HEAD"), "{r}");
+    // A good request to a page names no methods.
+    let r = ask("GET", "/_mmjwt/icon.svg", "");
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    assert_eq!(raw_header(&r, "allow"), None, "{r}");
+    for path in ["/_mmjwt/nope", "/_mmjwt/app.js/", "/_mmjwt/api/", "/_mmjwt"] {
+        let r = ask("GET", path, "");
+        assert!(r.starts_with("HTTP/1.1 404"), "{path}: {r}");
+        assert!(r.contains(r#""NOT_FOUND""#), "{r}");
+        assert_eq!(raw_header(&r, "content-security-policy"), None, "{path}");
+    }
+    sb.shutdown().await.unwrap();
+}
+
+/// The live log on the wire: a chunked `text/event-stream` whose events are `data: ` and the
+/// JSON log object, ended by a blank line (the stream's own request is its first event).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_log_is_a_chunked_event_stream() {
+    use std::io::{Read as _, Write as _};
+    let sb = start(true).await;
+    let addr = sb.addr();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET /_mmjwt/api/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        addr.port()
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("}\n\n") {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "{}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let seen = String::from_utf8(seen).unwrap();
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    assert_eq!(raw_header(&seen, "content-type"), Some("text/event-stream"));
+    assert_eq!(raw_header(&seen, "transfer-encoding"), Some("chunked"));
+    assert_eq!(raw_header(&seen, "content-length"), None);
+    let body = seen.split_once("\r\n\r\n").unwrap().1;
+    // One chunk: its size in hex, then the event.
+    let (size, event) = body.split_once("\r\n").unwrap();
+    let event = event.strip_suffix("\r\n").unwrap_or(event);
+    assert_eq!(
+        usize::from_str_radix(size, 16).unwrap(),
+        event.len(),
+        "{body}"
+    );
+    let json = event
+        .strip_prefix("data: ")
+        .and_then(|e| e.strip_suffix("\n\n"))
+        .expect("data: and a blank line");
+    let line: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(line["path"], "/_mmjwt/api/events");
+    assert_eq!(line["status"], 200);
+    drop(s);
+    sb.shutdown().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_foreign_host_gets_421_on_the_page_and_the_api() {
     let sb = start(true).await;

@@ -8,6 +8,7 @@ mod load;
 mod model;
 mod modes;
 mod refusals;
+mod routing;
 mod sockets;
 mod state;
 

@@ -4,8 +4,8 @@
 //! get 431; and 5,000 mixed requests at concurrency 16 against the real binary give no 5xx, lose
 //! no acknowledged change and stay within a memory bound.
 //!
-//! In-process checks use the router with `oneshot` (no socket, fast); the header limits and the
-//! load need real sockets on 127.0.0.1:0.
+//! In-process checks call the sandbox's `App::answer` (no socket, fast); the header limits and
+//! the load need real sockets on 127.0.0.1:0.
 
 mod agreement;
 mod header_limits;
@@ -13,13 +13,12 @@ mod load;
 mod mutations;
 
 use crate::corpus::{self, Case};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderValue, Request, header};
+use http::{HeaderValue, Request, header};
 use mmjwt::problem::Code;
-use mmjwt::sandbox::{Clock, Config, Mode, SandboxThread};
+use mmjwt::sandbox::{App, Clock, Config, Mode, SandboxThread};
 use mmjwt::sdk::SdkSelection;
 use mmjwt::secret::HmacKey;
+use mmjwt::serve::RequestBody;
 use mmjwt::token::check::{Expectations, Keys, Options, check};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -28,11 +27,10 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::sync::OnceLock;
 use std::time::Duration;
-use tower::ServiceExt as _;
 
 const APP: &str = "test-app-code";
 
-/// What one call through the router answered.
+/// What one call through the sandbox answered.
 #[derive(Debug)]
 struct Answer {
     status: u16,
@@ -45,10 +43,10 @@ impl Answer {
     }
 }
 
-/// One request through the router (no socket). `authorization` is raw header bytes; the
+/// One request through the sandbox (no socket). `authorization` is raw header bytes; the
 /// response must be JSON with a matching Content-Length.
 async fn call(
-    app: &Router,
+    app: &App,
     method: &str,
     path: &str,
     authorization: Option<HeaderValue>,
@@ -61,11 +59,11 @@ async fn call(
     let body = match body {
         Some(b) => {
             req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
+            RequestBody::full(b.to_string())
         }
-        None => Body::empty(),
+        None => RequestBody::empty(),
     };
-    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let res = app.answer(req.body(body).unwrap()).await;
     let status = res.status().as_u16();
     assert_eq!(
         res.headers().get(header::CONTENT_TYPE).unwrap(),
@@ -76,9 +74,7 @@ async fn call(
         .unwrap()
         .parse()
         .unwrap();
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let bytes = res.into_body().into_bytes().expect("a whole body");
     assert_eq!(declared, bytes.len());
     Answer {
         status,
@@ -86,15 +82,15 @@ async fn call(
     }
 }
 
-/// A sandbox router in allow-all mode at a fixed instant, with at most one key.
-fn router(now: i64, leeway: i64, key: Option<(&str, &[u8])>) -> Router {
+/// A sandbox in allow-all mode at a fixed instant, with at most one key.
+fn router(now: i64, leeway: i64, key: Option<(&str, &[u8])>) -> App {
     let mut c = Config::new(Mode::AllowAll, APP);
     c.clock = Clock::Fixed(now);
     c.leeway = leeway;
     if let Some((kid, k)) = key {
         c = c.with_key(kid, HmacKey::new(k));
     }
-    mmjwt::sandbox::router(c).unwrap()
+    mmjwt::sandbox::app(c).unwrap()
 }
 
 fn bearer(token: &str) -> Option<HeaderValue> {
@@ -117,7 +113,7 @@ fn sub_of(token: &str) -> Option<String> {
 
 /// Personalizes installation `reg` with the token (as its `sub`), then fetches the user with
 /// it. Returns both answers.
-async fn personalize_then_fetch(app: &Router, reg: &str, token: &str) -> Option<[Answer; 2]> {
+async fn personalize_then_fetch(app: &App, reg: &str, token: &str) -> Option<[Answer; 2]> {
     let auth = bearer(token)?;
     let sub = sub_of(token).unwrap_or_else(|| "nobody".to_owned());
     let identity = json!({"userIdentity": {"externalUserId": sub}});

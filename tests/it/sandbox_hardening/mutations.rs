@@ -65,9 +65,9 @@ fn apply(token: &str, edits: &[Edit]) -> String {
     chars.into_iter().collect()
 }
 
-/// A current-thread runtime and a sandbox router shared by every proptest case.
-fn shared() -> &'static (tokio::runtime::Runtime, Router) {
-    static SHARED: OnceLock<(tokio::runtime::Runtime, Router)> = OnceLock::new();
+/// A current-thread runtime and a sandbox shared by every proptest case.
+fn shared() -> &'static (tokio::runtime::Runtime, App) {
+    static SHARED: OnceLock<(tokio::runtime::Runtime, App)> = OnceLock::new();
     SHARED.get_or_init(|| {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -76,7 +76,7 @@ fn shared() -> &'static (tokio::runtime::Runtime, Router) {
         let key = crate::support::test_key();
         let mut c = Config::new(Mode::AllowAll, APP).with_key(KID, key);
         c.clock = Clock::Fixed(NOW);
-        (rt, mmjwt::sandbox::router(c).unwrap())
+        (rt, mmjwt::sandbox::app(c).unwrap())
     })
 }
 

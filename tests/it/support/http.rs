@@ -1,13 +1,12 @@
 //! Test HTTP servers on 127.0.0.1:0: [`Server`] records every request (method, path, query,
-//! headers, body) and answers as the test programs it; [`RawServer`] speaks raw TCP for the
-//! shapes a well-behaved server never produces (silence, a body cut short).
+//! headers, body) and answers as the test programs it (served by mmjwt's own accept loop on
+//! hyper); [`RawServer`] speaks raw TCP for the shapes a well-behaved server never produces
+//! (silence, a body cut short).
 
 use std::io::{Read as _, Write as _};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use mmjwt::serve::{Body, Handler, Limits, Request, Response};
 use std::sync::{Arc, Mutex};
 
 /// One request as the server saw it.
@@ -62,7 +61,6 @@ impl Reply {
 
 type Responder = Arc<dyn Fn(&Hit) -> Reply + Send + Sync>;
 
-#[derive(Clone)]
 struct St {
     hits: Arc<Mutex<Vec<Hit>>>,
     respond: Responder,
@@ -72,18 +70,25 @@ struct St {
 pub struct Server {
     pub url: String,
     hits: Arc<Mutex<Vec<Hit>>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
     pub fn start(respond: impl Fn(&Hit) -> Reply + Send + Sync + 'static) -> Server {
         let hits = Arc::new(Mutex::new(Vec::new()));
-        let st = St {
+        let st = Arc::new(St {
             hits: Arc::clone(&hits),
             respond: Arc::new(respond),
+        });
+        let handler: Handler = Arc::new(move |req| Box::pin(handle(Arc::clone(&st), req)));
+        // Room for the largest headers a test sends (tokens of any length).
+        let limits = Limits {
+            max_headers: 1000,
+            max_header_bytes: 1 << 20,
+            ..Limits::default()
         };
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -93,13 +98,7 @@ impl Server {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = axum::Router::new().fallback(handle).with_state(st);
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stop_rx.await;
-                    })
-                    .await
-                    .unwrap();
+                mmjwt::serve::run(listener, handler, limits, stop_rx).await;
             });
         });
         let addr = addr_rx.recv().unwrap();
@@ -124,7 +123,7 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(s) = self.stop.take() {
-            let _ = s.send(());
+            let _ = s.send(true);
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -132,9 +131,9 @@ impl Drop for Server {
     }
 }
 
-async fn handle(State(st): State<St>, req: Request) -> Response {
+async fn handle(st: Arc<St>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20)
+    let body = mmjwt::serve::read_body(body, 1 << 20)
         .await
         .unwrap_or_default();
     let hit = Hit {
@@ -155,11 +154,11 @@ async fn handle(State(st): State<St>, req: Request) -> Response {
     };
     let reply = (st.respond)(&hit);
     st.hits.lock().unwrap().push(hit);
-    let mut b = Response::builder().status(reply.status);
+    let mut b = http::Response::builder().status(reply.status);
     for (n, v) in reply.headers {
         b = b.header(n, v);
     }
-    b.body(Body::from(reply.body)).unwrap()
+    b.body(Body::full(reply.body)).unwrap()
 }
 
 /// A TCP server that accepts one connection, reads the request head, writes `answer` (if any)

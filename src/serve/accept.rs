@@ -1,22 +1,49 @@
-//! The accept loop. Hand-rolled rather than `axum::serve` because that one sets no timer, so
-//! hyper's header-read timeout (slow-header clients) would never fire; here each connection
-//! gets HTTP/1 with a timer, a header-read timeout and header count/size limits (431), and
-//! shutdown is graceful: stop accepting, let every connection finish its request, then return.
+//! The accept loop: each connection gets HTTP/1 with a timer, so hyper's header-read timeout
+//! cuts off clients that send their headers slowly or not at all, and header count and size
+//! limits (431); shutdown is graceful: stop accepting, let every connection finish its request,
+//! then return.
 
-use super::Limits;
-use axum::Router;
+use super::{Handler, RequestBody};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::convert::Infallible;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tower::ServiceExt as _;
 
-/// Serves `app` on `listener` until `stop` turns true (or its sender goes away).
-pub(crate) async fn serve(
+/// Server limits. The defaults suit a local emulator; tests lower them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// From the end of the headers to the last byte of the response (408 after it); the
+    /// handler enforces it, since only it knows how to say so.
+    pub request_timeout: Duration,
+    /// The whole header block must arrive within this (the connection is closed otherwise).
+    pub header_read_timeout: Duration,
+    /// More header lines than this get 431.
+    pub max_headers: usize,
+    /// A header block (request line included) larger than this gets 431.
+    pub max_header_bytes: usize,
+    /// How long shutdown waits for in-flight requests before cutting them off.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            request_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(5),
+            max_headers: 100,
+            max_header_bytes: 16 * 1024,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serves `handler` on `listener` until `stop` turns true (or its sender goes away).
+pub async fn run(
     listener: TcpListener,
-    app: Router,
+    handler: Handler,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -33,9 +60,10 @@ pub(crate) async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
                     let _ = stream.set_nodelay(true);
-                    let app = app.clone();
+                    let handler = handler.clone();
                     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                        app.clone().oneshot(req)
+                        let answer = handler(req.map(RequestBody::Incoming));
+                        async move { Ok::<_, Infallible>(answer.await) }
                     });
                     let conn = http.serve_connection(TokioIo::new(stream), service);
                     let mut stop_rx = conn_stop_rx.clone();
