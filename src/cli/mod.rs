@@ -351,7 +351,19 @@ pub struct ManArgs {
 pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub shell: CompletionShell,
+}
+
+/// The shells `mmjwt completions` writes a script for (named as clap_complete names them, so
+/// the scripts the tests generate with it are the ones this picks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Elvish,
+    Fish,
+    #[value(name = "powershell")]
+    PowerShell,
+    Zsh,
 }
 
 /// Parses the command line (the program name first) as [`Cli::try_parse_from`] does: a plain

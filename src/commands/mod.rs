@@ -9,6 +9,7 @@ pub(crate) mod gen_from;
 pub(crate) mod generate;
 pub(crate) mod issuer;
 pub(crate) mod keygen;
+mod man_pages;
 pub(crate) mod replay;
 pub(crate) mod sandbox;
 pub(crate) mod ui;

@@ -1,6 +1,6 @@
-//! The command line as a whole: help text carries the exit-code table, completions in
-//! `completions/` are current, every command has a man page that renders and lists its flags,
-//! and keygen's output is usable.
+//! The command line as a whole: help text carries the exit-code table, the completions in
+//! `completions/` and the pages in `man/` are current and are what the binary prints, every
+//! command has a man page that renders and lists its flags, and keygen's output is usable.
 
 use crate::support::*;
 use predicates::prelude::*;
@@ -22,24 +22,44 @@ fn help_lists_exit_codes_and_every_subcommand() {
     }
 }
 
-/// The files are `mmjwt completions SHELL` as committed; a stale one fails with the command
-/// that regenerates it.
+/// `completions/`, `man/` and the pages' table are what the clap definition gives today (a
+/// stale file fails with the command that regenerates it), and the binary prints them as
+/// committed.
 #[test]
-fn committed_completions_are_current() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    for (shell, file) in [
-        ("bash", "mmjwt.bash"),
-        ("zsh", "_mmjwt"),
-        ("fish", "mmjwt.fish"),
-        ("powershell", "_mmjwt.ps1"),
-        ("elvish", "mmjwt.elv"),
-    ] {
+fn committed_generated_files_are_current() {
+    let stale = generated::stale();
+    assert!(
+        stale.is_empty(),
+        "stale generated files {stale:?}: regenerate them with `SNAPSHOTS=overwrite cargo test --test integration cli::committed_generated_files_are_current`, then build again"
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (_, shell, file) in generated::SHELLS {
         let out = mmjwt().args(["completions", shell]).output().unwrap();
         assert!(out.status.success());
-        let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+        let committed = std::fs::read(root.join("completions").join(file)).unwrap();
         assert!(
             committed == out.stdout,
-            "completions/{file} is stale: run `cargo run -- completions {shell} > completions/{file}`"
+            "`mmjwt completions {shell}` is not completions/{file}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = mmjwt()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let pages: Vec<_> = generated::all()
+        .into_iter()
+        .filter(|g| g.path.starts_with("man"))
+        .collect();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), pages.len());
+    for g in pages {
+        let file = g.path.file_name().unwrap();
+        let written = std::fs::read(dir.path().join(file)).unwrap();
+        assert!(
+            written == g.bytes,
+            "`mmjwt man --dir` wrote a {file:?} that is not man/"
         );
     }
 }

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod generated;
 pub mod http;
 pub mod oracle;
 pub mod page_api;
