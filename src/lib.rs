@@ -23,23 +23,15 @@
 //! No library module names `cli` or `commands` (a test reads the sources to keep it so).
 
 pub mod audit;
-pub mod b64;
 pub mod cli;
-pub mod color;
 mod commands;
 mod driver;
-pub mod error;
 pub mod issuer;
-pub mod json;
-pub mod problem;
 pub mod replay;
 pub mod sandbox;
-pub mod sdk;
-pub mod secret;
 pub mod serve;
 pub mod shell;
-pub mod time;
-pub mod token;
 pub mod ui;
 
 pub use driver::run;
+pub use mmjwt_core::{b64, color, error, json, problem, sdk, secret, time, token};
