@@ -229,3 +229,28 @@ fn a_bad_flag_value_is_a_usage_error_named_by_its_flag() {
         assert_eq!(v["error"]["kind"], "usage", "{args:?}");
     }
 }
+
+/// The issuer stacks are projects of their own, built where they stand (`cargo build` in
+/// `issuers/rust-jsonwebtoken`): mmjwt's workspace must leave the Rust one out, or cargo refuses
+/// to build it there.
+#[test]
+fn the_rust_issuer_stack_is_outside_the_workspace() {
+    let manifest = root().join("issuers/rust-jsonwebtoken/Cargo.toml");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        Path::new(String::from_utf8_lossy(&out.stdout).trim()),
+        manifest,
+        "the Rust issuer stack is part of another workspace"
+    );
+}
