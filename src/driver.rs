@@ -96,7 +96,6 @@ fn redact_values(e: &clap::Error, rendered: String) -> String {
 
 /// `--color` as written on the command line, for output made before parsing succeeded (help).
 fn color_from_args(args: &[OsString]) -> color::ColorChoice {
-    use clap::ValueEnum as _;
     let mut choice = color::ColorChoice::Auto;
     let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
     while let Some(a) = it.next() {
@@ -105,7 +104,7 @@ fn color_from_args(args: &[OsString]) -> color::ColorChoice {
             Some(rest) => rest.strip_prefix('='),
             None => None,
         };
-        if let Some(c) = value.and_then(|v| color::ColorChoice::from_str(v, true).ok()) {
+        if let Some(c) = value.and_then(|v| crate::cli::values::COLOR.find(v, true)) {
             choice = c;
         }
     }

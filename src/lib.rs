@@ -4,6 +4,11 @@
 //! The library exists so the integration tests, benchmarks and fuzz targets share one
 //! implementation of each core with the binary; it makes no semantic-versioning promises.
 //!
+//! The token core (`token`, `sdk`, `json` and the leaves `problem`, `error`, `secret`, `b64`,
+//! `time`, `color`) is its own crate, `mmjwt_core` (`crates/core`), so that it compiles beside
+//! the network and CLI dependencies instead of after them; this crate re-exports each of its
+//! modules under the same name, so `crate::token` and `mmjwt::token` name the one definition.
+//!
 //! Layers point down. The process driver (`driver`) parses with [`cli`] and runs one of the
 //! `commands`; commands use the library modules below them and nothing above:
 //! - [`token`]: making a token ([`token::mint`]) and judging one ([`token::check`], with its
@@ -20,26 +25,19 @@
 //!   [`secret`], [`b64`], [`time`], [`color`], [`shell`] (output decisions, warnings),
 //!   [`serve`] (HTTP/1 serving on hyper for the sandbox, the page and the issuer endpoint).
 //!
-//! No library module names `cli` or `commands` (a test reads the sources to keep it so).
+//! No library module names `cli` or `commands` (a test reads the sources of both crates to keep
+//! it so); the core cannot name anything of this crate at all, being its dependency.
 
 pub mod audit;
-pub mod b64;
 pub mod cli;
-pub mod color;
 mod commands;
 mod driver;
-pub mod error;
 pub mod issuer;
-pub mod json;
-pub mod problem;
 pub mod replay;
 pub mod sandbox;
-pub mod sdk;
-pub mod secret;
 pub mod serve;
 pub mod shell;
-pub mod time;
-pub mod token;
 pub mod ui;
 
 pub use driver::run;
+pub use mmjwt_core::{b64, color, error, json, problem, sdk, secret, time, token};

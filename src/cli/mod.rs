@@ -82,7 +82,13 @@ pub struct Cli {
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Global {
     /// When to colour output: auto (a terminal, and no NO_COLOR), always or never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        value_parser = values::COLOR,
+        default_value = values::COLOR.name(ColorChoice::Auto),
+        value_name = "WHEN"
+    )]
     pub color: ColorChoice,
 
     /// Machine-readable JSON on stdout (one object per line when piped); errors as JSON too.
@@ -257,7 +263,7 @@ pub struct GenArgs {
     /// refuse it), signature, user, app-code, kid (the server does). Standard error says what
     /// the app will see; --json adds it as `break`. With --from: the edited token, judged
     /// against the sub, infobip-api-key and kid it names.
-    #[arg(long = "break", value_name = "KIND", value_enum)]
+    #[arg(long = "break", value_name = "KIND", value_parser = values::BREAK_KIND)]
     pub break_kind: Option<BreakKind>,
 
     /// With --break: also show what the app's catch block receives through this plugin.

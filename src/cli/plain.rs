@@ -28,7 +28,6 @@ use super::values::{self, ClaimArg};
 use super::{CheckArgs, Cli, Command, CredArgs, GenArgs, Global, SecretArgs};
 use crate::color::ColorChoice;
 use crate::secret::SecretText;
-use clap::ValueEnum as _;
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
@@ -87,7 +86,7 @@ impl GlobalSeen {
             "--json" if !self.json => self.json = true,
             "--color" if self.color.is_none() => {
                 // clap's own names for the choice, matched exactly as clap matches them.
-                self.color = Some(ColorChoice::from_str(rest.next()?, false).ok()?);
+                self.color = Some(values::COLOR.find(rest.next()?, false)?);
             }
             "--json" | "--color" => return None,
             _ => return Some(false),

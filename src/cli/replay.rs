@@ -102,7 +102,12 @@ pub struct CommonReplayArgs {
 
     /// Whose wire format: android (POST + method override, true/false flags) or ios (PATCH,
     /// 1/0 flags, sorted JSON).
-    #[arg(long, value_enum, default_value_t = Platform::Android, value_name = "SDK")]
+    #[arg(
+        long,
+        value_parser = values::PLATFORM,
+        default_value = values::PLATFORM.name(Platform::Android),
+        value_name = "SDK"
+    )]
     pub sdk: Platform,
 
     /// The external user id: the token's sub (and personalize's externalUserId).
@@ -137,7 +142,12 @@ pub struct CommonReplayArgs {
 
     /// Make the generated token fail one way (as `gen --break`); a kind the SDK refuses is
     /// refused before sending, the others show the server's answer.
-    #[arg(long = "break", value_name = "KIND", value_enum, conflicts_with_all = ["token", "app_auth"])]
+    #[arg(
+        long = "break",
+        value_name = "KIND",
+        value_parser = values::BREAK_KIND,
+        conflicts_with_all = ["token", "app_auth"]
+    )]
     pub break_kind: Option<crate::token::breakage::BreakKind>,
 
     /// Lifetime of generated tokens: 90s, 15m, 2h. 0 makes them expired (preflight refuses).

@@ -4,8 +4,8 @@
 //! tokens are not parsed here: they stay opaque ([`crate::secret::SecretText`]) so that clap
 //! never quotes them back.
 //!
-//! The library's enums get their command-line names here too (`ValueEnum`), so no module below
-//! the command layer depends on clap.
+//! The library's enums get their command-line names here too (`ValueEnum`, or [`ByName`] for
+//! the core crate's), so no module below the command layer depends on clap.
 
 use crate::audit::template::{ExecTemplate, UrlTemplate};
 use crate::color::ColorChoice;
@@ -313,25 +313,6 @@ impl clap::builder::TypedValueParser for PluginListParser {
     }
 }
 
-impl ValueEnum for BreakKind {
-    fn value_variants<'a>() -> &'a [Self] {
-        &BreakKind::ALL
-    }
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        // No help per value: it would turn every command's help into the long layout.
-        Some(PossibleValue::new(self.name()))
-    }
-}
-
-impl ValueEnum for Platform {
-    fn value_variants<'a>() -> &'a [Self] {
-        &Platform::ALL
-    }
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.name()))
-    }
-}
-
 impl ValueEnum for Mode {
     fn value_variants<'a>() -> &'a [Self] {
         &[Mode::AllowAll, Mode::JwtOnly, Mode::Disallow]
@@ -362,16 +343,87 @@ impl ValueEnum for LogFormat {
     }
 }
 
-impl ValueEnum for ColorChoice {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[ColorChoice::Auto, ColorChoice::Always, ColorChoice::Never]
+/// A core enum on the command line, by the names its own module gives it. The core crate does
+/// not depend on clap, so its enums cannot be `ValueEnum`s; this parser reads them as clap's
+/// `EnumValueParser` reads one: the same matching, the same errors, the same completions.
+#[derive(Debug, Clone, Copy)]
+pub struct ByName<T: 'static> {
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+}
+
+/// `--color`: auto, always or never.
+pub const COLOR: ByName<ColorChoice> = ByName {
+    all: &[ColorChoice::Auto, ColorChoice::Always, ColorChoice::Never],
+    name: color_name,
+};
+
+/// `replay --sdk`: android or ios.
+pub const PLATFORM: ByName<Platform> = ByName {
+    all: &Platform::ALL,
+    name: Platform::name,
+};
+
+/// `gen --break` and `replay --break`: the kinds, by `BreakKind::name`.
+pub const BREAK_KIND: ByName<BreakKind> = ByName {
+    all: &BreakKind::ALL,
+    name: BreakKind::name,
+};
+
+fn color_name(choice: ColorChoice) -> &'static str {
+    match choice {
+        ColorChoice::Auto => "auto",
+        ColorChoice::Always => "always",
+        ColorChoice::Never => "never",
     }
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self {
-            ColorChoice::Auto => "auto",
-            ColorChoice::Always => "always",
-            ColorChoice::Never => "never",
-        }))
+}
+
+impl<T: Copy> ByName<T> {
+    /// The command-line name of `value` (for a flag's default).
+    pub fn name(&self, value: T) -> &'static str {
+        (self.name)(value)
+    }
+
+    /// The value `text` names, matched as clap matches a possible value (ASCII case ignored
+    /// when `ignore_case`).
+    pub fn find(&self, text: &str, ignore_case: bool) -> Option<T> {
+        self.all
+            .iter()
+            .copied()
+            .find(|v| PossibleValue::new((self.name)(*v)).matches(text, ignore_case))
+    }
+
+    fn possible(&self) -> impl Iterator<Item = PossibleValue> + '_ {
+        self.all.iter().map(|v| PossibleValue::new((self.name)(*v)))
+    }
+}
+
+impl<T: Copy + Send + Sync + 'static> clap::builder::TypedValueParser for ByName<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let ignore_case = arg.is_some_and(clap::Arg::is_ignore_case_set);
+        if let Some(found) = value.to_str().and_then(|text| self.find(text, ignore_case)) {
+            return Ok(found);
+        }
+        // clap's own error for a value outside the names, quoting the text as `EnumValueParser`
+        // quotes it (lossily when it is not UTF-8; the names are ASCII, so that text matches
+        // none of them either).
+        let text = value.to_string_lossy();
+        let names = clap::builder::PossibleValuesParser::new(self.possible());
+        let name = names.parse_ref(cmd, arg, std::ffi::OsStr::new(text.as_ref()))?;
+        // Unreachable: the names admitted `name` exactly as `find` matches.
+        self.find(&name, ignore_case)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.possible()))
     }
 }
 
@@ -417,7 +469,7 @@ mod tests {
     #[test]
     fn the_library_enums_keep_their_names() {
         for p in Platform::ALL {
-            assert_eq!(Platform::from_str(p.name(), false), Ok(p));
+            assert_eq!(PLATFORM.find(p.name(), false), Some(p));
         }
         for m in Mode::value_variants() {
             assert_eq!(Mode::from_str(m.as_str(), false).as_ref(), Ok(m));

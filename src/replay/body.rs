@@ -14,8 +14,8 @@
 
 use super::Platform;
 use super::data::{self, Number};
-use super::gson::{self, Made};
 use super::sorted_keys::ios_json;
+use crate::sdk::gson::{self, Made};
 use serde_json::{Map, Value};
 
 /// Attributes a saveUser body may carry.

@@ -4,7 +4,7 @@
 //!
 //! The layers, each testable alone:
 //! - `request` and `body`: pure; inputs (call, SDK, ids, auth, `--data`) → method, path,
-//!   query, headers and body bytes. `gson` holds the Android serialisation quirks,
+//!   query, headers and body bytes. `sdk::gson` holds the Android serialisation quirks,
 //!   `sorted_keys` the iOS ones (Foundation's key order, Apple's spelling of doubles).
 //! - [`client`]: the only code that touches the network (`h1`: mmjwt's own HTTP/1.1, over
 //!   rustls for https; `proxy`: the environment's proxies; `pool`: kept-alive connections;
@@ -20,7 +20,6 @@ pub mod client;
 pub(crate) mod curl;
 pub(crate) mod data;
 pub(crate) mod embedded;
-pub(crate) mod gson;
 pub(crate) mod gzip;
 pub(crate) mod h1;
 pub(crate) mod job;

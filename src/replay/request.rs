@@ -2,9 +2,9 @@
 //! inputs. Pure; nothing here knows about sockets or the command line.
 
 use super::body::{self, Personalize};
-use super::gson;
 use super::url::UrlError;
 use super::{Call, Platform};
+use crate::sdk::gson;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::fmt;

@@ -145,8 +145,12 @@ pub fn raw_exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Every Rust source file under `src/`: its path relative to `src/` (with `/`) and its text, for
-/// the tests that read the sources.
+/// The directories of Rust sources, relative to the repository root: the `mmjwt` crate's and the
+/// token core's (`crates/core`).
+pub const SOURCE_DIRS: [&str; 2] = ["src", "crates/core/src"];
+
+/// Every Rust source file under [`SOURCE_DIRS`]: its path relative to the repository root (with
+/// `/`, e.g. `crates/core/src/token/mod.rs`) and its text, for the tests that read the sources.
 pub fn source_files() -> Vec<(String, String)> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap() {
@@ -158,15 +162,17 @@ pub fn source_files() -> Vec<(String, String)> {
             }
         }
     }
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    walk(&src, &mut files);
+    for dir in SOURCE_DIRS {
+        walk(&root.join(dir), &mut files);
+    }
     files.sort();
     files
         .iter()
         .map(|f| {
             let rel = f
-                .strip_prefix(&src)
+                .strip_prefix(root)
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");

@@ -9,8 +9,8 @@
 //! `JSONSerialization` without options on iOS (`/` written `\/`).
 
 use super::Platform;
+use super::gson;
 use super::plugins::{self, FlutterError, IOS_DOMAIN, Plugin};
-use crate::replay::gson;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;

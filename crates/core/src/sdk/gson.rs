@@ -24,7 +24,7 @@ fn spread(s: &str) -> u32 {
 
 /// How a `java.util.HashMap` was made, which decides its table size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Made {
+pub enum Made {
     /// `new HashMap<>()`, then `put` one by one.
     Default,
     /// `new HashMap<>(n)`, then `put` one by one (`customAttsToBackend`).
@@ -71,7 +71,7 @@ pub(crate) fn java_capacity(keys: &[&str], made: Made) -> usize {
 }
 
 /// The table size of a map filled by `put` from the default capacity.
-pub(crate) fn grown_capacity(entries: usize) -> usize {
+pub fn grown_capacity(entries: usize) -> usize {
     let mut cap = 16usize;
     while entries * 4 > cap * 3 {
         cap *= 2;
@@ -80,7 +80,7 @@ pub(crate) fn grown_capacity(entries: usize) -> usize {
 }
 
 /// The iteration order of a `HashMap` of `capacity` buckets into which `keys` were put in order.
-pub(crate) fn hashmap_order<'a>(keys: &[&'a str], capacity: usize) -> Vec<&'a str> {
+pub fn hashmap_order<'a>(keys: &[&'a str], capacity: usize) -> Vec<&'a str> {
     let mask = (capacity - 1) as u32;
     let mut out = keys.to_vec();
     // A stable sort keeps insertion order within a bucket, as the bucket's linked list does
@@ -90,18 +90,18 @@ pub(crate) fn hashmap_order<'a>(keys: &[&'a str], capacity: usize) -> Vec<&'a st
 }
 
 /// The iteration order of a map made as `made` into which `keys` (distinct) were put in order.
-pub(crate) fn java_order<'a>(keys: &[&'a str], made: Made) -> Vec<&'a str> {
+pub fn java_order<'a>(keys: &[&'a str], made: Made) -> Vec<&'a str> {
     hashmap_order(keys, java_capacity(keys, made))
 }
 
 /// A `Double` as Gson writes it: Java's `Double.toString` ([`crate::sdk::javadouble`]).
 /// `None` for NaN and the infinities, which Gson refuses to write.
-pub(crate) fn java_double(d: f64) -> Option<String> {
+pub fn java_double(d: f64) -> Option<String> {
     d.is_finite().then(|| crate::sdk::javadouble::to_string(d))
 }
 
 /// Gson's `JsonWriter.string` with HTML-safe escaping (the default of `new Gson()`).
-pub(crate) fn write_string(s: &str, out: &mut String) {
+pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

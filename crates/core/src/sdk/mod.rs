@@ -6,6 +6,7 @@
 
 pub mod android;
 mod foundation;
+pub mod gson;
 pub mod ios;
 pub mod javadouble;
 mod javanum;
