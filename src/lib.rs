@@ -8,6 +8,9 @@
 //! `time`, `color`) is its own crate, `mmjwt_core` (`crates/core`), so that it compiles beside
 //! the network and CLI dependencies instead of after them; this crate re-exports each of its
 //! modules under the same name, so `crate::token` and `mmjwt::token` name the one definition.
+//! The pure parts of `replay` (what it sends) and of `sandbox` (its data layer) live there too,
+//! as `mmjwt_core::replay` and `mmjwt_core::sandbox`, re-exported inside this crate's modules of
+//! the same names.
 //!
 //! Layers point down. The process driver (`driver`) parses with [`cli`] and runs one of the
 //! `commands`; commands use the library modules below them and nothing above:

@@ -3,9 +3,11 @@
 //! (a sandbox, usually).
 //!
 //! The layers, each testable alone:
-//! - `request` and `body`: pure; inputs (call, SDK, ids, auth, `--data`) → method, path,
-//!   query, headers and body bytes. `sdk::gson` holds the Android serialisation quirks,
-//!   `sorted_keys` the iOS ones (Foundation's key order, Apple's spelling of doubles).
+//! - `request` and `body` (with `data`, `sorted_keys`, `url` and `redact`): pure, in the core
+//!   (`mmjwt_core::replay`, re-exported here under the same names); inputs (call, SDK, ids,
+//!   auth, `--data`) → method, path, query, headers and body bytes. `sdk::gson` holds the
+//!   Android serialisation quirks, `sorted_keys` the iOS ones (Foundation's key order, Apple's
+//!   spelling of doubles).
 //! - [`client`]: the only code that touches the network (`h1`: mmjwt's own HTTP/1.1, over
 //!   rustls for https; `proxy`: the environment's proxies; `pool`: kept-alive connections;
 //!   no redirects, one deadline), returning an [`client::Outcome`] as data. `url`: the small URL parser it and the
@@ -15,10 +17,8 @@
 //! - `run`: the orchestration `mmjwt replay` runs; `embedded`: the in-process sandbox used
 //!   when no base URL is given.
 
-pub(crate) mod body;
 pub mod client;
 pub(crate) mod curl;
-pub(crate) mod data;
 pub(crate) mod embedded;
 pub(crate) mod gzip;
 pub(crate) mod h1;
@@ -26,34 +26,10 @@ pub(crate) mod job;
 pub(crate) mod plan;
 pub(crate) mod pool;
 pub(crate) mod proxy;
-pub(crate) mod redact;
 pub(crate) mod render;
-pub(crate) mod request;
 pub(crate) mod run;
-pub(crate) mod sorted_keys;
 pub(crate) mod summary;
-pub(crate) mod url;
-
-use serde::Serialize;
 
 pub use crate::sdk::Platform;
-
-/// The three user-data calls that carry a JWT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Call {
-    FetchUser,
-    PatchUser,
-    Personalize,
-}
-
-impl Call {
-    /// The command-line name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Call::FetchUser => "fetch-user",
-            Call::PatchUser => "patch-user",
-            Call::Personalize => "personalize",
-        }
-    }
-}
+pub use mmjwt_core::replay::Call;
+pub(crate) use mmjwt_core::replay::{body, redact, request, url};

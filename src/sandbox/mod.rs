@@ -3,21 +3,20 @@
 //! authorization" modes, answering every refusal with a `messageId` that says why.
 //!
 //! This module is the library face ([`Config`], [`Sandbox`], [`SandboxThread`], [`App`]);
-//! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (envelope and messageIds),
-//! `auth` (the Authorization header, via the shared token check), `body` (request parsing),
-//! `person` (the data types) and `store` (the operations on them), `persist` (the state file),
-//! `routes` (HTTP: the routing, the request timeout and the log line, served by
+//! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (the responses; the
+//! envelope and messageIds are the core's), `auth` (the Authorization header, via the shared
+//! token check), `routes` (HTTP: the routing, the request timeout and the log line, served by
 //! [`crate::serve`]), `log` (the request log line and its writer, and the live log others may
-//! follow).
+//! follow). The data layer is pure and lives in the core (`mmjwt_core::sandbox`, re-exported
+//! here under the same names): `body` (request parsing), `person` (the data types) and `store`
+//! (the operations on them), `persist` (the state file).
 
 pub(crate) mod api;
 pub(crate) mod auth;
-pub(crate) mod body;
 pub(crate) mod log;
-pub(crate) mod persist;
-pub(crate) mod person;
 pub(crate) mod routes;
-pub(crate) mod store;
+
+pub(crate) use mmjwt_core::sandbox::{body, persist, store};
 
 use crate::secret::{HmacKey, Secret};
 use crate::serve::{Pending, Request};

@@ -11,6 +11,10 @@
 //!   report as text or JSON in [`token::report`]);
 //! - [`sdk`]: the Android and iOS SDKs' client-side validation, emulated, and how the Android
 //!   SDK serialises its maps ([`sdk::gson`]);
+//! - [`replay`]: what `mmjwt replay` sends (the SDKs' requests and bodies, a small URL parser,
+//!   redaction), without the HTTP client;
+//! - [`sandbox`]: the sandbox's data layer (people, installations and their operations, request
+//!   bodies, the state file, refusals), without the serving;
 //! - [`json`]: the strict JSON reader and the compact writer both `token` and `sdk` use;
 //! - leaves: [`problem`] (the code vocabulary), [`error`] (exit codes and error kinds),
 //!   [`secret`], [`b64`], [`time`], [`color`].
@@ -20,6 +24,8 @@ pub mod color;
 pub mod error;
 pub mod json;
 pub mod problem;
+pub mod replay;
+pub mod sandbox;
 pub mod sdk;
 pub mod secret;
 pub mod time;

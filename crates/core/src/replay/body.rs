@@ -3,7 +3,7 @@
 //!
 //! - patch user (saveUser): the user attributes; `null` clears a field. Android: Gson with
 //!   nulls, members in the order of the `HashMap`s the SDK copies them through (see
-//!   [`android_patch_json`]). iOS: sorted keys, compact, `/` not escaped, nulls kept.
+//!   `android_patch_json`). iOS: sorted keys, compact, `/` not escaped, nulls kept.
 //! - personalize: `{userIdentity, userAttributes}`; nulls are dropped by both SDKs. Android:
 //!   `userIdentity` then `userAttributes` (a Java object), their keys in `HashMap` order.
 //!   iOS: sorted keys throughout.
@@ -46,7 +46,7 @@ pub(crate) const ATTRIBUTE_KEYS: [&str; 7] = [
 
 /// A validated personalize body.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct Personalize {
+pub struct Personalize {
     pub identity: Map<String, Value>,
     /// Without the members that were `null`.
     pub attributes: Map<String, Value>,
@@ -59,13 +59,13 @@ pub(crate) struct Personalize {
 
 impl Personalize {
     /// The external user id the identity carries, if any.
-    pub(crate) fn external_user_id(&self) -> Option<&str> {
+    pub fn external_user_id(&self) -> Option<&str> {
         self.identity.get("externalUserId").and_then(Value::as_str)
     }
 
     /// The same body for another user: `externalUserId` set to `user_id` (batch, `--user-id`).
     #[must_use]
-    pub(crate) fn for_user(&self, user_id: &str) -> Personalize {
+    pub fn for_user(&self, user_id: &str) -> Personalize {
         let mut p = self.clone();
         if p.identity.contains_key("externalUserId") {
             p.identity
@@ -81,8 +81,8 @@ impl Personalize {
     }
 }
 
-/// Parses `--data` text as JSON, numbers kept as written ([`data::parse`]).
-pub(crate) fn parse_json(text: &str) -> Result<Value, String> {
+/// Parses `--data` text as JSON, numbers kept as written (`data::parse`).
+pub fn parse_json(text: &str) -> Result<Value, String> {
     data::parse(text)
 }
 
@@ -90,11 +90,7 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, String> {
 /// phones, emails and tags are sets on Android (duplicates vanish; tags are a set on iOS too),
 /// and neither SDK's API can set `preferred`. iOS drops empty list custom attributes
 /// (`nilIfEmpty`). `map` is a saveUser body or one half of a personalize body.
-pub(crate) fn normalise(
-    map: &mut Map<String, Value>,
-    platform: Platform,
-    path: &str,
-) -> Vec<String> {
+pub fn normalise(map: &mut Map<String, Value>, platform: Platform, path: &str) -> Vec<String> {
     let mut notes = Vec::new();
     for (key, field) in [("phones", "number"), ("emails", "address")] {
         let Some(Value::Array(items)) = map.get_mut(key) else {
@@ -180,7 +176,7 @@ pub(crate) fn normalise(
 
 /// After [`normalise`]: a saveUser body that lost everything (iOS drops empty list attributes)
 /// is no call at all.
-pub(crate) fn check_not_emptied(map: &Map<String, Value>) -> Result<(), String> {
+pub fn check_not_emptied(map: &Map<String, Value>) -> Result<(), String> {
     if map.is_empty() {
         return Err("--data holds only empty list custom attributes; the iOS SDK leaves those out and sends no request".into());
     }
@@ -194,7 +190,7 @@ fn dedupe(items: &mut Vec<Value>, key: impl Fn(&Value) -> Option<String>) {
 }
 
 /// Checks a saveUser body: an object of user attributes, at least one.
-pub(crate) fn check_patch(value: Value) -> Result<Map<String, Value>, String> {
+pub fn check_patch(value: Value) -> Result<Map<String, Value>, String> {
     let Value::Object(map) = value else {
         return Err(format!(
             "--data for patch-user must be a JSON object of user attributes, not {}",
@@ -217,7 +213,7 @@ pub(crate) fn check_patch(value: Value) -> Result<Map<String, Value>, String> {
 
 /// Checks a personalize body: `{userIdentity?, userAttributes?}`. Nulls are dropped, as both
 /// SDKs drop them. The identity may still be empty here; see [`require_identity`].
-pub(crate) fn check_personalize(value: Value) -> Result<Personalize, String> {
+pub fn check_personalize(value: Value) -> Result<Personalize, String> {
     let Value::Object(map) = value else {
         return Err(format!(
             "--data for personalize must be a JSON object {{\"userIdentity\": {{..}}, \"userAttributes\": {{..}}}}, not {}",
@@ -268,7 +264,7 @@ pub(crate) fn check_personalize(value: Value) -> Result<Personalize, String> {
 }
 
 /// Personalize needs someone to personalize as.
-pub(crate) fn require_identity(p: &Personalize) -> Result<(), String> {
+pub fn require_identity(p: &Personalize) -> Result<(), String> {
     if p.identity.is_empty() {
         return Err("personalize needs a user identity: pass --user-id ID, or --data '{\"userIdentity\":{\"externalUserId\":\"..\"}}'".into());
     }

@@ -8,9 +8,9 @@
 use std::fmt::Write as _;
 use std::net::Ipv6Addr;
 
-/// A parsed URL; [`Url::as_string`] writes it back in one spelling.
+/// A parsed URL; `Url::as_string` writes it back in one spelling.
 #[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Url {
+pub struct Url {
     /// `http` or `https` (lower case).
     pub scheme: &'static str,
     /// `user:password` as written (percent-encoded), when present.
@@ -41,7 +41,7 @@ impl std::fmt::Debug for Url {
 /// Why [`Url::parse`] refused a text; callers that word a refusal their own way (the scheme
 /// for `--base-url` or a URL template) choose by variant, the rest show [`Display`](std::fmt::Display).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum UrlError {
+pub enum UrlError {
     /// A space or control character, which the parser does not guess an encoding for.
     Unencoded(char),
     NoScheme,
@@ -62,7 +62,7 @@ pub(crate) enum UrlError {
 impl UrlError {
     /// The rule a [`UrlError::Scheme`] breaks, without a subject: `must be http or https, not
     /// ftp`.
-    pub(crate) fn scheme_rule(found: &str) -> String {
+    pub fn scheme_rule(found: &str) -> String {
         format!("must be http or https, not {found}")
     }
 }
@@ -90,7 +90,7 @@ impl std::fmt::Display for UrlError {
 }
 
 impl Url {
-    pub(crate) fn parse(text: &str) -> Result<Url, UrlError> {
+    pub fn parse(text: &str) -> Result<Url, UrlError> {
         let text = text.trim();
         if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
             return Err(UrlError::Unencoded(c));
@@ -166,12 +166,12 @@ impl Url {
         })
     }
 
-    pub(crate) fn https(&self) -> bool {
+    pub fn https(&self) -> bool {
         self.scheme == "https"
     }
 
     /// The port connected to.
-    pub(crate) fn port_or_default(&self) -> u16 {
+    pub fn port_or_default(&self) -> u16 {
         self.port.unwrap_or(if self.https() { 443 } else { 80 })
     }
 
@@ -186,7 +186,7 @@ impl Url {
 
     /// `host` or `host:port` as a `Host` header carries it (the port only when not the
     /// scheme's default).
-    pub(crate) fn host_header(&self) -> String {
+    pub fn host_header(&self) -> String {
         match self.port {
             Some(p) => format!("{}:{p}", self.host_text()),
             None => self.host_text(),
@@ -194,19 +194,19 @@ impl Url {
     }
 
     /// `host:port` with the port always written, for messages.
-    pub(crate) fn host_port(&self) -> String {
+    pub fn host_port(&self) -> String {
         format!("{}:{}", self.host_text(), self.port_or_default())
     }
 
     /// The request target: path plus `?query`.
-    pub(crate) fn target(&self) -> String {
+    pub fn target(&self) -> String {
         match &self.query {
             Some(q) => format!("{}?{q}", self.path),
             None => self.path.clone(),
         }
     }
 
-    pub(crate) fn is_loopback(&self) -> bool {
+    pub fn is_loopback(&self) -> bool {
         self.host == "localhost"
             || self
                 .host

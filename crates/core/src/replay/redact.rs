@@ -6,7 +6,7 @@ use super::request::{AUTHORIZATION, Auth};
 
 /// How to show credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Show {
+pub enum Show {
     Redacted,
     /// `--show-secrets`: everything as sent.
     Everything,
@@ -24,7 +24,7 @@ pub(crate) fn auth_value(auth: &Auth, show: Show) -> String {
 }
 
 /// A header value to display: only Authorization is a credential.
-pub(crate) fn header_value(name: &str, value: &str, auth: &Auth, show: Show) -> String {
+pub fn header_value(name: &str, value: &str, auth: &Auth, show: Show) -> String {
     if name.eq_ignore_ascii_case(AUTHORIZATION) {
         auth_value(auth, show)
     } else {
@@ -74,7 +74,7 @@ fn printable(s: &str, max: usize) -> String {
 
 /// Replaces every occurrence of the credential in `text` (free text such as error messages
 /// that might quote a request) by a redaction marker.
-pub(crate) fn scrub(text: &str, auth: &Auth) -> String {
+pub fn scrub(text: &str, auth: &Auth) -> String {
     let secret = auth.credential();
     // Very short credentials would match ordinary words; they are not worth hiding there.
     if secret.len() < 6 {

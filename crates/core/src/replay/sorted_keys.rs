@@ -10,7 +10,7 @@
 //! (ignorable controls skipped; white space, then punctuation, symbols, currency, digits,
 //! letters, other scripts), then accents (`e` before `é`), then case and variants (`a` before
 //! `A`, `ss` before `ß`); keys still equal (`a1` / `a01`, `ab` / `a\u{1}b`) are forced apart
-//! character by character, a shorter digit run first. [`foundation_key_order`] models that
+//! character by character, a shorter digit run first. `foundation_key_order` models that
 //! order for ASCII, Latin letters with accents, `ß`, white space and the common symbols,
 //! as Foundation was seen to sort them (`tests/it/replay_ios_differential.rs`); other
 //! characters are placed by block (docs/assumptions.md).

@@ -16,7 +16,7 @@ pub(crate) const IOS_SDK_VERSION: &str = "15.5.2";
 
 /// The Authorization credential. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
-pub(crate) enum Auth {
+pub enum Auth {
     /// `Bearer <jwt>`: the JWT supplier returned a token.
     Bearer(String),
     /// `App <applicationCode>`: no token, an anonymous user.
@@ -34,7 +34,7 @@ impl fmt::Debug for Auth {
 
 impl Auth {
     /// The header value exactly as sent.
-    pub(crate) fn header_value(&self) -> String {
+    pub fn header_value(&self) -> String {
         match self {
             Auth::Bearer(t) => format!("Bearer {t}"),
             Auth::App(c) => format!("App {c}"),
@@ -51,7 +51,7 @@ impl Auth {
 
 /// personalize's three query flags (all false by default in both SDKs).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct PersonalizeFlags {
+pub struct PersonalizeFlags {
     pub force_depersonalize: bool,
     pub keep_as_lead: bool,
     pub set_device_as_primary: bool,
@@ -59,7 +59,7 @@ pub(crate) struct PersonalizeFlags {
 
 /// The body of the call.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Payload<'a> {
+pub enum Payload<'a> {
     None,
     Patch(&'a Map<String, Value>),
     Personalize(&'a Personalize),
@@ -67,7 +67,7 @@ pub(crate) enum Payload<'a> {
 
 /// Everything the SDK knows when it builds the request.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Spec<'a> {
+pub struct Spec<'a> {
     pub call: Call,
     pub platform: Platform,
     pub push_reg_id: &'a str,
@@ -81,7 +81,7 @@ pub(crate) struct Spec<'a> {
     pub flags: PersonalizeFlags,
 }
 
-pub(crate) const AUTHORIZATION: &str = "Authorization";
+pub const AUTHORIZATION: &str = "Authorization";
 /// Its value is the base URL's host, filled in by [`Request::set_host`].
 pub(crate) const HOST: &str = "Host";
 pub(crate) const CONTENT_LENGTH: &str = "Content-Length";
@@ -161,7 +161,7 @@ impl Request {
 }
 
 /// Builds the request `spec` describes.
-pub(crate) fn build(spec: &Spec<'_>) -> Request {
+pub fn build(spec: &Spec<'_>) -> Request {
     let base = format!("/mobile/1/appinstance/{}", spec.push_reg_id);
     let android = spec.platform == Platform::Android;
     let (method, path, query) = match spec.call {
@@ -302,7 +302,7 @@ pub(crate) fn application_code_hash(app_code: &str) -> String {
 }
 
 /// The User-Agent each SDK builds, with mmjwt's own device and app fields.
-pub(crate) fn default_user_agent(platform: Platform) -> String {
+pub fn default_user_agent(platform: Platform) -> String {
     let app_version = env!("CARGO_PKG_VERSION");
     match platform {
         // 8 system fields (OS, OS version, ABI, model, manufacturer, app name, app version,
@@ -319,7 +319,7 @@ pub(crate) fn default_user_agent(platform: Platform) -> String {
 }
 
 /// Checks a `--user-agent`: printable ASCII only, as the Android SDK leaves it.
-pub(crate) fn check_user_agent(ua: &str) -> Result<(), String> {
+pub fn check_user_agent(ua: &str) -> Result<(), String> {
     if ua.is_empty() || !ua.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return Err("must be non-empty printable ASCII".into());
     }
@@ -328,7 +328,7 @@ pub(crate) fn check_user_agent(ua: &str) -> Result<(), String> {
 
 /// Checks a push registration id: both SDKs put it into the path without encoding, so only
 /// characters that need none are accepted.
-pub(crate) fn check_push_reg_id(id: &str) -> Result<(), String> {
+pub fn check_push_reg_id(id: &str) -> Result<(), String> {
     let ok = !id.is_empty()
         && id != "."
         && id != ".."
@@ -344,7 +344,7 @@ pub(crate) fn check_push_reg_id(id: &str) -> Result<(), String> {
 }
 
 /// Checks another id that travels in a header.
-pub(crate) fn check_header_id(id: &str) -> Result<(), String> {
+pub fn check_header_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         return Err("must be 1-256 visible ASCII characters".into());
     }
@@ -353,7 +353,7 @@ pub(crate) fn check_header_id(id: &str) -> Result<(), String> {
 
 /// Checks `--base-url` and returns it without a trailing `/`: http or https, a host, no user
 /// info (it would be printed), no query or fragment. A path prefix is kept.
-pub(crate) fn check_base_url(text: &str) -> Result<String, String> {
+pub fn check_base_url(text: &str) -> Result<String, String> {
     let url = super::url::Url::parse(text).map_err(|e| match e {
         UrlError::Scheme(found) => UrlError::scheme_rule(&found),
         e => format!("not a URL ({e}); e.g. http://127.0.0.1:8080"),

@@ -57,7 +57,7 @@ pub struct PersonalizeBody {
 }
 
 /// Parses a body that must be one JSON object.
-pub(crate) fn object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub fn object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::format(
             "the request body is empty; a JSON object is expected",
@@ -76,7 +76,7 @@ pub(crate) fn object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
 }
 
 /// The save-user body.
-pub(crate) fn user_patch(obj: &Map<String, Value>) -> Result<UserPatch, ApiError> {
+pub fn user_patch(obj: &Map<String, Value>) -> Result<UserPatch, ApiError> {
     let mut p = UserPatch::default();
     for (k, v) in obj {
         match k.as_str() {
@@ -99,7 +99,7 @@ const ATTRIBUTE_MEMBERS: &str =
 
 /// The personalize body: `userIdentity` (required, with at least one of externalUserId, phones,
 /// emails) and optional `userAttributes`.
-pub(crate) fn personalize(obj: &Map<String, Value>) -> Result<PersonalizeBody, ApiError> {
+pub fn personalize(obj: &Map<String, Value>) -> Result<PersonalizeBody, ApiError> {
     let mut body = PersonalizeBody::default();
     let mut seen_identity = false;
     for (k, v) in obj {
@@ -423,7 +423,7 @@ fn contact_list<T>(
 
 /// Reads boolean query flags written `true`/`false` or `1`/`0` (Android and iOS spellings).
 /// Other parameters are ignored; a flag given twice or with another value is a 400.
-pub(crate) fn query_flags<const N: usize>(
+pub fn query_flags<const N: usize>(
     query: Option<&str>,
     names: [&str; N],
 ) -> Result<[Option<bool>; N], ApiError> {

@@ -4,7 +4,7 @@
 //! the program) turns an integer beyond 64 bits into a double and may round a long decimal
 //! fraction by a unit in the last place. The SDKs send what the app passed, so `--data` is read
 //! here with every number that is not a 64-bit integer kept as its literal text, in a string
-//! that starts with [`MARK`]; [`number`] reads either form back. No `--data` string may start
+//! that starts with `MARK`; `number` reads either form back. No `--data` string may start
 //! with the mark (checked, so the two can never be confused).
 
 use serde_json::Value;
