@@ -134,8 +134,8 @@ pub fn check_header(name: &str, value: &str) -> Result<(), String> {
 
 impl Client {
     /// A client whose requests each finish within `timeout`. Proxies are read from the
-    /// environment now.
-    /// A client keeps one idle connection per place; [`Client::keep_idle`] sets more.
+    /// environment now. It keeps one idle connection per place; [`Client::keep_idle`] sets
+    /// more.
     pub fn new(timeout: Duration) -> Client {
         Client {
             timeout,
@@ -183,10 +183,7 @@ impl Client {
                     .iter()
                     .any(|(n, _)| n.eq_ignore_ascii_case(AUTHORIZATION))
             })
-            .map(|u| {
-                let (user, pass) = u.split_once(':').unwrap_or((&u, ""));
-                proxy::basic(user, pass)
-            });
+            .map(|u| proxy::basic(&u));
         let mut headers: Vec<(&str, &str)> = vec![("Host", &host), ("Accept", "*/*")];
         if let Some(b) = &basic {
             headers.push((AUTHORIZATION, b));

@@ -90,10 +90,7 @@ impl Settings {
             }
             Err(e) => return Err(format!("{variable} is not usable: {e}")),
         };
-        let authorization = p.userinfo.as_deref().map(|u| {
-            let (user, pass) = u.split_once(':').unwrap_or((u, ""));
-            basic(user, pass)
-        });
+        let authorization = p.userinfo.as_deref().map(basic);
         Ok(Some(Proxy {
             host: p.host.clone(),
             port: p.port_or_default(),
@@ -146,9 +143,10 @@ fn in_block(ip: IpAddr, entry: &str) -> bool {
     }
 }
 
-/// A `Basic` credential from percent-encoded user and password.
-pub(crate) fn basic(user: &str, pass: &str) -> String {
+/// A `Basic` credential from a URL's percent-encoded `user:password` (or `user` alone).
+pub(crate) fn basic(userinfo: &str) -> String {
     use base64::Engine as _;
+    let (user, pass) = userinfo.split_once(':').unwrap_or((userinfo, ""));
     let pair = format!("{}:{}", percent_decode(user), percent_decode(pass));
     format!(
         "Basic {}",
