@@ -1,8 +1,9 @@
 //! HTTP/1.1 written byte by byte, so that header names go out spelled as the SDK spells them
 //! (`sessionId`, `X-HTTP-Method-Override`) and in the order it sets them, over a plain or a
 //! TLS stream alike. The answer is read by `Content-Length`, chunked, or to the end of the
-//! connection, and says whether the connection can carry another request ([`Answer::reusable`]). Also the `CONNECT` that opens a tunnel through
-//! a proxy. [`super::client`] decides where to connect and wraps the stream.
+//! connection, and says whether the connection can carry another request
+//! ([`Answer::reusable`]). Also the `CONNECT` that opens a tunnel through a proxy.
+//! [`super::client`] decides where to connect and wraps the stream.
 
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};

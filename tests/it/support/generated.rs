@@ -71,13 +71,13 @@ const TABLE_HEAD: &str =
 pub(super) const PAGES: &[(&str, &[u8])] = &[
 ";
 
-/// Compares each generated file with the committed one; returns the paths that differ (after
-/// rewriting them under `SNAPSHOTS=overwrite`).
-pub fn stale() -> Vec<PathBuf> {
+/// Compares each of `files` ([`all`]) with the committed one; returns the paths that differ
+/// (after rewriting them under `SNAPSHOTS=overwrite`).
+pub fn stale(files: &[Generated]) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let overwrite = action() == Action::Overwrite;
     let mut stale = Vec::new();
-    for g in all() {
+    for g in files {
         let path = root.join(&g.path);
         if std::fs::read(&path).is_ok_and(|b| b == g.bytes) {
             continue;
@@ -86,7 +86,7 @@ pub fn stale() -> Vec<PathBuf> {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &g.bytes).unwrap();
         } else {
-            stale.push(g.path);
+            stale.push(g.path.clone());
         }
     }
     stale
