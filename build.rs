@@ -21,16 +21,28 @@ const GLIBC_WITH_RELR: (u32, u32) = (2, 36);
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=MMJWT_NO_RELR");
+    let decision = decide();
+    if decision == "packed" {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
+    // For the test that reads the built binary (tests/it/binary.rs).
+    println!("cargo:rustc-env=MMJWT_RELR={decision}");
+}
+
+/// `packed`, or why not.
+fn decide() -> &'static str {
     if env::var_os("MMJWT_NO_RELR").is_some_and(|v| !v.is_empty() && v != "0") {
-        return;
+        return "not packed: MMJWT_NO_RELR is set";
     }
     let target = env::var("TARGET").unwrap_or_default();
     let host = env::var("HOST").unwrap_or_default();
     if target != host || !target.ends_with("-linux-gnu") {
-        return;
+        return "not packed: not a native build on Linux with glibc";
     }
-    if glibc_version().is_some_and(|v| v >= GLIBC_WITH_RELR) {
-        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    match glibc_version() {
+        Some(v) if v >= GLIBC_WITH_RELR => "packed",
+        Some(_) => "not packed: glibc is older than 2.36",
+        None => "not packed: the glibc version is unknown",
     }
 }
 

@@ -6,11 +6,14 @@
 //!
 //! The token core (`token`, `sdk`, `json` and the leaves `problem`, `error`, `secret`, `b64`,
 //! `time`, `color`) is its own crate, `mmjwt_core` (`crates/core`), so that it compiles beside
-//! the network and CLI dependencies instead of after them; this crate re-exports each of its
-//! modules under the same name, so `crate::token` and `mmjwt::token` name the one definition.
-//! The pure parts of `replay` (what it sends) and of `sandbox` (its data layer) live there too,
-//! as `mmjwt_core::replay` and `mmjwt_core::sandbox`, re-exported inside this crate's modules of
-//! the same names.
+//! the network and CLI dependencies instead of after them. The pure code around it that no token
+//! check runs is a third crate, `mmjwt_wire` (`crates/wire`): replay's wire (what it sends), the
+//! sandbox's data layer, the Android SDK's serialisation and the user-data limits, and tokens
+//! broken or edited on purpose; its `sdk` and `token` extend the core's modules of the same
+//! names. This crate re-exports the core's leaves and the wire crate's `sdk` and `token`, so
+//! `crate::token` and `mmjwt::token` name one module whichever crate holds a part of it; the
+//! wire crate's `replay` and `sandbox` are re-exported inside this crate's modules of the same
+//! names.
 //!
 //! Layers point down. The process driver (`driver`) parses with [`cli`] and runs one of the
 //! `commands`; commands use the library modules below them and nothing above:
@@ -43,4 +46,5 @@ pub mod shell;
 pub mod ui;
 
 pub use driver::run;
-pub use mmjwt_core::{b64, color, error, json, problem, sdk, secret, time, token};
+pub use mmjwt_core::{b64, color, error, json, problem, secret, time};
+pub use mmjwt_wire::{sdk, token};

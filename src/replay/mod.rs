@@ -4,7 +4,7 @@
 //!
 //! The layers, each testable alone:
 //! - `request` and `body` (with `data`, `sorted_keys`, `url` and `redact`): pure, in the core
-//!   (`mmjwt_core::replay`, re-exported here under the same names); inputs (call, SDK, ids,
+//!   (`mmjwt_wire::replay`, re-exported here under the same names); inputs (call, SDK, ids,
 //!   auth, `--data`) → method, path, query, headers and body bytes. `sdk::gson` holds the
 //!   Android serialisation quirks, `sorted_keys` the iOS ones (Foundation's key order, Apple's
 //!   spelling of doubles).
@@ -31,5 +31,5 @@ pub(crate) mod run;
 pub(crate) mod summary;
 
 pub use crate::sdk::Platform;
-pub use mmjwt_core::replay::Call;
-pub(crate) use mmjwt_core::replay::{body, redact, request, url};
+pub use mmjwt_wire::replay::Call;
+pub(crate) use mmjwt_wire::replay::{body, redact, request, url};

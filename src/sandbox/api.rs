@@ -2,13 +2,13 @@
 //! application/json` is never forgotten (both SDKs misread errors without it, and without a
 //! `Content-Length`, which [`crate::serve::finish`] gives every answer). The refusal it carries ([`ApiError`]: the Infobip error envelope with its HTTP status
 //! and `messageId`) and the sandbox's `messageId` vocabulary live in the core
-//! (`mmjwt_core::sandbox::api`).
+//! (`mmjwt_wire::sandbox::api`).
 
 use crate::serve::{self, Response};
 use http::StatusCode;
 use serde_json::Value;
 
-pub(crate) use mmjwt_core::sandbox::api::{ApiError, message_id};
+pub(crate) use mmjwt_wire::sandbox::api::{ApiError, message_id};
 
 /// A JSON response with its `Content-Type`.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {

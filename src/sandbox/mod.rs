@@ -7,7 +7,7 @@
 //! envelope and messageIds are the core's), `auth` (the Authorization header, via the shared
 //! token check), `routes` (HTTP: the routing, the request timeout and the log line, served by
 //! [`crate::serve`]), `log` (the request log line and its writer, and the live log others may
-//! follow). The data layer is pure and lives in the core (`mmjwt_core::sandbox`, re-exported
+//! follow). The data layer is pure and lives in the core (`mmjwt_wire::sandbox`, re-exported
 //! here under the same names): `body` (request parsing), `person` (the data types) and `store`
 //! (the operations on them), `persist` (the state file).
 
@@ -16,7 +16,7 @@ pub(crate) mod auth;
 pub(crate) mod log;
 pub(crate) mod routes;
 
-pub(crate) use mmjwt_core::sandbox::{body, persist, store};
+pub(crate) use mmjwt_wire::sandbox::{body, persist, store};
 
 use crate::secret::{HmacKey, Secret};
 use crate::serve::{Pending, Request};

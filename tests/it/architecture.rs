@@ -10,7 +10,8 @@ fn root() -> &'static Path {
 
 /// The library's source files: everything under `src/` except the command layer (`cli`,
 /// `commands`), the process driver and the crate root, which are the only places allowed to
-/// name the command layer and clap; and every file of the token core (`crates/core/src/`).
+/// name the command layer and clap; and every file of the token core and the wire crate
+/// (`crates/core/src/`, `crates/wire/src/`).
 fn library_files() -> Vec<(String, String)> {
     crate::support::source_files()
         .into_iter()

@@ -6,6 +6,7 @@
 mod android_differential;
 mod architecture;
 mod audit;
+mod binary;
 mod breakage;
 mod browser;
 mod cli;

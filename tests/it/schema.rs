@@ -355,16 +355,16 @@ fn the_schemas_code_lists_are_the_sources() {
     for c in enum_at("check.json", "/$defs/sdk_code") {
         assert!(Code::from_name(&c).is_some(), "{c}");
     }
-    // The sandbox's own messageIds: the constants of `message_id` in crates/core/src/sandbox/api.rs.
+    // The sandbox's own messageIds: the constants of `message_id` in crates/wire/src/sandbox/api.rs.
     let api = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/core/src/sandbox/api.rs"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/wire/src/sandbox/api.rs"),
     )
     .unwrap();
     let module = api
         .split("pub mod message_id {")
         .nth(1)
         .and_then(|rest| rest.split("\n}\n").next())
-        .expect("crates/core/src/sandbox/api.rs has its message_id module");
+        .expect("crates/wire/src/sandbox/api.rs has its message_id module");
     let re = regex::Regex::new(r#"const [A-Z_]+: &str = "([^"]+)";"#).unwrap();
     let in_source: Vec<String> = re.captures_iter(module).map(|c| c[1].to_string()).collect();
     assert!(in_source.len() > 10, "{in_source:?}");

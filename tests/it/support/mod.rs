@@ -145,9 +145,9 @@ pub fn raw_exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The directories of Rust sources, relative to the repository root: the `mmjwt` crate's and the
-/// token core's (`crates/core`).
-pub const SOURCE_DIRS: [&str; 2] = ["src", "crates/core/src"];
+/// The directories of Rust sources, relative to the repository root: the `mmjwt` crate's, the
+/// token core's (`crates/core`) and the wire crate's (`crates/wire`).
+pub const SOURCE_DIRS: [&str; 3] = ["src", "crates/core/src", "crates/wire/src"];
 
 /// Every Rust source file under [`SOURCE_DIRS`]: its path relative to the repository root (with
 /// `/`, e.g. `crates/core/src/token/mod.rs`) and its text, for the tests that read the sources.

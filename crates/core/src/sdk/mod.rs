@@ -6,13 +6,10 @@
 
 pub mod android;
 mod foundation;
-pub mod gson;
 pub mod ios;
-pub mod javadouble;
 mod javanum;
 mod orgjson;
 pub mod plugins;
-pub mod userdata;
 
 use crate::json::Members;
 use crate::problem::Code;

@@ -348,7 +348,7 @@ pub fn js_text(e: &JsError) -> String {
 }
 
 /// A single-quoted JavaScript string, as Node's `console.log` prints one.
-pub(crate) fn js_string(s: &str) -> String {
+pub fn js_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
     for c in s.chars() {

@@ -1,13 +1,11 @@
 //! The token itself: making one ([`mint`], `gen`), judging one ([`check`]), the judgement as
 //! people and programs read it ([`report`]), the usual valid token defined once (`usual`), and
 //! the two paths built on it: the judgement alone as a server needs it ([`verdict`]) and the
-//! `--json` line of a usual token written in one pass ([`quick`]); tokens made to fail one way
-//! and what the app will see for them ([`breakage`]); editing a token and signing it again
-//! ([`edit`]); also the cleaning of pasted input.
+//! `--json` line of a usual token written in one pass ([`quick`]); also the cleaning of pasted
+//! input. Tokens made to fail one way and edited ones are the wire crate's (`mmjwt_wire::token`,
+//! which re-exports this module beside them).
 
-pub mod breakage;
 pub mod check;
-pub mod edit;
 pub mod mint;
 pub mod pitfalls;
 pub mod quick;

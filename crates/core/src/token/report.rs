@@ -398,7 +398,7 @@ fn not_empty_note(report: &Report, input: &Input) -> Option<String> {
 
 /// `    flutter       PlatformException(...)` and its notes, for each plugin shown; for an
 /// empty token also what the setter and `init` do with it.
-pub(crate) fn plugin_lines(
+pub fn plugin_lines(
     o: &mut String,
     p: Painter,
     platform: Platform,
