@@ -1,8 +1,7 @@
 //! Colour decided per stream: `--color`, `NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`, `TERM=dumb`
-//! and whether that stream is a terminal. The `colored` crate alone would decide from stdout
-//! only, so it is forced on and used only through a [`Painter`] that knows its stream.
+//! and whether that stream is a terminal; text coloured by a [`Painter`] that knows its stream,
+//! with SGR escape sequences (the same bytes the `colored` crate writes, a test holds them equal).
 
-use colored::{ColoredString, Colorize};
 use std::io::IsTerminal;
 
 /// The `--color` flag.
@@ -77,9 +76,6 @@ impl Painter {
             Stream::Stderr => std::io::stderr().is_terminal(),
         };
         let enabled = decide(choice, &ColorEnv::from_process(), tty);
-        if enabled {
-            colored::control::set_override(true);
-        }
         Painter { enabled }
     }
 
@@ -87,39 +83,49 @@ impl Painter {
         Painter { enabled: false }
     }
 
-    fn apply(self, text: &str, f: fn(&str) -> ColoredString) -> String {
-        if self.enabled {
-            f(text).to_string()
+    /// `text` in the SGR style `sgr` (e.g. `1;32`, bold green). A reset inside `text` (already
+    /// coloured parts) is followed by this style again, so the rest keeps it.
+    fn apply(self, text: &str, sgr: &str) -> String {
+        if !self.enabled {
+            return text.to_string();
+        }
+        let start = format!("\x1b[{sgr}m");
+        let body = if text.contains(RESET) {
+            text.replace(RESET, &format!("{RESET}{start}"))
         } else {
             text.to_string()
-        }
+        };
+        format!("{start}{body}{RESET}")
     }
 
     pub fn ok(self, t: &str) -> String {
-        self.apply(t, |s| s.green().bold())
+        self.apply(t, "1;32")
     }
     pub fn bad(self, t: &str) -> String {
-        self.apply(t, |s| s.red().bold())
+        self.apply(t, "1;31")
     }
     pub fn warn(self, t: &str) -> String {
-        self.apply(t, |s| s.yellow().bold())
+        self.apply(t, "1;33")
     }
     pub fn dim(self, t: &str) -> String {
-        self.apply(t, |s| s.dimmed())
+        self.apply(t, "2")
     }
     pub fn label(self, t: &str) -> String {
-        self.apply(t, |s| s.bold())
+        self.apply(t, "1")
     }
     pub fn header_part(self, t: &str) -> String {
-        self.apply(t, |s| s.red())
+        self.apply(t, "31")
     }
     pub fn payload_part(self, t: &str) -> String {
-        self.apply(t, |s| s.magenta())
+        self.apply(t, "35")
     }
     pub fn signature_part(self, t: &str) -> String {
-        self.apply(t, |s| s.cyan())
+        self.apply(t, "36")
     }
 }
+
+/// The SGR sequence that ends every style.
+const RESET: &str = "\x1b[0m";
 
 #[cfg(test)]
 mod tests {
@@ -153,5 +159,30 @@ mod tests {
     #[test]
     fn plain_painter_adds_nothing() {
         assert_eq!(Painter::plain().bad("x"), "x");
+    }
+
+    /// Each style writes what the `colored` crate writes for it, nested resets included.
+    #[test]
+    fn painted_text_is_byte_equal_to_colored() {
+        use colored::Colorize;
+        colored::control::set_override(true);
+        let p = Painter { enabled: true };
+        let inner = "a".red().to_string();
+        for text in [
+            "",
+            "x",
+            "two words",
+            &format!("before {inner} after"),
+            &inner,
+        ] {
+            assert_eq!(p.ok(text), text.green().bold().to_string());
+            assert_eq!(p.bad(text), text.red().bold().to_string());
+            assert_eq!(p.warn(text), text.yellow().bold().to_string());
+            assert_eq!(p.dim(text), text.dimmed().to_string());
+            assert_eq!(p.label(text), text.bold().to_string());
+            assert_eq!(p.header_part(text), text.red().to_string());
+            assert_eq!(p.payload_part(text), text.magenta().to_string());
+            assert_eq!(p.signature_part(text), text.cyan().to_string());
+        }
     }
 }
