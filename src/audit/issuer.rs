@@ -285,7 +285,11 @@ async fn exec(
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
     let work = async move {
-        let (out, err) = tokio::join!(read_capped(stdout), read_capped(stderr));
+        // Both pipes are drained at once, or a program that fills one while mmjwt waits on
+        // the other would never finish. (The task ends when the child does: its pipe closes.)
+        let err = tokio::spawn(read_capped(stderr));
+        let out = read_capped(stdout).await;
+        let err = err.await.unwrap_or_default();
         let status = child.wait().await;
         (out, err, status)
     };

@@ -259,10 +259,16 @@ impl Signals {
     pub(super) async fn wait(mut self) -> &'static str {
         #[cfg(unix)]
         {
-            tokio::select! {
-                _ = self.int.recv() => "SIGINT",
-                _ = self.term.recv() => "SIGTERM",
-            }
+            std::future::poll_fn(|cx| {
+                if self.int.poll_recv(cx).is_ready() {
+                    std::task::Poll::Ready("SIGINT")
+                } else if self.term.poll_recv(cx).is_ready() {
+                    std::task::Poll::Ready("SIGTERM")
+                } else {
+                    std::task::Poll::Pending
+                }
+            })
+            .await
         }
         #[cfg(not(unix))]
         {
