@@ -1,12 +1,13 @@
 //! One HTTP/1.1 connection: request heads read within the header-read timeout and their limits
 //! (431 for too many or too large, 400 for a malformed one, 414 for a huge target), the
-//! handler's answer written as hyper wrote it (lower-case names in the answer's order, `date`
-//! last, `content-length` or chunked), keep-alive by the request's version and `Connection`,
-//! and pipelined requests answered in order. A closing answer says `connection: close`.
+//! handler's answer in the shape clients and tests already know from hyper, which served
+//! before (lower-case names in the answer's order, `date` last, `content-length` or chunked),
+//! keep-alive by the request's version and `Connection`, and pipelined requests answered in
+//! order. A closing answer says `connection: close`.
 
 use super::accept::stopped;
 use super::wire::{Framing, Incoming, Shared, Wire};
-use super::{Body, Handler, Kind, Limits, RequestBody, Response};
+use super::{Body, Chunks, Handler, Kind, Limits, RequestBody, Response};
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Uri, Version};
@@ -232,7 +233,12 @@ async fn write(
             .any(|v| has_token(v, token))
     };
     let http10 = version == Version::HTTP_10;
-    let mut keep_alive = keep_alive && !says(&parts.headers, "close");
+    let bodiless = *method == Method::HEAD
+        || status.is_informational()
+        || matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED);
+    // HTTP/1.0 has no chunks: a streamed answer ends with the connection.
+    let ends_connection = http10 && !bodiless && matches!(body.0, Kind::Stream(_));
+    let keep_alive = keep_alive && !ends_connection && !says(&parts.headers, "close");
     if http10 {
         if keep_alive && !says(&parts.headers, "keep-alive") {
             parts
@@ -244,9 +250,6 @@ async fn write(
             .headers
             .append(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    let bodiless = *method == Method::HEAD
-        || status.is_informational()
-        || matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED);
     let can_have_length = !status.is_informational()
         && !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED);
     let (whole, mut chunks) = match body.0 {
@@ -264,8 +267,8 @@ async fn write(
     for name in parts.headers.keys() {
         let mut values = parts.headers.get_all(name).iter();
         if *name == header::CONTENT_LENGTH {
-            // An empty answer's length is written below (as hyper writes it), but for `HEAD`,
-            // whose length is the `GET` answer's.
+            // An empty answer's `content-length: 0` goes after the other headers, but for
+            // `HEAD`, whose length is the `GET` answer's.
             if whole.is_none() && chunks.is_none() && *method != Method::HEAD {
                 continue;
             }
@@ -317,7 +320,13 @@ async fn write(
     // Without chunked framing (HTTP/1.0, or a length the handler stated) the stream's end is
     // the connection's.
     let framed = !http10 && !raw_stream;
-    keep_alive &= framed;
+    send_stream(w, &mut chunks, framed).await?;
+    Ok(keep_alive && framed)
+}
+
+/// Sends a stream's pieces as they come, as chunks when `framed` (sizes in upper-case hex, the
+/// last chunk at the end; an empty piece is skipped, since it would end the body).
+async fn send_stream(w: &mut Wire, chunks: &mut Chunks, framed: bool) -> std::io::Result<()> {
     loop {
         // The client's side is read meanwhile, so a client that went away ends the stream.
         let next = tokio::select! {
@@ -344,7 +353,7 @@ async fn write(
     if framed {
         w.stream.write_all(b"0\r\n\r\n").await?;
     }
-    Ok(keep_alive)
+    Ok(())
 }
 
 /// Reads what the client sends ahead (a next request) while an answer streams; false once it
