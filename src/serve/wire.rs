@@ -105,20 +105,10 @@ impl Wire {
                 Framing::Done => return Step::End,
                 Framing::Broken => return Step::Bad,
                 Framing::Length(0) => self.framing = Framing::Done,
-                Framing::Length(n) => {
-                    let Some(data) = self.take(n) else {
-                        return Step::More;
-                    };
-                    self.framing = Framing::Length(n - data.len() as u64);
-                    return Step::Data(data);
-                }
+                Framing::Length(n) => return self.data(n, Framing::Length),
                 Framing::Chunked(Chunk::Data(0)) => self.framing = Framing::Chunked(Chunk::DataEnd),
                 Framing::Chunked(Chunk::Data(n)) => {
-                    let Some(data) = self.take(n) else {
-                        return Step::More;
-                    };
-                    self.framing = Framing::Chunked(Chunk::Data(n - data.len() as u64));
-                    return Step::Data(data);
+                    return self.data(n, |left| Framing::Chunked(Chunk::Data(left)));
                 }
                 Framing::Chunked(chunk) => match self.chunk_line(chunk) {
                     Some(Ok(next)) => self.framing = next,
@@ -132,13 +122,15 @@ impl Wire {
         }
     }
 
-    /// Up to `n` buffered bytes, or `None` if none are buffered.
-    fn take(&mut self, n: u64) -> Option<Bytes> {
+    /// Up to `n` buffered bytes of body data, with `left` saying where the framing stands
+    /// after them.
+    fn data(&mut self, n: u64, left: impl Fn(u64) -> Framing) -> Step {
         if self.buf.is_empty() {
-            return None;
+            return Step::More;
         }
         let len = usize::try_from(n).unwrap_or(usize::MAX).min(self.buf.len());
-        Some(self.buf.split_to(len).freeze())
+        self.framing = left(n - len as u64);
+        Step::Data(self.buf.split_to(len).freeze())
     }
 
     /// Consumes the line a chunked body is at (size, data end, trailer): the framing after it,
