@@ -21,8 +21,8 @@ const MAX_CHUNK_LINE: usize = 4096;
 /// The most trailer bytes read (and dropped) after a chunked body.
 const MAX_TRAILER_BYTES: usize = 16 * 1024;
 
-/// The socket and what was read from it but not used yet.
-#[derive(Debug)]
+/// The socket and what was read from it but not used yet. Not `Debug`: the buffer may hold
+/// tokens and secrets.
 pub(super) struct Wire {
     pub(super) stream: TcpStream,
     pub(super) buf: BytesMut,
