@@ -29,7 +29,7 @@
 //! - [`json`]: the strict JSON reader and the compact writer both `token` and `sdk` use;
 //! - leaves: [`problem`] (the code vocabulary), [`error`] (exit codes and error kinds),
 //!   [`secret`], [`b64`], [`time`], [`color`], [`shell`] (output decisions, warnings),
-//!   [`serve`] (HTTP/1 serving on hyper for the sandbox, the page and the issuer endpoint).
+//!   [`serve`] (HTTP/1.1 serving for the sandbox, the page and the issuer endpoint).
 //!
 //! No library module names `cli` or `commands` (a test reads the sources of both crates to keep
 //! it so); the core cannot name anything of this crate at all, being its dependency.

@@ -224,8 +224,8 @@ pub fn prepare(config: Config) -> anyhow::Result<Arc<Shared>> {
     }))
 }
 
-/// The sandbox without a socket, answering requests in-process ([`App::answer`]; no hyper, so
-/// no header limits).
+/// The sandbox without a socket, answering requests in-process ([`App::answer`]; no
+/// connection, so no header limits).
 pub fn app(config: Config) -> anyhow::Result<App> {
     Ok(App::new(prepare(config)?))
 }

@@ -1,12 +1,9 @@
-//! The accept loop: each connection gets HTTP/1 with a timer, so hyper's header-read timeout
-//! cuts off clients that send their headers slowly or not at all, and header count and size
-//! limits (431); shutdown is graceful: stop accepting, let every connection finish its request,
-//! then return.
+//! The accept loop: each connection is served on a task of its own (`conn`), whose header-read
+//! timeout cuts off clients that send their headers slowly or not at all, with header count
+//! and size limits (431); shutdown is graceful: stop accepting, let every connection finish its
+//! request, then return.
 
-use super::{Handler, RequestBody};
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use std::convert::Infallible;
+use super::Handler;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -47,11 +44,6 @@ pub async fn run(
     limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .max_headers(limits.max_headers)
-        .max_header_size(limits.max_header_bytes);
     let (conn_stop, conn_stop_rx) = watch::channel(false);
     let mut conns = JoinSet::new();
     loop {
@@ -60,25 +52,12 @@ pub async fn run(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
                     let _ = stream.set_nodelay(true);
-                    let handler = handler.clone();
-                    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                        let answer = handler(req.map(RequestBody::Incoming));
-                        async move { Ok::<_, Infallible>(answer.await) }
-                    });
-                    let conn = http.serve_connection(TokioIo::new(stream), service);
-                    let mut stop_rx = conn_stop_rx.clone();
-                    conns.spawn(async move {
-                        let mut conn = std::pin::pin!(conn);
-                        let stopping = tokio::select! {
-                            _ = conn.as_mut() => false,
-                            () = stopped(&mut stop_rx) => true,
-                        };
-                        if stopping {
-                            // Finish the request in progress, then close.
-                            conn.as_mut().graceful_shutdown();
-                            let _ = conn.await;
-                        }
-                    });
+                    conns.spawn(super::conn::serve(
+                        stream,
+                        handler.clone(),
+                        limits,
+                        conn_stop_rx.clone(),
+                    ));
                 }
                 // Out of file descriptors and the like: pause instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -95,6 +74,6 @@ pub async fn run(
 
 /// Resolves once the flag is true or its sender is gone. (The guard `wait_for` returns is not
 /// `Send`, so it must not live in the callers' futures.)
-async fn stopped(rx: &mut watch::Receiver<bool>) {
+pub(super) async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
 }

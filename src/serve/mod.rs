@@ -1,26 +1,25 @@
-//! HTTP/1 serving on hyper for the sandbox, its page and the issuer's token endpoint: the
-//! request and response types their handlers take and return, one body reader with a size
-//! limit, the finishing touches every answer gets ([`finish`]), and the accept loop with its
-//! limits (`accept`).
+//! HTTP/1.1 serving for the sandbox, its page and the issuer's token endpoint: the request and
+//! response types their handlers take and return, one body reader with a size limit, the
+//! finishing touches every answer gets ([`finish`]), the accept loop with its limits
+//! (`accept`), and mmjwt's own HTTP/1.1 connections (`conn`, `wire`).
 //!
 //! Routing is plain code in each server (a `match` on method and path); a handler is one
 //! boxed function ([`Handler`]), so no handler type is compiled more than once.
 
 mod accept;
+mod conn;
+mod wire;
 
 pub use accept::{Limits, run};
+pub use wire::Incoming;
 
 pub use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
-use http_body::{Frame, SizeHint};
-use hyper::body::Incoming;
-use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 /// A request as handlers see it.
 pub type Request = http::Request<RequestBody>;
@@ -62,28 +61,14 @@ pub enum ReadError {
 /// Reads a whole body of at most `limit` bytes. A declared length over the limit is refused
 /// before anything is read; a body without one is cut off once it passes the limit.
 pub async fn read_body(body: RequestBody, limit: usize) -> Result<Bytes, ReadError> {
-    let mut body = match body {
-        RequestBody::Full(b) if b.len() > limit => return Err(ReadError::TooLarge),
-        RequestBody::Full(b) => return Ok(b),
-        RequestBody::Incoming(b) => b,
-    };
-    let declared = http_body::Body::size_hint(&body).exact();
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(ReadError::TooLarge);
-    }
-    let mut buf: Vec<u8> = Vec::with_capacity(declared.unwrap_or(0) as usize);
-    while let Some(frame) =
-        std::future::poll_fn(|cx| http_body::Body::poll_frame(Pin::new(&mut body), cx)).await
-    {
-        let frame = frame.map_err(|_| ReadError::Broken)?;
-        if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > limit {
-                return Err(ReadError::TooLarge);
-            }
-            buf.extend_from_slice(&data);
+    match body {
+        RequestBody::Full(b) if b.len() > limit => Err(ReadError::TooLarge),
+        RequestBody::Full(b) => Ok(b),
+        RequestBody::Incoming(b) if b.declared().is_some_and(|n| n > limit as u64) => {
+            Err(ReadError::TooLarge)
         }
+        RequestBody::Incoming(b) => b.read(limit).await,
     }
-    Ok(Bytes::from(buf))
 }
 
 /// What a stream body yields: the next piece, or `None` at its end.
@@ -137,38 +122,12 @@ impl fmt::Debug for Body {
     }
 }
 
-impl http_body::Body for Body {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        match &mut self.0 {
-            Kind::Full(b) => Poll::Ready(
-                b.take()
-                    .filter(|b| !b.is_empty())
-                    .map(|b| Ok(Frame::data(b))),
-            ),
-            Kind::Stream(s) => s
-                .as_mut()
-                .poll_next(cx)
-                .map(|c| c.map(|c| Ok(Frame::data(c)))),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
+impl Body {
+    /// The exact length of a whole body; `None` for a stream.
+    fn exact_len(&self) -> Option<usize> {
         match &self.0 {
-            Kind::Full(b) => b.as_ref().is_none_or(Bytes::is_empty),
-            Kind::Stream(_) => false,
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match &self.0 {
-            Kind::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, Bytes::len) as u64),
-            Kind::Stream(_) => SizeHint::default(),
+            Kind::Full(b) => Some(b.as_ref().map_or(0, Bytes::len)),
+            Kind::Stream(_) => None,
         }
     }
 }
@@ -199,18 +158,18 @@ pub fn allow(res: &mut Response, methods: &'static str) {
 /// (so in-process callers see what the socket sends), and for `HEAD` no body (the length
 /// stays that of the `GET` answer).
 pub fn finish(res: &mut Response, method: &Method) {
-    let hint = http_body::Body::size_hint(res.body());
-    set_length(res.headers_mut(), hint);
+    let exact = res.body().exact_len();
+    set_length(res.headers_mut(), exact);
     if *method == Method::HEAD {
         *res.body_mut() = Body::empty();
     }
 }
 
-fn set_length(headers: &mut HeaderMap, hint: SizeHint) {
+fn set_length(headers: &mut HeaderMap, exact: Option<usize>) {
     if headers.contains_key(header::CONTENT_LENGTH) {
         return;
     }
-    if let Some(n) = hint.exact() {
+    if let Some(n) = exact {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
     }
 }
@@ -218,6 +177,7 @@ fn set_length(headers: &mut HeaderMap, hint: SizeHint) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::task::{Context, Poll};
 
     fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()

@@ -154,7 +154,7 @@ fn raw(addr: SocketAddr, request: &str) -> String {
     raw_exchange(addr, request.as_bytes())
 }
 
-/// One header of a raw answer (hyper writes names in lower case).
+/// One header of a raw answer (the servers write names in lower case).
 fn raw_header<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
     let head = answer.split("\r\n\r\n").next().unwrap_or_default();
     head.lines()

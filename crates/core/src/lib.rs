@@ -1,7 +1,7 @@
 //! mmjwt-core: the token core of mmjwt, free of the network and the command line.
 //!
 //! It is its own crate so that it compiles beside the network and CLI dependencies (tokio,
-//! hyper, rustls, clap) instead of after them: a source install then leaves only the rest of
+//! rustls, clap) instead of after them: a source install then leaves only the rest of
 //! mmjwt to compile at the end. The `mmjwt` library re-exports every module under the same
 //! name (`mmjwt::token`, `mmjwt::sdk`, ...), which is how the binary, the tests, the benchmarks
 //! and the fuzz targets reach it; it makes no semantic-versioning promises.

@@ -1,5 +1,6 @@
 //! Time as mmjwt reads and writes it: durations (`90s`, `15m`, `2h`, `1d`, `1h30m`), instants
-//! (RFC 3339 or Unix seconds), RFC 3339 output and relative phrases ("expires in 14m").
+//! (RFC 3339 or Unix seconds), RFC 3339 output, HTTP's dates and relative phrases ("expires in
+//! 14m").
 //!
 //! Everything here is pure but [`now_unix`] and [`now_rfc3339_millis`]; the cores take `now`
 //! from their callers. The calendar is the proleptic Gregorian one, by H. Hinnant's day
@@ -206,6 +207,27 @@ pub fn push_rfc3339(out: &mut String, secs: i64) -> bool {
     true
 }
 
+/// An HTTP date (RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) for Unix seconds
+/// from 1970 to 9999, as the servers' `Date` header carries it.
+pub fn http_date(secs: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = secs.min(253_402_300_799) as i64;
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+        DAYS[(days % 7) as usize],
+        MONTHS[(m - 1) as usize],
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
 /// A proleptic Gregorian date to days since 1970-01-01; H. Hinnant's algorithm.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -376,6 +398,26 @@ mod tests {
         DateTime::parse_from_rfc3339(text)
             .ok()
             .map(|d| d.timestamp())
+    }
+
+    #[test]
+    fn http_dates_match_chrono() {
+        for secs in [
+            0,
+            86_399,
+            784_111_777,
+            951_782_400,
+            1_700_000_000,
+            253_402_300_799,
+        ] {
+            let chrono = DateTime::<Utc>::from_timestamp(secs, 0)
+                .unwrap()
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string();
+            assert_eq!(http_date(secs as u64), chrono, "at {secs}");
+        }
+        assert_eq!(http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(http_date(u64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `mmjwt sandbox`: every mode × call × kind of authorization, every refusal with its status and
 //! messageId, both save-user styles, the data model, limits, persistence across restarts and a
-//! SIGKILL of the binary, and a bounded concurrent load. All traffic stays on 127.0.0.1, every
-//! server binds port 0, and every response is checked for JSON with a correct Content-Length.
+//! SIGKILL of the binary, a bounded concurrent load, and the HTTP/1.1 wire (`wire`). All traffic
+//! stays on 127.0.0.1, every server binds port 0, and every response is checked for JSON with a
+//! correct Content-Length.
 
 mod binary;
 mod load;
@@ -11,6 +12,7 @@ mod refusals;
 mod routing;
 mod sockets;
 mod state;
+mod wire;
 
 use crate::support::api::{Api, Auth, Reply, identity};
 use crate::support::sandbox_process::Running;

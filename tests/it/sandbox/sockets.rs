@@ -40,7 +40,7 @@ fn sandbox_thread_serves_synchronous_callers_and_enforces_limits() {
     assert!(r.starts_with("HTTP/1.1 408"), "{r}");
     assert!(r.contains("\"REQUEST_TIMEOUT\""), "{r}");
 
-    // Oversized header blocks are refused by hyper itself (431, no body).
+    // Oversized header blocks are refused by the connection itself (431, no body).
     let big = format!(
         "GET /mobile/1/appinstance/r/user HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
         "b".repeat(20 * 1024)

@@ -1,7 +1,7 @@
 //! Test HTTP servers on 127.0.0.1:0: [`Server`] records every request (method, path, query,
-//! headers, body) and answers as the test programs it (served by mmjwt's own accept loop on
-//! hyper); [`RawServer`] speaks raw TCP for the shapes a well-behaved server never produces
-//! (silence, a body cut short).
+//! headers, body) and answers as the test programs it (served by mmjwt's own HTTP/1.1,
+//! `mmjwt::serve`); [`RawServer`] speaks raw TCP for the shapes a well-behaved server never
+//! produces (silence, a body cut short).
 
 use std::io::{Read as _, Write as _};
 use std::time::Duration;
