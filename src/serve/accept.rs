@@ -4,6 +4,7 @@
 //! request, then return.
 
 use super::Handler;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -47,22 +48,35 @@ pub async fn run(
     let (conn_stop, conn_stop_rx) = watch::channel(false);
     let mut conns = JoinSet::new();
     loop {
-        tokio::select! {
-            () = stopped(&mut stop) => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    let _ = stream.set_nodelay(true);
-                    conns.spawn(super::conn::serve(
-                        stream,
-                        handler.clone(),
-                        limits,
-                        conn_stop_rx.clone(),
-                    ));
+        let event = {
+            let mut stop_now = std::pin::pin!(stopped(&mut stop));
+            std::future::poll_fn(|cx| {
+                if stop_now.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Event::Stop);
                 }
-                // Out of file descriptors and the like: pause instead of spinning.
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            },
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+                // A finished connection's task is collected first, so that a stream of new
+                // connections cannot make the set grow. (An empty set is never ready.)
+                if let Poll::Ready(Some(_)) = conns.poll_join_next(cx) {
+                    return Poll::Ready(Event::Collected);
+                }
+                listener.poll_accept(cx).map(Event::Accepted)
+            })
+            .await
+        };
+        match event {
+            Event::Stop => break,
+            Event::Accepted(Ok((stream, _peer))) => {
+                let _ = stream.set_nodelay(true);
+                conns.spawn(super::conn::serve(
+                    stream,
+                    handler.clone(),
+                    limits,
+                    conn_stop_rx.clone(),
+                ));
+            }
+            // Out of file descriptors and the like: pause instead of spinning.
+            Event::Accepted(Err(_)) => tokio::time::sleep(Duration::from_millis(20)).await,
+            Event::Collected => {}
         }
     }
     drop(listener);
@@ -70,6 +84,14 @@ pub async fn run(
     let drained = async { while conns.join_next().await.is_some() {} };
     // Connections still busy after the grace period are cut off when `conns` drops.
     let _ = tokio::time::timeout(limits.shutdown_grace, drained).await;
+}
+
+/// What woke the accept loop.
+enum Event {
+    Stop,
+    Accepted(std::io::Result<(tokio::net::TcpStream, std::net::SocketAddr)>),
+    /// A connection's task ended and was collected.
+    Collected,
 }
 
 /// Resolves once the flag is true or its sender is gone. (The guard `wait_for` returns is not

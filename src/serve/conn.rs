@@ -7,7 +7,7 @@
 
 use super::accept::stopped;
 use super::wire::{Framing, Incoming, Shared, Wire};
-use super::{Body, Chunks, Handler, Kind, Limits, RequestBody, Response};
+use super::{Body, Chunks, Either, Handler, Kind, Limits, RequestBody, Response, first};
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Uri, Version};
@@ -42,10 +42,14 @@ pub(super) async fn serve(
     loop {
         let head = {
             let mut w = wire.lock().await;
-            tokio::select! {
-                head = tokio::time::timeout(limits.header_read_timeout, read_head(&mut w, &wire, &limits)) => head,
+            let reading = tokio::time::timeout(
+                limits.header_read_timeout,
+                read_head(&mut w, &wire, &limits),
+            );
+            match first(reading, stopped(&mut stop)).await {
+                Either::Left(head) => head,
                 // An idle connection (or one with only part of a head) is closed at once.
-                () = stopped(&mut stop) => return,
+                Either::Right(()) => return,
             }
         };
         let head = match head {
@@ -329,13 +333,11 @@ async fn write(
 async fn send_stream(w: &mut Wire, chunks: &mut Chunks, framed: bool) -> std::io::Result<()> {
     loop {
         // The client's side is read meanwhile, so a client that went away ends the stream.
-        let next = tokio::select! {
-            next = std::future::poll_fn(|cx| chunks.as_mut().poll_next(cx)) => next,
-            more = read_ahead(w) => if more {
-                continue;
-            } else {
-                return Err(std::io::ErrorKind::ConnectionAborted.into());
-            },
+        let next = std::future::poll_fn(|cx| chunks.as_mut().poll_next(cx));
+        let next = match first(next, read_ahead(w)).await {
+            Either::Left(next) => next,
+            Either::Right(true) => continue,
+            Either::Right(false) => return Err(std::io::ErrorKind::ConnectionAborted.into()),
         };
         let Some(data) = next else { break };
         if data.is_empty() {

@@ -20,6 +20,28 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
+
+/// Which of two futures finished first (see [`first`]).
+enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+/// Runs two futures until one finishes, `a` polled first; the other is dropped unfinished. What
+/// `tokio::select!` does for two branches, written out so that tokio builds without its
+/// proc-macro crate.
+async fn first<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
+    let mut a = std::pin::pin!(a);
+    let mut b = std::pin::pin!(b);
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(v) = a.as_mut().poll(cx) {
+            return Poll::Ready(Either::Left(v));
+        }
+        b.as_mut().poll(cx).map(Either::Right)
+    })
+    .await
+}
 
 /// A request as handlers see it.
 pub type Request = http::Request<RequestBody>;
