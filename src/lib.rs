@@ -31,8 +31,9 @@
 //!   [`secret`], [`b64`], [`time`], [`color`], [`shell`] (output decisions, warnings),
 //!   [`serve`] (HTTP/1.1 serving for the sandbox, the page and the issuer endpoint).
 //!
-//! No library module names `cli` or `commands` (a test reads the sources of both crates to keep
-//! it so); the core cannot name anything of this crate at all, being its dependency.
+//! No library module names `cli` or `commands` (a test reads the sources of all three crates to
+//! keep it so); neither the core nor the wire crate can name anything of this crate, being its
+//! dependencies.
 
 pub mod audit;
 pub mod cli;

@@ -3,9 +3,9 @@
 //! (a sandbox, usually).
 //!
 //! The layers, each testable alone:
-//! - `request` and `body` (with `data`, `sorted_keys`, `url` and `redact`): pure, in the core
-//!   (`mmjwt_wire::replay`, re-exported here under the same names); inputs (call, SDK, ids,
-//!   auth, `--data`) → method, path, query, headers and body bytes. `sdk::gson` holds the
+//! - `request` and `body` (with `data`, `sorted_keys`, `url` and `redact`): pure, in the wire
+//!   crate (`mmjwt_wire::replay`, re-exported here under the same names); inputs (call, SDK,
+//!   ids, auth, `--data`) → method, path, query, headers and body bytes. `sdk::gson` holds the
 //!   Android serialisation quirks, `sorted_keys` the iOS ones (Foundation's key order, Apple's
 //!   spelling of doubles).
 //! - [`client`]: the only code that touches the network (`h1`: mmjwt's own HTTP/1.1, over

@@ -4,12 +4,12 @@
 //!
 //! This module is the library face ([`Config`], [`Sandbox`], [`SandboxThread`], [`App`]);
 //! `mmjwt sandbox` and `replay` are thin users of it. Inside: `api` (the responses; the
-//! envelope and messageIds are the core's), `auth` (the Authorization header, via the shared
+//! envelope and messageIds are the wire crate's), `auth` (the Authorization header, via the shared
 //! token check), `routes` (HTTP: the routing, the request timeout and the log line, served by
 //! [`crate::serve`]), `log` (the request log line and its writer, and the live log others may
-//! follow). The data layer is pure and lives in the core (`mmjwt_wire::sandbox`, re-exported
-//! here under the same names): `body` (request parsing), `person` (the data types) and `store`
-//! (the operations on them), `persist` (the state file).
+//! follow). The data layer is pure and lives in the wire crate (`mmjwt_wire::sandbox`,
+//! re-exported here under the same names): `body` (request parsing), `person` (the data types)
+//! and `store` (the operations on them), `persist` (the state file).
 
 pub(crate) mod api;
 pub(crate) mod auth;
