@@ -374,17 +374,12 @@ pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
 }
 
 /// Whether the server keeps the connection open after an answer of `version` with this
-/// `Connection` header: HTTP/1.1 unless it says `close`, HTTP/1.0 only when it says
-/// `keep-alive`.
+/// `Connection` header: the servers' own rule ([`crate::serve::keeps_alive`]).
 fn keeps_open(version: &str, connection: Option<&str>) -> bool {
-    let says = |token: &str| {
-        connection.is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-    };
-    if says("close") {
-        false
-    } else {
-        version == "HTTP/1.1" || says("keep-alive")
-    }
+    crate::serve::keeps_alive(
+        version == "HTTP/1.1",
+        connection.map(str::as_bytes).into_iter(),
+    )
 }
 
 fn without_os_error(e: &std::io::Error) -> String {

@@ -129,8 +129,6 @@ fn parse(
     let method = Method::from_bytes(req.method.unwrap_or_default().as_bytes()).map_err(|_| bad)?;
     let uri: Uri = target.parse().map_err(|_| bad)?;
     let http11 = req.version == Some(1);
-    let mut keep_alive = http11;
-    let mut says_close = false;
     let mut expects_continue = false;
     let mut chunked = None;
     let mut length: Option<u64> = None;
@@ -149,11 +147,6 @@ fn parse(
                 }
                 length = Some(n);
             }
-            header::CONNECTION if says_close || has_token(&value, "close") => {
-                says_close = true;
-                keep_alive = false;
-            }
-            header::CONNECTION if !http11 => keep_alive = has_token(&value, "keep-alive"),
             header::EXPECT => {
                 expects_continue = value.as_bytes().eq_ignore_ascii_case(b"100-continue");
             }
@@ -162,6 +155,8 @@ fn parse(
         headers.append(name, value);
     }
     let _ = w.buf.split_to(len);
+    let connection = headers.get_all(header::CONNECTION).iter();
+    let mut keep_alive = keeps_alive(http11, connection.map(HeaderValue::as_bytes));
     let (framing, declared) = match (chunked, length) {
         (Some(false), _) => return Err(bad),
         (Some(true), cl) => {
@@ -201,10 +196,24 @@ fn content_length(value: &HeaderValue) -> Option<u64> {
     std::str::from_utf8(v).ok()?.parse().ok()
 }
 
+/// Whether a connection stays open after a message of HTTP/1.1 (`http11`) or HTTP/1.0 with
+/// these `Connection` values (RFC 9112 §9.3): HTTP/1.1 unless one says `close`, HTTP/1.0 only
+/// when one says `keep-alive`. The servers read it from requests, the replay client from
+/// answers.
+pub(crate) fn keeps_alive<'a>(http11: bool, connection: impl Iterator<Item = &'a [u8]>) -> bool {
+    let mut keep = http11;
+    for value in connection {
+        if has_token(value, "close") {
+            return false;
+        }
+        keep |= has_token(value, "keep-alive");
+    }
+    keep
+}
+
 /// Whether a comma-separated header value lists `token` (case-insensitive).
-fn has_token(value: &HeaderValue, token: &str) -> bool {
+fn has_token(value: &[u8], token: &str) -> bool {
     value
-        .as_bytes()
         .split(|&b| b == b',')
         .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
 }
@@ -234,12 +243,13 @@ async fn write(
         headers
             .get_all(header::CONNECTION)
             .iter()
-            .any(|v| has_token(v, token))
+            .any(|v| has_token(v.as_bytes(), token))
     };
     let http10 = version == Version::HTTP_10;
-    let bodiless = *method == Method::HEAD
-        || status.is_informational()
-        || matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED);
+    // Statuses whose answers have no body, and so no length either.
+    let can_have_length = !status.is_informational()
+        && !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED);
+    let bodiless = *method == Method::HEAD || !can_have_length;
     // HTTP/1.0 has no chunks: a streamed answer ends with the connection.
     let ends_connection = http10 && !bodiless && matches!(body.0, Kind::Stream(_));
     let keep_alive = keep_alive && !ends_connection && !says(&parts.headers, "close");
@@ -254,8 +264,6 @@ async fn write(
             .headers
             .append(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    let can_have_length = !status.is_informational()
-        && !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED);
     let (whole, mut chunks) = match body.0 {
         Kind::Full(b) => (b.filter(|b| !b.is_empty()), None),
         Kind::Stream(s) => (None, Some(s)),
@@ -410,4 +418,21 @@ async fn linger(w: &mut Wire) {
         while matches!(w.stream.read(&mut sink).await, Ok(n) if n > 0) {}
     })
     .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keeps_alive;
+
+    #[test]
+    fn keep_alive_by_version_and_every_connection_value() {
+        let values = |v: &'static [&'static str]| v.iter().map(|s| s.as_bytes());
+        assert!(keeps_alive(true, values(&[])));
+        assert!(!keeps_alive(false, values(&[])));
+        assert!(!keeps_alive(true, values(&["upgrade", "Close"])));
+        assert!(keeps_alive(false, values(&["foo, Keep-Alive"])));
+        // Any value may say it, as hyper reads them; `close` anywhere wins.
+        assert!(keeps_alive(false, values(&["keep-alive", "foo"])));
+        assert!(!keeps_alive(false, values(&["keep-alive", "close"])));
+    }
 }

@@ -11,6 +11,7 @@ mod conn;
 mod wire;
 
 pub use accept::{Limits, run};
+pub(crate) use conn::keeps_alive;
 pub use wire::Incoming;
 
 pub use bytes::Bytes;
