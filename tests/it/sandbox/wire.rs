@@ -4,7 +4,7 @@
 
 use super::*;
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::net::{SocketAddr, TcpStream};
 
 const USER: &str = "/mobile/1/appinstance/r/user";
@@ -13,25 +13,7 @@ const USER: &str = "/mobile/1/appinstance/r/user";
 /// a byte; the text read and whether the server closed.
 fn converse(s: &mut TcpStream, request: &[u8], quiet: Duration) -> (String, bool) {
     s.write_all(request).unwrap();
-    s.set_read_timeout(Some(quiet)).unwrap();
-    let mut out = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    let closed = loop {
-        match s.read(&mut buf) {
-            Ok(0) => break true,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                break false;
-            }
-            Err(_) => break true,
-        }
-    };
-    (String::from_utf8_lossy(&out).into_owned(), closed)
+    crate::support::read_until_closed(s, quiet)
 }
 
 fn get(version: &str, extra: &str) -> String {

@@ -2,17 +2,10 @@
 
 use super::*;
 
-/// Reads until the server closes the connection; `false` if it is still open after `within`.
+/// Reads until the server closes the connection; `false` if it is still open after `within`
+/// of quiet.
 fn closed_by_server(s: &mut TcpStream, within: Duration) -> bool {
-    s.set_read_timeout(Some(within)).unwrap();
-    let mut sink = Vec::new();
-    match s.read_to_end(&mut sink) {
-        Ok(_) => true,
-        Err(e) => !matches!(
-            e.kind(),
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-        ),
-    }
+    crate::support::read_until_closed(s, within).1
 }
 
 use crate::support::raw_exchange as exchange;

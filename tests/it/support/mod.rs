@@ -132,6 +132,34 @@ pub fn codes(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// Reads what the server sends until it closes the connection or `quiet` passes without a
+/// byte: the text read, and whether the server closed.
+pub fn read_until_closed(
+    s: &mut std::net::TcpStream,
+    quiet: std::time::Duration,
+) -> (String, bool) {
+    use std::io::Read as _;
+    s.set_read_timeout(Some(quiet)).unwrap();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let closed = loop {
+        match s.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break false;
+            }
+            Err(_) => break true,
+        }
+    };
+    (String::from_utf8_lossy(&out).into_owned(), closed)
+}
+
 /// Writes `request` on a fresh connection and reads the reply until the server closes (or 5 s
 /// pass): for what a well-behaved HTTP client cannot send.
 pub fn raw_exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
